@@ -1,0 +1,191 @@
+// @ts-check
+/** One HTTP server: the widget bundle, the demo, the join API, the PeerJS broker, health and metrics. */
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
+import { MemoryRoomStore, Rooms, roomNameProblem, cleanName } from './rooms.js';
+import { iceServersFor } from './ice.js';
+import { verifyRoomToken } from './tokens.js';
+import { Metrics } from './metrics.js';
+import { createLogger, safe } from './log.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * @param {import('./config.js').Config} config
+ * @param {{log?: import('./log.js').Logger, store?: import('./rooms.js').RoomStore}} [deps]
+ */
+export function createRtcServer(config, deps = {}) {
+  const log = deps.log ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', true);
+  const server = http.createServer(app);
+  const started = Date.now();
+  let stopping = false;
+
+  /** @param {string | undefined} origin */
+  const originAllowed = (origin) => !config.allowedOrigins.length || (!!origin && config.allowedOrigins.includes(origin));
+  /** @param {import('node:http').IncomingMessage} req */
+  const clientIp = (req) => {
+    const fwd = config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : '';
+    return fwd || req.socket.remoteAddress || 'unknown';
+  };
+
+  /** @type {ReturnType<typeof mountBroker>} */
+  let broker;
+  const rooms = new Rooms({
+    store: deps.store ?? new MemoryRoomStore(),
+    roomMax: config.roomMax,
+    reconnectGrace: config.reconnectGrace,
+    send: (id, msg) => broker.send(id, msg),
+    gone: (id) => broker.forget(id),
+  });
+
+  metrics.gauge('rtc_open_connections', 'Open broker websocket connections', () => broker.openConnections());
+  metrics.gauge('rtc_rooms', 'Rooms with at least one member or reserved seat', () => rooms.store.roomCount());
+  metrics.gauge('rtc_members', 'People seated in rooms (connected or briefly away)', () => rooms.store.all().filter((t) => t.state !== 'pending').length);
+  metrics.counter('rtc_joins_total', 'Seats issued by POST /rtc/join');
+  metrics.counter('rtc_leaves_total', 'Members who left on purpose');
+  metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
+  metrics.counter('rtc_refusals_total', 'Requests, upgrades and frames refused, by reason');
+  metrics.counter('rtc_turn_credentials_total', 'TURN credentials issued');
+
+  // CORS: any origin may load the widget and join, unless ALLOWED_ORIGINS says otherwise.
+  app.use((req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && originAllowed(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', config.allowedOrigins.length ? origin : '*');
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') return void res.sendStatus(origin && originAllowed(origin) ? 204 : 403);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ok', uptime: Math.round((Date.now() - started) / 1000) });
+  });
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(metrics.text());
+  });
+
+  app.get('/rtc-call.js', async (_req, res) => {
+    try {
+      const js = await readFile(`${root}/dist/rtc-call.js`);
+      res.type('text/javascript').setHeader('Cache-Control', 'public, max-age=300');
+      res.send(js);
+    } catch {
+      res.status(503).type('text/plain').send('dist/rtc-call.js is not built: run `npm run build`.\n');
+    }
+  });
+
+  /** @param {import('express').Response} res @param {number} status @param {string} code @param {string} message */
+  const fail = (res, status, code, message) => {
+    metrics.inc('rtc_refusals_total', { reason: code });
+    res.status(status).json({ code, message });
+  };
+
+  /** Per-IP bucket for the join API: generous for people, tight for scripts. */
+  const joinBuckets = new Map();
+  const joinAllowed = (/** @type {string} */ ip) => {
+    const now = Date.now();
+    const b = joinBuckets.get(ip) ?? { tokens: 20, at: now };
+    b.tokens = Math.min(20, b.tokens + ((now - b.at) / 1000) * 0.5);
+    b.at = now;
+    joinBuckets.set(ip, b);
+    if (joinBuckets.size > 100000) joinBuckets.clear();
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  };
+
+  const json = express.json({ limit: '8kb', strict: true });
+  app.post('/rtc/join', json, (req, res) => {
+    if (stopping) return fail(res, 503, 'unavailable', 'The server is restarting. Try again in a moment.');
+    if (!originAllowed(req.headers.origin)) return fail(res, 403, 'origin-not-allowed', 'This site may not use this call server.');
+    if (!joinAllowed(clientIp(req))) return fail(res, 429, 'rate-limited', 'Too many attempts. Wait a minute and try again.');
+    const body = req.body && typeof req.body === 'object' ? req.body : {};
+    const problem = roomNameProblem(body.room);
+    if (problem) return fail(res, 400, 'invalid-room', `Invalid room name: ${problem}.`);
+    const room = /** @type {string} */ (body.room);
+    let name = cleanName(body.name);
+    if (config.roomSecret) {
+      const check = verifyRoomToken(body.token, config.roomSecret, room);
+      if (!check.ok) return fail(res, 401, 'unauthorized', `You may not join this room: ${check.reason}.`);
+      if (check.name) name = cleanName(check.name);
+    }
+    const ticket = rooms.issue(room, name);
+    if (!ticket) return fail(res, 409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
+    metrics.inc('rtc_joins_total');
+    const ice = iceServersFor(config, ticket.id);
+    if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
+    log.info('seat issued', { room: safe(room), id: ticket.id, ip: clientIp(req) });
+    res.json({ id: ticket.id, secret: ticket.secret, name, broker: { path: `${BROKER_PATH}/`, key: PEER_KEY }, ...ice });
+  });
+
+  app.post('/rtc/ice', json, (req, res) => {
+    const body = req.body && typeof req.body === 'object' ? req.body : {};
+    const ticket = rooms.check(body.id, body.secret);
+    if (!ticket) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
+    const ice = iceServersFor(config, ticket.id);
+    if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
+    res.json(ice);
+  });
+
+  broker = mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp });
+
+  app.use(express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
+  app.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
+  /** @type {import('express').ErrorRequestHandler} */
+  const onError = (err, _req, res, _next) => {
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log.error('request failed', { err: safe(err?.stack ?? err) });
+    fail(res, status, status === 500 ? 'internal' : 'bad-request', status === 500 ? 'Internal error' : 'Bad request');
+  };
+  app.use(onError);
+
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  return {
+    app,
+    server,
+    metrics,
+    rooms,
+    /** @param {number} [port] @param {string} [host] @returns {Promise<{port: number}>} */
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host || undefined, () => {
+          const addr = server.address();
+          const actual = typeof addr === 'object' && addr ? addr.port : port;
+          log.info('listening', { port: actual, host: host || '*' });
+          resolve({ port: actual });
+        });
+      });
+    },
+    /** Graceful shutdown: stop accepting, tell clients, close; resolves within `shutdownTimeout`. */
+    close() {
+      stopping = true;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve(undefined);
+        }, config.shutdownTimeout);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+        broker.closeAll('shutdown');
+        rooms.close();
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,234 @@
+// @ts-check
+/**
+ * The PeerJS broker (`peer`), mounted and configured rather than rewritten. `peer` trusts its clients; this module
+ * puts a guard in front of it: websocket upgrades are checked (origin, identity, connection caps), every frame is
+ * rate-limited, validated and re-serialised before `peer` parses it, signalling stays inside a room, and queues for
+ * absent peers are bounded.
+ */
+import { ExpressPeerServer } from 'peer';
+import { WebSocketServer, WebSocket } from 'ws';
+import { PEER_ID } from './rooms.js';
+import { safe } from './log.js';
+
+export const PEER_KEY = 'rtc-call';
+export const BROKER_PATH = '/broker';
+
+/** Message types a client may send. Everything else (EXPIRE, LEAVE, OPEN, unknown) is refused. */
+const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
+
+/**
+ * @typedef {object} Conn one open broker websocket
+ * @property {WebSocket} socket
+ * @property {string} id
+ * @property {string} ip
+ * @property {boolean} accepted peer registered it
+ * @property {boolean} openSent
+ * @property {number} tokens rate-limit bucket
+ * @property {number} refill last refill, ms
+ * @property {number} strikes refused frames in the current second
+ */
+
+/**
+ * @param {object} deps
+ * @param {import('node:http').Server} deps.server
+ * @param {import('express').Express} deps.app
+ * @param {import('./config.js').Config} deps.config
+ * @param {import('./rooms.js').Rooms} deps.rooms
+ * @param {import('./metrics.js').Metrics} deps.metrics
+ * @param {import('./log.js').Logger} deps.log
+ * @param {(origin: string | undefined) => boolean} deps.originAllowed
+ * @param {(req: import('node:http').IncomingMessage) => string} deps.clientIp
+ */
+export function mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp }) {
+  /** Current connection of each id. @type {Map<string, Conn>} */
+  const byId = new Map();
+  /** @type {WeakMap<WebSocket, Conn>} */
+  const bySocket = new WeakMap();
+  /** @type {Map<string, number>} */
+  const perIp = new Map();
+  /** Messages queued inside `peer` for absent ids. @type {Map<string, number>} */
+  const queued = new Map();
+  let queuedTotal = 0;
+  let open = 0;
+  const burst = config.messageRate * 2;
+
+  /** @param {string} reason */
+  const refuse = (reason) => metrics.inc('rtc_refusals_total', { reason });
+
+  /** @param {string} id @param {object} message */
+  const send = (id, message) => {
+    const c = byId.get(id);
+    if (c && c.socket.readyState === WebSocket.OPEN) c.socket.send(JSON.stringify(message));
+  };
+
+  /** @param {string} id */
+  const clearQueue = (id) => {
+    queuedTotal -= queued.get(id) ?? 0;
+    queued.delete(id);
+  };
+
+  /**
+   * Checks an upgrade before `peer` sees it.
+   * @param {{origin: string, req: import('node:http').IncomingMessage}} info
+   * @param {(ok: boolean, code?: number, message?: string) => void} done
+   */
+  const verifyClient = (info, done) => {
+    const { req } = info;
+    const fail = (/** @type {string} */ reason, /** @type {number} */ code, /** @type {string} */ message) => {
+      refuse(reason);
+      log.info('websocket refused', { reason, ip: clientIp(req) });
+      done(false, code, message);
+    };
+    if (!originAllowed(info.origin)) return fail('origin', 403, 'Origin not allowed');
+    if (open >= config.maxConnections) return fail('capacity', 503, 'Server is full');
+    if ((perIp.get(clientIp(req)) ?? 0) >= config.maxConnectionsPerIp) return fail('ip-limit', 429, 'Too many connections');
+    const q = new URL(req.url ?? '', 'http://x').searchParams;
+    const id = q.get('id') ?? '';
+    if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return fail('bad-request', 400, 'Bad request');
+    if (!rooms.check(id, q.get('token'))) return fail('identity', 401, 'Unknown id or wrong token');
+    done(true);
+  };
+
+  /**
+   * Every frame passes here first. Returns the frame `peer` may see, or undefined.
+   * @param {Conn} c
+   * @param {unknown} data
+   * @param {boolean} isBinary
+   */
+  const screen = (c, data, isBinary) => {
+    const now = Date.now();
+    c.tokens = Math.min(burst, c.tokens + ((now - c.refill) / 1000) * config.messageRate);
+    if (Math.floor(now / 1000) !== Math.floor(c.refill / 1000)) c.strikes = 0;
+    c.refill = now;
+    if (c.tokens < 1) {
+      refuse('rate');
+      // A client that keeps going far past its limit is not a browser having a bad second.
+      if (++c.strikes > burst * 10) c.socket.close(1008, 'rate limit');
+      return;
+    }
+    c.tokens -= 1;
+    /** @param {string} reason */
+    const bad = (reason) => {
+      refuse(reason);
+      log.debug('frame refused', { reason, id: c.id });
+    };
+    if (isBinary || !Buffer.isBuffer(data)) return bad('malformed');
+    let msg;
+    try {
+      msg = JSON.parse(data.toString('utf8'));
+    } catch {
+      return bad('malformed');
+    }
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') return bad('malformed');
+    if (msg.type === 'HEARTBEAT') return '{"type":"HEARTBEAT"}';
+    if (msg.type === 'RTC-LEAVE') {
+      metrics.inc('rtc_leaves_total');
+      rooms.left(c.id);
+      c.socket.close(1000, 'left');
+      return;
+    }
+    if (!RELAYED.has(msg.type)) return bad('type');
+    const { dst, payload } = msg;
+    if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload)) return bad('malformed');
+    if (!rooms.sameRoom(c.id, dst)) return bad('not-in-room');
+    if (!byId.has(dst)) {
+      // `peer` queues messages for absent ids; keep that queue bounded.
+      const n = queued.get(dst) ?? 0;
+      if (n >= config.queuePerPeer || queuedTotal >= config.queueTotal) return bad('queue-full');
+      queued.set(dst, n + 1);
+      queuedTotal++;
+    }
+    metrics.inc('rtc_messages_relayed_total');
+    return JSON.stringify({ type: msg.type, dst, payload });
+  };
+
+  /** A `ws` server whose sockets pass every frame through `screen` before `peer` listens to them. */
+  class GuardedServer extends WebSocketServer {
+    /** @param {string | symbol} event @param {any[]} args */
+    emit(event, ...args) {
+      if (event !== 'connection') return super.emit(event, ...args);
+      const [socket, req] = /** @type {[WebSocket, import('node:http').IncomingMessage]} */ (args);
+      const id = new URL(req.url ?? '', 'http://x').searchParams.get('id') ?? '';
+      const ip = clientIp(req);
+      /** @type {Conn} */
+      const c = { socket, id, ip, accepted: false, openSent: false, tokens: burst, refill: Date.now(), strikes: 0 };
+      bySocket.set(socket, c);
+      open++;
+      perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+      socket.on('error', (err) => log.debug('socket error', { id, err: String(err) }));
+      const rawSend = socket.send.bind(socket);
+      socket.send = /** @type {typeof socket.send} */ ((/** @type {any} */ data, /** @type {any[]} */ ...rest) => {
+        if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
+        return rawSend(data, ...rest);
+      });
+      const rawEmit = socket.emit.bind(socket);
+      socket.emit = /** @type {typeof socket.emit} */ ((/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
+        if (ev !== 'message') return rawEmit(ev, ...a);
+        const frame = screen(c, a[0], a[1]);
+        return frame === undefined ? false : rawEmit('message', Buffer.from(frame), false);
+      });
+      socket.on('close', () => {
+        open--;
+        const n = (perIp.get(ip) ?? 1) - 1;
+        if (n > 0) perIp.set(ip, n);
+        else perIp.delete(ip);
+        if (byId.get(id) === c) {
+          byId.delete(id);
+          rooms.dropped(id);
+        }
+      });
+      const handled = super.emit(event, ...args);
+      if (c.accepted) {
+        const previous = byId.get(id);
+        byId.set(id, c);
+        clearQueue(id);
+        // `peer` sends no OPEN to a client that comes back with its own token while its old socket lingers
+        // (peerjs #1289), so peer.reconnect() would hang.
+        if (!c.openSent && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
+        if (previous && previous !== c) previous.socket.close(4000, 'replaced');
+        rooms.connected(id);
+        log.info('member connected', { id, ip });
+      }
+      return handled;
+    }
+  }
+
+  const peerApp = ExpressPeerServer(server, {
+    key: PEER_KEY,
+    path: '/',
+    allow_discovery: false,
+    alive_timeout: config.aliveTimeout,
+    expire_timeout: config.reconnectGrace,
+    concurrent_limit: config.maxConnections,
+    proxied: config.trustProxy,
+    corsOptions: { origin: false },
+    createWebSocketServer: (options) =>
+      new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true }),
+  });
+  peerApp.on('connection', (client) => {
+    const c = bySocket.get(client.getSocket());
+    if (c) c.accepted = true;
+  });
+  // Without an error listener, one bad frame would take the process down.
+  peerApp.on('error', (err) => log.warn('broker error', { err: safe(err) }));
+
+  // Ids come from our join endpoint, and nobody may list peers: close peer's HTTP API.
+  app.use(`${BROKER_PATH}/peerjs`, (_req, res) => res.status(404).json({ code: 'not-found', message: 'Not found' }));
+  app.use(BROKER_PATH, peerApp);
+
+  /** Keeps peer's queue counters honest when an id is gone for good. */
+  const forget = (/** @type {string} */ id) => clearQueue(id);
+
+  return {
+    send,
+    forget,
+    openConnections: () => open,
+    /** Says goodbye to every client and closes its socket. @param {string} reason */
+    closeAll(reason) {
+      for (const c of byId.values()) {
+        if (c.socket.readyState === WebSocket.OPEN) c.socket.send(JSON.stringify({ type: 'RTC-GOODBYE', payload: { reason } }));
+        c.socket.close(1001, reason);
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// @ts-check
+/** `rtc-call`: starts the server, or mints a room token. */
+import { parseConfig, helpText, ConfigError } from './config.js';
+import { createRtcServer } from './app.js';
+import { mintRoomToken } from './tokens.js';
+
+const args = process.argv.slice(2);
+
+function mint() {
+  /** @type {Record<string, string>} */
+  const opts = {};
+  for (let i = 1; i < args.length; i += 2) opts[args[i].replace(/^--/, '')] = args[i + 1];
+  const secret = process.env.ROOM_SECRET ?? '';
+  if (!secret) throw new ConfigError('mint-token needs ROOM_SECRET in the environment');
+  if (!opts.room) throw new ConfigError('mint-token needs --room NAME');
+  const ttl = opts.ttl === undefined ? 3600 : Number(opts.ttl);
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError('--ttl must be a positive number of seconds');
+  process.stdout.write(mintRoomToken({ room: opts.room, name: opts.name, ttl }, secret) + '\n');
+}
+
+async function start() {
+  const config = parseConfig(args, process.env);
+  const rtc = createRtcServer(config);
+  const { port } = await rtc.listen();
+  const shown = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  process.stdout.write(`rtc-call is running: open http://${shown}:${port}/ (widget: http://${shown}:${port}/rtc-call.js)\n`);
+  let stopping = false;
+  const stop = async (/** @type {string} */ signal) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`rtc-call: ${signal}, shutting down\n`);
+    await rtc.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+try {
+  if (args.includes('--help') || args.includes('-h')) process.stdout.write(helpText());
+  else if (args[0] === 'mint-token') mint();
+  else await start();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`rtc-call: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

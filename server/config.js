@@ -1,0 +1,158 @@
+// @ts-check
+/**
+ * The server's configuration: every setting, its environment variable, its flag and its check, in one place.
+ * A bad value stops the server with a message that names the setting.
+ */
+import { LOG_LEVELS } from './log.js';
+
+export class ConfigError extends Error {}
+
+/**
+ * @typedef {object} Config
+ * @property {number} port
+ * @property {string} host
+ * @property {string[]} turnUrls
+ * @property {string} turnSecret
+ * @property {number} turnTtl seconds
+ * @property {string[]} stunUrls
+ * @property {string} roomSecret
+ * @property {string[]} allowedOrigins empty: any origin
+ * @property {number} roomMax
+ * @property {number} maxConnections
+ * @property {number} maxConnectionsPerIp
+ * @property {number} maxPayload bytes
+ * @property {number} messageRate messages per second per connection
+ * @property {number} aliveTimeout ms
+ * @property {number} reconnectGrace ms
+ * @property {number} queuePerPeer
+ * @property {number} queueTotal
+ * @property {number} shutdownTimeout ms
+ * @property {boolean} trustProxy
+ * @property {import('./log.js').LogLevel} logLevel
+ */
+
+/**
+ * @typedef {object} Setting
+ * @property {keyof Config} key
+ * @property {string} env
+ * @property {string} flag
+ * @property {'int'|'string'|'list'|'bool'|'level'} type
+ * @property {unknown} def
+ * @property {string} help
+ * @property {number} [min]
+ * @property {number} [max]
+ * @property {(v: any) => string | undefined} [check] returns a problem, or undefined
+ */
+
+const urlList = (/** @type {RegExp} */ re, /** @type {string} */ what) => (/** @type {string[]} */ list) =>
+  list.find((u) => !re.test(u)) ? `each entry must be a ${what} URL, got "${list.find((u) => !re.test(u))}"` : undefined;
+
+/** @type {Setting[]} */
+export const SETTINGS = [
+  { key: 'port', env: 'PORT', flag: '--port', type: 'int', def: 9000, min: 0, max: 65535, help: 'TCP port to listen on (0 picks a free one)' },
+  { key: 'host', env: 'HOST', flag: '--host', type: 'string', def: '', help: 'address to listen on (default: all interfaces)' },
+  { key: 'turnUrls', env: 'TURN_URLS', flag: '--turn-urls', type: 'list', def: [], check: urlList(/^turns?:[^\s]+$/, 'turn: or turns:'), help: 'comma-separated turn:/turns: URLs of your coturn server' },
+  { key: 'turnSecret', env: 'TURN_SECRET', flag: '--turn-secret', type: 'string', def: '', help: "coturn's static-auth-secret (TURN REST API credentials)" },
+  { key: 'turnTtl', env: 'TURN_TTL', flag: '--turn-ttl', type: 'int', def: 3600, min: 60, max: 86400 * 7, help: 'lifetime of issued TURN credentials, in seconds' },
+  { key: 'stunUrls', env: 'STUN_URLS', flag: '--stun-urls', type: 'list', def: [], check: urlList(/^stuns?:[^\s]+$/, 'stun:'), help: 'comma-separated stun: URLs' },
+  { key: 'roomSecret', env: 'ROOM_SECRET', flag: '--room-secret', type: 'string', def: '', help: 'when set, joining a room needs a JWT (HS256) signed with it', check: (v) => (v && v.length < 16 ? 'must be at least 16 characters' : undefined) },
+  { key: 'allowedOrigins', env: 'ALLOWED_ORIGINS', flag: '--allowed-origins', type: 'list', def: [], check: urlList(/^https?:\/\/[^/\s]+$/, 'origin (scheme://host[:port]), e.g. https://example.com'), help: 'comma-separated origins that may embed the widget (default: any)' },
+  { key: 'roomMax', env: 'ROOM_MAX', flag: '--room-max', type: 'int', def: 8, min: 2, max: 100, help: 'most people in one room' },
+  { key: 'maxConnections', env: 'MAX_CONNECTIONS', flag: '--max-connections', type: 'int', def: 20000, min: 1, max: 1000000, help: 'most open broker connections in total' },
+  { key: 'maxConnectionsPerIp', env: 'MAX_CONNECTIONS_PER_IP', flag: '--max-connections-per-ip', type: 'int', def: 20, min: 1, max: 100000, help: 'most open broker connections from one IP address' },
+  { key: 'maxPayload', env: 'MAX_PAYLOAD', flag: '--max-payload', type: 'int', def: 65536, min: 1024, max: 16777216, help: 'largest websocket frame, in bytes; a larger one closes the socket' },
+  { key: 'messageRate', env: 'MESSAGE_RATE', flag: '--message-rate', type: 'int', def: 50, min: 1, max: 100000, help: 'messages per second one connection may send (bursts of twice that)' },
+  { key: 'aliveTimeout', env: 'ALIVE_TIMEOUT', flag: '--alive-timeout', type: 'int', def: 20000, min: 1000, max: 600000, help: 'ms of silence after which a client is dropped (clients ping every 5 s)' },
+  { key: 'reconnectGrace', env: 'RECONNECT_GRACE', flag: '--reconnect-grace', type: 'int', def: 10000, min: 0, max: 600000, help: "ms a dropped client's id and seat are kept for it to come back" },
+  { key: 'queuePerPeer', env: 'QUEUE_PER_PEER', flag: '--queue-per-peer', type: 'int', def: 64, min: 0, max: 100000, help: 'messages held for one absent peer' },
+  { key: 'queueTotal', env: 'QUEUE_TOTAL', flag: '--queue-total', type: 'int', def: 10000, min: 0, max: 10000000, help: 'messages held for absent peers in total' },
+  { key: 'shutdownTimeout', env: 'SHUTDOWN_TIMEOUT', flag: '--shutdown-timeout', type: 'int', def: 5000, min: 0, max: 600000, help: 'ms a graceful shutdown may take before the process exits anyway' },
+  { key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', type: 'bool', def: false, help: 'take client addresses from X-Forwarded-For (only behind your own reverse proxy)' },
+  { key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', type: 'level', def: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
+];
+
+/**
+ * @param {Setting} s
+ * @param {string} raw
+ */
+function convert(s, raw) {
+  const name = `${s.env} (${s.flag})`;
+  switch (s.type) {
+    case 'int': {
+      if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+      const n = Number(raw);
+      if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max))
+        throw new ConfigError(`${name} must be between ${s.min} and ${s.max}, got ${n}`);
+      return n;
+    }
+    case 'list':
+      return raw.split(',').map((x) => x.trim()).filter(Boolean);
+    case 'bool':
+      if (/^(1|true|yes|on)$/i.test(raw)) return true;
+      if (/^(0|false|no|off|)$/i.test(raw)) return false;
+      throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+    case 'level':
+      if (!LOG_LEVELS.includes(/** @type {any} */ (raw))) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+      return raw;
+    default:
+      return raw;
+  }
+}
+
+/**
+ * Reads settings from flags (first) and the environment.
+ * @param {string[]} argv flags only, without the node and script paths
+ * @param {Record<string, string | undefined>} env
+ * @returns {Config}
+ */
+export function parseConfig(argv = [], env = {}) {
+  /** @type {Record<string, string>} */
+  const fromFlags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    const s = SETTINGS.find((x) => x.flag === flag);
+    if (!s) throw new ConfigError(`unknown option "${arg}" (see --help)`);
+    let value = inline;
+    if (value === undefined) {
+      if (s.type === 'bool' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'))) value = 'true';
+      else if (argv[i + 1] === undefined) throw new ConfigError(`${flag} needs a value`);
+      else value = argv[++i];
+    }
+    fromFlags[s.key] = value;
+  }
+  /** @type {Record<string, unknown>} */
+  const config = {};
+  for (const s of SETTINGS) {
+    const raw = fromFlags[s.key] ?? env[s.env];
+    const value = raw === undefined || (raw === '' && s.type !== 'string') ? s.def : convert(s, raw);
+    const problem = s.check?.(value);
+    if (problem) throw new ConfigError(`${s.env} (${s.flag}) ${problem}`);
+    config[s.key] = value;
+  }
+  const c = /** @type {Config} */ (config);
+  if (c.turnUrls.length && !c.turnSecret) throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
+  if (c.turnSecret && !c.turnUrls.length) throw new ConfigError('TURN_SECRET is set but TURN_URLS is not');
+  return c;
+}
+
+export function helpText() {
+  const rows = SETTINGS.map((s) => {
+    const def = Array.isArray(s.def) ? (s.def.length ? s.def.join(',') : 'none') : s.def === '' ? 'none' : String(s.def);
+    return `  ${`${s.flag} <value>`.padEnd(34)} ${s.env.padEnd(24)} ${s.help} [default: ${def}]`;
+  });
+  return `rtc-call: the self-hosted broker for the <rtc-call> widget.
+
+Usage:
+  rtc-call [options]                 start the server
+  rtc-call mint-token --room NAME [--name NAME] [--ttl SECONDS]
+                                     print a room token signed with ROOM_SECRET
+  rtc-call --help                    this text
+
+Every option can be given as a flag or an environment variable (the flag wins):
+  ${'flag'.padEnd(34)} ${'environment'.padEnd(24)} meaning
+${rows.join('\n')}
+
+It serves the widget at /rtc-call.js, a demo at /, /healthz and /metrics.
+`;
+}

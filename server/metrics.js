@@ -1,0 +1,58 @@
+// @ts-check
+/** Counters and gauges in Prometheus text format. */
+
+export class Metrics {
+  /** @type {Map<string, number>} */
+  #counters = new Map();
+  /** @type {Map<string, () => number>} */
+  #gauges = new Map();
+  /** @type {Map<string, string>} */
+  #help = new Map();
+
+  /**
+   * @param {string} name
+   * @param {string} help
+   * @param {() => number} read
+   */
+  gauge(name, help, read) {
+    this.#gauges.set(name, read);
+    this.#help.set(name, help);
+  }
+
+  /**
+   * @param {string} name
+   * @param {string} help
+   */
+  counter(name, help) {
+    this.#help.set(name, help);
+  }
+
+  /**
+   * @param {string} name
+   * @param {Record<string, string>} [labels]
+   */
+  inc(name, labels) {
+    const key = labels ? `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}` : name;
+    this.#counters.set(key, (this.#counters.get(key) ?? 0) + 1);
+  }
+
+  /** @param {string} key a series, as written in the text format */
+  value(key) {
+    return this.#counters.get(key) ?? this.#gauges.get(key)?.() ?? 0;
+  }
+
+  text() {
+    const out = [];
+    for (const [name, help] of this.#help) {
+      const gauge = this.#gauges.get(name);
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${gauge ? 'gauge' : 'counter'}`);
+      if (gauge) out.push(`${name} ${gauge()}`);
+      else {
+        const series = [...this.#counters].filter(([k]) => k === name || k.startsWith(name + '{'));
+        if (!series.length) out.push(`${name} 0`);
+        for (const [k, v] of series) out.push(`${k} ${v}`);
+      }
+    }
+    return out.join('\n') + '\n';
+  }
+}
