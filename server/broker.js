@@ -206,7 +206,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true }),
   });
   peerApp.on('connection', (client) => {
-    const c = bySocket.get(client.getSocket());
+    const socket = client.getSocket();
+    const c = socket && bySocket.get(socket);
     if (c) c.accepted = true;
   });
   // Without an error listener, one bad frame would take the process down.

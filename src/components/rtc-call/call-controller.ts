@@ -1,0 +1,88 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { Call, type CallOptions } from '../../engine/call.js';
+import type { RtcErrorCode, RtcErrorDetail } from '../../engine/errors.js';
+import type { CallState, Participant } from '../../engine/types.js';
+import type { CallContextValue } from '../../context.js';
+import { rtcError, rtcJoined, rtcLeft, rtcParticipantJoined, rtcParticipantLeft } from '../../events.js';
+
+/** Problems that go away by themselves once the call is (re)joined. */
+const TRANSIENT: RtcErrorCode[] = ['server-unreachable', 'connection-lost', 'server-error', 'rate-limited'];
+
+/**
+ * Connects an element to one `Call` at a time: mirrors its state for rendering, re-dispatches its events as DOM
+ * events on the host, and releases everything when the host leaves the page.
+ */
+export class CallController implements ReactiveController {
+  call?: Call;
+  state: CallState = 'idle';
+  participants: readonly Participant[] = [];
+  /** Current problems, newest last, one per code. */
+  notices: RtcErrorDetail[] = [];
+  context?: CallContextValue;
+  #off: (() => void)[] = [];
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    void this.stop();
+  }
+
+  /** Starts a new call (leaving any current one). Resolves when joined; problems arrive as `rtc-error`. */
+  async start(options: CallOptions): Promise<void> {
+    await this.stop();
+    const call = new Call(options);
+    this.call = call;
+    this.notices = [];
+    const host = this.host;
+    this.#off.push(
+      call.on('state', (s) => {
+        this.state = s;
+        if (s === 'joined') this.notices = this.notices.filter((n) => !TRANSIENT.includes(n.code));
+        host.requestUpdate();
+      }),
+      call.on('participants', (list) => {
+        this.participants = list;
+        host.requestUpdate();
+      }),
+      call.on('joined', (p) => host.dispatchEvent(rtcJoined({ room: options.room, participant: p }))),
+      call.on('participant-joined', (p) => host.dispatchEvent(rtcParticipantJoined({ participant: p }))),
+      call.on('participant-left', (p) => host.dispatchEvent(rtcParticipantLeft({ participant: p }))),
+      call.on('left', () => host.dispatchEvent(rtcLeft({ room: options.room }))),
+      call.on('error', (e) => {
+        this.notices = [...this.notices.filter((n) => n.code !== e.code), e];
+        host.dispatchEvent(rtcError(e));
+        host.requestUpdate();
+      }),
+    );
+    const media = call.media;
+    const provide = () => {
+      this.context = {
+        media,
+        devices: media.devices,
+        selected: { ...media.selected },
+        select: (kind, id) => media.selectDevice(kind, id),
+      };
+      host.requestUpdate();
+    };
+    this.#off.push(media.on('devices', provide), media.on('change', provide));
+    provide();
+    await call.join().catch(() => {});
+  }
+
+  async stop(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    await call.leave();
+    for (const off of this.#off.splice(0)) off();
+    this.call = undefined;
+    this.participants = [];
+    this.host.requestUpdate();
+  }
+
+  dismiss(code: RtcErrorCode): void {
+    this.notices = this.notices.filter((n) => n.code !== code);
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,112 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --rtc-call-background: #0f1218;
+    --rtc-call-foreground: #f4f6fb;
+    --rtc-call-accent: #5b6ee1;
+    --rtc-call-danger: #e5484d;
+    --rtc-call-gap: 8px;
+    --rtc-call-padding: 8px;
+    --rtc-call-radius: 16px;
+    --rtc-call-control-size: 44px;
+    --rtc-call-control-background: #2a3040;
+    --rtc-call-notice-background: #3a2f12;
+    --rtc-call-notice-foreground: #ffe6a6;
+    --rtc-call-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    display: block;
+    color: var(--rtc-call-foreground);
+    font-family: var(--rtc-call-font);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  [part~='base'] {
+    display: flex;
+    flex-direction: column;
+    gap: var(--rtc-call-gap);
+    padding: var(--rtc-call-padding);
+    background: var(--rtc-call-background);
+    border-radius: var(--rtc-call-radius);
+    position: relative;
+  }
+  [part~='grid'] {
+    display: grid;
+    grid-template-columns: repeat(var(--rtc-columns, 1), minmax(0, 1fr));
+    gap: var(--rtc-call-gap);
+  }
+  [part~='notices'] {
+    display: grid;
+    gap: 4px;
+  }
+  [part~='notice'] {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 8px 12px;
+    border-radius: 8px;
+    background: var(--rtc-call-notice-background);
+    color: var(--rtc-call-notice-foreground);
+    font-size: 0.9em;
+  }
+  [part~='notice'] span {
+    flex: 1;
+  }
+  [part~='notice'] button {
+    font: inherit;
+    background: none;
+    border: 0;
+    color: inherit;
+    cursor: pointer;
+    padding: 0 4px;
+  }
+  [part~='status'] {
+    font-size: 0.9em;
+    opacity: 0.85;
+    text-align: center;
+  }
+  [part~='controls'] {
+    display: flex;
+    justify-content: center;
+    flex-wrap: wrap;
+    gap: var(--rtc-call-gap);
+  }
+  [part~='control'] {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    min-width: var(--rtc-call-control-size);
+    height: var(--rtc-call-control-size);
+    padding: 0 12px;
+    border: 0;
+    border-radius: calc(var(--rtc-call-control-size) / 2);
+    background: var(--rtc-call-control-background);
+    color: var(--rtc-call-foreground);
+    font: inherit;
+    font-size: 1.25em;
+    cursor: pointer;
+  }
+  [part~='control']:focus-visible {
+    outline: 2px solid var(--rtc-call-accent);
+    outline-offset: 2px;
+  }
+  [part~='control'][aria-pressed='false'] {
+    background: var(--rtc-call-danger);
+  }
+  [part~='leave-button'] {
+    background: var(--rtc-call-danger);
+  }
+  [part~='join-button'] {
+    background: var(--rtc-call-accent);
+    font-size: 1em;
+    padding: 0 20px;
+  }
+  [part~='control'] .text {
+    font-size: 0.7em;
+  }
+  [part~='device-picker'] {
+    align-self: center;
+    min-width: min(320px, 100%);
+  }
+`;

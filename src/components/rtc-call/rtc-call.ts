@@ -1,0 +1,273 @@
+import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { provide } from '@lit/context';
+import { callContext, type CallContextValue } from '../../context.js';
+import { rtcRequestLeave } from '../../events.js';
+import type { CallState } from '../../engine/types.js';
+import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
+import { CallController } from './call-controller.js';
+import { styles } from './rtc-call.styles.js';
+import '../rtc-video-tile/rtc-video-tile.js';
+import '../rtc-device-picker/rtc-device-picker.js';
+
+/** Where this module was loaded from: the broker that served `rtc-call.js`, unless the page says otherwise. */
+function defaultServer(): string {
+  try {
+    const url = new URL(import.meta.url);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  } catch {
+    /* fall through */
+  }
+  return globalThis.location?.origin ?? '';
+}
+
+const TILE_PARTS = [
+  'base: tile',
+  'video: tile-video',
+  'avatar: tile-avatar',
+  'label: tile-label',
+  'name: tile-name',
+  'mic-state: tile-mic-state',
+  'camera-state: tile-camera-state',
+  'status: tile-status',
+  'unmute-button: tile-unmute-button',
+].join(', ');
+const PICKER_PARTS = ['base: picker', 'field: picker-field', 'label: picker-label', 'select: picker-select', 'empty: picker-empty'].join(', ');
+
+const STATUS: Partial<Record<CallState, string>> = {
+  idle: 'Not in a call.',
+  joining: 'Joining…',
+  reconnecting: 'Reconnecting…',
+  left: 'You left the call.',
+  failed: 'Could not join the call.',
+};
+
+/**
+ * @summary A whole video call in one element: every visitor of the page who joins the same `room` sees and hears
+ * everyone else, peer to peer, through your own broker.
+ *
+ * Joins as soon as it is on the page with a `room` (unless `manual` is set). Leaves when removed from the page, when
+ * the visitor clicks Leave, or when the tab closes.
+ *
+ * @tagname rtc-call
+ *
+ * @dependency rtc-video-tile
+ * @dependency rtc-device-picker
+ *
+ * @fires {CustomEvent<RtcJoinedDetail>} rtc-joined - You are in the room. Detail: `{ room, participant }`.
+ * @fires {CustomEvent<RtcParticipantDetail>} rtc-participant-joined - Someone joined. Detail: `{ participant }`.
+ * @fires {CustomEvent<RtcParticipantDetail>} rtc-participant-left - Someone left. Detail: `{ participant }`.
+ * @fires {CustomEvent<RtcLeftDetail>} rtc-left - You left the room. Detail: `{ room }`.
+ * @fires {CustomEvent<RtcErrorDetail>} rtc-error - Something went wrong. Detail: `{ code, message, fatal }`; `code` is
+ * stable (`unauthorized`, `room-full`, `invalid-room`, `origin-not-allowed`, `server-unreachable`, `connection-lost`,
+ * `camera-denied`, `microphone-denied`, `camera-unavailable`, `microphone-unavailable`, `media-unsupported`, …),
+ * `message` is for people, and `fatal` says the attempt to join has ended.
+ * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
+ *
+ * @csspart base - The call's frame.
+ * @csspart notices - The list of problems and warnings.
+ * @csspart notice - One problem or warning.
+ * @csspart status - The line saying what the call is doing (joining, left…).
+ * @csspart grid - The grid of tiles.
+ * @csspart controls - The control bar.
+ * @csspart control - Every control button.
+ * @csspart mic-button - The microphone on/off button.
+ * @csspart camera-button - The camera on/off button.
+ * @csspart devices-button - The button that shows the device picker.
+ * @csspart leave-button - The Leave button.
+ * @csspart join-button - The Join button (shown when not in the call).
+ * @csspart device-picker - The `<rtc-device-picker>`.
+ * @csspart tile - Each tile's frame (`<rtc-video-tile>` part `base`).
+ * @csspart tile-video - Each tile's `<video>`.
+ * @csspart tile-avatar - Each tile's initials avatar.
+ * @csspart tile-label - Each tile's name bar.
+ * @csspart tile-name - Each tile's name.
+ * @csspart tile-mic-state - Each tile's muted-microphone icon.
+ * @csspart tile-camera-state - Each tile's camera-off icon.
+ * @csspart tile-status - Each tile's connection notice.
+ * @csspart tile-unmute-button - Each tile's "Play sound" button.
+ * @csspart picker - The device picker's wrapper.
+ * @csspart picker-field - A device picker field.
+ * @csspart picker-label - A device picker label.
+ * @csspart picker-select - A device picker `<select>`.
+ * @csspart picker-empty - The device picker's "no devices" note.
+ *
+ * @cssproperty [--rtc-call-background=#0f1218] - Background of the call.
+ * @cssproperty [--rtc-call-foreground=#f4f6fb] - Text and icon color.
+ * @cssproperty [--rtc-call-accent=#5b6ee1] - Focus rings and the Join button.
+ * @cssproperty [--rtc-call-danger=#e5484d] - The Leave button and controls that are off.
+ * @cssproperty [--rtc-call-gap=8px] - Space between tiles and controls.
+ * @cssproperty [--rtc-call-padding=8px] - Inner padding.
+ * @cssproperty [--rtc-call-radius=16px] - Corner radius of the call.
+ * @cssproperty [--rtc-call-control-size=44px] - Height of the control buttons.
+ * @cssproperty [--rtc-call-control-background=#2a3040] - Background of the control buttons.
+ * @cssproperty [--rtc-call-notice-background=#3a2f12] - Background of warnings.
+ * @cssproperty [--rtc-call-notice-foreground=#ffe6a6] - Text color of warnings.
+ * @cssproperty [--rtc-call-font=system-ui, sans-serif] - Font family.
+ */
+export class RtcCall extends LitElement {
+  static override styles = styles;
+
+  /** The room to join. Everyone on the same server with the same room name is in one call. */
+  @property({ reflect: true }) room = '';
+
+  /** The broker's base URL. Defaults to the origin `rtc-call.js` was loaded from, so the script tag alone is enough. */
+  @property() server = defaultServer();
+
+  /** Your display name, shown to the others. */
+  @property() name = '';
+
+  /** A room token (JWT from the site's backend), needed when the server has `ROOM_SECRET`. */
+  @property() token = '';
+
+  /**
+   * `all` (default) or `relay`. `relay` sends every connection through the TURN server, so visitors never learn each
+   * other's IP addresses; it needs a TURN server on the broker.
+   */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
+
+  /** Join with the microphone muted. */
+  @property({ type: Boolean, attribute: 'start-muted' }) startMuted = false;
+
+  /** Join with the camera off. */
+  @property({ type: Boolean, attribute: 'start-camera-off' }) startCameraOff = false;
+
+  /** Do not join by itself; wait for `join()` or the Join button. */
+  @property({ type: Boolean }) manual = false;
+
+  /** What the call is doing: `idle`, `joining`, `joined`, `reconnecting`, `left` or `failed`. Read-only. */
+  @property({ reflect: true, attribute: 'call-state' }) callState: CallState = 'idle';
+
+  @provide({ context: callContext })
+  @state()
+  protected deviceContext?: CallContextValue;
+
+  @state() private pickerOpen = false;
+
+  private readonly controller = new CallController(this);
+  #wantJoined = false;
+  /** What the current call was started with; a change of any of it means a new call. */
+  #joinedWith = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.manual) this.#wantJoined = true;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // The controller leaves the call with the host; it rejoins if the element comes back.
+    this.#joinedWith = '';
+  }
+
+  /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
+  async join(): Promise<void> {
+    this.#wantJoined = true;
+    this.#joinedWith = this.#callKey();
+    await this.controller.start({
+      server: this.server,
+      room: this.room,
+      name: this.name || undefined,
+      token: this.token || undefined,
+      iceTransportPolicy: this.iceTransportPolicy === 'relay' ? 'relay' : 'all',
+      audio: !this.startMuted,
+      video: !this.startCameraOff,
+    });
+  }
+
+  /** Leaves the call and releases the camera and microphone. */
+  async leave(): Promise<void> {
+    this.#wantJoined = false;
+    this.#joinedWith = '';
+    this.pickerOpen = false;
+    await this.controller.stop();
+  }
+
+  #callKey(): string {
+    return JSON.stringify([this.room, this.server, this.token, this.iceTransportPolicy]);
+  }
+
+  protected override willUpdate(): void {
+    this.callState = this.controller.state;
+    this.deviceContext = this.controller.context;
+  }
+
+  protected override updated(): void {
+    if (this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
+  }
+
+  private requestLeave(): void {
+    if (this.dispatchEvent(rtcRequestLeave())) void this.leave();
+  }
+
+  private toggleMic(): void {
+    const media = this.controller.call?.media;
+    if (media) void media.setAudioEnabled(!media.audioEnabled);
+  }
+
+  private toggleCamera(): void {
+    const media = this.controller.call?.media;
+    if (media) void media.setVideoEnabled(!media.videoEnabled);
+  }
+
+  protected override render() {
+    const c = this.controller;
+    const inCall = c.state === 'joining' || c.state === 'joined' || c.state === 'reconnecting';
+    const people = c.participants;
+    const columns = Math.max(1, Math.ceil(Math.sqrt(people.length)));
+    const media = c.call?.media;
+    const micOn = !!media?.audioEnabled;
+    const camOn = !!media?.videoEnabled;
+    const status = !this.room ? 'Set a room to start a call.' : c.state === 'joined' && people.length <= 1 ? 'Waiting for others to join…' : STATUS[c.state] ?? '';
+    return html`
+      <div part="base">
+        <div part="notices" role="alert">
+          ${c.notices.map(
+            (n) => html`<div part="notice" data-code=${n.code}>
+              <span>${n.message}</span>
+              <button aria-label="Dismiss" @click=${() => c.dismiss(n.code)}>✕</button>
+            </div>`,
+          )}
+        </div>
+        ${people.length
+          ? html`<div part="grid" style="--rtc-columns: ${columns}">
+              ${repeat(
+                people,
+                (p) => p.id || 'self',
+                (p) => html`<rtc-video-tile exportparts=${TILE_PARTS} .participant=${p} .sinkId=${c.context?.selected.audiooutput ?? ''}></rtc-video-tile>`,
+              )}
+            </div>`
+          : nothing}
+        ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
+        <div part="controls" role="toolbar" aria-label="Call controls">
+          ${inCall
+            ? html`
+                <button part="control mic-button" aria-label="Microphone" aria-pressed=${micOn ? 'true' : 'false'} title=${micOn ? 'Mute microphone' : 'Unmute microphone'} @click=${this.toggleMic}>
+                  ${micOn ? micIcon : micOffIcon}
+                </button>
+                <button part="control camera-button" aria-label="Camera" aria-pressed=${camOn ? 'true' : 'false'} title=${camOn ? 'Turn camera off' : 'Turn camera on'} @click=${this.toggleCamera}>
+                  ${camOn ? camIcon : camOffIcon}
+                </button>
+                <button part="control devices-button" aria-label="Devices" aria-expanded=${this.pickerOpen ? 'true' : 'false'} aria-controls="picker" title="Choose camera, microphone and speaker" @click=${() => (this.pickerOpen = !this.pickerOpen)}>
+                  ${settingsIcon}
+                </button>
+                <button part="control leave-button" aria-label="Leave call" title="Leave call" @click=${this.requestLeave}>${leaveIcon}</button>
+              `
+            : html`<button part="control join-button" ?disabled=${!this.room} @click=${() => void this.join()}>
+                ${c.state === 'left' || c.state === 'failed' ? 'Join again' : 'Join'}
+              </button>`}
+        </div>
+        <rtc-device-picker id="picker" part="device-picker" exportparts=${PICKER_PARTS} ?hidden=${!this.pickerOpen || !inCall}></rtc-device-picker>
+      </div>
+    `;
+  }
+}
+
+if (!customElements.get('rtc-call')) customElements.define('rtc-call', RtcCall);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-call': RtcCall;
+  }
+}

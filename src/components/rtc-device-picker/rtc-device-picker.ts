@@ -1,0 +1,106 @@
+import { LitElement, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { callContext, type CallContextValue } from '../../context.js';
+import type { DeviceKind } from '../../engine/local-media.js';
+import { rtcDeviceSelect } from '../../events.js';
+import { styles } from './rtc-device-picker.styles.js';
+
+const KINDS: { kind: DeviceKind; label: string; fallback: string }[] = [
+  { kind: 'videoinput', label: 'Camera', fallback: 'Camera' },
+  { kind: 'audioinput', label: 'Microphone', fallback: 'Microphone' },
+  { kind: 'audiooutput', label: 'Speaker', fallback: 'Speaker' },
+];
+
+/** Whether this browser can choose where sound plays (Safari and Firefox mostly cannot). */
+export const canChooseSpeaker = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+/**
+ * @summary Chooses the camera, the microphone and, where the browser supports it, the speaker.
+ *
+ * Inside `<rtc-call>` it switches the call's devices live: the new track replaces the old one on every
+ * connection, without renegotiation. It follows devices being plugged in and out. On its own it lists the devices
+ * and fires `rtc-device-select`.
+ *
+ * @tagname rtc-device-picker
+ *
+ * @fires {CustomEvent<RtcDeviceSelectDetail>} rtc-device-select - The visitor chose a device. Detail: `{ kind, deviceId }`.
+ *
+ * @csspart base - The wrapper around the fields.
+ * @csspart field - One labelled choice.
+ * @csspart label - A field's label.
+ * @csspart select - A field's `<select>`.
+ * @csspart empty - The note shown when no devices can be listed.
+ *
+ * @cssproperty [--rtc-picker-background=#fff] - Background.
+ * @cssproperty [--rtc-picker-foreground=#1b1f29] - Text color.
+ * @cssproperty [--rtc-picker-border=1px solid #c6cad3] - Border of the selects.
+ * @cssproperty [--rtc-picker-radius=8px] - Corner radius.
+ * @cssproperty [--rtc-picker-gap=10px] - Space between fields.
+ * @cssproperty [--rtc-picker-padding=12px] - Inner padding.
+ */
+export class RtcDevicePicker extends LitElement {
+  static override styles = styles;
+
+  @consume({ context: callContext, subscribe: true })
+  @state()
+  private call?: CallContextValue;
+
+  /** Devices found when used outside a call. */
+  @state() private ownDevices: MediaDeviceInfo[] = [];
+  @state() private ownSelected: Record<DeviceKind, string> = { audioinput: '', videoinput: '', audiooutput: '' };
+
+  #onDeviceChange = () => void this.#enumerate();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.#onDeviceChange);
+    if (!this.call) void this.#enumerate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.#onDeviceChange);
+  }
+
+  async #enumerate(): Promise<void> {
+    if (this.call || !navigator.mediaDevices?.enumerateDevices) return;
+    this.ownDevices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+  }
+
+  private async choose(kind: DeviceKind, e: Event): Promise<void> {
+    const deviceId = (e.target as HTMLSelectElement).value;
+    this.dispatchEvent(rtcDeviceSelect({ kind, deviceId }));
+    if (this.call) await this.call.select(kind, deviceId);
+    else this.ownSelected = { ...this.ownSelected, [kind]: deviceId };
+  }
+
+  protected override render() {
+    const devices = this.call?.devices ?? this.ownDevices;
+    const selected = this.call?.selected ?? this.ownSelected;
+    const kinds = KINDS.filter((k) => k.kind !== 'audiooutput' || canChooseSpeaker());
+    const fields = kinds.map(({ kind, label, fallback }) => {
+      const list = devices.filter((d) => d.kind === kind && d.deviceId);
+      if (!list.length) return nothing;
+      const id = `select-${kind}`;
+      return html`<div part="field">
+        <label part="label" for=${id}>${label}</label>
+        <select part="select" id=${id} data-kind=${kind} @change=${(e: Event) => this.choose(kind, e)}>
+          ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === selected[kind]}>${d.label || `${fallback} ${i + 1}`}</option>`)}
+        </select>
+      </div>`;
+    });
+    const any = fields.some((f) => f !== nothing);
+    return html`<div part="base" role="group" aria-label="Devices">
+      ${any ? fields : html`<p part="empty">No cameras or microphones found.</p>`}
+    </div>`;
+  }
+}
+
+if (!customElements.get('rtc-device-picker')) customElements.define('rtc-device-picker', RtcDevicePicker);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-device-picker': RtcDevicePicker;
+  }
+}

@@ -1,0 +1,107 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --rtc-tile-background: #1f2430;
+    --rtc-tile-foreground: #fff;
+    --rtc-tile-radius: 12px;
+    --rtc-tile-aspect-ratio: 16 / 9;
+    --rtc-tile-object-fit: cover;
+    --rtc-tile-label-background: rgb(0 0 0 / 55%);
+    --rtc-tile-avatar-background: #5b6ee1;
+    --rtc-tile-avatar-size: 30%;
+    --rtc-tile-muted-color: #ff6b6b;
+    display: block;
+    position: relative;
+    min-width: 0;
+    color: var(--rtc-tile-foreground);
+    font: inherit;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  [part~='base'] {
+    position: relative;
+    width: 100%;
+    aspect-ratio: var(--rtc-tile-aspect-ratio);
+    background: var(--rtc-tile-background);
+    border-radius: var(--rtc-tile-radius);
+    overflow: hidden;
+  }
+  video {
+    display: block;
+    width: 100%;
+    height: 100%;
+    object-fit: var(--rtc-tile-object-fit);
+    background: transparent;
+  }
+  :host([local]) video {
+    transform: scaleX(-1);
+  }
+  :host([video-off]) video {
+    visibility: hidden;
+  }
+  [part~='avatar'] {
+    position: absolute;
+    inset: 0;
+    margin: auto;
+    width: var(--rtc-tile-avatar-size);
+    aspect-ratio: 1;
+    height: auto;
+    border-radius: 50%;
+    display: grid;
+    place-items: center;
+    background: var(--rtc-tile-avatar-background);
+    font-size: clamp(1rem, 6cqi, 3rem);
+    font-weight: 600;
+    user-select: none;
+  }
+  [part~='base'] {
+    container-type: inline-size;
+  }
+  [part~='label'] {
+    position: absolute;
+    left: 8px;
+    bottom: 8px;
+    max-width: calc(100% - 16px);
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 2px 8px;
+    border-radius: 6px;
+    background: var(--rtc-tile-label-background);
+    font-size: 0.85em;
+  }
+  [part~='name'] {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part~='mic-state'],
+  [part~='camera-state'] {
+    display: inline-flex;
+    color: var(--rtc-tile-muted-color);
+  }
+  [part~='status'] {
+    position: absolute;
+    top: 8px;
+    left: 8px;
+    padding: 2px 8px;
+    border-radius: 6px;
+    background: var(--rtc-tile-label-background);
+    font-size: 0.8em;
+  }
+  [part~='unmute-button'] {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    font: inherit;
+    font-size: 0.85em;
+    padding: 4px 10px;
+    border: 0;
+    border-radius: 6px;
+    background: #fff;
+    color: #111;
+    cursor: pointer;
+  }
+`;

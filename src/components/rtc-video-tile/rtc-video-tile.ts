@@ -1,0 +1,133 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { Participant } from '../../engine/types.js';
+import { camOffIcon, micOffIcon } from '../../icons.js';
+import { styles } from './rtc-video-tile.styles.js';
+
+/** Up to two initials of a name, for the avatar shown while the camera is off. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return '?';
+  const first = [...words[0]][0] ?? '';
+  const last = words.length > 1 ? ([...words[words.length - 1]][0] ?? '') : '';
+  return (first + last).toUpperCase();
+}
+
+/**
+ * @summary One participant of a call: their video, their name, and whether their microphone and camera are on.
+ *
+ * @tagname rtc-video-tile
+ *
+ * @csspart base - The tile's frame.
+ * @csspart video - The `<video>` element.
+ * @csspart avatar - The initials shown while the camera is off.
+ * @csspart label - The bar holding the name and the state icons.
+ * @csspart name - The participant's name.
+ * @csspart mic-state - The icon shown while the microphone is muted.
+ * @csspart camera-state - The icon shown while the camera is off.
+ * @csspart status - The connection notice ("Connecting…", "Reconnecting…").
+ * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks.
+ *
+ * @cssproperty [--rtc-tile-background=#1f2430] - Background behind the video and avatar.
+ * @cssproperty [--rtc-tile-foreground=#fff] - Text color.
+ * @cssproperty [--rtc-tile-radius=12px] - Corner radius.
+ * @cssproperty [--rtc-tile-aspect-ratio=16 / 9] - Shape of the tile.
+ * @cssproperty [--rtc-tile-object-fit=cover] - How the video fills the tile (`cover` or `contain`).
+ * @cssproperty [--rtc-tile-label-background=rgb(0 0 0 / 55%)] - Background of the name bar.
+ * @cssproperty [--rtc-tile-avatar-background=#5b6ee1] - Background of the initials avatar.
+ * @cssproperty [--rtc-tile-avatar-size=30%] - Width of the avatar, relative to the tile.
+ * @cssproperty [--rtc-tile-muted-color=#ff6b6b] - Color of the muted-microphone and camera-off icons.
+ */
+export class RtcVideoTile extends LitElement {
+  static override styles = styles;
+
+  /** The participant to show. */
+  @property({ attribute: false }) participant?: Participant;
+
+  /** The speaker to play this participant's sound on (an `audiooutput` device id; '' for the default). */
+  @property({ attribute: false }) sinkId = '';
+
+  /** Set on your own tile: it is mirrored and never played aloud. Reflects `participant.local`. */
+  @property({ type: Boolean, reflect: true }) local = false;
+
+  /** Reflects whether the participant's microphone is muted. */
+  @property({ type: Boolean, reflect: true, attribute: 'audio-muted' }) audioMuted = false;
+
+  /** Reflects whether the participant's camera is off (the avatar shows instead). */
+  @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
+
+  @state() private soundBlocked = false;
+
+  @query('video') private video!: HTMLVideoElement;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('participant') && this.participant) {
+      this.local = this.participant.local;
+      this.audioMuted = !this.participant.audioEnabled;
+      this.videoOff = !this.participant.videoEnabled || !this.participant.stream?.getVideoTracks().length;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const video = this.video;
+    const stream = this.participant?.stream ?? null;
+    if (changed.has('participant') && video.srcObject !== stream) {
+      video.srcObject = stream;
+      if (stream) this.play();
+    }
+    if (changed.has('sinkId') && !this.local && 'setSinkId' in video) {
+      (video as HTMLVideoElement & { setSinkId(id: string): Promise<void> }).setSinkId(this.sinkId).catch(() => {});
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.video) this.video.srcObject = null;
+  }
+
+  /** Starts playback; when the browser wants a click first, plays muted and offers a button. */
+  private play(): void {
+    const video = this.video;
+    video.muted = this.local || this.soundBlocked;
+    video.play().catch((err: DOMException) => {
+      if (err?.name !== 'NotAllowedError' || this.local) return;
+      this.soundBlocked = true;
+      video.muted = true;
+      void video.play().catch(() => {});
+    });
+  }
+
+  private unblockSound(): void {
+    this.soundBlocked = false;
+    this.video.muted = false;
+    void this.video.play().catch(() => {});
+  }
+
+  protected override render() {
+    const p = this.participant;
+    const name = p?.name || (this.local ? 'You' : 'Guest');
+    const label = `${name}${this.local ? ' (you)' : ''}${this.audioMuted ? ', microphone off' : ''}${this.videoOff ? ', camera off' : ''}`;
+    const status = p && !p.local && p.connection !== 'connected' ? (p.connection === 'reconnecting' ? 'Reconnecting…' : 'Connecting…') : '';
+    return html`
+      <div part="base" role="group" aria-label=${label}>
+        <video part="video" autoplay playsinline disablepictureinpicture .muted=${this.local || this.soundBlocked} aria-hidden="true"></video>
+        ${this.videoOff ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
+        ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
+        <div part="label">
+          <span part="name">${name}${this.local ? ' (you)' : ''}</span>
+          ${this.audioMuted ? html`<span part="mic-state" title="Microphone off">${micOffIcon}</span>` : nothing}
+          ${this.videoOff ? html`<span part="camera-state" title="Camera off">${camOffIcon}</span>` : nothing}
+        </div>
+        ${this.soundBlocked ? html`<button part="unmute-button" @click=${this.unblockSound}>Play sound</button>` : nothing}
+      </div>
+    `;
+  }
+}
+
+if (!customElements.get('rtc-video-tile')) customElements.define('rtc-video-tile', RtcVideoTile);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-video-tile': RtcVideoTile;
+  }
+}

@@ -1,0 +1,55 @@
+import type { PeerOptions } from 'peerjs';
+import { RtcError, serverError } from './errors.js';
+import type { Seat } from './types.js';
+
+export interface SeatRequest {
+  room: string;
+  name?: string;
+  token?: string;
+}
+
+async function post<T>(server: string, path: string, body: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, server), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+    });
+  } catch {
+    throw new RtcError('server-unreachable', `The call server at ${new URL(server).host} cannot be reached. Retrying…`);
+  }
+  const data = (await res.json().catch(() => undefined)) as (T & { code?: string; message?: string }) | undefined;
+  if (!res.ok || !data) throw serverError(res.status, data);
+  return data;
+}
+
+/** Asks the server for a seat in a room: an id, the secret that proves it, and the ICE servers to use. */
+export function requestSeat(server: string, req: SeatRequest): Promise<Seat> {
+  return post<Seat>(server, '/rtc/join', req);
+}
+
+/** Fresh TURN credentials for a long call. */
+export function refreshIce(server: string, seat: Seat): Promise<Pick<Seat, 'iceServers' | 'ttl'>> {
+  return post(server, '/rtc/ice', { id: seat.id, secret: seat.secret });
+}
+
+/**
+ * PeerJS options that point at our broker and nowhere else: host, port, path, key, token and ICE servers are
+ * always explicit, so PeerJS's cloud broker and public STUN/TURN defaults are never used.
+ */
+export function peerOptions(server: string, seat: Seat, iceTransportPolicy: RTCIceTransportPolicy): PeerOptions {
+  const url = new URL(server);
+  const secure = url.protocol === 'https:';
+  return {
+    host: url.hostname,
+    port: Number(url.port) || (secure ? 443 : 80),
+    secure,
+    path: seat.broker.path,
+    key: seat.broker.key,
+    token: seat.secret,
+    debug: 0,
+    config: { iceServers: seat.iceServers, iceTransportPolicy },
+  };
+}

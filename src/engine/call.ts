@@ -1,0 +1,373 @@
+import { Peer } from 'peerjs';
+import { Emitter } from './emitter.js';
+import { RtcError, type RtcErrorDetail } from './errors.js';
+import { LocalMedia } from './local-media.js';
+import { Mesh, shouldCall } from './mesh.js';
+import { peerOptions, refreshIce, requestSeat } from './broker-client.js';
+import type { CallState, ControlMessage, Participant, Seat } from './types.js';
+
+export interface CallOptions {
+  /** The broker's base URL, e.g. `https://calls.example.com`. */
+  server: string;
+  room: string;
+  name?: string;
+  /** A room token (JWT) when the server requires one. */
+  token?: string;
+  /** `relay` sends everything through TURN, so peers never learn each other's addresses. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Start with the microphone / camera on (both default to true). */
+  audio?: boolean;
+  video?: boolean;
+  /** Local media to use; by default the call opens the visitor's devices. */
+  media?: LocalMedia;
+}
+
+export interface CallEvents {
+  state: CallState;
+  /** The participants changed; the argument is a new array of new-or-unchanged objects, yourself first. */
+  participants: readonly Participant[];
+  joined: Participant;
+  'participant-joined': Participant;
+  'participant-left': Participant;
+  left: void;
+  error: RtcErrorDetail;
+}
+
+interface ServerPush {
+  type: string;
+  payload?: {
+    id?: string;
+    name?: string;
+    members?: { id: string; name: string }[];
+    self?: { id: string; name: string };
+    reason?: string;
+  };
+}
+
+const RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+const RECALL_MS = 3000;
+
+/**
+ * One visitor's call: a seat from the server, the PeerJS broker connection, local media and the mesh.
+ * Framework-free; the `<rtc-call>` element is a view of it.
+ */
+export class Call extends Emitter<CallEvents> {
+  readonly media: LocalMedia;
+  state: CallState = 'idle';
+  seat?: Seat;
+  #peer?: Peer;
+  #mesh?: Mesh;
+  /** Who the server says is in the room, besides us. */
+  #members = new Map<string, string>();
+  #people = new Map<string, Participant>();
+  #self?: Participant;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #attempt = 0;
+  #generation = 0;
+  #onPageHide = () => void this.leave();
+  #offMedia: (() => void)[] = [];
+
+  constructor(readonly options: CallOptions) {
+    super();
+    this.media = options.media ?? new LocalMedia();
+  }
+
+  /** Everyone in the call, yourself first. */
+  get participants(): readonly Participant[] {
+    return this.#self ? [this.#self, ...this.#people.values()] : [...this.#people.values()];
+  }
+
+  /** Joins the room. Resolves once joined; rejects with an RtcError when joining cannot succeed. */
+  async join(): Promise<void> {
+    if (this.state === 'joining' || this.state === 'joined' || this.state === 'reconnecting') return;
+    const generation = ++this.#generation;
+    this.#setState('joining');
+    this.#offMedia.push(
+      this.media.on('warning', (w) => this.emit('error', w.toDetail())),
+      this.media.on('change', () => this.#mediaChanged()),
+    );
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
+    this.#self = this.#selfParticipant('', this.options.name ?? '');
+    this.#changed();
+    // Devices and the seat are independent: ask for both at once.
+    const mediaReady = this.media.start({ audio: this.options.audio ?? true, video: this.options.video ?? true });
+    try {
+      await this.#connect(generation);
+      await mediaReady;
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      const e = err instanceof RtcError ? err : new RtcError('server-error', String(err), true);
+      this.emit('error', e.toDetail());
+      this.#teardown();
+      this.#release();
+      this.#setState('failed');
+      throw e;
+    }
+    if (generation !== this.#generation) return;
+    this.#mediaChanged();
+  }
+
+  /** Leaves the room and releases camera, microphone and connections. */
+  async leave(): Promise<void> {
+    if (this.state === 'idle' || this.state === 'left') return;
+    this.#generation++;
+    try {
+      this.#peer?.socket.send({ type: 'RTC-LEAVE' });
+    } catch {
+      /* the socket is already gone */
+    }
+    this.#teardown();
+    this.#release();
+    this.media.stop();
+    this.#self = undefined;
+    this.#setState('left');
+    this.emit('left', undefined);
+  }
+
+  async setAudioEnabled(on: boolean): Promise<void> {
+    await this.media.setAudioEnabled(on);
+  }
+
+  async setVideoEnabled(on: boolean): Promise<void> {
+    await this.media.setVideoEnabled(on);
+  }
+
+  /** Seats, opens the broker connection, and keeps trying while the server cannot be reached. */
+  async #connect(generation: number): Promise<void> {
+    for (;;) {
+      try {
+        const seat = await requestSeat(this.options.server, { room: this.options.room, name: this.options.name, token: this.options.token });
+        if (generation !== this.#generation) return;
+        await this.#openPeer(seat, generation);
+        this.#attempt = 0;
+        return;
+      } catch (err) {
+        const e = err instanceof RtcError ? err : new RtcError('connection-lost', 'The connection to the call server failed. Retrying…');
+        if (e.fatal || generation !== this.#generation) throw e;
+        this.emit('error', e.toDetail());
+        await this.#sleep(RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)]);
+        if (generation !== this.#generation) return;
+      }
+    }
+  }
+
+  #openPeer(seat: Seat, generation: number): Promise<void> {
+    this.seat = seat;
+    const peer = new Peer(seat.id, peerOptions(this.options.server, seat, this.options.iceTransportPolicy ?? 'all'));
+    this.#peer = peer;
+    this.#mesh = new Mesh(peer, this.media, () => this.#controlState());
+    this.#wireMesh(this.#mesh);
+    this.#self = this.#selfParticipant(seat.id, seat.name || this.options.name || '');
+    peer.socket.on('message', (msg: ServerPush) => this.#onPush(msg, generation));
+    peer.on('disconnected', () => this.#lostBroker(generation));
+    peer.on('error', (err) => {
+      // Errors about one peer are handled by the mesh; the rest mean the broker connection is in trouble.
+      if (err.type === 'peer-unavailable' || err.type === 'webrtc') return;
+      if (peer.open) return;
+      if (!peer.disconnected && !peer.destroyed) peer.disconnect();
+    });
+    this.#scheduleIceRefresh(seat, generation);
+    return new Promise((resolve, reject) => {
+      peer.once('open', () => resolve());
+      peer.once('error', () => {
+        if (!peer.open) reject(new RtcError('connection-lost', 'The connection to the call server was refused. Retrying…'));
+      });
+    });
+  }
+
+  #onPush(msg: ServerPush, generation: number): void {
+    if (generation !== this.#generation || !msg || typeof msg.type !== 'string') return;
+    const p = msg.payload ?? {};
+    switch (msg.type) {
+      case 'RTC-ROOM': {
+        const first = this.state !== 'joined';
+        const present = new Set((p.members ?? []).map((m) => m.id));
+        for (const id of [...this.#members.keys()]) if (!present.has(id)) this.#memberLeft(id);
+        for (const m of p.members ?? []) this.#memberJoined(m.id, m.name, !first);
+        this.#attempt = 0;
+        if (first) {
+          this.#setState('joined');
+          this.emit('joined', this.#self!);
+        } else this.#setState('joined');
+        this.#changed();
+        break;
+      }
+      case 'RTC-JOINED':
+        if (p.id) this.#memberJoined(p.id, p.name ?? '', true);
+        break;
+      case 'RTC-LEFT':
+        if (p.id) this.#memberLeft(p.id);
+        break;
+      case 'RTC-GOODBYE':
+        this.#lostBroker(generation);
+        break;
+    }
+  }
+
+  #memberJoined(id: string, name: string, announce: boolean): void {
+    const known = this.#members.has(id);
+    this.#members.set(id, name);
+    if (!this.#people.has(id)) {
+      this.#people.set(id, { id, name, local: false, stream: null, audioEnabled: true, videoEnabled: true, connection: 'connecting' });
+      if (announce || !known) this.emit('participant-joined', this.#people.get(id)!);
+      this.#changed();
+    }
+    if (shouldCall(this.seat!.id, id)) this.#mesh?.connect(id);
+  }
+
+  #memberLeft(id: string): void {
+    this.#members.delete(id);
+    this.#mesh?.drop(id);
+    this.#removePerson(id);
+  }
+
+  #removePerson(id: string): void {
+    const p = this.#people.get(id);
+    if (!p) return;
+    this.#people.delete(id);
+    this.emit('participant-left', p);
+    this.#changed();
+  }
+
+  #wireMesh(mesh: Mesh): void {
+    const update = (id: string, patch: Partial<Participant>) => {
+      const p = this.#people.get(id) ?? { id, name: this.#members.get(id) ?? '', local: false, stream: null, audioEnabled: true, videoEnabled: true, connection: 'connecting' as const };
+      const isNew = !this.#people.has(id);
+      this.#people.set(id, { ...p, ...patch });
+      if (isNew) this.emit('participant-joined', this.#people.get(id)!);
+      this.#changed();
+    };
+    mesh.on('stream', ({ id, stream }) => update(id, { stream, connection: 'connected' }));
+    mesh.on('connection', ({ id, state }) => this.#people.has(id) && update(id, { connection: state }));
+    mesh.on('control', ({ id, message }) => update(id, { name: message.name || this.#members.get(id) || '', audioEnabled: message.audio, videoEnabled: message.video }));
+    mesh.on('closed', ({ id }) => {
+      this.#removePerson(id);
+      // Still in the room by the server's word: the caller tries again.
+      if (this.#members.has(id) && this.seat && shouldCall(this.seat.id, id)) {
+        this.#after(RECALL_MS, () => {
+          if (this.#members.has(id) && !mesh.has(id) && this.#mesh === mesh) {
+            this.#memberJoined(id, this.#members.get(id) ?? '', true);
+          }
+        });
+      }
+    });
+  }
+
+  /** The broker connection dropped: reconnect with our own id and secret, or take a new seat if it is gone. */
+  #lostBroker(generation: number): void {
+    if (generation !== this.#generation || this.state === 'left') return;
+    if (this.state === 'reconnecting') return;
+    this.#setState('reconnecting');
+    this.emit('error', new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…').toDetail());
+    const tryAgain = () => {
+      if (generation !== this.#generation) return;
+      const peer = this.#peer;
+      if (!peer || peer.destroyed) return;
+      if (peer.open) return;
+      if (this.#attempt >= 3) {
+        // The seat lapsed (long outage, or the server restarted): take a new one.
+        this.#teardown();
+        this.#setState('joining');
+        const g = ++this.#generation;
+        this.#connect(g).catch((e: RtcError) => {
+          if (g !== this.#generation) return;
+          this.emit('error', e.toDetail());
+          this.#setState('failed');
+        });
+        return;
+      }
+      const delay = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)];
+      this.#after(delay, () => {
+        if (generation !== this.#generation || !this.#peer || this.#peer.destroyed) return;
+        if (this.#peer.disconnected) this.#peer.reconnect();
+        this.#after(3000, () => {
+          if (this.state === 'reconnecting' && generation === this.#generation) tryAgain();
+        });
+      });
+    };
+    tryAgain();
+  }
+
+  #scheduleIceRefresh(seat: Seat, generation: number): void {
+    if (!seat.ttl) return;
+    this.#after(Math.max(30, seat.ttl * 0.8) * 1000, async () => {
+      if (generation !== this.#generation || !this.#peer) return;
+      try {
+        const ice = await refreshIce(this.options.server, seat);
+        seat.iceServers = ice.iceServers;
+        const config = this.#peer.options.config as RTCConfiguration;
+        config.iceServers = ice.iceServers;
+        this.#mesh?.setIceServers(ice.iceServers);
+        this.#scheduleIceRefresh({ ...seat, ttl: ice.ttl }, generation);
+      } catch {
+        this.#after(30000, () => this.#scheduleIceRefresh({ ...seat, ttl: 40 }, generation));
+      }
+    });
+  }
+
+  #selfParticipant(id: string, name: string): Participant {
+    return {
+      id,
+      name,
+      local: true,
+      stream: this.media.preview,
+      audioEnabled: this.media.audioEnabled,
+      videoEnabled: this.media.videoEnabled,
+      connection: 'connected',
+    };
+  }
+
+  #controlState(): ControlMessage {
+    return { v: 1, t: 'state', name: this.#self?.name ?? '', audio: this.media.audioEnabled, video: this.media.videoEnabled };
+  }
+
+  #mediaChanged(): void {
+    this.#mesh?.syncTracks();
+    this.#mesh?.broadcast(this.#controlState());
+    if (this.#self) {
+      this.#self = { ...this.#self, stream: this.media.preview, audioEnabled: this.media.audioEnabled, videoEnabled: this.media.videoEnabled };
+      this.#changed();
+    }
+  }
+
+  #changed(): void {
+    this.emit('participants', this.participants);
+  }
+
+  #setState(state: CallState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  #teardown(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#mesh?.close();
+    this.#mesh = undefined;
+    this.#peer?.destroy();
+    this.#peer = undefined;
+    const had = this.#people.size > 0;
+    this.#people.clear();
+    this.#members.clear();
+    if (had) this.#changed();
+  }
+
+  /** Lets go of what one join() took: media listeners and the page-hide hook. */
+  #release(): void {
+    for (const off of this.#offMedia.splice(0)) off();
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+  }
+
+  #after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.#after(ms, resolve));
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Every problem the widget reports has a stable `code`, for code, and a `message`, for people.
+ * `fatal` problems end the attempt to join; the others are warnings the call goes on with.
+ */
+export type RtcErrorCode =
+  | 'unauthorized'
+  | 'room-full'
+  | 'invalid-room'
+  | 'origin-not-allowed'
+  | 'rate-limited'
+  | 'server-unreachable'
+  | 'server-error'
+  | 'connection-lost'
+  | 'camera-denied'
+  | 'microphone-denied'
+  | 'camera-unavailable'
+  | 'microphone-unavailable'
+  | 'media-unsupported'
+  | 'peer-failed'
+  | 'device-failed';
+
+export interface RtcErrorDetail {
+  code: RtcErrorCode;
+  message: string;
+  /** The attempt to join or stay in the call has ended. */
+  fatal: boolean;
+}
+
+export class RtcError extends Error implements RtcErrorDetail {
+  constructor(
+    readonly code: RtcErrorCode,
+    message: string,
+    readonly fatal = false,
+  ) {
+    super(message);
+    this.name = 'RtcError';
+  }
+
+  toDetail(): RtcErrorDetail {
+    return { code: this.code, message: this.message, fatal: this.fatal };
+  }
+}
+
+/** Error codes the server answers with, and whether retrying can help. */
+const SERVER_CODES: Record<string, { code: RtcErrorCode; fatal: boolean }> = {
+  unauthorized: { code: 'unauthorized', fatal: true },
+  'room-full': { code: 'room-full', fatal: true },
+  'invalid-room': { code: 'invalid-room', fatal: true },
+  'origin-not-allowed': { code: 'origin-not-allowed', fatal: true },
+  'rate-limited': { code: 'rate-limited', fatal: false },
+};
+
+export function serverError(status: number, body: { code?: unknown; message?: unknown } | undefined): RtcError {
+  const known = typeof body?.code === 'string' ? SERVER_CODES[body.code] : undefined;
+  const message = typeof body?.message === 'string' ? body.message : `The call server answered ${status}.`;
+  return known ? new RtcError(known.code, message, known.fatal) : new RtcError('server-error', message, false);
+}

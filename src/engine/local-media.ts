@@ -1,0 +1,234 @@
+import { Emitter } from './emitter.js';
+import { RtcError } from './errors.js';
+
+export type MediaKind = 'audio' | 'video';
+export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
+
+export interface LocalMediaEvents {
+  /** The local tracks changed (device switched, camera turned on or off, mic muted). */
+  change: void;
+  /** The list of devices changed. */
+  devices: MediaDeviceInfo[];
+  /** A problem with a device; the call goes on. */
+  warning: RtcError;
+}
+
+const KIND: Record<MediaKind, DeviceKind> = { audio: 'audioinput', video: 'videoinput' };
+
+const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } };
+const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+/** Turns a getUserMedia failure into words a visitor understands. */
+export function describeMediaError(kind: MediaKind, err: unknown): RtcError {
+  const name = (err as { name?: string } | null)?.name ?? '';
+  const thing = kind === 'video' ? 'camera' : 'microphone';
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return new RtcError(
+      kind === 'video' ? 'camera-denied' : 'microphone-denied',
+      `Access to the ${thing} was denied. You can still join; allow the ${thing} in your browser's site settings to be ${kind === 'video' ? 'seen' : 'heard'}.`,
+    );
+  if (name === 'NotReadableError' || name === 'AbortError')
+    return new RtcError(kind === 'video' ? 'camera-unavailable' : 'microphone-unavailable', `The ${thing} is in use by another program or could not be started.`);
+  return new RtcError(kind === 'video' ? 'camera-unavailable' : 'microphone-unavailable', `No ${thing} was found.`);
+}
+
+/**
+ * The visitor's camera and microphone. Framework-free: it owns the tracks, follows device changes, and tells
+ * listeners; the mesh asks it for the tracks to send.
+ */
+export class LocalMedia extends Emitter<LocalMediaEvents> {
+  /** What the visitor sees of themselves: the live tracks only. A new stream whenever they change. */
+  preview = new MediaStream();
+  devices: MediaDeviceInfo[] = [];
+  /** The chosen device of each kind ('' for the browser's default). */
+  readonly selected: Record<DeviceKind, string> = { audioinput: '', videoinput: '', audiooutput: '' };
+  /** Whether the visitor wants to send audio / video. */
+  readonly wanted: Record<MediaKind, boolean> = { audio: true, video: true };
+
+  #tracks: Record<MediaKind, MediaStreamTrack | null> = { audio: null, video: null };
+  #placeholders: Partial<Record<MediaKind, MediaStreamTrack>> = {};
+  #audioContext?: AudioContext;
+  #onDeviceChange = () => void this.#devicesChanged();
+  #stopped = false;
+
+  constructor(private readonly md: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
+    super();
+  }
+
+  /** The live track of a kind, or null when off, muted-by-stop or missing. */
+  track(kind: MediaKind): MediaStreamTrack | null {
+    return this.#tracks[kind];
+  }
+
+  get audioEnabled(): boolean {
+    return !!this.#tracks.audio && this.#tracks.audio.enabled;
+  }
+
+  get videoEnabled(): boolean {
+    return !!this.#tracks.video;
+  }
+
+  /**
+   * Opens camera and microphone as wanted. What fails is reported as a warning, never thrown: the visitor joins
+   * with whatever works, or receive-only.
+   */
+  async start(wanted: Partial<Record<MediaKind, boolean>> = {}): Promise<void> {
+    Object.assign(this.wanted, wanted);
+    this.#stopped = false;
+    if (!this.md?.getUserMedia) {
+      this.emit('warning', new RtcError('media-unsupported', 'This browser cannot use a camera or microphone here (it needs https). You can still join and watch.'));
+      return;
+    }
+    this.md.addEventListener?.('devicechange', this.#onDeviceChange);
+    const kinds = (['audio', 'video'] as const).filter((k) => this.wanted[k]);
+    if (kinds.length) {
+      try {
+        // One prompt for both, when both work.
+        const stream = await this.md.getUserMedia(this.#constraints(kinds));
+        for (const t of stream.getTracks()) this.#setTrack(t.kind as MediaKind, t);
+      } catch {
+        // Then each alone, so that a denied camera does not cost the microphone.
+        for (const kind of kinds) await this.#open(kind);
+      }
+    }
+    await this.refreshDevices();
+    this.emit('change', undefined);
+  }
+
+  /** Turns the microphone on or off. Muting keeps the track, so unmuting is instant. */
+  async setAudioEnabled(on: boolean): Promise<void> {
+    this.wanted.audio = on;
+    const t = this.#tracks.audio;
+    if (t) t.enabled = on;
+    else if (on) await this.#open('audio');
+    this.emit('change', undefined);
+  }
+
+  /** Turns the camera on or off. Off releases the camera, so its light goes out. */
+  async setVideoEnabled(on: boolean): Promise<void> {
+    this.wanted.video = on;
+    if (!on) this.#setTrack('video', null);
+    else if (!this.#tracks.video) await this.#open('video');
+    this.emit('change', undefined);
+  }
+
+  /** Switches to another device. The mesh replaces the track on every sender; nothing is renegotiated. */
+  async selectDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    this.selected[kind] = deviceId;
+    if (kind === 'audiooutput') return void this.emit('change', undefined);
+    const media: MediaKind = kind === 'audioinput' ? 'audio' : 'video';
+    if (this.wanted[media]) await this.#open(media);
+    this.emit('change', undefined);
+  }
+
+  async refreshDevices(): Promise<void> {
+    if (!this.md?.enumerateDevices) return;
+    try {
+      this.devices = (await this.md.enumerateDevices()).filter((d) => d.deviceId !== '' || d.kind !== 'audiooutput');
+    } catch {
+      this.devices = [];
+    }
+    this.emit('devices', this.devices);
+  }
+
+  /**
+   * The tracks to hand to a new peer connection: one audio and one video, so that both senders exist and a later
+   * device or camera change needs only `replaceTrack`. A kind that is off is stood in for by a silent, frameless
+   * placeholder, which the mesh then replaces with null.
+   */
+  sendStream(): MediaStream {
+    return new MediaStream([this.#tracks.audio ?? this.#placeholder('audio'), this.#tracks.video ?? this.#placeholder('video')]);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.md?.removeEventListener?.('devicechange', this.#onDeviceChange);
+    this.#setTrack('audio', null);
+    this.#setTrack('video', null);
+    for (const t of Object.values(this.#placeholders)) t?.stop();
+    this.#placeholders = {};
+    void this.#audioContext?.close().catch(() => {});
+    this.#audioContext = undefined;
+  }
+
+  #constraints(kinds: readonly MediaKind[]): MediaStreamConstraints {
+    const c: MediaStreamConstraints = {};
+    for (const kind of kinds) {
+      const id = this.selected[KIND[kind]];
+      const base = kind === 'video' ? VIDEO : AUDIO;
+      c[kind] = id ? { ...base, deviceId: { exact: id } } : base;
+    }
+    return c;
+  }
+
+  async #open(kind: MediaKind): Promise<boolean> {
+    if (!this.md?.getUserMedia) return false;
+    try {
+      const stream = await this.md.getUserMedia(this.#constraints([kind]));
+      const track = stream.getTracks().find((t) => t.kind === kind);
+      if (!track || this.#stopped) {
+        stream.getTracks().forEach((t) => t.stop());
+        return false;
+      }
+      this.#setTrack(kind, track);
+      return true;
+    } catch (err) {
+      // A remembered device that is gone: fall back to the default before giving up.
+      if (this.selected[KIND[kind]] && (err as Error)?.name === 'OverconstrainedError') {
+        this.selected[KIND[kind]] = '';
+        return this.#open(kind);
+      }
+      this.emit('warning', describeMediaError(kind, err));
+      return false;
+    }
+  }
+
+  #setTrack(kind: MediaKind, track: MediaStreamTrack | null): void {
+    const old = this.#tracks[kind];
+    if (old === track) return;
+    old?.stop();
+    this.#tracks[kind] = track;
+    this.preview = new MediaStream([this.#tracks.audio, this.#tracks.video].filter((t): t is MediaStreamTrack => !!t));
+    if (!track) return;
+    if (kind === 'audio') track.enabled = this.wanted.audio;
+    const id = track.getSettings?.().deviceId;
+    if (id && !this.selected[KIND[kind]]) this.selected[KIND[kind]] = id;
+    // The device was unplugged or taken away: fall back to another one.
+    track.addEventListener('ended', () => {
+      if (this.#tracks[kind] !== track || this.#stopped) return;
+      this.#setTrack(kind, null);
+      this.selected[KIND[kind]] = '';
+      void this.#open(kind).then(() => this.emit('change', undefined));
+    });
+  }
+
+  async #devicesChanged(): Promise<void> {
+    await this.refreshDevices();
+    for (const kind of ['audio', 'video'] as const) {
+      const current = this.#tracks[kind];
+      const id = current?.getSettings?.().deviceId;
+      const present = this.devices.some((d) => d.kind === KIND[kind] && d.deviceId === id);
+      if (current && id && !present) {
+        this.selected[KIND[kind]] = '';
+        this.#setTrack(kind, null);
+        await this.#open(kind);
+        this.emit('change', undefined);
+      }
+    }
+  }
+
+  #placeholder(kind: MediaKind): MediaStreamTrack {
+    let t = this.#placeholders[kind];
+    if (t && t.readyState === 'live') return t;
+    if (kind === 'video') {
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 2;
+      t = canvas.captureStream(0).getVideoTracks()[0];
+    } else {
+      this.#audioContext ??= new AudioContext();
+      t = this.#audioContext.createMediaStreamDestination().stream.getAudioTracks()[0];
+    }
+    this.#placeholders[kind] = t;
+    return t;
+  }
+}

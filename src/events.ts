@@ -1,0 +1,44 @@
+import type { RtcErrorDetail } from './engine/errors.js';
+import type { DeviceKind } from './engine/local-media.js';
+import type { Participant } from './engine/types.js';
+
+/** Every event of ours bubbles and crosses shadow roots, so a page can listen on `<rtc-call>` or above it. */
+function event<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
+  return new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable });
+}
+
+export interface RtcJoinedDetail {
+  room: string;
+  /** Your own participant. */
+  participant: Participant;
+}
+export interface RtcParticipantDetail {
+  participant: Participant;
+}
+export interface RtcLeftDetail {
+  room: string;
+}
+export interface RtcDeviceSelectDetail {
+  kind: DeviceKind;
+  deviceId: string;
+}
+
+export const rtcJoined = (d: RtcJoinedDetail) => event('rtc-joined', d);
+export const rtcParticipantJoined = (d: RtcParticipantDetail) => event('rtc-participant-joined', d);
+export const rtcParticipantLeft = (d: RtcParticipantDetail) => event('rtc-participant-left', d);
+export const rtcLeft = (d: RtcLeftDetail) => event('rtc-left', d);
+export const rtcError = (d: RtcErrorDetail) => event('rtc-error', d);
+export const rtcRequestLeave = () => event('rtc-request-leave', {}, true);
+export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-select', d);
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'rtc-joined': CustomEvent<RtcJoinedDetail>;
+    'rtc-participant-joined': CustomEvent<RtcParticipantDetail>;
+    'rtc-participant-left': CustomEvent<RtcParticipantDetail>;
+    'rtc-left': CustomEvent<RtcLeftDetail>;
+    'rtc-error': CustomEvent<RtcErrorDetail>;
+    'rtc-request-leave': CustomEvent<Record<string, never>>;
+    'rtc-device-select': CustomEvent<RtcDeviceSelectDetail>;
+  }
+}

@@ -1,0 +1,105 @@
+// @ts-check
+/**
+ * A call tested as a call: a real broker process, headless Chromium with fake devices, three pages in one room.
+ * Two pages embed the widget from another origin with only the script tag, as a site owner would.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startServer } from '../support/server.js';
+import { launchBrowser, remoteFrames, waitForRemoteVideos, waitForRemoteTiles } from '../support/browser.js';
+
+/** @type {Awaited<ReturnType<typeof startServer>>} */
+let server;
+/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+let chromium;
+/** @type {http.Server} */
+let site;
+let siteUrl = '';
+
+/** A page of "another site" that embeds the widget with the two lines from the README. */
+const embedPage = (/** @type {string} */ broker, /** @type {string} */ room, /** @type {string} */ name) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Another site</title>
+<script type="module" src="${broker}/rtc-call.js"></script></head>
+<body><rtc-call room="${room}" name="${name}"></rtc-call></body></html>`;
+
+before(async () => {
+  server = await startServer();
+  site = http.createServer((req, res) => {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    res.setHeader('Content-Type', 'text/html');
+    res.end(embedPage(server.url, q.get('room') ?? 'x', q.get('name') ?? ''));
+  });
+  await new Promise((r) => site.listen(0, '127.0.0.1', () => r(undefined)));
+  const addr = /** @type {import('node:net').AddressInfo} */ (site.address());
+  // "localhost" vs "127.0.0.1": a different origin from the broker's.
+  siteUrl = `http://localhost:${addr.port}`;
+  chromium = await launchBrowser();
+});
+
+after(async () => {
+  await chromium?.close();
+  site?.close();
+  await server?.stop();
+});
+
+test('three pages in one room see each other, and a closed page drops out', async () => {
+  const room = `e2e-${Date.now()}`;
+  const urls = [
+    `${server.url}/?room=${room}&name=Ana`,
+    `${siteUrl}/?room=${room}&name=Ben`,
+    `${siteUrl}/?room=${room}&name=Cy`,
+  ];
+  const pages = [];
+  const loadedAt = [];
+  for (const url of urls) {
+    const context = await chromium.browser.createBrowserContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    loadedAt.push(Date.now());
+    await page.goto(url);
+    pages.push({ page, context, errors });
+  }
+
+  const firstFrameMs = await Promise.all(
+    pages.map(async ({ page }, i) => {
+      await waitForRemoteVideos(page, 2, 60000);
+      return Date.now() - loadedAt[i];
+    }),
+  );
+  console.log(`page load to two remote videos with frames: ${firstFrameMs.map((ms) => `${ms} ms`).join(', ')}`);
+
+  for (const { page } of pages) {
+    const { before, after } = await remoteFrames(page);
+    assert.equal(before.length, 2, 'two remote tiles');
+    after.forEach((n, i) => assert.ok(n > before[i], `remote video ${i} advances: ${before[i]} -> ${n}`));
+    const names = await page.evaluate(() =>
+      [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile') ?? [])].map(
+        (t) => t.shadowRoot?.querySelector('[part~="name"]')?.textContent?.trim(),
+      ),
+    );
+    assert.equal(names.length, 3);
+    const local = await page.evaluate(() => document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile[local]').length);
+    assert.equal(local, 1, 'exactly one local tile');
+  }
+  const names = await pages[0].page.evaluate(() =>
+    [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])') ?? [])]
+      .map((t) => t.shadowRoot?.querySelector('[part~="name"]')?.textContent?.trim())
+      .sort(),
+  );
+  assert.deepEqual(names, ['Ben', 'Cy']);
+
+  // Cy closes the tab.
+  const closedAt = Date.now();
+  await pages[2].context.close();
+  await Promise.all(pages.slice(0, 2).map(({ page }) => waitForRemoteTiles(page, 1, 15000)));
+  console.log(`closed tab gone from the others after ${Date.now() - closedAt} ms`);
+  for (const { page } of pages.slice(0, 2)) {
+    const { before, after } = await remoteFrames(page, 1000);
+    assert.equal(after.length, 1);
+    assert.ok(after[0] > before[0], 'the remaining remote video still advances');
+  }
+  for (const { errors } of pages) assert.deepEqual(errors, []);
+  await Promise.all(pages.slice(0, 2).map(({ context }) => context.close()));
+});

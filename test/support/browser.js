@@ -1,0 +1,74 @@
+// @ts-check
+/** Headless Chromium with fake camera and microphone, for end-to-end calls. */
+import puppeteer from 'puppeteer-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findChromium, CHROMIUM_ARGS } from './chromium.js';
+
+/** @param {string[]} [extraArgs] */
+export async function launchBrowser(extraArgs = []) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'rtc-call-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    userDataDir,
+    protocolTimeout: 60000,
+  });
+  const close = async () => {
+    await browser.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { browser, close };
+}
+
+/**
+ * Counts decoded frames of each remote video on a page, twice, a while apart.
+ * @param {import('puppeteer-core').Page} page
+ * @param {number} [ms]
+ * @returns {Promise<{before: number[], after: number[]}>}
+ */
+export async function remoteFrames(page, ms = 1500) {
+  const read = () =>
+    page.evaluate(() => {
+      const call = document.querySelector('rtc-call');
+      const tiles = [...(call?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])') ?? [])];
+      return tiles.map((t) => t.shadowRoot?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? -1);
+    });
+  const before = await read();
+  await new Promise((r) => setTimeout(r, ms));
+  const after = await read();
+  return { before, after };
+}
+
+/**
+ * Waits until a page shows `n` remote tiles whose video has frames.
+ * @param {import('puppeteer-core').Page} page
+ * @param {number} n
+ * @param {number} [timeout]
+ */
+export function waitForRemoteVideos(page, n, timeout = 30000) {
+  return page.waitForFunction(
+    (n) => {
+      const call = document.querySelector('rtc-call');
+      const tiles = [...(call?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])') ?? [])];
+      return tiles.length === n && tiles.every((t) => (t.shadowRoot?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 0);
+    },
+    { timeout, polling: 250 },
+    n,
+  );
+}
+
+/**
+ * @param {import('puppeteer-core').Page} page
+ * @param {number} n
+ * @param {number} [timeout]
+ */
+export function waitForRemoteTiles(page, n, timeout = 20000) {
+  return page.waitForFunction(
+    (n) => (document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])').length ?? -1) === n,
+    { timeout, polling: 200 },
+    n,
+  );
+}
