@@ -183,6 +183,7 @@ export function createRtcServer(config, deps = {}) {
           resolve(undefined);
         });
         broker.closeAll('shutdown');
+        broker.stop();
         rooms.close();
         server.closeIdleConnections();
       });

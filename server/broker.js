@@ -5,6 +5,7 @@
  * rate-limited, validated and re-serialised before `peer` parses it, signalling stays inside a room, and queues for
  * absent peers are bounded.
  */
+import { createHook } from 'node:async_hooks';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, WebSocket } from 'ws';
 import { PEER_ID } from './rooms.js';
@@ -27,6 +28,51 @@ const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
  * @property {number} refill last refill, ms
  * @property {number} strikes refused frames in the current second
  */
+
+/**
+ * `peer` runs two housekeeping loops (a setTimeout that re-arms itself from its own callback: the alive check and the
+ * queue expiry) and has no way to stop them, so a closed server would keep its process alive for ever. This runs
+ * `start` (which mounts `peer`), catches the timers it starts and, each time one fires, the one it re-arms, so they
+ * hold no process open and can be stopped.
+ * @param {() => void} start
+ * @returns {() => void} stops the loops
+ */
+function housekeeping(start) {
+  /** @type {Set<any>} */
+  const live = new Set();
+  let stopped = false;
+  /** @param {() => void} fn @param {number} [delay] when set, only timers with this delay are the loop's own */
+  const watch = (fn, delay) => {
+    /** @type {any[]} */
+    const started = [];
+    const hook = createHook({ init: (_id, type, _trigger, resource) => void (type === 'Timeout' && started.push(resource)) });
+    hook.enable();
+    try {
+      fn();
+    } finally {
+      hook.disable();
+      for (const t of started) if (delay === undefined || t._idleTimeout === delay) adopt(t);
+    }
+  };
+  /** @param {any} t a Timeout */
+  const adopt = (t) => {
+    if (stopped) return void clearTimeout(t);
+    t.unref();
+    live.add(t);
+    const run = t._onTimeout;
+    const delay = t._idleTimeout;
+    t._onTimeout = (/** @type {any[]} */ ...args) => {
+      live.delete(t);
+      watch(() => run.apply(t, args), delay);
+    };
+  };
+  watch(start);
+  return () => {
+    stopped = true;
+    for (const t of live) clearTimeout(t);
+    live.clear();
+  };
+}
 
 /**
  * @param {object} deps
@@ -215,7 +261,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   // Ids come from our join endpoint, and nobody may list peers: close peer's HTTP API.
   app.use(`${BROKER_PATH}/peerjs`, (_req, res) => res.status(404).json({ code: 'not-found', message: 'Not found' }));
-  app.use(BROKER_PATH, peerApp);
+  const stopHousekeeping = housekeeping(() => app.use(BROKER_PATH, peerApp));
 
   /** Keeps peer's queue counters honest when an id is gone for good. */
   const forget = (/** @type {string} */ id) => clearQueue(id);
@@ -224,6 +270,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     send,
     forget,
     openConnections: () => open,
+    /** Stops peer's housekeeping timers. */
+    stop: () => stopHousekeeping(),
     /** Says goodbye to every client and closes its socket. @param {string} reason */
     closeAll(reason) {
       for (const c of byId.values()) {
