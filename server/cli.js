@@ -22,7 +22,10 @@ function mint() {
 async function start() {
   const config = parseConfig(args, process.env);
   const rtc = createRtcServer(config);
-  const { port } = await rtc.listen();
+  const { port } = await rtc.listen().catch((/** @type {any} */ err) => {
+    // EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND: a setting problem, not a crash.
+    throw new ConfigError(`cannot listen on ${config.host || '*'}:${config.port} (PORT, HOST): ${err?.code ?? err}`);
+  });
   const shown = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   process.stdout.write(`rtc-call is running: open http://${shown}:${port}/ (widget: http://${shown}:${port}/rtc-call.js)\n`);
   let stopping = false;
