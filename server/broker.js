@@ -259,8 +259,9 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   // Without an error listener, one bad frame would take the process down.
   peerApp.on('error', (err) => log.warn('broker error', { err: safe(err) }));
 
-  // Ids come from our join endpoint, and nobody may list peers: close peer's HTTP API.
-  app.use(`${BROKER_PATH}/peerjs`, (_req, res) => res.status(404).json({ code: 'not-found', message: 'Not found' }));
+  // Ids come from our join endpoint, and nobody may list peers: close peer's HTTP API. It lives at
+  // /broker/<key>/id and /broker/<key>/peers, so close all of /broker (the websocket upgrade does not pass here).
+  app.use(BROKER_PATH, (_req, res) => res.status(404).json({ code: 'not-found', message: 'Not found' }));
   const stopHousekeeping = housekeeping(() => app.use(BROKER_PATH, peerApp));
 
   /** Keeps peer's queue counters honest when an id is gone for good. */
