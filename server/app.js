@@ -29,10 +29,14 @@ export function createRtcServer(config, deps = {}) {
 
   /** @param {string | undefined} origin */
   const originAllowed = (origin) => !config.allowedOrigins.length || (!!origin && config.allowedOrigins.includes(origin));
-  /** @param {import('node:http').IncomingMessage} req */
+  /**
+   * The client's address. Behind your proxy, the last X-Forwarded-For entry: the one the proxy appended. Earlier
+   * entries come from the client itself, which could otherwise dodge every per-address limit by making them up.
+   * @param {import('node:http').IncomingMessage} req
+   */
   const clientIp = (req) => {
-    const fwd = config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : '';
-    return fwd || req.socket.remoteAddress || 'unknown';
+    const fwd = config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
+    return safe(fwd || req.socket.remoteAddress || 'unknown');
   };
 
   /** @type {ReturnType<typeof mountBroker>} */
