@@ -1,6 +1,7 @@
 // @ts-check
 /** One HTTP server: the widget bundle, the demo, the join API, the PeerJS broker, health and metrics. */
 import http from 'node:http';
+import { isIP } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -36,7 +37,7 @@ export function createRtcServer(config, deps = {}) {
    */
   const clientIp = (req) => {
     const fwd = config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
-    return safe(fwd || req.socket.remoteAddress || 'unknown');
+    return fwd && isIP(fwd) ? fwd : req.socket.remoteAddress || 'unknown';
   };
 
   /** @type {ReturnType<typeof mountBroker>} */
