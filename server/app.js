@@ -179,6 +179,7 @@ export function createRtcServer(config, deps = {}) {
       stopping = true;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
+          broker.terminateAll();
           server.closeAllConnections();
           resolve(undefined);
         }, config.shutdownTimeout);

@@ -239,6 +239,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     }
   }
 
+  /** @type {GuardedServer | undefined} */
+  let wss;
   const peerApp = ExpressPeerServer(server, {
     key: PEER_KEY,
     path: '/',
@@ -249,7 +251,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     proxied: config.trustProxy,
     corsOptions: { origin: false },
     createWebSocketServer: (options) =>
-      new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true }),
+      (wss = new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true })),
   });
   peerApp.on('connection', (client) => {
     const socket = client.getSocket();
@@ -279,6 +281,10 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         if (c.socket.readyState === WebSocket.OPEN) c.socket.send(JSON.stringify({ type: 'RTC-GOODBYE', payload: { reason } }));
         c.socket.close(1001, reason);
       }
+    },
+    /** Drops every socket still open, answered or not (the end of a shutdown). */
+    terminateAll() {
+      for (const socket of wss?.clients ?? []) socket.terminate();
     },
   };
 }
