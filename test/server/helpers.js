@@ -13,6 +13,7 @@ import { parseConfig } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 
 export { WebSocket };
+export { LOG_LEVELS } from '../../server/log.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../server/cli.js', import.meta.url));
 export const HOST = '127.0.0.1';
@@ -322,8 +323,8 @@ export async function refusals(srv, reason) {
 }
 
 /**
- * A websocket upgrade done by hand, by a client that then never reads nor answers anything (it does not even reply
- * to a close frame). Resolves with the raw socket once the server answered 101.
+ * A websocket upgrade done by hand, by a client that then never answers anything (it does not even reply to a
+ * close frame). Resolves with the raw socket once the server answered 101.
  * @param {Srv | {port: number, owned?: Set<{destroy(): void}>}} srv
  * @param {string} path
  */
@@ -343,7 +344,7 @@ export function deafClient(srv, path) {
       head += chunk.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
       socket.off('data', onData);
-      socket.pause();
+      socket.on('data', () => {}); // reads (so it notices when the server hangs up), never answers
       if (head.startsWith('HTTP/1.1 101')) resolve(socket);
       else reject(new Error(`deaf client refused: ${head.split('\r\n')[0]}`));
     };

@@ -1,8 +1,7 @@
 // /metrics in Prometheus text format with plausible values, and logs as JSON lines that client junk cannot shape.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, member, join, request, connectUrl, brokerUrl, nothingElseFor, scrape, until, upgradeStatus, fakeId } from './helpers.js';
-import { LOG_LEVELS } from '../../server/log.js';
+import { startServer, member, join, request, connectUrl, brokerUrl, nothingElseFor, scrape, until, upgradeStatus, fakeId, LOG_LEVELS } from './helpers.js';
 
 test('/metrics is Prometheus text with HELP and TYPE for every series', async (t) => {
   const srv = await startServer(t);
