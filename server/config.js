@@ -22,6 +22,7 @@ export class ConfigError extends Error {}
  * @property {number} maxConnectionsPerIp
  * @property {number} maxPayload bytes
  * @property {number} messageRate messages per second per connection
+ * @property {number} joinRate joins per minute per IP address
  * @property {number} aliveTimeout ms
  * @property {number} reconnectGrace ms
  * @property {number} queuePerPeer
@@ -62,6 +63,7 @@ export const SETTINGS = [
   { key: 'maxConnectionsPerIp', env: 'MAX_CONNECTIONS_PER_IP', flag: '--max-connections-per-ip', type: 'int', def: 20, min: 1, max: 100000, help: 'most open broker connections from one IP address' },
   { key: 'maxPayload', env: 'MAX_PAYLOAD', flag: '--max-payload', type: 'int', def: 65536, min: 1024, max: 16777216, help: 'largest websocket frame, in bytes; a larger one closes the socket' },
   { key: 'messageRate', env: 'MESSAGE_RATE', flag: '--message-rate', type: 'int', def: 50, min: 1, max: 100000, help: 'messages per second one connection may send (bursts of twice that)' },
+  { key: 'joinRate', env: 'JOIN_RATE', flag: '--join-rate', type: 'int', def: 30, min: 1, max: 1000000, help: 'seats one IP address may ask for per minute (bursts of that many)' },
   { key: 'aliveTimeout', env: 'ALIVE_TIMEOUT', flag: '--alive-timeout', type: 'int', def: 20000, min: 1000, max: 600000, help: 'ms of silence after which a client is dropped (clients ping every 5 s)' },
   { key: 'reconnectGrace', env: 'RECONNECT_GRACE', flag: '--reconnect-grace', type: 'int', def: 10000, min: 0, max: 600000, help: "ms a dropped client's id and seat are kept for it to come back" },
   { key: 'queuePerPeer', env: 'QUEUE_PER_PEER', flag: '--queue-per-peer', type: 'int', def: 64, min: 0, max: 100000, help: 'messages held for one absent peer' },

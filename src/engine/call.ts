@@ -72,6 +72,11 @@ export class Call extends Emitter<CallEvents> {
     this.media = options.media ?? new LocalMedia();
   }
 
+  /** The connections to the other members, while joined. */
+  get mesh(): Mesh | undefined {
+    return this.#mesh;
+  }
+
   /** Everyone in the call, yourself first. */
   get participants(): readonly Participant[] {
     return this.#self ? [this.#self, ...this.#people.values()] : [...this.#people.values()];

@@ -4,7 +4,7 @@ export const styles = css`
   :host {
     --rtc-call-background: #0f1218;
     --rtc-call-foreground: #f4f6fb;
-    --rtc-call-accent: #5b6ee1;
+    --rtc-call-accent: #3d4fd1;
     --rtc-call-danger: #e5484d;
     --rtc-call-gap: 8px;
     --rtc-call-padding: 8px;

@@ -5,6 +5,7 @@ import { provide } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
 import { rtcRequestLeave } from '../../events.js';
 import type { CallState } from '../../engine/types.js';
+import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
 import { styles } from './rtc-call.styles.js';
@@ -95,7 +96,7 @@ const STATUS: Partial<Record<CallState, string>> = {
  *
  * @cssproperty [--rtc-call-background=#0f1218] - Background of the call.
  * @cssproperty [--rtc-call-foreground=#f4f6fb] - Text and icon color.
- * @cssproperty [--rtc-call-accent=#5b6ee1] - Focus rings and the Join button.
+ * @cssproperty [--rtc-call-accent=#3d4fd1] - Focus rings and the Join button.
  * @cssproperty [--rtc-call-danger=#e5484d] - The Leave button and controls that are off.
  * @cssproperty [--rtc-call-gap=8px] - Space between tiles and controls.
  * @cssproperty [--rtc-call-padding=8px] - Inner padding.
@@ -159,6 +160,11 @@ export class RtcCall extends LitElement {
     super.disconnectedCallback();
     // The controller leaves the call with the host; it rejoins if the element comes back.
     this.#joinedWith = '';
+  }
+
+  /** The call engine behind this element while it is in a call, for scripts that need more than the events. */
+  get call(): Call | undefined {
+    return this.controller.call;
   }
 
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */

@@ -1,0 +1,239 @@
+import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
+import type { RtcCall } from './rtc-call.js';
+import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
+import { brokers, until, sleep, uniqueRoom } from '../../test-support.js';
+import type { RtcErrorDetail } from '../../engine/errors.js';
+import './rtc-call.js';
+
+const tiles = (el: RtcCall) => [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('rtc-video-tile')];
+const remoteTiles = (el: RtcCall) => tiles(el).filter((t) => !t.local);
+const frames = (t: RtcVideoTile) => t.shadowRoot!.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames;
+const part = (el: RtcCall, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+
+/** Two calls in one room, on one page, each with the other's video playing. */
+async function pair(room = uniqueRoom()) {
+  const wrap = await fixture<HTMLDivElement>(html`<div>
+    <rtc-call id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
+    <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+  </div>`);
+  const a = wrap.querySelector<RtcCall>('#a')!;
+  const b = wrap.querySelector<RtcCall>('#b')!;
+  for (const el of [a, b]) {
+    await until(() => remoteTiles(el).length === 1 && frames(remoteTiles(el)[0]) > 0, `${el.id} to see the other's video`);
+  }
+  return { a, b, room };
+}
+
+async function firstError(el: Promise<RtcCall> | RtcCall): Promise<RtcErrorDetail> {
+  const call = await el;
+  return (await oneEvent(call, 'rtc-error')).detail;
+}
+
+describe('rtc-call', () => {
+  afterEach(() => fixtureCleanup());
+
+  it('two calls in one room see each other, with frames advancing', async () => {
+    const joined: string[] = [];
+    const { a, b } = await pair();
+    for (const el of [a, b]) {
+      expect(el.callState).to.equal('joined');
+      expect(tiles(el).length).to.equal(2);
+      expect(tiles(el).filter((t) => t.local).length).to.equal(1);
+      const remote = remoteTiles(el)[0];
+      const before = frames(remote);
+      await sleep(1000);
+      expect(frames(remote)).to.be.greaterThan(before);
+      joined.push(remote.shadowRoot!.querySelector('[part~="name"]')!.textContent!.trim());
+    }
+    expect(joined).to.deep.equal(['Ben', 'Ana']);
+    await expect(a).to.be.accessible();
+  });
+
+  it('fires rtc-joined and rtc-participant-joined', async () => {
+    const room = uniqueRoom();
+    const a = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room=${room} name="Ana"></rtc-call>`);
+    const joined = await oneEvent(a, 'rtc-joined');
+    expect(joined.detail.room).to.equal(room);
+    expect(joined.detail.participant.local).to.be.true;
+    const b = document.createElement('rtc-call');
+    Object.assign(b, { server: brokers.open, room, name: 'Ben' });
+    setTimeout(() => a.after(b));
+    const other = await oneEvent(a, 'rtc-participant-joined');
+    expect(other.detail.participant.name).to.equal('Ben');
+    expect(other.bubbles && other.composed).to.be.true;
+    b.remove();
+  });
+
+  it('microphone and camera state reach the others; camera off shows initials and frees the camera', async () => {
+    const { a, b } = await pair();
+    part(a, 'mic-button')!.click();
+    await until(() => remoteTiles(b)[0].audioMuted, 'B to see A muted');
+    expect(part(a, 'mic-button')!.getAttribute('aria-pressed')).to.equal('false');
+    expect(a.call!.media.track('audio')!.enabled).to.be.false;
+
+    part(a, 'camera-button')!.click();
+    await until(() => remoteTiles(b)[0].videoOff, 'B to see A camera off');
+    expect(remoteTiles(b)[0].shadowRoot!.querySelector('[part~="avatar"]')!.textContent).to.equal('A');
+    expect(a.call!.media.track('video')).to.be.null;
+    expect(tiles(a).find((t) => t.local)!.videoOff).to.be.true;
+
+    part(a, 'camera-button')!.click();
+    await until(() => !remoteTiles(b)[0].videoOff, 'B to see A camera on');
+    const tile = remoteTiles(b)[0];
+    const before = frames(tile);
+    await until(() => frames(tile) > before + 5, 'A video to flow again');
+  });
+
+  it('switches camera mid-call with replaceTrack, without renegotiation', async () => {
+    const { a, b } = await pair();
+    const call = a.call!;
+    const peerId = remoteTiles(a)[0].participant!.id;
+    const pc = call.mesh!.peerConnection(peerId)!;
+    const sdp = pc.localDescription!.sdp;
+    let negotiations = 0;
+    pc.addEventListener('signalingstatechange', () => negotiations++);
+    const sender = pc.getSenders().find((s) => s.track?.kind === 'video')!;
+    const oldTrack = sender.track!;
+
+    part(a, 'devices-button')!.click();
+    await a.updateComplete;
+    const picker = part(a, 'device-picker')!;
+    expect(picker.hidden).to.be.false;
+    const select = picker.shadowRoot!.querySelector<HTMLSelectElement>('select[data-kind="videoinput"]')!;
+    // Chromium's fake_device_1 is a Y16 depth camera, which no encoder takes; fake_device_2 is an ordinary one.
+    const other = [...select.options].find((o) => o.textContent === 'fake_device_2')!;
+    expect(other.value).to.not.equal(oldTrack.getSettings().deviceId);
+    select.value = other.value;
+    select.dispatchEvent(new Event('change'));
+
+    await until(() => sender.track !== oldTrack && !!sender.track, 'the sender to carry the new camera');
+    expect(sender.track!.getSettings().deviceId).to.equal(other.value);
+    expect(oldTrack.readyState).to.equal('ended');
+    const tile = remoteTiles(b)[0];
+    const before = frames(tile);
+    await until(() => frames(tile) > before + 5, 'B to keep receiving frames');
+    expect(negotiations).to.equal(0);
+    expect(pc.localDescription!.sdp).to.equal(sdp);
+    await expect(picker).to.be.accessible();
+  });
+
+  it('leave() ends the call for us and removes our tile for the others', async () => {
+    const { a, b } = await pair();
+    const gone = oneEvent(b, 'rtc-participant-left');
+    const left = oneEvent(a, 'rtc-left');
+    await a.leave();
+    await left;
+    expect((await gone).detail.participant.name).to.equal('Ana');
+    await until(() => remoteTiles(b).length === 0, 'A tile to leave B');
+    expect(a.callState).to.equal('left');
+    expect(tiles(a).length).to.equal(0);
+    expect(part(a, 'join-button')!.textContent!.trim()).to.equal('Join again');
+    await expect(a).to.be.accessible();
+  });
+
+  it('a cancelled rtc-request-leave keeps the call', async () => {
+    const { a } = await pair();
+    a.addEventListener('rtc-request-leave', (e) => e.preventDefault(), { once: true });
+    part(a, 'leave-button')!.click();
+    await sleep(300);
+    expect(a.callState).to.equal('joined');
+    part(a, 'leave-button')!.click();
+    await until(() => a.callState === 'left', 'the leave');
+  });
+
+  it('a bad room name is refused in words', async () => {
+    const detail = await firstError(fixture<RtcCall>(html`<rtc-call server=${brokers.open} room="no spaces allowed"></rtc-call>`));
+    expect(detail.code).to.equal('invalid-room');
+    expect(detail.fatal).to.be.true;
+    const el = document.querySelector('rtc-call')!;
+    await until(() => el.callState === 'failed', 'failed state');
+    expect(part(el, 'notice')!.textContent).to.contain('Invalid room name');
+  });
+
+  it('says when the server cannot be reached, and keeps retrying', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call server=${brokers.unreachable} room=${uniqueRoom()}></rtc-call>`);
+    const first = await firstError(el);
+    expect(first.code).to.equal('server-unreachable');
+    expect(first.fatal).to.be.false;
+    const second = await firstError(el);
+    expect(second.code).to.equal('server-unreachable');
+    expect(el.callState).to.equal('joining');
+    expect(part(el, 'notice')!.textContent).to.contain('cannot be reached');
+    // Your own camera shows while it retries.
+    await until(() => tiles(el).some((t) => t.local), 'the local preview');
+  });
+
+  it('a missing, forged, expired or other-room token is refused as unauthorized', async () => {
+    for (const token of ['', brokers.tokens.forged, brokers.tokens.expired, brokers.tokens.otherRoom]) {
+      const el = await fixture<RtcCall>(html`<rtc-call server=${brokers.secured} room="private" token=${token}></rtc-call>`);
+      const detail = await firstError(el);
+      expect(detail.code, `token ${token.slice(0, 12)}`).to.equal('unauthorized');
+      await until(() => el.callState === 'failed', 'failed state');
+      expect(part(el, 'notice')!.textContent).to.contain('may not join');
+      expect(tiles(el).filter((t) => !t.local).length).to.equal(0);
+      fixtureCleanup();
+    }
+  });
+
+  it('a valid token joins, and a full room says so', async () => {
+    const wrap = await fixture<HTMLDivElement>(html`<div>
+      <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid}></rtc-call>
+      <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid2}></rtc-call>
+    </div>`);
+    const [a, b] = [...wrap.querySelectorAll('rtc-call')];
+    await until(() => a.callState === 'joined' && b.callState === 'joined', 'both joined');
+    await until(() => remoteTiles(b).length === 1 && remoteTiles(b)[0].participant?.name === 'Token Name', 'the name from the token');
+    const c = document.createElement('rtc-call');
+    Object.assign(c, { server: brokers.secured, room: 'private', token: brokers.tokens.valid3 });
+    const err = oneEvent(c, 'rtc-error');
+    wrap.append(c);
+    const detail = (await err).detail;
+    expect(detail.code).to.equal('room-full');
+    expect(detail.message).to.contain('full');
+    await until(() => part(c, 'notice')?.textContent?.includes('full') ?? false, 'the room-full notice');
+  });
+
+  it('a visitor who denies the camera is told why and still joins, seen as camera off', async () => {
+    const md = navigator.mediaDevices;
+    const real = md.getUserMedia.bind(md);
+    md.getUserMedia = async (c?: MediaStreamConstraints) => {
+      if (c?.video) throw new DOMException('Permission denied', 'NotAllowedError');
+      return real(c);
+    };
+    try {
+      const room = uniqueRoom();
+      const wrap = await fixture<HTMLDivElement>(html`<div>
+        <rtc-call id="a" server=${brokers.open} room=${room} name="Shy"></rtc-call>
+      </div>`);
+      const a = wrap.querySelector<RtcCall>('#a')!;
+      const detail = await firstError(a);
+      expect(detail.code).to.equal('camera-denied');
+      expect(detail.fatal).to.be.false;
+      await until(() => a.callState === 'joined', 'joined without a camera');
+      expect(part(a, 'notice')!.textContent).to.contain('camera was denied');
+      md.getUserMedia = real;
+      const b = document.createElement('rtc-call');
+      Object.assign(b, { server: brokers.open, room, name: 'Ben' });
+      wrap.append(b);
+      await until(() => remoteTiles(b).length === 1 && remoteTiles(b)[0].videoOff && !remoteTiles(b)[0].audioMuted, 'B to see Shy with camera off');
+      await until(() => remoteTiles(a).length === 1 && frames(remoteTiles(a)[0]) > 0, 'Shy to see B');
+    } finally {
+      md.getUserMedia = real;
+    }
+  });
+
+  it('exposes its tiles to the page through exportparts, and is themed through custom properties', async () => {
+    const style = document.createElement('style');
+    style.textContent = `rtc-call.themed::part(tile-video) { opacity: 0.5 } rtc-call.themed { --rtc-call-background: rgb(9, 8, 7) }`;
+    document.head.append(style);
+    try {
+      const { a } = await pair();
+      a.classList.add('themed');
+      const video = tiles(a)[0].shadowRoot!.querySelector('video')!;
+      expect(getComputedStyle(video).opacity).to.equal('0.5');
+      expect(getComputedStyle(part(a, 'base')!).backgroundColor).to.equal('rgb(9, 8, 7)');
+    } finally {
+      style.remove();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { initials, type RtcVideoTile } from './rtc-video-tile.js';
+import type { Participant } from '../../engine/types.js';
+import './rtc-video-tile.js';
+
+const person = (over: Partial<Participant> = {}): Participant => ({
+  id: 'abcdefghijklmnop',
+  name: 'Ana Lopez',
+  local: false,
+  stream: null,
+  audioEnabled: true,
+  videoEnabled: true,
+  connection: 'connected',
+  ...over,
+});
+
+async function cameraStream(): Promise<MediaStream> {
+  return navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+}
+
+describe('rtc-video-tile', () => {
+  it('initials come from the first and last word', () => {
+    expect(initials('Ana Lopez')).to.equal('AL');
+    expect(initials('  ana  ')).to.equal('A');
+    expect(initials('Jean Paul Sartre')).to.equal('JS');
+    expect(initials('')).to.equal('?');
+    expect(initials('élodie ñu')).to.equal('ÉÑ');
+  });
+
+  it('shows a remote participant: video playing with sound, name, no mirror', async () => {
+    const stream = await cameraStream();
+    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ stream })}></rtc-video-tile>`);
+    const video = el.shadowRoot!.querySelector('video')!;
+    expect(video).to.exist;
+    expect(video.srcObject).to.equal(stream);
+    expect(video.muted).to.be.false;
+    expect(video.hasAttribute('playsinline')).to.be.true;
+    expect(el.hasAttribute('local')).to.be.false;
+    expect(getComputedStyle(video).transform).to.equal('none');
+    expect(el.shadowRoot!.querySelector('[part~="name"]')!.textContent!.trim()).to.equal('Ana Lopez');
+    expect(el.shadowRoot!.querySelector('[part~="avatar"]')).to.be.null;
+    await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+    await expect(el).to.be.accessible();
+    stream.getTracks().forEach((t) => t.stop());
+  });
+
+  it('your own tile is local, mirrored and never played aloud', async () => {
+    const stream = await cameraStream();
+    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ stream, local: true })}></rtc-video-tile>`);
+    const video = el.shadowRoot!.querySelector('video')!;
+    expect(el.hasAttribute('local')).to.be.true;
+    expect(video.muted).to.be.true;
+    expect(getComputedStyle(video).transform).to.not.equal('none');
+    expect(el.shadowRoot!.querySelector('[part~="name"]')!.textContent).to.contain('(you)');
+    await expect(el).to.be.accessible();
+    stream.getTracks().forEach((t) => t.stop());
+  });
+
+  it('shows the initials avatar when the camera is off, and the muted microphone', async () => {
+    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ videoEnabled: false, audioEnabled: false })}></rtc-video-tile>`);
+    expect(el.hasAttribute('video-off')).to.be.true;
+    expect(el.hasAttribute('audio-muted')).to.be.true;
+    expect(el.shadowRoot!.querySelector('[part~="avatar"]')!.textContent!.trim()).to.equal('AL');
+    expect(el.shadowRoot!.querySelector('[part~="mic-state"]')).to.exist;
+    expect(el.shadowRoot!.querySelector('[part~="camera-state"]')).to.exist;
+    expect(el.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('aria-label')).to.equal('Ana Lopez, microphone off, camera off');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says when a participant is still connecting', async () => {
+    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ connection: 'reconnecting' })}></rtc-video-tile>`);
+    expect(el.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.equal('Reconnecting…');
+  });
+
+  it('is themed through custom properties', async () => {
+    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile style="--rtc-tile-radius: 3px; --rtc-tile-background: rgb(1, 2, 3)" .participant=${person()}></rtc-video-tile>`);
+    const base = el.shadowRoot!.querySelector('[part~="base"]')!;
+    expect(getComputedStyle(base).borderTopLeftRadius).to.equal('3px');
+    expect(getComputedStyle(base).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+});

@@ -1,0 +1,49 @@
+import { expect } from '@open-wc/testing';
+import { shouldCall } from './mesh.js';
+import { isControlMessage } from './types.js';
+import { serverError, RtcError } from './errors.js';
+import { describeMediaError } from './local-media.js';
+import { peerOptions } from './broker-client.js';
+
+describe('engine logic', () => {
+  it('glare rule: exactly one of two members calls', () => {
+    const ids = ['aaaaaaaaaaaaaaaa', 'AAAAAAAAAAAAAAAA', 'b-_0000000000000', 'zzzzzzzzzzzzzzzz'];
+    for (const x of ids) for (const y of ids) if (x !== y) expect(shouldCall(x, y)).to.not.equal(shouldCall(y, x));
+    expect(shouldCall('same', 'same')).to.be.false;
+  });
+
+  it('control messages are checked before they are believed', () => {
+    expect(isControlMessage({ v: 1, t: 'state', name: 'A', audio: true, video: false })).to.be.true;
+    expect(isControlMessage({ v: 2, t: 'state', audio: true, video: false })).to.be.false;
+    expect(isControlMessage({ v: 1, t: 'state', audio: 'yes', video: false })).to.be.false;
+    expect(isControlMessage(null)).to.be.false;
+    expect(isControlMessage('state')).to.be.false;
+  });
+
+  it('server answers become stable codes and human messages', () => {
+    const full = serverError(409, { code: 'room-full', message: 'The room is full (at most 8 people).' });
+    expect(full).to.be.instanceOf(RtcError);
+    expect(full.toDetail()).to.deep.equal({ code: 'room-full', message: 'The room is full (at most 8 people).', fatal: true });
+    expect(serverError(401, { code: 'unauthorized' }).fatal).to.be.true;
+    expect(serverError(500, undefined).code).to.equal('server-error');
+    expect(serverError(500, undefined).fatal).to.be.false;
+    expect(serverError(429, { code: 'rate-limited', message: 'x' }).fatal).to.be.false;
+  });
+
+  it('media errors are explained in words', () => {
+    const denied = describeMediaError('video', new DOMException('x', 'NotAllowedError'));
+    expect(denied.code).to.equal('camera-denied');
+    expect(denied.message).to.contain('camera');
+    expect(describeMediaError('audio', new DOMException('x', 'NotFoundError')).code).to.equal('microphone-unavailable');
+    expect(describeMediaError('audio', new DOMException('x', 'NotReadableError')).message).to.contain('in use');
+  });
+
+  it('PeerJS is always pointed at our broker and our ICE servers, never its cloud defaults', () => {
+    const seat = { id: 'i', secret: 's', name: '', broker: { path: '/broker/', key: 'rtc-call' }, iceServers: [], ttl: 0 };
+    const o = peerOptions('https://calls.example.com', seat, 'relay');
+    expect(o).to.deep.include({ host: 'calls.example.com', port: 443, secure: true, path: '/broker/', key: 'rtc-call', token: 's' });
+    expect(o.config).to.deep.equal({ iceServers: [], iceTransportPolicy: 'relay' });
+    const local = peerOptions('http://127.0.0.1:9000', seat, 'all');
+    expect(local).to.deep.include({ host: '127.0.0.1', port: 9000, secure: false });
+  });
+});

@@ -1,0 +1,22 @@
+/** Shared by the browser tests: the brokers the test runner started, and small waiting helpers. */
+export interface TestBrokers {
+  open: string;
+  secured: string;
+  unreachable: string;
+  tokens: Record<'valid' | 'valid2' | 'valid3' | 'otherRoom' | 'expired' | 'forged', string>;
+}
+
+export const brokers = (globalThis as unknown as { RTC_TEST: TestBrokers }).RTC_TEST;
+
+/** Waits until `check` is true, polling; fails with `what` after `timeout` ms. */
+export async function until(check: () => boolean, what: string, timeout = 20000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const uniqueRoom = (prefix = 'room') => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,0 +1,86 @@
+// Element and engine tests: @web/test-runner in Debian's headless Chromium with fake camera and microphone,
+// against real brokers started here on loopback (one open, one that needs room tokens and holds two people).
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { findChromium, CHROMIUM_ARGS } from './test/support/chromium.js';
+import { createRtcServer, parseConfig, mintRoomToken } from './server/index.js';
+import { createLogger } from './server/log.js';
+
+/**
+ * webrtc-adapter (under peerjs) imports `sdp`, which ships CommonJS behind its `module` field. The dev server serves
+ * files as they are, so wrap that one file as an ES module before peerjs loads in the browser.
+ */
+const sdpAsModule = {
+  name: 'sdp-as-module',
+  transform(context) {
+    if (!/\/node_modules\/sdp\/sdp\.js$/.test(context.path)) return undefined;
+    const body = `const module = { exports: {} };\n${context.body}\nexport default module.exports;\n`;
+    return { body };
+  },
+};
+
+async function broker(env) {
+  const rtc = createRtcServer(parseConfig([], { LOG_LEVEL: 'silent', JOIN_RATE: '100000', ...env }), { log: createLogger('silent') });
+  const { port } = await rtc.listen(0, '127.0.0.1');
+  return { rtc, url: `http://127.0.0.1:${port}` };
+}
+
+const SECRET = 'test-room-secret-0123456789';
+const open = await broker({});
+const secured = await broker({ ROOM_SECRET: SECRET, ROOM_MAX: '2' });
+const brokers = {
+  open: open.url,
+  secured: secured.url,
+  // Nothing listens here: a port we just had and gave back.
+  unreachable: await (async () => {
+    const b = await broker({});
+    await b.rtc.close();
+    return b.url;
+  })(),
+  tokens: {
+    valid: mintRoomToken({ room: 'private', name: 'Token Name' }, SECRET),
+    valid2: mintRoomToken({ room: 'private' }, SECRET),
+    valid3: mintRoomToken({ room: 'private' }, SECRET),
+    otherRoom: mintRoomToken({ room: 'elsewhere' }, SECRET),
+    expired: mintRoomToken({ room: 'private', ttl: -10 }, SECRET),
+    forged: mintRoomToken({ room: 'private' }, 'not-the-secret-at-all-000'),
+  },
+};
+
+const components = ['rtc-call', 'rtc-video-tile', 'rtc-device-picker'];
+
+export default {
+  nodeResolve: { browser: true },
+  concurrency: 1,
+  testFramework: { config: { timeout: 30000 } },
+  browserStartTimeout: 60000,
+  testsStartTimeout: 60000,
+  testsFinishTimeout: 180000,
+  groups: [
+    ...components.map((name) => ({ name, files: `src/components/${name}/*.test.ts` })),
+    { name: 'engine', files: 'src/engine/*.test.ts' },
+  ],
+  plugins: [
+    {
+      name: 'rtc-brokers',
+      async serverStop() {
+        await Promise.all([open.rtc.close(), secured.rtc.close()]);
+      },
+    },
+    sdpAsModule,
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html><html lang="en"><head><title>rtc-call tests</title></head><body>
+    <script>window.RTC_TEST = ${JSON.stringify(brokers)};</script>
+    <script type="module" src="${testFramework}"></script></body></html>`,
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: findChromium(),
+        headless: true,
+        args: CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? '--use-fake-device-for-media-stream=device-count=3' : a)),
+      },
+    }),
+  ],
+};
+
