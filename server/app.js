@@ -100,8 +100,8 @@ export function createRtcServer(config, deps = {}) {
   const joinBuckets = new Map();
   const joinAllowed = (/** @type {string} */ ip) => {
     const now = Date.now();
-    const b = joinBuckets.get(ip) ?? { tokens: 20, at: now };
-    b.tokens = Math.min(20, b.tokens + ((now - b.at) / 1000) * 0.5);
+    const b = joinBuckets.get(ip) ?? { tokens: config.joinRate, at: now };
+    b.tokens = Math.min(config.joinRate, b.tokens + ((now - b.at) / 60000) * config.joinRate);
     b.at = now;
     joinBuckets.set(ip, b);
     if (joinBuckets.size > 100000) joinBuckets.clear();
