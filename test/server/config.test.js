@@ -52,6 +52,7 @@ const BAD = {
   MAX_CONNECTIONS_PER_IP: ['0', '100001'],
   MAX_PAYLOAD: ['1023', '16777217', '64k'],
   MESSAGE_RATE: ['0', '100001'],
+  JOIN_RATE: ['0', '1000001', 'fast'],
   ALIVE_TIMEOUT: ['999', '600001'],
   RECONNECT_GRACE: ['600001', 'x'],
   QUEUE_PER_PEER: ['100001', '-5'],

@@ -1,5 +1,6 @@
 // Shared helpers for the server tests: start a server in-process or as a child process, join, open broker
 // websockets, wait for messages, read /metrics. Only loopback addresses are used.
+import { after } from 'node:test';
 import http from 'node:http';
 import net from 'node:net';
 import v8 from 'node:v8';
@@ -17,6 +18,15 @@ export { LOG_LEVELS } from '../../server/log.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../server/cli.js', import.meta.url));
 export const HOST = '127.0.0.1';
+
+// A test file whose process outlives its tests (a server that left a timer or socket behind) would hang the whole
+// run; make it fail instead. The timer is unref'd: it only fires when something else keeps the process alive.
+after(() => {
+  setTimeout(() => {
+    process.stderr.write(`process kept alive after the tests by: ${process.getActiveResourcesInfo().join(', ')}\n`);
+    process.exit(1);
+  }, 5000).unref();
+});
 
 export const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 

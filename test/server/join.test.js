@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PEER_ID } from '../../server/rooms.js';
-import { startServer, join, request, member, scrape, upgradeStatus, fakeId } from './helpers.js';
+import { parseConfig } from '../../server/config.js';
+import { startServer, join, request, member, scrape, refusals, upgradeStatus, fakeId } from './helpers.js';
 
 test('/healthz answers 200 {status: "ok"}', async (t) => {
   const srv = await startServer(t);
@@ -122,12 +123,19 @@ test("peer's HTTP API is closed: no id generation, no peer listing", async (t) =
   }
 });
 
-test('the join endpoint is rate limited per address', async (t) => {
-  const srv = await startServer(t, { ROOM_MAX: '100' });
+test('the join endpoint is rate limited per address (JOIN_RATE per minute, in bursts of that many)', async (t) => {
+  assert.equal(parseConfig([], {}).joinRate, 30, 'default');
+  const srv = await startServer(t, { JOIN_RATE: '6' });
   const statuses = [];
-  for (let i = 0; i < 25; i++) statuses.push((await join(srv, { room: `r${i}` })).status);
-  assert.deepEqual(statuses.slice(0, 20), Array(20).fill(200), 'a burst of 20 is fine');
-  assert.ok(statuses.slice(20).every((s) => s === 429), `then 429: ${statuses}`);
+  for (let i = 0; i < 9; i++) statuses.push((await join(srv, { room: `r${i}` })).status);
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429, 429]);
   const res = await join(srv, { room: 'r' });
   assert.equal(res.json.code, 'rate-limited');
+  assert.equal(await refusals(srv, 'rate-limited'), 4);
+  // Another address (as seen by a trusted proxy) has its own allowance.
+  const proxied = await startServer(t, { JOIN_RATE: '1', TRUST_PROXY: 'true' });
+  assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '192.0.2.1' })).status, 200);
+  assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '192.0.2.1' })).status, 429);
+  assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '6.6.6.6, 192.0.2.1' })).status, 429, 'a made-up first entry changes nothing');
+  assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '192.0.2.2' })).status, 200);
 });

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { startServer, spawnCli, member, deafClient, join, until, request, HOST, LOG_LEVELS } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { startServer, spawnCli, member, deafClient, join, until, request, HOST, ROOT, LOG_LEVELS } from './helpers.js';
 
 /**
  * Starts `node server/cli.js` on a free loopback port.
@@ -87,4 +88,31 @@ test('close() in-process: clients are told, the port is released, and a deaf cli
   const cut = await Promise.race([deafClosed.then(() => true), new Promise((r) => setTimeout(r, 500, false))]);
   assert.ok(cut, 'the deaf socket was closed by the server');
   await assert.rejects(request(srv, 'GET', '/healthz'), /ECONNREFUSED/);
+});
+
+test('a process that embeds the server exits by itself after close()', async () => {
+  const script = `
+    import { createRtcServer, parseConfig } from './server/index.js';
+    import WebSocket from 'ws';
+    const rtc = createRtcServer(parseConfig([], { LOG_LEVEL: 'silent', ALIVE_TIMEOUT: '1000' }));
+    const { port } = await rtc.listen(0, '127.0.0.1');
+    const seat = await (await fetch('http://127.0.0.1:' + port + '/rtc/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"room":"r"}' })).json();
+    const ws = new WebSocket('ws://127.0.0.1:' + port + '/broker/peerjs?key=rtc-call&id=' + seat.id + '&token=' + seat.secret);
+    await new Promise((r) => ws.on('message', r));
+    ws.close();
+    await new Promise((r) => ws.on('close', r));
+    await new Promise((r) => setTimeout(r, 1200)); // let peer's housekeeping loops go round a few times
+    await rtc.close();
+    console.log('closed');
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 6000);
+  const [code, signal] = await once(child, 'close');
+  clearTimeout(timer);
+  assert.equal(signal, null, `the process did not exit by itself after close(): ${out}`);
+  assert.equal(code, 0, out);
+  assert.match(out, /closed/);
 });
