@@ -18,9 +18,11 @@ let site;
 let siteUrl = '';
 
 /** A page of "another site" that embeds the widget with the two lines from the README. */
-const embedPage = (/** @type {string} */ broker, /** @type {string} */ room, /** @type {string} */ name) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Another site</title>
-<script type="module" src="${broker}/rtc-call.js"></script></head>
+const embedPage = (/** @type {string} */ broker, /** @type {string} */ room, /** @type {string} */ name, twice = false) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Another site</title><link rel="icon" href="data:,">
+<script type="module" src="${broker}/rtc-call.js"></script>
+${twice ? `<!-- A second copy of the script, as happens on real pages: it must not crash. -->
+<script type="module" src="${broker}/rtc-call.js?copy=2"></script>` : ''}</head>
 <body><rtc-call room="${room}" name="${name}"></rtc-call></body></html>`;
 
 before(async () => {
@@ -28,7 +30,7 @@ before(async () => {
   site = http.createServer((req, res) => {
     const q = new URL(req.url ?? '/', 'http://x').searchParams;
     res.setHeader('Content-Type', 'text/html');
-    res.end(embedPage(server.url, q.get('room') ?? 'x', q.get('name') ?? ''));
+    res.end(embedPage(server.url, q.get('room') ?? 'x', q.get('name') ?? '', q.has('twice')));
   });
   await new Promise((r) => site.listen(0, '127.0.0.1', () => r(undefined)));
   const addr = /** @type {import('node:net').AddressInfo} */ (site.address());
@@ -48,15 +50,17 @@ test('three pages in one room see each other, and a closed page drops out', asyn
   const urls = [
     `${server.url}/?room=${room}&name=Ana`,
     `${siteUrl}/?room=${room}&name=Ben`,
-    `${siteUrl}/?room=${room}&name=Cy`,
+    `${siteUrl}/?room=${room}&name=Cy&twice`,
   ];
   const pages = [];
   const loadedAt = [];
   for (const url of urls) {
     const context = await chromium.browser.createBrowserContext();
     const page = await context.newPage();
+    /** @type {string[]} */
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     loadedAt.push(Date.now());
     await page.goto(url);
     pages.push({ page, context, errors });

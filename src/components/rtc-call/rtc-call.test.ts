@@ -117,6 +117,23 @@ describe('rtc-call', () => {
     await expect(picker).to.be.accessible();
   });
 
+  it('when the camera in use goes away, falls back to another and keeps sending', async () => {
+    const { a, b } = await pair();
+    const media = a.call!.media;
+    const pc = a.call!.mesh!.peerConnection(a.call!.mesh!.ids()[0])!;
+    const sender = pc.getSenders().find((s) => s.track?.kind === 'video')!;
+    const unplugged = media.track('video')!;
+    // What the browser does when a camera is unplugged: the track ends by itself.
+    unplugged.stop();
+    unplugged.dispatchEvent(new Event('ended'));
+    await until(() => !!media.track('video') && media.track('video') !== unplugged, 'a replacement camera');
+    await until(() => sender.track === media.track('video'), 'the sender to carry it');
+    const tile = remoteTiles(b)[0];
+    const before = frames(tile);
+    await until(() => frames(tile) > before + 5, 'B to keep receiving frames');
+    expect(remoteTiles(b)[0].videoOff).to.be.false;
+  });
+
   it('leave() ends the call for us and removes our tile for the others', async () => {
     const { a, b } = await pair();
     const gone = oneEvent(b, 'rtc-participant-left');
