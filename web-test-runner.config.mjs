@@ -28,9 +28,13 @@ async function broker(env) {
 const SECRET = 'test-room-secret-0123456789';
 const open = await broker({});
 const secured = await broker({ ROOM_SECRET: SECRET, ROOM_MAX: '2' });
+// TURN credentials that lapse in 10 s, to see the widget refresh them. (Nothing listens on port 9: the calls here
+// connect over loopback host candidates; the relay itself is tested end to end with coturn.)
+const shortTurn = await broker({ TURN_URLS: 'turn:127.0.0.1:9?transport=udp', TURN_SECRET: 'short-lived-turn-secret', TURN_TTL: '10' });
 const brokers = {
   open: open.url,
   secured: secured.url,
+  shortTurn: shortTurn.url,
   // Nothing listens here: a port we just had and gave back.
   unreachable: await (async () => {
     const b = await broker({});
@@ -64,7 +68,7 @@ export default {
     {
       name: 'rtc-brokers',
       async serverStop() {
-        await Promise.all([open.rtc.close(), secured.rtc.close()]);
+        await Promise.all([open.rtc.close(), secured.rtc.close(), shortTurn.rtc.close()]);
       },
     },
     sdpAsModule,

@@ -54,7 +54,7 @@ export const SETTINGS = [
   { key: 'host', env: 'HOST', flag: '--host', type: 'string', def: '', help: 'address to listen on (default: all interfaces)' },
   { key: 'turnUrls', env: 'TURN_URLS', flag: '--turn-urls', type: 'list', def: [], check: urlList(/^turns?:[^\s]+$/, 'turn: or turns:'), help: 'comma-separated turn:/turns: URLs of your coturn server' },
   { key: 'turnSecret', env: 'TURN_SECRET', flag: '--turn-secret', type: 'string', def: '', help: "coturn's static-auth-secret (TURN REST API credentials)" },
-  { key: 'turnTtl', env: 'TURN_TTL', flag: '--turn-ttl', type: 'int', def: 3600, min: 60, max: 86400 * 7, help: 'lifetime of issued TURN credentials, in seconds' },
+  { key: 'turnTtl', env: 'TURN_TTL', flag: '--turn-ttl', type: 'int', def: 3600, min: 10, max: 86400 * 7, help: 'lifetime of issued TURN credentials, in seconds' },
   { key: 'stunUrls', env: 'STUN_URLS', flag: '--stun-urls', type: 'list', def: [], check: urlList(/^stuns?:[^\s]+$/, 'stun:'), help: 'comma-separated stun: URLs' },
   { key: 'roomSecret', env: 'ROOM_SECRET', flag: '--room-secret', type: 'string', def: '', help: 'when set, joining a room needs a JWT (HS256) signed with it', check: (v) => (v && v.length < 16 ? 'must be at least 16 characters' : undefined) },
   { key: 'allowedOrigins', env: 'ALLOWED_ORIGINS', flag: '--allowed-origins', type: 'list', def: [], check: urlList(/^https?:\/\/[^/\s]+$/, 'origin (scheme://host[:port]), e.g. https://example.com'), help: 'comma-separated origins that may embed the widget (default: any)' },

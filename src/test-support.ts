@@ -2,6 +2,7 @@
 export interface TestBrokers {
   open: string;
   secured: string;
+  shortTurn: string;
   unreachable: string;
   tokens: Record<'valid' | 'valid2' | 'valid3' | 'otherRoom' | 'expired' | 'forged', string>;
 }

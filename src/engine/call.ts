@@ -105,6 +105,10 @@ export class Call extends Emitter<CallEvents> {
       this.emit('error', e.toDetail());
       this.#teardown();
       this.#release();
+      // Nothing to send to: let go of the camera and microphone.
+      this.media.stop();
+      this.#self = undefined;
+      this.#changed();
       this.#setState('failed');
       throw e;
     }
@@ -293,19 +297,22 @@ export class Call extends Emitter<CallEvents> {
     tryAgain();
   }
 
-  #scheduleIceRefresh(seat: Seat, generation: number): void {
+  /** Fetches fresh TURN credentials well before the current ones lapse, for as long as the call lasts. */
+  #scheduleIceRefresh(seat: Seat, generation: number, delayMs = Math.max(5, seat.ttl * 0.8) * 1000): void {
     if (!seat.ttl) return;
-    this.#after(Math.max(30, seat.ttl * 0.8) * 1000, async () => {
+    this.#after(delayMs, async () => {
       if (generation !== this.#generation || !this.#peer) return;
       try {
         const ice = await refreshIce(this.options.server, seat);
         seat.iceServers = ice.iceServers;
-        const config = this.#peer.options.config as RTCConfiguration;
-        config.iceServers = ice.iceServers;
+        seat.ttl = ice.ttl;
+        // New connections take them from PeerJS's options; existing ones get them for ICE restarts.
+        (this.#peer.options.config as RTCConfiguration).iceServers = ice.iceServers;
         this.#mesh?.setIceServers(ice.iceServers);
-        this.#scheduleIceRefresh({ ...seat, ttl: ice.ttl }, generation);
+        this.#scheduleIceRefresh(seat, generation);
       } catch {
-        this.#after(30000, () => this.#scheduleIceRefresh({ ...seat, ttl: 40 }, generation));
+        // The old credentials still hold for a fifth of their life: try again soon.
+        this.#scheduleIceRefresh(seat, generation, 5000);
       }
     });
   }

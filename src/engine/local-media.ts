@@ -85,6 +85,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       try {
         // One prompt for both, when both work.
         const stream = await this.md.getUserMedia(this.#constraints(kinds));
+        if (this.#stopped) return void stream.getTracks().forEach((t) => t.stop());
         for (const t of stream.getTracks()) this.#setTrack(t.kind as MediaKind, t);
       } catch {
         // Then each alone, so that a denied camera does not cost the microphone.

@@ -43,7 +43,7 @@ test('environment and flags are read; the flag wins', () => {
 const BAD = {
   PORT: ['abc', '65536', '-1', '1e3', '80.5'],
   TURN_URLS: ['http://turn.test'],
-  TURN_TTL: ['59', '604801', 'soon'],
+  TURN_TTL: ['9', '604801', 'soon'],
   STUN_URLS: ['turn:x.test', 'stun:a b'],
   ROOM_SECRET: ['too-short'],
   ALLOWED_ORIGINS: ['example.com', 'https://example.com/path', '*'],

@@ -158,6 +158,25 @@ describe('rtc-call', () => {
     await until(() => a.callState === 'left', 'the leave');
   });
 
+  it('fetches TURN credentials when joining and refreshes them before they lapse', async () => {
+    const room = uniqueRoom();
+    const wrap = await fixture<HTMLDivElement>(html`<div>
+      <rtc-call id="a" server=${brokers.shortTurn} room=${room}></rtc-call>
+      <rtc-call id="b" server=${brokers.shortTurn} room=${room}></rtc-call>
+    </div>`);
+    const a = wrap.querySelector<RtcCall>('#a')!;
+    await until(() => remoteTiles(a).length === 1 && !!a.call!.mesh!.peerConnection(a.call!.mesh!.ids()[0]), 'the call');
+    const turnUser = () => a.call!.seat!.iceServers.find((s) => String(s.urls).startsWith('turn:'))?.username as string;
+    const first = turnUser();
+    const [expiry, id] = first.split(':');
+    expect(id).to.equal(a.call!.seat!.id);
+    expect(Number(expiry) * 1000 - Date.now()).to.be.within(0, 11000);
+    await until(() => turnUser() !== first, 'fresh credentials', 15000);
+    expect(Number(turnUser().split(':')[0])).to.be.greaterThan(Number(expiry));
+    const pc = a.call!.mesh!.peerConnection(a.call!.mesh!.ids()[0])!;
+    expect(pc.getConfiguration().iceServers!.map((s) => s.username)).to.include(turnUser());
+  });
+
   it('a bad room name is refused in words', async () => {
     const detail = await firstError(fixture<RtcCall>(html`<rtc-call server=${brokers.open} room="no spaces allowed"></rtc-call>`));
     expect(detail.code).to.equal('invalid-room');
@@ -165,6 +184,9 @@ describe('rtc-call', () => {
     const el = document.querySelector('rtc-call')!;
     await until(() => el.callState === 'failed', 'failed state');
     expect(part(el, 'notice')!.textContent).to.contain('Invalid room name');
+    // Nobody to talk to: the camera and microphone are released.
+    await until(() => !el.call!.media.track('video') && !el.call!.media.track('audio'), 'the devices to be released');
+    expect(tiles(el).length).to.equal(0);
   });
 
   it('says when the server cannot be reached, and keeps retrying', async () => {
