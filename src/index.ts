@@ -9,6 +9,6 @@ export { Call, type CallOptions, type CallEvents } from './engine/call.js';
 export { LocalMedia, type DeviceKind, type MediaKind } from './engine/local-media.js';
 export { Mesh, shouldCall } from './engine/mesh.js';
 export { RtcError, type RtcErrorCode, type RtcErrorDetail } from './engine/errors.js';
-export type { Participant, CallState, ControlMessage, Seat } from './engine/types.js';
+export type { Participant, CallState, ControlMessage, StateMessage, PingMessage, Seat } from './engine/types.js';
 export { callContext, type CallContextValue } from './context.js';
 export type { RtcJoinedDetail, RtcParticipantDetail, RtcLeftDetail, RtcDeviceSelectDetail } from './events.js';

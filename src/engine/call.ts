@@ -4,7 +4,7 @@ import { RtcError, type RtcErrorDetail } from './errors.js';
 import { LocalMedia } from './local-media.js';
 import { Mesh, shouldCall } from './mesh.js';
 import { peerOptions, refreshIce, requestSeat } from './broker-client.js';
-import type { CallState, ControlMessage, Participant, Seat } from './types.js';
+import type { CallState, StateMessage, Participant, Seat } from './types.js';
 
 export interface CallOptions {
   /** The broker's base URL, e.g. `https://calls.example.com`. */
@@ -251,12 +251,11 @@ export class Call extends Emitter<CallEvents> {
     mesh.on('control', ({ id, message }) => update(id, { name: message.name || this.#members.get(id) || '', audioEnabled: message.audio, videoEnabled: message.video }));
     mesh.on('closed', ({ id }) => {
       this.#removePerson(id);
-      // Still in the room by the server's word: the caller tries again.
+      // Still in the room by the server's word: the caller tries again, quietly. The tile comes back only when
+      // media or state arrives; a peer that is really gone is removed by the server's RTC-LEFT.
       if (this.#members.has(id) && this.seat && shouldCall(this.seat.id, id)) {
         this.#after(RECALL_MS, () => {
-          if (this.#members.has(id) && !mesh.has(id) && this.#mesh === mesh) {
-            this.#memberJoined(id, this.#members.get(id) ?? '', true);
-          }
+          if (this.#members.has(id) && !mesh.has(id) && this.#mesh === mesh) mesh.connect(id);
         });
       }
     });
@@ -329,7 +328,7 @@ export class Call extends Emitter<CallEvents> {
     };
   }
 
-  #controlState(): ControlMessage {
+  #controlState(): StateMessage {
     return { v: 1, t: 'state', name: this.#self?.name ?? '', audio: this.media.audioEnabled, video: this.media.videoEnabled };
   }
 

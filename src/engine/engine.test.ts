@@ -14,6 +14,9 @@ describe('engine logic', () => {
 
   it('control messages are checked before they are believed', () => {
     expect(isControlMessage({ v: 1, t: 'state', name: 'A', audio: true, video: false })).to.be.true;
+    expect(isControlMessage({ v: 1, t: 'ping' })).to.be.true;
+    expect(isControlMessage({ v: 1, t: 'state', name: 7, audio: true, video: false })).to.be.false;
+    expect(isControlMessage({ v: 1, t: 'chat' })).to.be.false;
     expect(isControlMessage({ v: 2, t: 'state', audio: true, video: false })).to.be.false;
     expect(isControlMessage({ v: 1, t: 'state', audio: 'yes', video: false })).to.be.false;
     expect(isControlMessage(null)).to.be.false;

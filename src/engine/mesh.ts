@@ -1,13 +1,13 @@
 import type { DataConnection, MediaConnection, Peer } from 'peerjs';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
-import { isControlMessage, type ControlMessage } from './types.js';
+import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
 
 export interface MeshEvents {
   /** A peer's media arrived. */
   stream: { id: string; stream: MediaStream };
-  /** A peer said something on its data connection. */
-  control: { id: string; message: ControlMessage };
+  /** A peer told us its state on its data connection. */
+  control: { id: string; message: StateMessage };
   /** A peer's connection state changed. */
   connection: { id: string; state: 'connecting' | 'connected' | 'reconnecting' };
   /** The connection to a peer is gone. */
@@ -19,10 +19,16 @@ interface Link {
   media?: MediaConnection;
   data?: DataConnection;
   lostTimer?: ReturnType<typeof setTimeout>;
+  /** When we last heard anything on the data connection (ms), once it is open. */
+  heardAt?: number;
 }
 
 /** How long a peer may stay ICE-disconnected before its link is given up. */
-export const LOST_AFTER_MS = 6000;
+export const LOST_AFTER_MS = 3000;
+/** Peers ping each other this often on the data connection… */
+export const PING_MS = 1000;
+/** …and a peer silent for this long is gone (its network died, its machine froze). */
+export const SILENT_MS = 5000;
 
 /**
  * Glare rule: of any two members, the one with the smaller id calls. Both sides can tell without talking, so they
@@ -38,11 +44,12 @@ export function shouldCall(selfId: string, otherId: string): boolean {
  */
 export class Mesh extends Emitter<MeshEvents> {
   readonly #links = new Map<string, Link>();
+  readonly #pinger = setInterval(() => this.#ping(), PING_MS);
 
   constructor(
     private readonly peer: Peer,
     private readonly media: LocalMedia,
-    private readonly state: () => ControlMessage,
+    private readonly state: () => StateMessage,
   ) {
     super();
     peer.on('call', (mc) => this.#adoptMedia(mc, true));
@@ -98,7 +105,17 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   close(): void {
+    clearInterval(this.#pinger);
     for (const id of [...this.#links.keys()]) this.drop(id);
+  }
+
+  #ping(): void {
+    const now = Date.now();
+    for (const link of [...this.#links.values()]) {
+      if (link.heardAt === undefined || !link.data?.open) continue;
+      if (now - link.heardAt > SILENT_MS) this.drop(link.id);
+      else void link.data.send({ v: 1, t: 'ping' } satisfies ControlMessage);
+    }
   }
 
   #link(id: string): Link {
@@ -133,9 +150,14 @@ export class Mesh extends Emitter<MeshEvents> {
     const link = this.#link(dc.peer);
     if (link.data && link.data !== dc) link.data.close();
     link.data = dc;
-    dc.on('open', () => void dc.send(this.state()));
+    dc.on('open', () => {
+      link.heardAt = Date.now();
+      void dc.send(this.state());
+    });
     dc.on('data', (data) => {
-      if (link.data === dc && isControlMessage(data)) this.emit('control', { id: dc.peer, message: data });
+      if (link.data !== dc) return;
+      link.heardAt = Date.now();
+      if (isControlMessage(data) && data.t === 'state') this.emit('control', { id: dc.peer, message: data });
     });
     dc.on('close', () => link.data === dc && this.drop(dc.peer));
   }

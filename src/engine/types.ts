@@ -16,11 +16,16 @@ export interface Participant {
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
 /** Control messages on each peer's data connection. Typed and versioned: receivers ignore what they don't know. */
-export type ControlMessage = { v: 1; t: 'state'; name: string; audio: boolean; video: boolean };
+export type StateMessage = { v: 1; t: 'state'; name: string; audio: boolean; video: boolean };
+/** Sent every second, so a peer whose network died is noticed in seconds, not when ICE gives up. */
+export type PingMessage = { v: 1; t: 'ping' };
+export type ControlMessage = StateMessage | PingMessage;
 
 export function isControlMessage(x: unknown): x is ControlMessage {
-  const m = x as Partial<ControlMessage> | null;
-  return !!m && typeof m === 'object' && m.v === 1 && m.t === 'state' && typeof m.audio === 'boolean' && typeof m.video === 'boolean';
+  const m = x as Partial<StateMessage> | Partial<PingMessage> | null;
+  if (!m || typeof m !== 'object' || m.v !== 1) return false;
+  if (m.t === 'ping') return true;
+  return m.t === 'state' && typeof m.audio === 'boolean' && typeof m.video === 'boolean' && typeof (m.name ?? '') === 'string';
 }
 
 /** What the server's join endpoint gives a client. */

@@ -107,3 +107,40 @@ test('three pages in one room see each other, and a closed page drops out', asyn
   for (const { errors } of pages) assert.deepEqual(errors, []);
   await Promise.all(pages.slice(0, 2).map(({ context }) => context.close()));
 });
+
+test('a peer whose network dies disappears from the others within seconds', async () => {
+  const room = `e2e-dead-${Date.now()}`;
+  const pages = [];
+  for (const name of ['Ana', 'Ben']) {
+    const context = await chromium.browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?room=${room}&name=${name}`);
+    pages.push({ page, context });
+  }
+  // The victim runs in a browser of its own, so that all of it can be frozen at once: no packets, no close,
+  // exactly what the others see when someone's network is cut.
+  const victim = await launchBrowser();
+  try {
+    const vpage = await victim.browser.newPage();
+    await vpage.goto(`${server.url}/?room=${room}&name=Cy`);
+    await Promise.all([...pages.map(({ page }) => page), vpage].map((page) => waitForRemoteVideos(page, 2, 60000)));
+    const pid = victim.browser.process()?.pid;
+    assert.ok(pid, 'the victim browser has a process');
+    const cutAt = Date.now();
+    process.kill(-pid, 'SIGSTOP');
+    try {
+      await Promise.all(pages.map(({ page }) => waitForRemoteTiles(page, 1, 30000)));
+      console.log(`a peer with a dead network gone from the others after ${Date.now() - cutAt} ms`);
+    } finally {
+      process.kill(-pid, 'SIGCONT');
+    }
+    for (const { page } of pages) {
+      const { before, after } = await remoteFrames(page, 1000);
+      assert.equal(after.length, 1);
+      assert.ok(after[0] > before[0], 'the call between the others goes on');
+    }
+  } finally {
+    await victim.close();
+    await Promise.all(pages.map(({ context }) => context.close()));
+  }
+});
