@@ -1,0 +1,10 @@
+// The stock PeerJS server (`peer`), default options, on a free loopback port: the baseline for bench/run.mjs.
+// Prints {"port": N} on stdout once listening.
+import { PeerServer } from 'peer';
+
+PeerServer({ port: 0, host: '127.0.0.1', key: 'peerjs' }, (server) => {
+  const addr = server.address();
+  process.stdout.write(JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 }) + '\n');
+});
+process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));
