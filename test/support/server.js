@@ -17,30 +17,31 @@ export function startServer(env = {}) {
     });
     /** @type {string[]} */
     const logs = [];
-    let buffer = '';
+    let err = '';
     proc.stderr?.on('data', (d) => {
-      buffer += d;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        logs.push(line);
-        try {
-          const entry = JSON.parse(line);
-          if (entry.msg === 'listening') {
-            const url = `http://127.0.0.1:${entry.port}`;
-            resolve({ url, port: entry.port, proc, logs, stop: () => stop(proc) });
-          }
-        } catch {
-          /* not JSON */
-        }
+      err += d;
+      const lines = err.split('\n');
+      err = lines.pop() ?? '';
+      logs.push(...lines);
+    });
+    // The CLI says where it listens on stdout, whatever LOG_LEVEL is.
+    let out = '';
+    proc.stdout?.on('data', (d) => {
+      out += d;
+      const m = /rtc-call is running: open http:\/\/[^:]+:(\d+)\//.exec(out);
+      if (m) {
+        const port = Number(m[1]);
+        resolve({ url: `http://127.0.0.1:${port}`, port, proc, logs, stop: () => stop(proc) });
       }
     });
-    proc.stdout?.resume();
     proc.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`)));
   });
 }
 
-/** @param {import('node:child_process').ChildProcess} proc */
+/**
+ * @param {import('node:child_process').ChildProcess} proc
+ * @returns {Promise<void>}
+ */
 function stop(proc) {
   return new Promise((resolve) => {
     if (proc.exitCode !== null) return resolve();
