@@ -46,6 +46,8 @@ interface ServerPush {
 
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const RECALL_MS = 3000;
+/** Reconnects with the same seat before taking a new one (the server keeps a seat for about ten seconds). */
+const RECONNECTS = 2;
 
 /**
  * One visitor's call: a seat from the server, the PeerJS broker connection, local media and the mesh.
@@ -133,6 +135,15 @@ export class Call extends Emitter<CallEvents> {
     this.emit('left', undefined);
   }
 
+  /** Changes your display name for everyone in the call. */
+  setName(name: string): void {
+    this.options.name = name;
+    if (!this.#self) return;
+    this.#self = { ...this.#self, name };
+    this.#changed();
+    this.#mesh?.broadcast(this.#controlState());
+  }
+
   async setAudioEnabled(on: boolean): Promise<void> {
     await this.media.setAudioEnabled(on);
   }
@@ -208,7 +219,7 @@ export class Call extends Emitter<CallEvents> {
         if (p.id) this.#memberLeft(p.id);
         break;
       case 'RTC-GOODBYE':
-        this.#lostBroker(generation);
+        this.#lostBroker(generation, true);
         break;
     }
   }
@@ -261,39 +272,38 @@ export class Call extends Emitter<CallEvents> {
     });
   }
 
-  /** The broker connection dropped: reconnect with our own id and secret, or take a new seat if it is gone. */
-  #lostBroker(generation: number): void {
+  /**
+   * The broker connection dropped. After a brief drop we come back with our own id and secret: the server keeps
+   * the seat for a grace period, and the calls in the mesh go on meanwhile. A server that said goodbye (restart),
+   * or that no longer answers to our id, means a new seat.
+   */
+  #lostBroker(generation: number, seatGone = false): void {
     if (generation !== this.#generation || this.state === 'left') return;
-    if (this.state === 'reconnecting') return;
-    this.#setState('reconnecting');
-    this.emit('error', new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…').toDetail());
-    const tryAgain = () => {
-      if (generation !== this.#generation) return;
+    if (this.state !== 'reconnecting') {
+      this.#setState('reconnecting');
+      this.emit('error', new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…').toDetail());
+    }
+    if (seatGone || this.#attempt >= RECONNECTS) return this.#rejoin();
+    this.#after(RETRY_MS[this.#attempt++], () => {
       const peer = this.#peer;
-      if (!peer || peer.destroyed) return;
-      if (peer.open) return;
-      if (this.#attempt >= 3) {
-        // The seat lapsed (long outage, or the server restarted): take a new one.
-        this.#teardown();
-        this.#setState('joining');
-        const g = ++this.#generation;
-        this.#connect(g).catch((e: RtcError) => {
-          if (g !== this.#generation) return;
-          this.emit('error', e.toDetail());
-          this.#setState('failed');
-        });
-        return;
-      }
-      const delay = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)];
-      this.#after(delay, () => {
-        if (generation !== this.#generation || !this.#peer || this.#peer.destroyed) return;
-        if (this.#peer.disconnected) this.#peer.reconnect();
-        this.#after(3000, () => {
-          if (this.state === 'reconnecting' && generation === this.#generation) tryAgain();
-        });
-      });
-    };
-    tryAgain();
+      if (generation !== this.#generation || !peer || peer.destroyed || peer.open) return;
+      if (peer.disconnected) peer.reconnect();
+      // OPEN and RTC-ROOM bring the state back to joined; if they have not come, try again.
+      this.#after(3000, () => this.state === 'reconnecting' && this.#lostBroker(generation));
+    });
+  }
+
+  /** Drops the old seat and its connections, and joins again with a new one. */
+  #rejoin(): void {
+    this.#teardown();
+    this.#setState('joining');
+    this.#attempt = 0;
+    const generation = ++this.#generation;
+    this.#connect(generation).catch((e: RtcError) => {
+      if (generation !== this.#generation) return;
+      this.emit('error', e.toDetail());
+      this.#setState('failed');
+    });
   }
 
   /** Fetches fresh TURN credentials well before the current ones lapse, for as long as the call lasts. */

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { startServer } from '../support/server.js';
 import { launchBrowser, remoteFrames, waitForRemoteVideos, waitForRemoteTiles } from '../support/browser.js';
 
@@ -142,5 +143,50 @@ test('a peer whose network dies disappears from the others within seconds', asyn
   } finally {
     await victim.close();
     await Promise.all(pages.map(({ context }) => context.close()));
+  }
+});
+
+test('when the server restarts, the widget says so and the call comes back', async () => {
+  // A port of our own, so the new server can take the old one's place.
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = /** @type {import('node:net').AddressInfo} */ (probe.address()).port;
+      probe.close(() => resolve(p));
+    });
+  });
+  let broker = await startServer({ PORT: String(port) });
+  const room = `e2e-restart-${Date.now()}`;
+  const pages = [];
+  try {
+    for (const name of ['Ana', 'Ben']) {
+      const context = await chromium.browser.createBrowserContext();
+      const page = await context.newPage();
+      await page.goto(`${broker.url}/?room=${room}&name=${name}`);
+      pages.push({ page, context });
+    }
+    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
+    const notices = () =>
+      pages[0].page.evaluate(() => [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('[part~="notice"]') ?? [])].map((n) => n.textContent?.trim()));
+
+    await broker.stop();
+    const downAt = Date.now();
+    await pages[0].page.waitForFunction(() => document.querySelector('rtc-call')?.getAttribute('call-state') !== 'joined', { timeout: 10000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const said = (await notices()).join(' | ');
+    assert.match(said, /lost|cannot be reached/, `the widget says what happened: ${said}`);
+
+    broker = await startServer({ PORT: String(port) });
+    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
+    console.log(`after a server restart the call was back in ${Date.now() - downAt} ms`);
+    await pages[0].page.waitForFunction(() => document.querySelector('rtc-call')?.getAttribute('call-state') === 'joined', { timeout: 10000 });
+    for (const { page } of pages) {
+      const { before, after } = await remoteFrames(page, 1000);
+      assert.equal(after.length, 1);
+      assert.ok(after[0] > before[0]);
+    }
+    assert.deepEqual(await notices(), [], 'the problem notices are gone once the call is back');
+  } finally {
+    await Promise.all(pages.map(({ context }) => context.close()));
+    await broker.stop();
   }
 });

@@ -49,6 +49,14 @@ describe('rtc-call', () => {
     await expect(a).to.be.accessible();
   });
 
+  it('a new name reaches the others mid-call', async () => {
+    const { a, b } = await pair();
+    a.name = 'Ana María';
+    await until(() => remoteTiles(b)[0].participant?.name === 'Ana María', 'B to see the new name');
+    expect(tiles(a).find((t) => t.local)!.participant!.name).to.equal('Ana María');
+    expect(a.callState).to.equal('joined');
+  });
+
   it('fires rtc-joined and rtc-participant-joined', async () => {
     const room = uniqueRoom();
     const a = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room=${room} name="Ana"></rtc-call>`);

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { provide } from '@lit/context';
@@ -199,8 +199,9 @@ export class RtcCall extends LitElement {
     this.deviceContext = this.controller.context;
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
     if (this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
+    else if (changed.has('name') && this.controller.call) this.controller.call.setName(this.name);
   }
 
   private requestLeave(): void {
