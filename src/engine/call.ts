@@ -164,6 +164,8 @@ export class Call extends Emitter<CallEvents> {
       } catch (err) {
         const e = err instanceof RtcError ? err : new RtcError('connection-lost', 'The connection to the call server failed. Retrying…');
         if (e.fatal || generation !== this.#generation) throw e;
+        // A broker connection that failed to open is dropped before the next try.
+        this.#teardown();
         this.emit('error', e.toDetail());
         await this.#sleep(RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)]);
         if (generation !== this.#generation) return;
@@ -278,7 +280,8 @@ export class Call extends Emitter<CallEvents> {
    * or that no longer answers to our id, means a new seat.
    */
   #lostBroker(generation: number, seatGone = false): void {
-    if (generation !== this.#generation || this.state === 'left') return;
+    // While joining, #connect does the retrying.
+    if (generation !== this.#generation || this.state === 'left' || this.state === 'joining') return;
     if (this.state !== 'reconnecting') {
       this.#setState('reconnecting');
       this.emit('error', new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…').toDetail());

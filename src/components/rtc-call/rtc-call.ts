@@ -241,7 +241,7 @@ export class RtcCall extends LitElement {
           ? html`<div part="grid" style="--rtc-columns: ${columns}">
               ${repeat(
                 people,
-                (p) => p.id || 'self',
+                (p) => (p.local ? 'self' : p.id),
                 (p) => html`<rtc-video-tile exportparts=${TILE_PARTS} .participant=${p} .sinkId=${c.context?.selected.audiooutput ?? ''}></rtc-video-tile>`,
               )}
             </div>`
