@@ -7,6 +7,7 @@ const steps = [
   ['build', 'npm', ['run', 'build', '--silent']],
   ['custom-elements.json is current', 'node', ['scripts/check-manifest.mjs']],
   ['type-check', 'npm', ['run', 'typecheck', '--silent']],
+  ['lint (TypeScript, Lit, web components, template accessibility)', 'npm', ['run', 'lint', '--silent']],
   ['server tests', 'npm', ['run', 'test:server', '--silent']],
   ['element tests (headless Chromium)', 'npm', ['run', 'test:elements', '--silent']],
   ['end-to-end calls (headless Chromium, broker process)', 'npm', ['run', 'test:e2e', '--silent']],

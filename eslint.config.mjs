@@ -1,0 +1,38 @@
+// Lint: TypeScript, Lit templates, web-component practice and template accessibility.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import lit from 'eslint-plugin-lit';
+import wc from 'eslint-plugin-wc';
+import litA11y from 'eslint-plugin-lit-a11y';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'lib/', 'tmp/', '.cache/', 'bench/results/'] },
+  js.configs.recommended,
+  { rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }] } },
+  {
+    files: ['src/**/*.ts'],
+    extends: [...tseslint.configs.recommended, lit.configs['flat/recommended'], wc.configs['flat/best-practice']],
+    plugins: { 'lit-a11y': litA11y },
+    rules: {
+      ...litA11y.configs.recommended.rules,
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['src/**/*.test.ts', 'src/test-support.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+    languageOptions: { globals: { ...globals.mocha } },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+  },
+  {
+    files: ['test/**/*.js', 'bench/**/*.mjs'],
+    // Functions passed to page.evaluate run in the browser.
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+);
