@@ -20,7 +20,9 @@ const sdpAsModule = {
 };
 
 async function broker(env) {
-  const rtc = createRtcServer(parseConfig([], { LOG_LEVEL: 'silent', JOIN_RATE: '100000', ...env }), { log: createLogger('silent') });
+  const rtc = createRtcServer(parseConfig([], { LOG_LEVEL: 'silent', JOIN_RATE: '100000', ...env }), {
+    log: createLogger('silent'),
+  });
   const { port } = await rtc.listen(0, '127.0.0.1');
   return { rtc, url: `http://127.0.0.1:${port}` };
 }
@@ -30,7 +32,11 @@ const open = await broker({});
 const secured = await broker({ ROOM_SECRET: SECRET, ROOM_MAX: '2' });
 // TURN credentials that lapse in 10 s, to see the widget refresh them. (Nothing listens on port 9: the calls here
 // connect over loopback host candidates; the relay itself is tested end to end with coturn.)
-const shortTurn = await broker({ TURN_URLS: 'turn:127.0.0.1:9?transport=udp', TURN_SECRET: 'short-lived-turn-secret', TURN_TTL: '10' });
+const shortTurn = await broker({
+  TURN_URLS: 'turn:127.0.0.1:9?transport=udp',
+  TURN_SECRET: 'short-lived-turn-secret',
+  TURN_TTL: '10',
+});
 const brokers = {
   open: open.url,
   secured: secured.url,
@@ -82,9 +88,10 @@ export default {
       launchOptions: {
         executablePath: findChromium(),
         headless: true,
-        args: CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? '--use-fake-device-for-media-stream=device-count=3' : a)),
+        args: CHROMIUM_ARGS.map((a) =>
+          a === '--use-fake-device-for-media-stream' ? '--use-fake-device-for-media-stream=device-count=3' : a,
+        ),
       },
     }),
   ],
 };
-

@@ -22,11 +22,23 @@ import { paired, median, sleep, withTimeout } from './helpers/stats.mjs';
 import { launchBrowser } from '../test/support/browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const int = (/** @type {string | undefined} */ v, /** @type {number} */ def, max = 1000) => Math.min(max, Math.max(1, Number.parseInt(v ?? '', 10) || def));
+const int = (/** @type {string | undefined} */ v, /** @type {number} */ def, max = 1000) =>
+  Math.min(max, Math.max(1, Number.parseInt(v ?? '', 10) || def));
 const ROUNDS = int(process.env.BENCH_ROUNDS, 10, 20);
 const CALLS = int(process.env.BENCH_CALLS, 8, 20);
-const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-const BROKER = { n: int(process.env.BENCH_CLIENTS, 200, 2000), concurrency: 20, pairs: 20, roundTrips: 200, sdpBytes: 2000 };
+const SKIP = new Set(
+  (process.env.BENCH_SKIP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const BROKER = {
+  n: int(process.env.BENCH_CLIENTS, 200, 2000),
+  concurrency: 20,
+  pairs: 20,
+  roundTrips: 200,
+  sdpBytes: 2000,
+};
 const CPU_WINDOW_MS = 2000;
 const WATCHDOG_MS = 300000;
 
@@ -34,14 +46,22 @@ const WATCHDOG_MS = 300000;
  * Our server with its limits lifted, so the broker bench measures the guard's overhead rather than the limits
  * doing their job. (MESSAGE_RATE's ceiling is 100000/s per connection: a higher value stops the server.)
  */
-const LIFTED = { MESSAGE_RATE: '100000', JOIN_RATE: '1000000', MAX_CONNECTIONS_PER_IP: '100000', ROOM_MAX: '100', LOG_LEVEL: 'warn' };
+const LIFTED = {
+  MESSAGE_RATE: '100000',
+  JOIN_RATE: '1000000',
+  MAX_CONNECTIONS_PER_IP: '100000',
+  ROOM_MAX: '100',
+  LOG_LEVEL: 'warn',
+};
 
 /** Cleanups still owed, newest first. @type {Map<string, () => Promise<unknown> | unknown>} */
 const owed = new Map();
 async function cleanup() {
   for (const [name, fn] of [...owed].reverse()) {
     owed.delete(name);
-    await withTimeout(Promise.resolve().then(fn), 10000, `cleanup ${name}`).catch((err) => console.error(`bench: ${err.message}`));
+    await withTimeout(Promise.resolve().then(fn), 10000, `cleanup ${name}`).catch((err) =>
+      console.error(`bench: ${err.message}`),
+    );
   }
   killAll();
 }
@@ -98,7 +118,12 @@ async function benchBroker() {
   }
   const pick = (/** @type {(x: any) => number} */ f) => paired(rounds.stock.map(f), rounds.ours.map(f));
   return {
-    config: { ...BROKER, rounds: ROUNDS, oursSettings: LIFTED, stockOptions: { key: 'peerjs', path: '/', other: 'defaults' } },
+    config: {
+      ...BROKER,
+      rounds: ROUNDS,
+      oursSettings: LIFTED,
+      stockOptions: { key: 'peerjs', path: '/', other: 'defaults' },
+    },
     summary: {
       startupMs: pick((x) => x.startupMs),
       connectTotalMs: pick((x) => x.connect.totalMs),
@@ -146,7 +171,10 @@ async function benchBrowser() {
   const chromium = await launchBrowser();
   owed.set('chromium', () => chromium.close());
   // On Ctrl-C puppeteer kills Chromium and exits at once, before any async cleanup: remove the profile on 'exit'.
-  const profile = chromium.browser.process()?.spawnargs.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+  const profile = chromium.browser
+    .process()
+    ?.spawnargs.find((a) => a.startsWith('--user-data-dir='))
+    ?.slice('--user-data-dir='.length);
   const dropProfile = () => profile && rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
   process.once('exit', dropProfile);
   const browserPid = chromium.browser.process()?.pid;
@@ -163,12 +191,15 @@ async function benchBrowser() {
   const calls = { raw: [], rtc: [] };
   try {
     // Warm-up (not counted): the first call of a browser pays for starting the fake devices and more.
-    for (const kind of /** @type {const} */ (['raw', 'rtc'])) await oneCall(chromium.browser, kind, { ...where, steady: undefined });
+    for (const kind of /** @type {const} */ (['raw', 'rtc']))
+      await oneCall(chromium.browser, kind, { ...where, steady: undefined });
     for (let k = 0; k < CALLS; k++) {
       const order = /** @type {const} */ (k % 2 ? ['rtc', 'raw'] : ['raw', 'rtc']);
       for (const kind of order) calls[kind].push(await oneCall(chromium.browser, kind, where));
       const [r, o] = [callFigures(calls.raw[k]), callFigures(calls.rtc[k])];
-      log(`  call ${k + 1}/${CALLS} (${order[0]} first): both pages showing remote video after ${r.bothMs.toFixed(0)} / ${o.bothMs.toFixed(0)} ms (raw / rtc-call)`);
+      log(
+        `  call ${k + 1}/${CALLS} (${order[0]} first): both pages showing remote video after ${r.bothMs.toFixed(0)} / ${o.bothMs.toFixed(0)} ms (raw / rtc-call)`,
+      );
     }
   } finally {
     for (const name of ['chromium', 'site', 'browser our server', 'browser stock server']) {
@@ -183,16 +214,30 @@ async function benchBrowser() {
   /** Remote video at the end of the CPU window, median over pages. @param {any[]} cs */
   const videoOf = (cs) => {
     const vs = cs.flatMap((c) => c.remoteVideo ?? []);
-    return { width: median(vs.map((v) => v.width)), height: median(vs.map((v) => v.height)), fps: median(vs.map((v) => v.fps)) };
+    return {
+      width: median(vs.map((v) => v.width)),
+      height: median(vs.map((v) => v.height)),
+      fps: median(vs.map((v) => v.fps)),
+    };
   };
-  const steadyOf = (/** @type {any[]} */ cs, /** @type {(c: any) => number} */ f) => cs.map((c) => (c.steady ? f(c) : NaN));
+  const steadyOf = (/** @type {any[]} */ cs, /** @type {(c: any) => number} */ f) =>
+    cs.map((c) => (c.steady ? f(c) : NaN));
   return {
     config: { calls: CALLS, cpuWindowMs: CPU_WINDOW_MS, oursSettings: 'defaults (LOG_LEVEL=warn)', iceServers: [] },
     summary: {
-      bothPagesMs: paired(figs.raw.map((f) => f.bothMs), figs.rtc.map((f) => f.bothMs)),
-      perPageMs: paired(figs.raw.map((f) => f.perPageMs), figs.rtc.map((f) => f.perPageMs)),
+      bothPagesMs: paired(
+        figs.raw.map((f) => f.bothMs),
+        figs.rtc.map((f) => f.bothMs),
+      ),
+      perPageMs: paired(
+        figs.raw.map((f) => f.perPageMs),
+        figs.rtc.map((f) => f.perPageMs),
+      ),
       steps: Object.fromEntries(STEPS.map((s) => [s, { raw: step(calls.raw, s), rtc: step(calls.rtc, s) }])),
-      cpuPercent: paired(steadyOf(calls.raw, (c) => c.steady.cpuPercent), steadyOf(calls.rtc, (c) => c.steady.cpuPercent)),
+      cpuPercent: paired(
+        steadyOf(calls.raw, (c) => c.steady.cpuPercent),
+        steadyOf(calls.rtc, (c) => c.steady.cpuPercent),
+      ),
       remoteVideo: { raw: videoOf(calls.raw), rtc: videoOf(calls.rtc) },
     },
     calls,
@@ -203,15 +248,20 @@ async function benchBrowser() {
 // Report
 
 /** @param {number} x @param {number} [digits] */
-const num = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+const num = (x, digits = 0) =>
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : '-';
 /** @param {{ratio: number, ratioMin: number, ratioMax: number}} p */
-const ratio = (p) => (Number.isFinite(p.ratio) ? `${p.ratio.toFixed(2)}x  (${p.ratioMin.toFixed(2)}-${p.ratioMax.toFixed(2)})` : '-');
+const ratio = (p) =>
+  Number.isFinite(p.ratio) ? `${p.ratio.toFixed(2)}x  (${p.ratioMin.toFixed(2)}-${p.ratioMax.toFixed(2)})` : '-';
 
 /** @param {string} title @param {string[]} head @param {string[][]} rows */
 function table(title, head, rows) {
   const all = [head, ...rows];
   const w = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (/** @type {string[]} */ r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('   ');
+  const line = (/** @type {string[]} */ r) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('   ');
   return [`\n${title}`, line(head), w.map((n) => '-'.repeat(n)).join('   '), ...rows.map(line)].join('\n');
 }
 
@@ -221,10 +271,19 @@ function report(results) {
   const { size, broker, browser } = results;
   if (size) {
     out.push(
-      table('Size: dist/rtc-call.js vs node_modules/peerjs/dist/peerjs.min.js', ['', 'peerjs.min.js', 'rtc-call.js', 'rtc-call/peerjs'], [
-        ['minified bytes', num(size.peerjs.bytes), num(size.ours.bytes), `${size.ratio.bytes.toFixed(2)}x`],
-        ['gzip -9 bytes', num(size.peerjs.gzipBytes), num(size.ours.gzipBytes), `${size.ratio.gzipBytes.toFixed(2)}x`],
-      ]),
+      table(
+        'Size: dist/rtc-call.js vs node_modules/peerjs/dist/peerjs.min.js',
+        ['', 'peerjs.min.js', 'rtc-call.js', 'rtc-call/peerjs'],
+        [
+          ['minified bytes', num(size.peerjs.bytes), num(size.ours.bytes), `${size.ratio.bytes.toFixed(2)}x`],
+          [
+            'gzip -9 bytes',
+            num(size.peerjs.gzipBytes),
+            num(size.ours.gzipBytes),
+            `${size.ratio.gzipBytes.toFixed(2)}x`,
+          ],
+        ],
+      ),
     );
     if (size.composition) {
       const total = Object.values(/** @type {Record<string, number>} */ (size.composition)).reduce((a, b) => a + b, 0);
@@ -239,7 +298,12 @@ function report(results) {
   if (broker) {
     const s = broker.summary;
     const c = broker.config;
-    const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [label, num(p.base, digits), num(p.ours, digits), ratio(p)];
+    const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [
+      label,
+      num(p.base, digits),
+      num(p.ours, digits),
+      ratio(p),
+    ];
     out.push(
       table(
         `Broker: stock peer 1.0.2 vs ours; ${c.n} clients (${c.concurrency} connecting at a time), ${c.pairs} pairs x ${c.roundTrips} OFFER round trips of ${c.sdpBytes}-byte SDP; medians of ${c.rounds} alternating rounds`,
@@ -259,12 +323,19 @@ function report(results) {
         ],
       ),
       `  ours per client: POST /rtc/join ${num(s.oursJoinMs, 1)} ms + websocket to OPEN ${num(s.oursWebsocketMs, 1)} ms (medians).`,
-      `  Our limits were lifted for this (${Object.entries(c.oursSettings).map(([k, v]) => `${k}=${v}`).join(' ')}), so it measures the guard's overhead, not the limits.`,
+      `  Our limits were lifted for this (${Object.entries(c.oursSettings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}), so it measures the guard's overhead, not the limits.`,
     );
   }
   if (browser) {
     const s = browser.summary;
-    const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [label, num(p.base, digits), num(p.ours, digits), ratio(p)];
+    const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [
+      label,
+      num(p.base, digits),
+      num(p.ours, digits),
+      ratio(p),
+    ];
     out.push(
       table(
         `Call setup in headless Chromium: raw PeerJS + stock server vs <rtc-call> + our server; two pages, medians of ${browser.config.calls} interleaved calls`,
@@ -276,7 +347,10 @@ function report(results) {
         ],
       ),
       `  where the time goes (ms since navigation, median over pages):`,
-      ...STEPS.map((k) => `    ${k.padEnd(12)} raw ${num(s.steps[k].raw).padStart(5)}   rtc-call ${num(s.steps[k].rtc).padStart(5)}`),
+      ...STEPS.map(
+        (k) =>
+          `    ${k.padEnd(12)} raw ${num(s.steps[k].raw).padStart(5)}   rtc-call ${num(s.steps[k].rtc).padStart(5)}`,
+      ),
       `  remote video at the end of the CPU window (medians): raw ${num(s.remoteVideo.raw.width)}x${num(s.remoteVideo.raw.height)} at ${num(s.remoteVideo.raw.fps, 1)} fps, ` +
         `rtc-call ${num(s.remoteVideo.rtc.width)}x${num(s.remoteVideo.rtc.height)} at ${num(s.remoteVideo.rtc.fps, 1)} fps ` +
         `(raw asks getUserMedia for defaults, rtc-call for 1280x720: CPU is not like for like)`,

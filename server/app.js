@@ -29,14 +29,20 @@ export function createRtcServer(config, deps = {}) {
   let stopping = false;
 
   /** @param {string | undefined} origin */
-  const originAllowed = (origin) => !config.allowedOrigins.length || (!!origin && config.allowedOrigins.includes(origin));
+  const originAllowed = (origin) =>
+    !config.allowedOrigins.length || (!!origin && config.allowedOrigins.includes(origin));
   /**
    * The client's address. Behind your proxy, the last X-Forwarded-For entry: the one the proxy appended. Earlier
    * entries come from the client itself, which could otherwise dodge every per-address limit by making them up.
    * @param {import('node:http').IncomingMessage} req
    */
   const clientIp = (req) => {
-    const fwd = config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
+    const fwd = config.trustProxy
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')
+          .pop()
+          ?.trim()
+      : '';
     return fwd && isIP(fwd) ? fwd : req.socket.remoteAddress || 'unknown';
   };
 
@@ -52,7 +58,11 @@ export function createRtcServer(config, deps = {}) {
 
   metrics.gauge('rtc_open_connections', 'Open broker websocket connections', () => broker.openConnections());
   metrics.gauge('rtc_rooms', 'Rooms with at least one member or reserved seat', () => rooms.store.roomCount());
-  metrics.gauge('rtc_members', 'People seated in rooms (connected or briefly away)', () => rooms.store.all().filter((t) => t.state !== 'pending').length);
+  metrics.gauge(
+    'rtc_members',
+    'People seated in rooms (connected or briefly away)',
+    () => rooms.store.all().filter((t) => t.state !== 'pending').length,
+  );
   metrics.counter('rtc_joins_total', 'Seats issued by POST /rtc/join');
   metrics.counter('rtc_leaves_total', 'Members who left on purpose');
   metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
@@ -74,7 +84,9 @@ export function createRtcServer(config, deps = {}) {
   });
 
   app.get('/healthz', (_req, res) => {
-    res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ok', uptime: Math.round((Date.now() - started) / 1000) });
+    res
+      .status(stopping ? 503 : 200)
+      .json({ status: stopping ? 'stopping' : 'ok', uptime: Math.round((Date.now() - started) / 1000) });
   });
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4').send(metrics.text());
@@ -113,8 +125,10 @@ export function createRtcServer(config, deps = {}) {
   const json = express.json({ limit: '8kb', strict: true });
   app.post('/rtc/join', json, (req, res) => {
     if (stopping) return fail(res, 503, 'unavailable', 'The server is restarting. Try again in a moment.');
-    if (!originAllowed(req.headers.origin)) return fail(res, 403, 'origin-not-allowed', 'This site may not use this call server.');
-    if (!joinAllowed(clientIp(req))) return fail(res, 429, 'rate-limited', 'Too many attempts. Wait a minute and try again.');
+    if (!originAllowed(req.headers.origin))
+      return fail(res, 403, 'origin-not-allowed', 'This site may not use this call server.');
+    if (!joinAllowed(clientIp(req)))
+      return fail(res, 429, 'rate-limited', 'Too many attempts. Wait a minute and try again.');
     const body = req.body && typeof req.body === 'object' ? req.body : {};
     const problem = roomNameProblem(body.room);
     if (problem) return fail(res, 400, 'invalid-room', `Invalid room name: ${problem}.`);
@@ -131,7 +145,13 @@ export function createRtcServer(config, deps = {}) {
     const ice = iceServersFor(config, ticket.id);
     if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
     log.info('seat issued', { room: safe(room), id: ticket.id, ip: clientIp(req) });
-    res.json({ id: ticket.id, secret: ticket.secret, name, broker: { path: `${BROKER_PATH}/`, key: PEER_KEY }, ...ice });
+    res.json({
+      id: ticket.id,
+      secret: ticket.secret,
+      name,
+      broker: { path: `${BROKER_PATH}/`, key: PEER_KEY },
+      ...ice,
+    });
   });
 
   app.post('/rtc/ice', json, (req, res) => {

@@ -45,7 +45,9 @@ function housekeeping(start) {
   const watch = (fn, delay) => {
     /** @type {any[]} */
     const started = [];
-    const hook = createHook({ init: (_id, type, _trigger, resource) => void (type === 'Timeout' && started.push(resource)) });
+    const hook = createHook({
+      init: (_id, type, _trigger, resource) => void (type === 'Timeout' && started.push(resource)),
+    });
     hook.enable();
     try {
       fn();
@@ -127,7 +129,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     };
     if (!originAllowed(info.origin)) return fail('origin', 403, 'Origin not allowed');
     if (open >= config.maxConnections) return fail('capacity', 503, 'Server is full');
-    if ((perIp.get(clientIp(req)) ?? 0) >= config.maxConnectionsPerIp) return fail('ip-limit', 429, 'Too many connections');
+    if ((perIp.get(clientIp(req)) ?? 0) >= config.maxConnectionsPerIp)
+      return fail('ip-limit', 429, 'Too many connections');
     const q = new URL(req.url ?? '', 'http://x').searchParams;
     const id = q.get('id') ?? '';
     if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return fail('bad-request', 400, 'Bad request');
@@ -175,7 +178,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     }
     if (!RELAYED.has(msg.type)) return bad('type');
     const { dst, payload } = msg;
-    if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload)) return bad('malformed');
+    if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload))
+      return bad('malformed');
     if (!rooms.sameRoom(c.id, dst)) return bad('not-in-room');
     if (!byId.has(dst)) {
       // `peer` queues messages for absent ids; keep that queue bounded.
@@ -203,16 +207,20 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
       socket.on('error', (err) => log.debug('socket error', { id, err: String(err) }));
       const rawSend = socket.send.bind(socket);
-      socket.send = /** @type {typeof socket.send} */ ((/** @type {any} */ data, /** @type {any[]} */ ...rest) => {
-        if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
-        return rawSend(data, ...rest);
-      });
+      socket.send = /** @type {typeof socket.send} */ (
+        (/** @type {any} */ data, /** @type {any[]} */ ...rest) => {
+          if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
+          return rawSend(data, ...rest);
+        }
+      );
       const rawEmit = socket.emit.bind(socket);
-      socket.emit = /** @type {typeof socket.emit} */ ((/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
-        if (ev !== 'message') return rawEmit(ev, ...a);
-        const frame = screen(c, a[0], a[1]);
-        return frame === undefined ? false : rawEmit('message', Buffer.from(frame), false);
-      });
+      socket.emit = /** @type {typeof socket.emit} */ (
+        (/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
+          if (ev !== 'message') return rawEmit(ev, ...a);
+          const frame = screen(c, a[0], a[1]);
+          return frame === undefined ? false : rawEmit('message', Buffer.from(frame), false);
+        }
+      );
       socket.on('close', () => {
         open--;
         const n = (perIp.get(ip) ?? 1) - 1;
@@ -278,7 +286,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     /** Says goodbye to every client and closes its socket. @param {string} reason */
     closeAll(reason) {
       for (const c of byId.values()) {
-        if (c.socket.readyState === WebSocket.OPEN) c.socket.send(JSON.stringify({ type: 'RTC-GOODBYE', payload: { reason } }));
+        if (c.socket.readyState === WebSocket.OPEN)
+          c.socket.send(JSON.stringify({ type: 'RTC-GOODBYE', payload: { reason } }));
         c.socket.close(1001, reason);
       }
     },

@@ -27,7 +27,9 @@ async function start() {
     throw new ConfigError(`cannot listen on ${config.host || '*'}:${config.port} (PORT, HOST): ${err?.code ?? err}`);
   });
   const shown = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  process.stdout.write(`rtc-call is running: open http://${shown}:${port}/ (widget: http://${shown}:${port}/rtc-call.js)\n`);
+  process.stdout.write(
+    `rtc-call is running: open http://${shown}:${port}/ (widget: http://${shown}:${port}/rtc-call.js)\n`,
+  );
   let stopping = false;
   const stop = async (/** @type {string} */ signal) => {
     if (stopping) return;

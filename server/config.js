@@ -46,31 +46,210 @@ export class ConfigError extends Error {}
  */
 
 const urlList = (/** @type {RegExp} */ re, /** @type {string} */ what) => (/** @type {string[]} */ list) =>
-  list.find((u) => !re.test(u)) ? `each entry must be a ${what} URL, got "${list.find((u) => !re.test(u))}"` : undefined;
+  list.find((u) => !re.test(u))
+    ? `each entry must be a ${what} URL, got "${list.find((u) => !re.test(u))}"`
+    : undefined;
 
 /** @type {Setting[]} */
 export const SETTINGS = [
-  { key: 'port', env: 'PORT', flag: '--port', type: 'int', def: 9000, min: 0, max: 65535, help: 'TCP port to listen on (0 picks a free one)' },
-  { key: 'host', env: 'HOST', flag: '--host', type: 'string', def: '', help: 'address to listen on (default: all interfaces)' },
-  { key: 'turnUrls', env: 'TURN_URLS', flag: '--turn-urls', type: 'list', def: [], check: urlList(/^turns?:[^\s]+$/, 'turn: or turns:'), help: 'comma-separated turn:/turns: URLs of your coturn server' },
-  { key: 'turnSecret', env: 'TURN_SECRET', flag: '--turn-secret', type: 'string', def: '', help: "coturn's static-auth-secret (TURN REST API credentials)" },
-  { key: 'turnTtl', env: 'TURN_TTL', flag: '--turn-ttl', type: 'int', def: 3600, min: 10, max: 86400 * 7, help: 'lifetime of issued TURN credentials, in seconds' },
-  { key: 'stunUrls', env: 'STUN_URLS', flag: '--stun-urls', type: 'list', def: [], check: urlList(/^stuns?:[^\s]+$/, 'stun:'), help: 'comma-separated stun: URLs' },
-  { key: 'roomSecret', env: 'ROOM_SECRET', flag: '--room-secret', type: 'string', def: '', help: 'when set, joining a room needs a JWT (HS256) signed with it', check: (v) => (v && v.length < 16 ? 'must be at least 16 characters' : undefined) },
-  { key: 'allowedOrigins', env: 'ALLOWED_ORIGINS', flag: '--allowed-origins', type: 'list', def: [], check: urlList(/^https?:\/\/[^/\s]+$/, 'origin (scheme://host[:port]), e.g. https://example.com'), help: 'comma-separated origins that may embed the widget (default: any)' },
-  { key: 'roomMax', env: 'ROOM_MAX', flag: '--room-max', type: 'int', def: 8, min: 2, max: 100, help: 'most people in one room' },
-  { key: 'maxConnections', env: 'MAX_CONNECTIONS', flag: '--max-connections', type: 'int', def: 20000, min: 1, max: 1000000, help: 'most open broker connections in total' },
-  { key: 'maxConnectionsPerIp', env: 'MAX_CONNECTIONS_PER_IP', flag: '--max-connections-per-ip', type: 'int', def: 20, min: 1, max: 100000, help: 'most open broker connections from one IP address' },
-  { key: 'maxPayload', env: 'MAX_PAYLOAD', flag: '--max-payload', type: 'int', def: 65536, min: 1024, max: 16777216, help: 'largest websocket frame, in bytes; a larger one closes the socket' },
-  { key: 'messageRate', env: 'MESSAGE_RATE', flag: '--message-rate', type: 'int', def: 50, min: 1, max: 100000, help: 'messages per second one connection may send (bursts of twice that)' },
-  { key: 'joinRate', env: 'JOIN_RATE', flag: '--join-rate', type: 'int', def: 30, min: 1, max: 1000000, help: 'seats one IP address may ask for per minute (bursts of that many)' },
-  { key: 'aliveTimeout', env: 'ALIVE_TIMEOUT', flag: '--alive-timeout', type: 'int', def: 20000, min: 1000, max: 600000, help: 'ms of silence after which a client is dropped (clients ping every 5 s)' },
-  { key: 'reconnectGrace', env: 'RECONNECT_GRACE', flag: '--reconnect-grace', type: 'int', def: 10000, min: 0, max: 600000, help: "ms a dropped client's id and seat are kept for it to come back" },
-  { key: 'queuePerPeer', env: 'QUEUE_PER_PEER', flag: '--queue-per-peer', type: 'int', def: 64, min: 0, max: 100000, help: 'messages held for one absent peer' },
-  { key: 'queueTotal', env: 'QUEUE_TOTAL', flag: '--queue-total', type: 'int', def: 10000, min: 0, max: 10000000, help: 'messages held for absent peers in total' },
-  { key: 'shutdownTimeout', env: 'SHUTDOWN_TIMEOUT', flag: '--shutdown-timeout', type: 'int', def: 5000, min: 0, max: 600000, help: 'ms a graceful shutdown may take before the process exits anyway' },
-  { key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', type: 'bool', def: false, help: 'take client addresses from X-Forwarded-For (only behind your own reverse proxy)' },
-  { key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', type: 'level', def: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
+  {
+    key: 'port',
+    env: 'PORT',
+    flag: '--port',
+    type: 'int',
+    def: 9000,
+    min: 0,
+    max: 65535,
+    help: 'TCP port to listen on (0 picks a free one)',
+  },
+  {
+    key: 'host',
+    env: 'HOST',
+    flag: '--host',
+    type: 'string',
+    def: '',
+    help: 'address to listen on (default: all interfaces)',
+  },
+  {
+    key: 'turnUrls',
+    env: 'TURN_URLS',
+    flag: '--turn-urls',
+    type: 'list',
+    def: [],
+    check: urlList(/^turns?:[^\s]+$/, 'turn: or turns:'),
+    help: 'comma-separated turn:/turns: URLs of your coturn server',
+  },
+  {
+    key: 'turnSecret',
+    env: 'TURN_SECRET',
+    flag: '--turn-secret',
+    type: 'string',
+    def: '',
+    help: "coturn's static-auth-secret (TURN REST API credentials)",
+  },
+  {
+    key: 'turnTtl',
+    env: 'TURN_TTL',
+    flag: '--turn-ttl',
+    type: 'int',
+    def: 3600,
+    min: 10,
+    max: 86400 * 7,
+    help: 'lifetime of issued TURN credentials, in seconds',
+  },
+  {
+    key: 'stunUrls',
+    env: 'STUN_URLS',
+    flag: '--stun-urls',
+    type: 'list',
+    def: [],
+    check: urlList(/^stuns?:[^\s]+$/, 'stun:'),
+    help: 'comma-separated stun: URLs',
+  },
+  {
+    key: 'roomSecret',
+    env: 'ROOM_SECRET',
+    flag: '--room-secret',
+    type: 'string',
+    def: '',
+    help: 'when set, joining a room needs a JWT (HS256) signed with it',
+    check: (v) => (v && v.length < 16 ? 'must be at least 16 characters' : undefined),
+  },
+  {
+    key: 'allowedOrigins',
+    env: 'ALLOWED_ORIGINS',
+    flag: '--allowed-origins',
+    type: 'list',
+    def: [],
+    check: urlList(/^https?:\/\/[^/\s]+$/, 'origin (scheme://host[:port]), e.g. https://example.com'),
+    help: 'comma-separated origins that may embed the widget (default: any)',
+  },
+  {
+    key: 'roomMax',
+    env: 'ROOM_MAX',
+    flag: '--room-max',
+    type: 'int',
+    def: 8,
+    min: 2,
+    max: 100,
+    help: 'most people in one room',
+  },
+  {
+    key: 'maxConnections',
+    env: 'MAX_CONNECTIONS',
+    flag: '--max-connections',
+    type: 'int',
+    def: 20000,
+    min: 1,
+    max: 1000000,
+    help: 'most open broker connections in total',
+  },
+  {
+    key: 'maxConnectionsPerIp',
+    env: 'MAX_CONNECTIONS_PER_IP',
+    flag: '--max-connections-per-ip',
+    type: 'int',
+    def: 20,
+    min: 1,
+    max: 100000,
+    help: 'most open broker connections from one IP address',
+  },
+  {
+    key: 'maxPayload',
+    env: 'MAX_PAYLOAD',
+    flag: '--max-payload',
+    type: 'int',
+    def: 65536,
+    min: 1024,
+    max: 16777216,
+    help: 'largest websocket frame, in bytes; a larger one closes the socket',
+  },
+  {
+    key: 'messageRate',
+    env: 'MESSAGE_RATE',
+    flag: '--message-rate',
+    type: 'int',
+    def: 50,
+    min: 1,
+    max: 100000,
+    help: 'messages per second one connection may send (bursts of twice that)',
+  },
+  {
+    key: 'joinRate',
+    env: 'JOIN_RATE',
+    flag: '--join-rate',
+    type: 'int',
+    def: 30,
+    min: 1,
+    max: 1000000,
+    help: 'seats one IP address may ask for per minute (bursts of that many)',
+  },
+  {
+    key: 'aliveTimeout',
+    env: 'ALIVE_TIMEOUT',
+    flag: '--alive-timeout',
+    type: 'int',
+    def: 20000,
+    min: 1000,
+    max: 600000,
+    help: 'ms of silence after which a client is dropped (clients ping every 5 s)',
+  },
+  {
+    key: 'reconnectGrace',
+    env: 'RECONNECT_GRACE',
+    flag: '--reconnect-grace',
+    type: 'int',
+    def: 10000,
+    min: 0,
+    max: 600000,
+    help: "ms a dropped client's id and seat are kept for it to come back",
+  },
+  {
+    key: 'queuePerPeer',
+    env: 'QUEUE_PER_PEER',
+    flag: '--queue-per-peer',
+    type: 'int',
+    def: 64,
+    min: 0,
+    max: 100000,
+    help: 'messages held for one absent peer',
+  },
+  {
+    key: 'queueTotal',
+    env: 'QUEUE_TOTAL',
+    flag: '--queue-total',
+    type: 'int',
+    def: 10000,
+    min: 0,
+    max: 10000000,
+    help: 'messages held for absent peers in total',
+  },
+  {
+    key: 'shutdownTimeout',
+    env: 'SHUTDOWN_TIMEOUT',
+    flag: '--shutdown-timeout',
+    type: 'int',
+    def: 5000,
+    min: 0,
+    max: 600000,
+    help: 'ms a graceful shutdown may take before the process exits anyway',
+  },
+  {
+    key: 'trustProxy',
+    env: 'TRUST_PROXY',
+    flag: '--trust-proxy',
+    type: 'bool',
+    def: false,
+    help: 'take client addresses from X-Forwarded-For (only behind your own reverse proxy)',
+  },
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    flag: '--log-level',
+    type: 'level',
+    def: 'info',
+    help: `one of ${LOG_LEVELS.join(', ')}`,
+  },
 ];
 
 /**
@@ -88,13 +267,17 @@ function convert(s, raw) {
       return n;
     }
     case 'list':
-      return raw.split(',').map((x) => x.trim()).filter(Boolean);
+      return raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
     case 'bool':
       if (/^(1|true|yes|on)$/i.test(raw)) return true;
       if (/^(0|false|no|off|)$/i.test(raw)) return false;
       throw new ConfigError(`${name} must be true or false, got "${raw}"`);
     case 'level':
-      if (!LOG_LEVELS.includes(/** @type {any} */ (raw))) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+      if (!LOG_LEVELS.includes(/** @type {any} */ (raw)))
+        throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
       return raw;
     default:
       return raw;
@@ -133,14 +316,21 @@ export function parseConfig(argv = [], env = {}) {
     config[s.key] = value;
   }
   const c = /** @type {Config} */ (config);
-  if (c.turnUrls.length && !c.turnSecret) throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
+  if (c.turnUrls.length && !c.turnSecret)
+    throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
   if (c.turnSecret && !c.turnUrls.length) throw new ConfigError('TURN_SECRET is set but TURN_URLS is not');
   return c;
 }
 
 export function helpText() {
   const rows = SETTINGS.map((s) => {
-    const def = Array.isArray(s.def) ? (s.def.length ? s.def.join(',') : 'none') : s.def === '' ? 'none' : String(s.def);
+    const def = Array.isArray(s.def)
+      ? s.def.length
+        ? s.def.join(',')
+        : 'none'
+      : s.def === ''
+        ? 'none'
+        : String(s.def);
     return `  ${`${s.flag} <value>`.padEnd(34)} ${s.env.padEnd(24)} ${s.help} [default: ${def}]`;
   });
   return `rtc-call: the self-hosted broker for the <rtc-call> widget.

@@ -24,7 +24,8 @@ export function iceServersFor(config, id) {
   /** @type {RTCIceServerLike[]} */
   const iceServers = [];
   if (config.stunUrls.length) iceServers.push({ urls: config.stunUrls });
-  if (config.turnUrls.length) iceServers.push({ urls: config.turnUrls, ...turnCredentials(config.turnSecret, id, config.turnTtl) });
+  if (config.turnUrls.length)
+    iceServers.push({ urls: config.turnUrls, ...turnCredentials(config.turnSecret, id, config.turnTtl) });
   return { iceServers, ttl: config.turnUrls.length ? config.turnTtl : 0 };
 }
 

@@ -17,10 +17,13 @@ export const LOG_LEVELS = /** @type {LogLevel[]} */ (Object.keys(LEVELS));
 export function createLogger(level = 'info', write = (line) => process.stderr.write(line + '\n')) {
   const min = LEVELS[level];
   /** @param {Exclude<LogLevel, 'silent'>} lvl */
-  const at = (lvl) => /** @type {LogFn} */ ((msg, fields = {}) => {
-    if (LEVELS[lvl] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
-  });
+  const at = (lvl) =>
+    /** @type {LogFn} */ (
+      (msg, fields = {}) => {
+        if (LEVELS[lvl] < min) return;
+        write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
+      }
+    );
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -29,5 +32,7 @@ export function createLogger(level = 'info', write = (line) => process.stderr.wr
  * @param {unknown} value
  */
 export function safe(value) {
-  return String(value).replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+  return String(value)
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 80);
 }

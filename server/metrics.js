@@ -32,7 +32,11 @@ export class Metrics {
    * @param {Record<string, string>} [labels]
    */
   inc(name, labels) {
-    const key = labels ? `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}` : name;
+    const key = labels
+      ? `${name}{${Object.entries(labels)
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(',')}}`
+      : name;
     this.#counters.set(key, (this.#counters.get(key) ?? 0) + 1);
   }
 

@@ -12,14 +12,18 @@ export const PEER_ID = /^[A-Za-z0-9_-]{16,64}$/;
 export function roomNameProblem(room) {
   if (typeof room !== 'string' || room.length === 0) return 'a room name is required';
   if (room.length > 64) return 'a room name has at most 64 characters';
-  if (!ROOM_NAME.test(room)) return 'a room name uses only letters, digits, ".", "_" and "-", and starts with a letter or digit';
+  if (!ROOM_NAME.test(room))
+    return 'a room name uses only letters, digits, ".", "_" and "-", and starts with a letter or digit';
   return undefined;
 }
 
 /** Display names: printable, trimmed, at most 40 characters. @param {unknown} name */
 export function cleanName(name) {
   if (typeof name !== 'string') return '';
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '').trim().slice(0, 40);
+  // Control characters are exactly what this removes.
+  // eslint-disable-next-line no-control-regex
+  const printable = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '');
+  return printable.trim().slice(0, 40);
 }
 
 /**

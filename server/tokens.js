@@ -45,7 +45,8 @@ export function verifyRoomToken(token, secret, room) {
   if (!header || header.alg !== 'HS256') return { ok: false, reason: 'the token is not HS256' };
   const want = createHmac('sha256', secret).update(`${h}.${p}`).digest();
   const got = Buffer.from(sig, 'base64url');
-  if (got.length !== want.length || !timingSafeEqual(got, want)) return { ok: false, reason: 'the token signature is wrong' };
+  if (got.length !== want.length || !timingSafeEqual(got, want))
+    return { ok: false, reason: 'the token signature is wrong' };
   if (!payload || typeof payload !== 'object') return { ok: false, reason: 'the token is malformed' };
   if (typeof payload.exp !== 'number') return { ok: false, reason: 'the token has no expiry' };
   if (payload.exp * 1000 <= Date.now()) return { ok: false, reason: 'the token has expired' };

@@ -20,4 +20,5 @@ export async function until(check: () => boolean, what: string, timeout = 20000)
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const uniqueRoom = (prefix = 'room') => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+export const uniqueRoom = (prefix = 'room') =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -26,7 +26,14 @@ function postJson(agent, port, path, body) {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -103,7 +110,10 @@ export async function connectClients(kind, port, { n, concurrency, tag }) {
         const seat = await postJson(agent, port, '/rtc/join', { room: `${tag}-${i >> 1}`, name: `b${i}` });
         const t1 = performance.now();
         joinMs.push(t1 - t0);
-        clients[i] = await openSocket(`ws://127.0.0.1:${port}/broker/peerjs?key=rtc-call&id=${seat.id}&token=${seat.secret}`, seat.id);
+        clients[i] = await openSocket(
+          `ws://127.0.0.1:${port}/broker/peerjs?key=rtc-call&id=${seat.id}&token=${seat.secret}`,
+          seat.id,
+        );
         wsMs.push(performance.now() - t1);
       }
       perClient.push(performance.now() - t0);
@@ -138,7 +148,8 @@ export async function relay(clients, { pairs, roundTrips, sdpBytes }) {
   const sdp = 'x'.repeat(sdpBytes);
   /** @type {number[]} */
   const rtts = [];
-  const offer = (/** @type {string} */ dst) => JSON.stringify({ type: 'OFFER', dst, payload: { sdp, type: 'offer', connectionId: 'c' } });
+  const offer = (/** @type {string} */ dst) =>
+    JSON.stringify({ type: 'OFFER', dst, payload: { sdp, type: 'offer', connectionId: 'c' } });
   const t0 = performance.now();
   const runs = [];
   for (let p = 0; p < pairs; p++) {
@@ -170,7 +181,13 @@ export async function relay(clients, { pairs, roundTrips, sdpBytes }) {
   }
   const seconds = (performance.now() - t0) / 1000;
   const messages = pairs * roundTrips * 2;
-  return { messages, seconds, messagesPerSec: messages / seconds, rttP50Ms: quantile(rtts, 0.5), rttP99Ms: quantile(rtts, 0.99) };
+  return {
+    messages,
+    seconds,
+    messagesPerSec: messages / seconds,
+    rttP50Ms: quantile(rtts, 0.5),
+    rttP99Ms: quantile(rtts, 0.99),
+  };
 }
 
 /** @param {Client[]} clients */

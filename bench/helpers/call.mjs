@@ -65,17 +65,25 @@ function instrument() {
     if (v.__benchWatched) return;
     v.__benchWatched = true;
     mark('remoteVideo');
-    b.video = () => ({ width: v.videoWidth, height: v.videoHeight, frames: v.getVideoPlaybackQuality().totalVideoFrames });
+    b.video = () => ({
+      width: v.videoWidth,
+      height: v.videoHeight,
+      frames: v.getVideoPlaybackQuality().totalVideoFrames,
+    });
     const poll = () => {
       // A cross-check (and the fallback should frame callbacks never come): the first decoded frame, polled.
       if (v.getVideoPlaybackQuality().totalVideoFrames > 0) mark('framePolled');
       else setTimeout(poll, 20);
     };
-    if (v.requestVideoFrameCallback) v.requestVideoFrameCallback((now, meta) => mark('firstFrame', meta.presentationTime || now));
+    if (v.requestVideoFrameCallback)
+      v.requestVideoFrameCallback((now, meta) => mark('firstFrame', meta.presentationTime || now));
     setTimeout(poll, 20);
   };
-  const isRemote = (/** @type {any} */ s) => s && typeof s.getVideoTracks === 'function' && s.getVideoTracks().some((/** @type {any} */ t) => remote.has(t));
-  const desc = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject'));
+  const isRemote = (/** @type {any} */ s) =>
+    s && typeof s.getVideoTracks === 'function' && s.getVideoTracks().some((/** @type {any} */ t) => remote.has(t));
+  const desc = /** @type {PropertyDescriptor} */ (
+    Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject')
+  );
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
     ...desc,
     set(/** @type {any} */ s) {
@@ -111,7 +119,11 @@ const rawPage = `<!doctype html>
   if (q.get('call')) Promise.all([gum, opened]).then(([s]) => peer.call(q.get('call'), s).on('stream', show));
 </script></body></html>`;
 
-const rtcPage = (/** @type {string} */ server, /** @type {string} */ room, /** @type {string} */ name) => `<!doctype html>
+const rtcPage = (
+  /** @type {string} */ server,
+  /** @type {string} */ room,
+  /** @type {string} */ name,
+) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rtc-call</title><link rel="icon" href="data:,">
 <script type="module" src="${server}/rtc-call.js"></script></head>
 <body><rtc-call room="${room}" name="${name}"></rtc-call></body></html>`;
@@ -128,7 +140,8 @@ export async function startSite() {
     }
     res.setHeader('Content-Type', 'text/html');
     if (url.pathname === '/raw.html') return void res.end(rawPage);
-    if (url.pathname === '/rtc.html') return void res.end(rtcPage(q.get('server') ?? '', q.get('room') ?? 'x', q.get('name') ?? ''));
+    if (url.pathname === '/rtc.html')
+      return void res.end(rtcPage(q.get('server') ?? '', q.get('room') ?? 'x', q.get('name') ?? ''));
     res.statusCode = 404;
     res.end();
   });
@@ -159,7 +172,10 @@ export async function oneCall(browser, kind, { site, stockPort, ours, timeoutMs 
   const urls =
     kind === 'raw'
       ? [`${site}/raw.html?id=${a}&port=${stockPort}&call=${b}`, `${site}/raw.html?id=${b}&port=${stockPort}`]
-      : [`${site}/rtc.html?server=${encodeURIComponent(ours)}&room=${room}&name=A`, `${site}/rtc.html?server=${encodeURIComponent(ours)}&room=${room}&name=B`];
+      : [
+          `${site}/rtc.html?server=${encodeURIComponent(ours)}&room=${room}&name=A`,
+          `${site}/rtc.html?server=${encodeURIComponent(ours)}&room=${room}&name=B`,
+        ];
   /** @type {import('puppeteer-core').BrowserContext[]} */
   const contexts = [];
   try {
@@ -171,30 +187,59 @@ export async function oneCall(browser, kind, { site, stockPort, ours, timeoutMs 
       await page.evaluateOnNewDocument(instrument);
       pages.push(page);
     }
-    await withTimeout(Promise.all(pages.map((p, i) => p.goto(urls[i], { waitUntil: 'load' }))), timeoutMs, `${kind}: load pages`);
     await withTimeout(
-      Promise.all(pages.map((p) => p.waitForFunction(
-          () => {
-            const t = /** @type {any} */ (window).__bench?.t;
-            return t && (t.firstFrame !== undefined || (t.framePolled !== undefined && performance.now() - t.framePolled > 2000));
-          },
-          { timeout: timeoutMs, polling: 50 },
-        ))),
+      Promise.all(pages.map((p, i) => p.goto(urls[i], { waitUntil: 'load' }))),
+      timeoutMs,
+      `${kind}: load pages`,
+    );
+    await withTimeout(
+      Promise.all(
+        pages.map((p) =>
+          p.waitForFunction(
+            () => {
+              const t = /** @type {any} */ (window).__bench?.t;
+              return (
+                t &&
+                (t.firstFrame !== undefined ||
+                  (t.framePolled !== undefined && performance.now() - t.framePolled > 2000))
+              );
+            },
+            { timeout: timeoutMs, polling: 50 },
+          ),
+        ),
+      ),
       timeoutMs + 1000,
       `${kind}: first remote frame on both pages`,
     ).catch(async (err) => {
-      const state = await Promise.all(pages.map((p) => p.evaluate(() => /** @type {any} */ (window).__bench).catch(() => undefined)));
+      const state = await Promise.all(
+        pages.map((p) => p.evaluate(() => /** @type {any} */ (window).__bench).catch(() => undefined)),
+      );
       throw new Error(`${err.message}\n${JSON.stringify(state)}`);
     });
     const marks = await Promise.all(
-      pages.map((p) => p.evaluate(() => ({ timeOrigin: performance.timeOrigin, t: /** @type {any} */ (window).__bench.t, errors: /** @type {any} */ (window).__bench.errors }))),
+      pages.map((p) =>
+        p.evaluate(() => ({
+          timeOrigin: performance.timeOrigin,
+          t: /** @type {any} */ (window).__bench.t,
+          errors: /** @type {any} */ (window).__bench.errors,
+        })),
+      ),
     );
     if (!steady) return { pages: marks };
-    const video = () => Promise.all(pages.map((p) => p.evaluate(() => ({ at: performance.now(), ...(/** @type {any} */ (window).__bench.video?.() ?? {}) }))));
+    const video = () =>
+      Promise.all(
+        pages.map((p) =>
+          p.evaluate(() => ({ at: performance.now(), .../** @type {any} */ (window.__bench.video?.() ?? {}) })),
+        ),
+      );
     const v0 = await video();
     const measured = await steady();
     const v1 = await video();
-    const remoteVideo = v1.map((v, i) => ({ width: v.width, height: v.height, fps: ((v.frames - v0[i].frames) * 1000) / (v.at - v0[i].at) }));
+    const remoteVideo = v1.map((v, i) => ({
+      width: v.width,
+      height: v.height,
+      fps: ((v.frames - v0[i].frames) * 1000) / (v.at - v0[i].at),
+    }));
     return { pages: marks, steady: measured, remoteVideo };
   } finally {
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));

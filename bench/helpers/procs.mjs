@@ -83,7 +83,15 @@ function spawnServer(script, env, portFrom, timeoutMs = 20000) {
           done = true;
           clearTimeout(timer);
           const startupMs = performance.now() - t0;
-          resolve({ proc, pid: /** @type {number} */ (proc.pid), port, url: `http://127.0.0.1:${port}`, startupMs, output, stop: () => stop(proc) });
+          resolve({
+            proc,
+            pid: /** @type {number} */ (proc.pid),
+            port,
+            url: `http://127.0.0.1:${port}`,
+            startupMs,
+            output,
+            stop: () => stop(proc),
+          });
         }
       }
     });

@@ -156,13 +156,20 @@ export class Call extends Emitter<CallEvents> {
   async #connect(generation: number): Promise<void> {
     for (;;) {
       try {
-        const seat = await requestSeat(this.options.server, { room: this.options.room, name: this.options.name, token: this.options.token });
+        const seat = await requestSeat(this.options.server, {
+          room: this.options.room,
+          name: this.options.name,
+          token: this.options.token,
+        });
         if (generation !== this.#generation) return;
         await this.#openPeer(seat, generation);
         this.#attempt = 0;
         return;
       } catch (err) {
-        const e = err instanceof RtcError ? err : new RtcError('connection-lost', 'The connection to the call server failed. Retrying…');
+        const e =
+          err instanceof RtcError
+            ? err
+            : new RtcError('connection-lost', 'The connection to the call server failed. Retrying…');
         if (e.fatal || generation !== this.#generation) throw e;
         // A broker connection that failed to open is dropped before the next try.
         this.#teardown();
@@ -192,7 +199,8 @@ export class Call extends Emitter<CallEvents> {
     return new Promise((resolve, reject) => {
       peer.once('open', () => resolve());
       peer.once('error', () => {
-        if (!peer.open) reject(new RtcError('connection-lost', 'The connection to the call server was refused. Retrying…'));
+        if (!peer.open)
+          reject(new RtcError('connection-lost', 'The connection to the call server was refused. Retrying…'));
       });
     });
   }
@@ -230,7 +238,15 @@ export class Call extends Emitter<CallEvents> {
     const known = this.#members.has(id);
     this.#members.set(id, name);
     if (!this.#people.has(id)) {
-      this.#people.set(id, { id, name, local: false, stream: null, audioEnabled: true, videoEnabled: true, connection: 'connecting' });
+      this.#people.set(id, {
+        id,
+        name,
+        local: false,
+        stream: null,
+        audioEnabled: true,
+        videoEnabled: true,
+        connection: 'connecting',
+      });
       if (announce || !known) this.emit('participant-joined', this.#people.get(id)!);
       this.#changed();
     }
@@ -253,7 +269,15 @@ export class Call extends Emitter<CallEvents> {
 
   #wireMesh(mesh: Mesh): void {
     const update = (id: string, patch: Partial<Participant>) => {
-      const p = this.#people.get(id) ?? { id, name: this.#members.get(id) ?? '', local: false, stream: null, audioEnabled: true, videoEnabled: true, connection: 'connecting' as const };
+      const p = this.#people.get(id) ?? {
+        id,
+        name: this.#members.get(id) ?? '',
+        local: false,
+        stream: null,
+        audioEnabled: true,
+        videoEnabled: true,
+        connection: 'connecting' as const,
+      };
       const isNew = !this.#people.has(id);
       this.#people.set(id, { ...p, ...patch });
       if (isNew) this.emit('participant-joined', this.#people.get(id)!);
@@ -261,7 +285,13 @@ export class Call extends Emitter<CallEvents> {
     };
     mesh.on('stream', ({ id, stream }) => update(id, { stream, connection: 'connected' }));
     mesh.on('connection', ({ id, state }) => this.#people.has(id) && update(id, { connection: state }));
-    mesh.on('control', ({ id, message }) => update(id, { name: message.name || this.#members.get(id) || '', audioEnabled: message.audio, videoEnabled: message.video }));
+    mesh.on('control', ({ id, message }) =>
+      update(id, {
+        name: message.name || this.#members.get(id) || '',
+        audioEnabled: message.audio,
+        videoEnabled: message.video,
+      }),
+    );
     mesh.on('closed', ({ id }) => {
       this.#removePerson(id);
       // Still in the room by the server's word: the caller tries again, quietly. The tile comes back only when
@@ -284,7 +314,10 @@ export class Call extends Emitter<CallEvents> {
     if (generation !== this.#generation || this.state === 'left' || this.state === 'joining') return;
     if (this.state !== 'reconnecting') {
       this.#setState('reconnecting');
-      this.emit('error', new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…').toDetail());
+      this.emit(
+        'error',
+        new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…').toDetail(),
+      );
     }
     if (seatGone || this.#attempt >= RECONNECTS) return this.#rejoin();
     this.#after(RETRY_MS[this.#attempt++], () => {
@@ -342,14 +375,25 @@ export class Call extends Emitter<CallEvents> {
   }
 
   #controlState(): StateMessage {
-    return { v: 1, t: 'state', name: this.#self?.name ?? '', audio: this.media.audioEnabled, video: this.media.videoEnabled };
+    return {
+      v: 1,
+      t: 'state',
+      name: this.#self?.name ?? '',
+      audio: this.media.audioEnabled,
+      video: this.media.videoEnabled,
+    };
   }
 
   #mediaChanged(): void {
     this.#mesh?.syncTracks();
     this.#mesh?.broadcast(this.#controlState());
     if (this.#self) {
-      this.#self = { ...this.#self, stream: this.media.preview, audioEnabled: this.media.audioEnabled, videoEnabled: this.media.videoEnabled };
+      this.#self = {
+        ...this.#self,
+        stream: this.media.preview,
+        audioEnabled: this.media.audioEnabled,
+        videoEnabled: this.media.videoEnabled,
+      };
       this.#changed();
     }
   }

@@ -26,7 +26,11 @@ describe('engine logic', () => {
   it('server answers become stable codes and human messages', () => {
     const full = serverError(409, { code: 'room-full', message: 'The room is full (at most 8 people).' });
     expect(full).to.be.instanceOf(RtcError);
-    expect(full.toDetail()).to.deep.equal({ code: 'room-full', message: 'The room is full (at most 8 people).', fatal: true });
+    expect(full.toDetail()).to.deep.equal({
+      code: 'room-full',
+      message: 'The room is full (at most 8 people).',
+      fatal: true,
+    });
     expect(serverError(401, { code: 'unauthorized' }).fatal).to.be.true;
     expect(serverError(500, undefined).code).to.equal('server-error');
     expect(serverError(500, undefined).fatal).to.be.false;
@@ -42,9 +46,23 @@ describe('engine logic', () => {
   });
 
   it('PeerJS is always pointed at our broker and our ICE servers, never its cloud defaults', () => {
-    const seat = { id: 'i', secret: 's', name: '', broker: { path: '/broker/', key: 'rtc-call' }, iceServers: [], ttl: 0 };
+    const seat = {
+      id: 'i',
+      secret: 's',
+      name: '',
+      broker: { path: '/broker/', key: 'rtc-call' },
+      iceServers: [],
+      ttl: 0,
+    };
     const o = peerOptions('https://calls.example.com', seat, 'relay');
-    expect(o).to.deep.include({ host: 'calls.example.com', port: 443, secure: true, path: '/broker/', key: 'rtc-call', token: 's' });
+    expect(o).to.deep.include({
+      host: 'calls.example.com',
+      port: 443,
+      secure: true,
+      path: '/broker/',
+      key: 'rtc-call',
+      token: 's',
+    });
     expect(o.config).to.deep.equal({ iceServers: [], iceTransportPolicy: 'relay' });
     const local = peerOptions('http://127.0.0.1:9000', seat, 'all');
     expect(local).to.deep.include({ host: '127.0.0.1', port: 9000, secure: false });

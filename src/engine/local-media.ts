@@ -15,7 +15,11 @@ export interface LocalMediaEvents {
 
 const KIND: Record<MediaKind, DeviceKind> = { audio: 'audioinput', video: 'videoinput' };
 
-const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } };
+const VIDEO: MediaTrackConstraints = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 30, max: 30 },
+};
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
 /** Turns a getUserMedia failure into words a visitor understands. */
@@ -28,7 +32,10 @@ export function describeMediaError(kind: MediaKind, err: unknown): RtcError {
       `Access to the ${thing} was denied. You can still join; allow the ${thing} in your browser's site settings to be ${kind === 'video' ? 'seen' : 'heard'}.`,
     );
   if (name === 'NotReadableError' || name === 'AbortError')
-    return new RtcError(kind === 'video' ? 'camera-unavailable' : 'microphone-unavailable', `The ${thing} is in use by another program or could not be started.`);
+    return new RtcError(
+      kind === 'video' ? 'camera-unavailable' : 'microphone-unavailable',
+      `The ${thing} is in use by another program or could not be started.`,
+    );
   return new RtcError(kind === 'video' ? 'camera-unavailable' : 'microphone-unavailable', `No ${thing} was found.`);
 }
 
@@ -76,7 +83,13 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     Object.assign(this.wanted, wanted);
     this.#stopped = false;
     if (!this.md?.getUserMedia) {
-      this.emit('warning', new RtcError('media-unsupported', 'This browser cannot use a camera or microphone here (it needs https). You can still join and watch.'));
+      this.emit(
+        'warning',
+        new RtcError(
+          'media-unsupported',
+          'This browser cannot use a camera or microphone here (it needs https). You can still join and watch.',
+        ),
+      );
       return;
     }
     this.md.addEventListener?.('devicechange', this.#onDeviceChange);
@@ -138,7 +151,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    * placeholder, which the mesh then replaces with null.
    */
   sendStream(): MediaStream {
-    return new MediaStream([this.#tracks.audio ?? this.#placeholder('audio'), this.#tracks.video ?? this.#placeholder('video')]);
+    return new MediaStream([
+      this.#tracks.audio ?? this.#placeholder('audio'),
+      this.#tracks.video ?? this.#placeholder('video'),
+    ]);
   }
 
   stop(): void {

@@ -25,7 +25,12 @@ export function isControlMessage(x: unknown): x is ControlMessage {
   const m = x as Partial<StateMessage> | Partial<PingMessage> | null;
   if (!m || typeof m !== 'object' || m.v !== 1) return false;
   if (m.t === 'ping') return true;
-  return m.t === 'state' && typeof m.audio === 'boolean' && typeof m.video === 'boolean' && typeof (m.name ?? '') === 'string';
+  return (
+    m.t === 'state' &&
+    typeof m.audio === 'boolean' &&
+    typeof m.video === 'boolean' &&
+    typeof (m.name ?? '') === 'string'
+  );
 }
 
 /** What the server's join endpoint gives a client. */

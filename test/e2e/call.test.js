@@ -19,11 +19,20 @@ let site;
 let siteUrl = '';
 
 /** A page of "another site" that embeds the widget with the two lines from the README. */
-const embedPage = (/** @type {string} */ broker, /** @type {string} */ room, /** @type {string} */ name, twice = false) => `<!doctype html>
+const embedPage = (
+  /** @type {string} */ broker,
+  /** @type {string} */ room,
+  /** @type {string} */ name,
+  twice = false,
+) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Another site</title><link rel="icon" href="data:,">
 <script type="module" src="${broker}/rtc-call.js"></script>
-${twice ? `<!-- A second copy of the script, as happens on real pages: it must not crash. -->
-<script type="module" src="${broker}/rtc-call.js?copy=2"></script>` : ''}</head>
+${
+  twice
+    ? `<!-- A second copy of the script, as happens on real pages: it must not crash. -->
+<script type="module" src="${broker}/rtc-call.js?copy=2"></script>`
+    : ''
+}</head>
 <body><rtc-call room="${room}" name="${name}"></rtc-call></body></html>`;
 
 before(async () => {
@@ -80,12 +89,14 @@ test('three pages in one room see each other, and a closed page drops out', asyn
     assert.equal(before.length, 2, 'two remote tiles');
     after.forEach((n, i) => assert.ok(n > before[i], `remote video ${i} advances: ${before[i]} -> ${n}`));
     const names = await page.evaluate(() =>
-      [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile') ?? [])].map(
-        (t) => t.shadowRoot?.querySelector('[part~="name"]')?.textContent?.trim(),
+      [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile') ?? [])].map((t) =>
+        t.shadowRoot?.querySelector('[part~="name"]')?.textContent?.trim(),
       ),
     );
     assert.equal(names.length, 3);
-    const local = await page.evaluate(() => document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile[local]').length);
+    const local = await page.evaluate(
+      () => document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile[local]').length,
+    );
     assert.equal(local, 1, 'exactly one local tile');
   }
   const names = await pages[0].page.evaluate(() =>
@@ -166,11 +177,18 @@ test('when the server restarts, the widget says so and the call comes back', asy
     }
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
     const notices = () =>
-      pages[0].page.evaluate(() => [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('[part~="notice"]') ?? [])].map((n) => n.textContent?.trim()));
+      pages[0].page.evaluate(() =>
+        [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('[part~="notice"]') ?? [])].map((n) =>
+          n.textContent?.trim(),
+        ),
+      );
 
     await broker.stop();
     const downAt = Date.now();
-    await pages[0].page.waitForFunction(() => document.querySelector('rtc-call')?.getAttribute('call-state') !== 'joined', { timeout: 10000 });
+    await pages[0].page.waitForFunction(
+      () => document.querySelector('rtc-call')?.getAttribute('call-state') !== 'joined',
+      { timeout: 10000 },
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const said = (await notices()).join(' | ');
     assert.match(said, /lost|cannot be reached/, `the widget says what happened: ${said}`);
@@ -178,7 +196,10 @@ test('when the server restarts, the widget says so and the call comes back', asy
     broker = await startServer({ PORT: String(port) });
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
     console.log(`after a server restart the call was back in ${Date.now() - downAt} ms`);
-    await pages[0].page.waitForFunction(() => document.querySelector('rtc-call')?.getAttribute('call-state') === 'joined', { timeout: 10000 });
+    await pages[0].page.waitForFunction(
+      () => document.querySelector('rtc-call')?.getAttribute('call-state') === 'joined',
+      { timeout: 10000 },
+    );
     for (const { page } of pages) {
       const { before, after } = await remoteFrames(page, 1000);
       assert.equal(after.length, 1);

@@ -39,7 +39,9 @@ test(`a call goes on through a flood of ${TOTAL.toLocaleString('en')} bad frames
     pages.push({ page, context });
   }
   await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
-  const victims = await Promise.all(pages.map(({ page }) => page.evaluate(() => document.querySelector('rtc-call')?.call?.seat?.id ?? '')));
+  const victims = await Promise.all(
+    pages.map(({ page }) => page.evaluate(() => document.querySelector('rtc-call')?.call?.seat?.id ?? '')),
+  );
 
   // The flooders have seats of their own (in another room) and aim at the call's members too.
   const flooders = [];
@@ -69,7 +71,7 @@ test(`a call goes on through a flood of ${TOTAL.toLocaleString('en')} bad frames
     await Promise.all(
       flooders.map(async (f) => {
         let client = f.client;
-        for (let mine = 0; mine < TOTAL / FLOODERS; ) {
+        for (let mine = 0; mine < TOTAL / FLOODERS;) {
           if (!client.open) {
             // Cut off by the rate limit: come back with the same id and secret.
             client = await connect(/** @type {any} */ (srv), f);
@@ -86,10 +88,13 @@ test(`a call goes on through a flood of ${TOTAL.toLocaleString('en')} bad frames
   }
   const floodMs = Date.now() - started;
   const samples = await Promise.all(during);
-  console.log(`${sent} bad frames in ${floodMs} ms, ${reconnects} reconnects after rate-limit cut-offs; ${samples.length} frame samples during the flood`);
+  console.log(
+    `${sent} bad frames in ${floodMs} ms, ${reconnects} reconnects after rate-limit cut-offs; ${samples.length} frame samples during the flood`,
+  );
   assert.equal(sent, TOTAL);
   assert.ok(samples.length >= 1);
-  for (const s of samples) assert.ok(s.after[0] > s.before[0], `Ana's remote video advanced during the flood: ${s.before} -> ${s.after}`);
+  for (const s of samples)
+    assert.ok(s.after[0] > s.before[0], `Ana's remote video advanced during the flood: ${s.before} -> ${s.after}`);
 
   assert.equal((await request(/** @type {any} */ (srv), 'GET', '/healthz')).status, 200);
   for (const { page } of pages) {

@@ -25,7 +25,11 @@ let siteUrl = '';
 let turnUrls = /** @type {string[]} */ ([]);
 
 /** A page of another site that embeds the widget and asks for relay-only connections. */
-const embedPage = (/** @type {string} */ broker, /** @type {string} */ room, /** @type {string} */ name) => `<!doctype html>
+const embedPage = (
+  /** @type {string} */ broker,
+  /** @type {string} */ room,
+  /** @type {string} */ name,
+) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Relay only</title>
 <script type="module" src="${broker}/rtc-call.js"></script></head>
 <body><rtc-call room="${room}" name="${name}" ice-transport-policy="relay"></rtc-call></body></html>`;
@@ -96,12 +100,16 @@ test('two relay-only pages see each other through our coturn', async () => {
         } catch (err) {
           const state = await page.evaluate(selectedPairs).catch((e) => String(e));
           const refused = coturn.logs.filter((l) => /error|401|403|438|denied|forbidden/i.test(l)).slice(-10);
-          throw new Error(`${name}: no remote video over the relay: ${err}\npage: ${JSON.stringify(state)}\ncoturn: ${refused.join('\n') || '(no errors logged)'}`);
+          throw new Error(
+            `${name}: no remote video over the relay: ${err}\npage: ${JSON.stringify(state)}\ncoturn: ${refused.join('\n') || '(no errors logged)'}`,
+          );
         }
         return Date.now() - loadedAt[i];
       }),
     );
-    console.log(`page load to first remote frame over the relay: ${firstFrameMs.map((ms, i) => `${names[i]} ${ms} ms`).join(', ')}`);
+    console.log(
+      `page load to first remote frame over the relay: ${firstFrameMs.map((ms, i) => `${names[i]} ${ms} ms`).join(', ')}`,
+    );
 
     for (const { page, name } of pages) {
       const { before, after } = await remoteFrames(page, 2000);
@@ -120,10 +128,17 @@ test('two relay-only pages see each other through our coturn', async () => {
       assert.equal(peer.pair.state, 'succeeded');
       assert.ok(peer.pair.bytesReceived > 0 && peer.pair.bytesSent > 0, `${name}: media on the selected pair`);
       assert.equal(peer.local?.candidateType, 'relay', `${name}: the selected pair's local candidate is relayed`);
-      assert.equal(peer.remote?.candidateType, 'relay', `${name}: so is the remote one (the other page is relay-only too)`);
+      assert.equal(
+        peer.remote?.candidateType,
+        'relay',
+        `${name}: so is the remote one (the other page is relay-only too)`,
+      );
       for (const c of [peer.local, peer.remote]) {
         assert.equal(c?.address, '127.0.0.1', `${name}: relayed by our coturn's relay address`);
-        assert.ok(c.port >= coturn.minPort && c.port <= coturn.maxPort, `${name}: relay port ${c.port} in ${coturn.minPort}-${coturn.maxPort}`);
+        assert.ok(
+          c.port >= coturn.minPort && c.port <= coturn.maxPort,
+          `${name}: relay port ${c.port} in ${coturn.minPort}-${coturn.maxPort}`,
+        );
       }
       assert.deepEqual(peer.localTypes, ['relay'], `${name}: relay-only gathers nothing but relay candidates`);
     }
@@ -135,10 +150,16 @@ test('two relay-only pages see each other through our coturn', async () => {
     // Lines look like: session 000000000000000002: realm <rtc-call.test> user <1795595115:abc123>: incoming packet
     // ALLOCATE processed, success (logged with --verbose).
     const allocationsFor = (/** @type {string} */ id) =>
-      coturn.logs.filter((l) => /incoming packet ALLOCATE processed, success/.test(l) && l.includes(`user <`) && l.includes(`:${id}>`));
-    for (let i = 0; i < 50 && seen.some(({ self }) => !allocationsFor(self).length); i++) await new Promise((r) => setTimeout(r, 100));
+      coturn.logs.filter(
+        (l) => /incoming packet ALLOCATE processed, success/.test(l) && l.includes(`user <`) && l.includes(`:${id}>`),
+      );
+    for (let i = 0; i < 50 && seen.some(({ self }) => !allocationsFor(self).length); i++)
+      await new Promise((r) => setTimeout(r, 100));
     for (const { self } of seen) {
-      assert.ok(allocationsFor(self).length >= 1, `coturn allocated for ${self}:\n${coturn.logs.slice(-60).join('\n')}`);
+      assert.ok(
+        allocationsFor(self).length >= 1,
+        `coturn allocated for ${self}:\n${coturn.logs.slice(-60).join('\n')}`,
+      );
     }
     const allocations = coturn.logs.filter((l) => /ALLOCATE processed, success/.test(l));
     console.log(`coturn: ${allocations.length} successful allocations`);
@@ -172,7 +193,16 @@ async function selectedPairs() {
       });
     const cand = (/** @type {string | undefined} */ cid) => {
       const c = cid ? stats.get(cid) : undefined;
-      return c && { candidateType: c.candidateType, address: c.address, port: c.port, protocol: c.protocol, relayProtocol: c.relayProtocol, url: c.url };
+      return (
+        c && {
+          candidateType: c.candidateType,
+          address: c.address,
+          port: c.port,
+          protocol: c.protocol,
+          relayProtocol: c.relayProtocol,
+          url: c.url,
+        }
+      );
     };
     const localTypes = new Set();
     stats.forEach((r) => {
@@ -181,7 +211,12 @@ async function selectedPairs() {
     peers.push({
       id,
       connectionState: pc.connectionState,
-      pair: pair && { state: pair.state, nominated: pair.nominated, bytesSent: pair.bytesSent, bytesReceived: pair.bytesReceived },
+      pair: pair && {
+        state: pair.state,
+        nominated: pair.nominated,
+        bytesSent: pair.bytesSent,
+        bytesReceived: pair.bytesReceived,
+      },
       local: cand(pair?.localCandidateId),
       remote: cand(pair?.remoteCandidateId),
       localTypes: [...localTypes],

@@ -74,7 +74,11 @@ test('every bad value is refused with a ConfigError naming the variable and the 
         `${env}=${value}`,
       );
       // The same value given as a flag is refused the same way.
-      assert.throws(() => parseConfig([`${s.flag}=${value}`], extra), (err) => err instanceof ConfigError && err.message.includes(env), `${s.flag}=${value}`);
+      assert.throws(
+        () => parseConfig([`${s.flag}=${value}`], extra),
+        (err) => err instanceof ConfigError && err.message.includes(env),
+        `${s.flag}=${value}`,
+      );
     }
   }
   // Every setting with a check is exercised above, except those that take any string.
@@ -83,14 +87,26 @@ test('every bad value is refused with a ConfigError naming the variable and the 
 });
 
 test('TURN_URLS without TURN_SECRET is refused, and the other way round', () => {
-  assert.throws(() => parseConfig([], { TURN_URLS: 'turn:t.test' }), (err) => err instanceof ConfigError && /TURN_URLS/.test(err.message) && /TURN_SECRET/.test(err.message));
-  assert.throws(() => parseConfig([], { TURN_SECRET: 'shh' }), (err) => err instanceof ConfigError && /TURN_SECRET/.test(err.message) && /TURN_URLS/.test(err.message));
+  assert.throws(
+    () => parseConfig([], { TURN_URLS: 'turn:t.test' }),
+    (err) => err instanceof ConfigError && /TURN_URLS/.test(err.message) && /TURN_SECRET/.test(err.message),
+  );
+  assert.throws(
+    () => parseConfig([], { TURN_SECRET: 'shh' }),
+    (err) => err instanceof ConfigError && /TURN_SECRET/.test(err.message) && /TURN_URLS/.test(err.message),
+  );
   assert.doesNotThrow(() => parseConfig([], { TURN_URLS: 'turn:t.test', TURN_SECRET: 'shh' }));
 });
 
 test('unknown flags and flags without a value are refused', () => {
-  assert.throws(() => parseConfig(['--prot', '80'], {}), (err) => err instanceof ConfigError && err.message.includes('--prot'));
-  assert.throws(() => parseConfig(['--port'], {}), (err) => err instanceof ConfigError && err.message.includes('--port'));
+  assert.throws(
+    () => parseConfig(['--prot', '80'], {}),
+    (err) => err instanceof ConfigError && err.message.includes('--prot'),
+  );
+  assert.throws(
+    () => parseConfig(['--port'], {}),
+    (err) => err instanceof ConfigError && err.message.includes('--port'),
+  );
 });
 
 test('CLI --help lists every setting with its variable and flag, and exits 0', async () => {

@@ -142,7 +142,10 @@ async function flood(t, env, limited) {
   assert.equal(sent, TOTAL);
   if (limited) {
     assert.ok(cutOff >= 1, 'the rate limit closed flooding sockets');
-    assert.ok(closeCodes.every((c) => c === 1008 || c === 1000), `close codes ${[...new Set(closeCodes)]}`);
+    assert.ok(
+      closeCodes.every((c) => c === 1008 || c === 1000),
+      `close codes ${[...new Set(closeCodes)]}`,
+    );
     assert.ok(rate > TOTAL / 2, `most frames were refused by the rate limit before any parsing (${rate})`);
   } else {
     assert.deepEqual(closeCodes, Array(FLOODERS).fill(1000), 'nobody was cut off');
@@ -155,11 +158,20 @@ async function flood(t, env, limited) {
   // The members heard nothing of it, and nobody left.
   assert.ok(roundsDuringFlood >= 3, `the members talked during the flood (${roundsDuringFlood} rounds)`);
   assert.ok(max < 2000, `max round trip ${max} ms`);
-  const extra = (/** @type {import('./helpers.js').Msg[]} */ all, /** @type {string[]} */ ok) => all.filter((msg) => !ok.includes(msg.type));
+  const extra = (/** @type {import('./helpers.js').Msg[]} */ all, /** @type {string[]} */ ok) =>
+    all.filter((msg) => !ok.includes(msg.type));
   assert.deepEqual(extra(a.client.all, ['OPEN', 'RTC-ROOM', 'RTC-JOINED', 'ANSWER']), []);
   assert.deepEqual(extra(b.client.all, ['OPEN', 'RTC-ROOM', 'RTC-JOINED', 'OFFER']), []);
-  assert.equal(a.client.all.filter((msg) => msg.type === 'RTC-JOINED').length, 1 + FLOODERS, 'reconnecting flooders are not re-announced');
-  assert.deepEqual(x.client.all.map((msg) => msg.type), ['OPEN', 'RTC-ROOM'], 'the other room received nothing');
+  assert.equal(
+    a.client.all.filter((msg) => msg.type === 'RTC-JOINED').length,
+    1 + FLOODERS,
+    'reconnecting flooders are not re-announced',
+  );
+  assert.deepEqual(
+    x.client.all.map((msg) => msg.type),
+    ['OPEN', 'RTC-ROOM'],
+    'the other room received nothing',
+  );
   assert.ok(a.client.open && b.client.open && x.client.open);
   assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
   assert.equal(m.get('rtc_open_connections'), 3);

@@ -93,7 +93,12 @@ export function request(srv, method, path, { headers = {}, body } = {}) {
         method,
         path,
         agent: false,
-        headers: { ...(data === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) }), ...headers },
+        headers: {
+          ...(data === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) }),
+          ...headers,
+        },
       },
       (res) => {
         /** @type {Buffer[]} */
@@ -305,7 +310,8 @@ export async function nothingElseFor(from, to) {
   const mark = `mark-${randomBytes(6).toString('hex')}`;
   from.client.send({ type: 'OFFER', dst: to.id, payload: { mark } });
   const got = await to.client.next();
-  if (got.type !== 'OFFER' || got.payload?.mark !== mark) throw new Error(`expected only the marker, got ${JSON.stringify(got)}`);
+  if (got.type !== 'OFFER' || got.payload?.mark !== mark)
+    throw new Error(`expected only the marker, got ${JSON.stringify(got)}`);
   return got;
 }
 
@@ -378,7 +384,9 @@ export function spawnCli(args, env = {}) {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   /** @type {Promise<{code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string}>} */
-  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const exited = new Promise((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return {
     child,
     exited,

@@ -5,8 +5,13 @@ import { createHmac } from 'node:crypto';
 import { turnCredentials } from '../../server/ice.js';
 import { startServer, join, request, scrape, fakeId } from './helpers.js';
 
-const TURN = { TURN_URLS: 'turn:turn.test:3478,turns:turn.test:5349', TURN_SECRET: 'coturn-static-auth-secret', STUN_URLS: 'stun:stun.test:3478' };
-const expected = (/** @type {string} */ username) => createHmac('sha1', TURN.TURN_SECRET).update(username).digest('base64');
+const TURN = {
+  TURN_URLS: 'turn:turn.test:3478,turns:turn.test:5349',
+  TURN_SECRET: 'coturn-static-auth-secret',
+  STUN_URLS: 'stun:stun.test:3478',
+};
+const expected = (/** @type {string} */ username) =>
+  createHmac('sha1', TURN.TURN_SECRET).update(username).digest('base64');
 
 test('turnCredentials: username <expiry>:<id>, password base64 HMAC-SHA1(secret, username)', () => {
   const now = 1_700_000_000_123;
@@ -49,7 +54,13 @@ test('/rtc/ice refreshes credentials for a seated id only, and every issue is co
   assert.equal(turn.credential, expected(turn.username));
   assert.equal((await scrape(srv)).get('rtc_turn_credentials_total'), 2);
 
-  for (const body of [{ id: seat.id, secret: 'wrong' }, { id: seat.id }, { id: fakeId(), secret: seat.secret }, {}, { id: [seat.id], secret: [seat.secret] }]) {
+  for (const body of [
+    { id: seat.id, secret: 'wrong' },
+    { id: seat.id },
+    { id: fakeId(), secret: seat.secret },
+    {},
+    { id: [seat.id], secret: [seat.secret] },
+  ]) {
     const r = await request(srv, 'POST', '/rtc/ice', { body });
     assert.equal(r.status, 401, JSON.stringify(body));
     assert.equal(r.json.code, 'unauthorized');

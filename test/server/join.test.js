@@ -58,14 +58,20 @@ test('room names are validated: 400 invalid-room with a clear message', async (t
 
 test('bodies that are not JSON objects are refused cleanly', async (t) => {
   const srv = await startServer(t);
-  const notJson = await request(srv, 'POST', '/rtc/join', { body: '{"room":', headers: { 'content-type': 'application/json' } });
+  const notJson = await request(srv, 'POST', '/rtc/join', {
+    body: '{"room":',
+    headers: { 'content-type': 'application/json' },
+  });
   assert.equal(notJson.status, 400);
   assert.equal(notJson.json.code, 'bad-request');
   const array = await request(srv, 'POST', '/rtc/join', { body: '["room"]' });
   assert.equal(array.status, 400);
   const big = await request(srv, 'POST', '/rtc/join', { body: { room: 'r', name: 'x'.repeat(9000) } });
   assert.equal(big.status, 413);
-  const noType = await request(srv, 'POST', '/rtc/join', { body: 'room=r', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const noType = await request(srv, 'POST', '/rtc/join', {
+    body: 'room=r',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(noType.status, 400);
   assert.equal(noType.json.code, 'invalid-room');
   assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
@@ -136,6 +142,10 @@ test('the join endpoint is rate limited per address (JOIN_RATE per minute, in bu
   const proxied = await startServer(t, { JOIN_RATE: '1', TRUST_PROXY: 'true' });
   assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '192.0.2.1' })).status, 200);
   assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '192.0.2.1' })).status, 429);
-  assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '6.6.6.6, 192.0.2.1' })).status, 429, 'a made-up first entry changes nothing');
+  assert.equal(
+    (await join(proxied, { room: 'r' }, { 'x-forwarded-for': '6.6.6.6, 192.0.2.1' })).status,
+    429,
+    'a made-up first entry changes nothing',
+  );
   assert.equal((await join(proxied, { room: 'r' }, { 'x-forwarded-for': '192.0.2.2' })).status, 200);
 });

@@ -2,7 +2,19 @@
 // connections per address and in total, and silent connections.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, member, join, connect, upgradeStatus, nothingElseFor, scrape, refusals, request, sleep, until } from './helpers.js';
+import {
+  startServer,
+  member,
+  join,
+  connect,
+  upgradeStatus,
+  nothingElseFor,
+  scrape,
+  refusals,
+  request,
+  sleep,
+  until,
+} from './helpers.js';
 
 /** @param {import('./helpers.js').Srv} srv */
 async function pair(srv, room = 'r') {
@@ -77,13 +89,24 @@ test('queues for an absent peer are bounded per peer (QUEUE_PER_PEER) and in tot
   for (let i = 0; i < 2; i++) a.client.send({ type: 'OFFER', dst: c.id, payload: { i } });
   await nothingElseFor(a, d);
   let m = await scrape(srv);
-  assert.equal(m.get('rtc_refusals_total{reason="queue-full"}'), 3, '2 over the per-peer bound for b, 1 over the total for c');
+  assert.equal(
+    m.get('rtc_refusals_total{reason="queue-full"}'),
+    3,
+    '2 over the per-peer bound for b, 1 over the total for c',
+  );
   assert.equal(m.get('rtc_messages_relayed_total'), 3 + 1 + 1);
   // b comes back and gets exactly its three queued messages, in order.
   const back = await connect(srv, b);
   assert.equal((await back.next()).type, 'OPEN');
   const got = [await back.next(), await back.next(), await back.next(), await back.next()];
-  assert.deepEqual(got.filter((x) => x.type === 'OFFER').map((x) => [x.src, x.payload.i]), [[a.id, 0], [a.id, 1], [a.id, 2]]);
+  assert.deepEqual(
+    got.filter((x) => x.type === 'OFFER').map((x) => [x.src, x.payload.i]),
+    [
+      [a.id, 0],
+      [a.id, 1],
+      [a.id, 2],
+    ],
+  );
   assert.equal(got.filter((x) => x.type === 'RTC-ROOM').length, 1);
   await nothingElseFor(a, { ...b, client: back });
   // b's queue no longer counts towards the total: c can be queued for up to its own bound again.

@@ -1,22 +1,51 @@
 // /metrics in Prometheus text format with plausible values, and logs as JSON lines that client junk cannot shape.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, member, join, request, connectUrl, brokerUrl, nothingElseFor, scrape, until, upgradeStatus, fakeId, LOG_LEVELS } from './helpers.js';
+import {
+  startServer,
+  member,
+  join,
+  request,
+  connectUrl,
+  brokerUrl,
+  nothingElseFor,
+  scrape,
+  until,
+  upgradeStatus,
+  fakeId,
+  LOG_LEVELS,
+} from './helpers.js';
 
 test('/metrics is Prometheus text with HELP and TYPE for every series', async (t) => {
   const srv = await startServer(t);
   const res = await request(srv, 'GET', '/metrics');
   assert.equal(res.status, 200);
   assert.match(String(res.headers['content-type']), /^text\/plain/);
-  const names = ['rtc_open_connections', 'rtc_rooms', 'rtc_members', 'rtc_messages_relayed_total', 'rtc_refusals_total', 'rtc_turn_credentials_total', 'rtc_joins_total', 'rtc_leaves_total'];
+  const names = [
+    'rtc_open_connections',
+    'rtc_rooms',
+    'rtc_members',
+    'rtc_messages_relayed_total',
+    'rtc_refusals_total',
+    'rtc_turn_credentials_total',
+    'rtc_joins_total',
+    'rtc_leaves_total',
+  ];
   for (const name of names) {
     assert.match(res.text, new RegExp(`^# HELP ${name} \\S`, 'm'), name);
     assert.match(res.text, new RegExp(`^# TYPE ${name} (gauge|counter)$`, 'm'), name);
     assert.match(res.text, new RegExp(`^${name}(\\{[^}]*\\})? \\d+$`, 'm'), name);
   }
-  for (const line of res.text.trim().split('\n')) assert.match(line, /^(# (HELP|TYPE) \w+ .+|\w+(\{\w+="[\w-]+"(,\w+="[\w-]+")*\})? \d+)$/, line);
+  for (const line of res.text.trim().split('\n'))
+    assert.match(line, /^(# (HELP|TYPE) \w+ .+|\w+(\{\w+="[\w-]+"(,\w+="[\w-]+")*\})? \d+)$/, line);
   const m = await scrape(srv);
-  for (const name of ['rtc_open_connections', 'rtc_rooms', 'rtc_members', 'rtc_messages_relayed_total', 'rtc_turn_credentials_total'])
+  for (const name of [
+    'rtc_open_connections',
+    'rtc_rooms',
+    'rtc_members',
+    'rtc_messages_relayed_total',
+    'rtc_turn_credentials_total',
+  ])
     assert.equal(m.get(name), 0, `${name} starts at 0`);
 });
 
@@ -63,8 +92,18 @@ test('logs are JSON lines with a level; client junk never appears in them verbat
   assert.equal(await upgradeStatus(srv, { id: junkId, secret: junk }), 400);
   assert.equal(await upgradeStatus(srv, { id: 'x'.repeat(16) + junk, secret: junk }, { key: junk }), 400);
   const printable = 'JUNK<script>alert(1)</script>' + 'Z'.repeat(50);
-  assert.equal(await upgradeStatus(srv, { id: fakeId(), secret: junk }, { headers: { 'x-forwarded-for': `1.1.1.1, ${printable}` } }), 401);
-  await connectUrl(srv, brokerUrl(srv, { key: 'rtc-call', id: a.id, token: a.secret }) + `&junk=${encodeURIComponent(junk)}`).then((c) => c.destroy());
+  assert.equal(
+    await upgradeStatus(
+      srv,
+      { id: fakeId(), secret: junk },
+      { headers: { 'x-forwarded-for': `1.1.1.1, ${printable}` } },
+    ),
+    401,
+  );
+  await connectUrl(
+    srv,
+    brokerUrl(srv, { key: 'rtc-call', id: a.id, token: a.secret }) + `&junk=${encodeURIComponent(junk)}`,
+  ).then((c) => c.destroy());
   await join(srv, { room: junk, name: junk, token: junk });
   await join(srv, { room: 'r', name: junk }, { 'x-forwarded-for': printable });
   await join(srv, { room: 'r', name: printable }, { 'x-forwarded-for': `${printable}, 192.0.2.1` });
@@ -83,7 +122,10 @@ test('logs are JSON lines with a level; client junk never appears in them verbat
     assert.ok(!line.includes('JUNK'), `junk in the log: ${line}`);
     assert.ok(!line.includes('ZZZZZZZZZZ'), `junk in the log: ${line}`);
   }
-  assert.ok(srv.logs.some((l) => JSON.parse(l).msg === 'websocket refused'), 'refusals are logged');
+  assert.ok(
+    srv.logs.some((l) => JSON.parse(l).msg === 'websocket refused'),
+    'refusals are logged',
+  );
 });
 
 test('the log level filters', async (t) => {

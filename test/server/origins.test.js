@@ -45,13 +45,19 @@ test('CORS on /rtc-call.js and /rtc/join: the allowed origin is echoed; prefligh
   assert.equal(evilScript.headers['access-control-allow-origin'], undefined);
 
   const preflight = await request(srv, 'OPTIONS', '/rtc/join', {
-    headers: { origin: GOOD, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    headers: {
+      origin: GOOD,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    },
   });
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers['access-control-allow-origin'], GOOD);
   assert.match(String(preflight.headers['access-control-allow-methods']), /POST/);
   assert.match(String(preflight.headers['access-control-allow-headers']), /Content-Type/i);
-  const evilPreflight = await request(srv, 'OPTIONS', '/rtc/join', { headers: { origin: EVIL, 'access-control-request-method': 'POST' } });
+  const evilPreflight = await request(srv, 'OPTIONS', '/rtc/join', {
+    headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+  });
   assert.equal(evilPreflight.status, 403);
   assert.equal(evilPreflight.headers['access-control-allow-origin'], undefined);
 });
@@ -65,7 +71,9 @@ test('without ALLOWED_ORIGINS any origin may join and connect, with CORS "*"', a
   const res = await join(srv, { room: 'r' }, { origin: EVIL });
   assert.equal(res.status, 200);
   assert.equal(res.headers['access-control-allow-origin'], '*');
-  const preflight = await request(srv, 'OPTIONS', '/rtc/join', { headers: { origin: EVIL, 'access-control-request-method': 'POST' } });
+  const preflight = await request(srv, 'OPTIONS', '/rtc/join', {
+    headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+  });
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers['access-control-allow-origin'], '*');
   assert.equal(await upgradeStatus(srv, res.json, { origin: EVIL }), 101);

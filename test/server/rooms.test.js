@@ -1,19 +1,37 @@
 // Rooms over the broker websocket: who is there, joins and leaves pushed, the reconnect grace, and identity.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, member, join, connect, upgradeStatus, nothingElseFor, scrape, sleep, until, fakeId } from './helpers.js';
+import {
+  startServer,
+  member,
+  join,
+  connect,
+  upgradeStatus,
+  nothingElseFor,
+  scrape,
+  sleep,
+  until,
+  fakeId,
+} from './helpers.js';
 
 test('a joiner learns the members in RTC-ROOM; the others get RTC-JOINED', async (t) => {
   const srv = await startServer(t);
   const a = await member(srv, 'standup', 'Ada');
   assert.deepEqual(a.roomMsg.payload, { room: 'standup', self: { id: a.id, name: 'Ada' }, members: [] });
   const b = await member(srv, 'standup', 'Bob');
-  assert.deepEqual(b.roomMsg.payload, { room: 'standup', self: { id: b.id, name: 'Bob' }, members: [{ id: a.id, name: 'Ada' }] });
+  assert.deepEqual(b.roomMsg.payload, {
+    room: 'standup',
+    self: { id: b.id, name: 'Bob' },
+    members: [{ id: a.id, name: 'Ada' }],
+  });
   assert.deepEqual(await a.client.next(), { type: 'RTC-JOINED', payload: { id: b.id, name: 'Bob' } });
   const c = await member(srv, 'standup', 'Cy');
   assert.deepEqual(
     c.roomMsg.payload.members.sort((/** @type {any} */ x, /** @type {any} */ y) => x.name.localeCompare(y.name)),
-    [{ id: a.id, name: 'Ada' }, { id: b.id, name: 'Bob' }],
+    [
+      { id: a.id, name: 'Ada' },
+      { id: b.id, name: 'Bob' },
+    ],
   );
   assert.deepEqual((await a.client.next()).payload, { id: c.id, name: 'Cy' });
   assert.deepEqual((await b.client.next()).payload, { id: c.id, name: 'Cy' });
@@ -44,7 +62,11 @@ test('RTC-LEAVE removes the member at once: RTC-LEFT pushed, socket closed, secr
   assert.equal(m.get('rtc_leaves_total'), 1);
   // A member that left does not receive signalling any more, nor is it queued for.
   a.client.send({ type: 'OFFER', dst: b.id, payload: { sdp: 'x' } });
-  await until(async () => (await scrape(srv)).get('rtc_refusals_total{reason="not-in-room"}') === 1, 2000, 'the refusal');
+  await until(
+    async () => (await scrape(srv)).get('rtc_refusals_total{reason="not-in-room"}') === 1,
+    2000,
+    'the refusal',
+  );
   assert.equal((await scrape(srv)).get('rtc_messages_relayed_total'), 0);
 });
 
@@ -139,7 +161,11 @@ test('a seat that is issued but not connected is neither listed nor announced no
   assert.equal(pending.status, 200);
   const b = await member(srv, 'r', 'B');
   assert.deepEqual(b.roomMsg.payload.members, [{ id: a.id, name: 'A' }], 'the pending seat is not listed');
-  assert.deepEqual(await a.client.next(), { type: 'RTC-JOINED', payload: { id: b.id, name: 'B' } }, 'and was not announced');
+  assert.deepEqual(
+    await a.client.next(),
+    { type: 'RTC-JOINED', payload: { id: b.id, name: 'B' } },
+    'and was not announced',
+  );
   // Signalling to a pending seat is refused rather than queued.
   a.client.send({ type: 'OFFER', dst: pending.json.id, payload: {} });
   await nothingElseFor(a, b);

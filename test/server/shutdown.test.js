@@ -16,11 +16,18 @@ async function startCli(t, env) {
   t.after(() => {
     if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
   });
-  const m = await until(() => /open http:\/\/[^:]+:(\d+)\//.exec(run.stdout), 5000, `the server to start (stderr: ${run.stderr})`);
+  const m = await until(
+    () => /open http:\/\/[^:]+:(\d+)\//.exec(run.stdout),
+    5000,
+    `the server to start (stderr: ${run.stderr})`,
+  );
   /** @type {Set<{destroy(): void}>} */
   const owned = new Set();
   t.after(() => owned.forEach((s) => s.destroy()));
-  return { run, srv: /** @type {import('./helpers.js').Srv} */ (/** @type {unknown} */ ({ port: Number(m[1]), owned })) };
+  return {
+    run,
+    srv: /** @type {import('./helpers.js').Srv} */ (/** @type {unknown} */ ({ port: Number(m[1]), owned })),
+  };
 }
 
 test('SIGTERM: every client gets RTC-GOODBYE then a 1001 close, and the process exits 0 quickly', async (t) => {
@@ -75,7 +82,9 @@ test('close() in-process: clients are told, the port is released, and a deaf cli
   const srv = await startServer(t, { SHUTDOWN_TIMEOUT: String(timeout) });
   const a = await member(srv, 'r', 'A');
   const seat = (await join(srv, { room: 'r', name: 'Deaf' })).json;
-  const deaf = /** @type {import('node:net').Socket} */ (await deafClient(srv, `/broker/peerjs?key=rtc-call&id=${seat.id}&token=${seat.secret}`));
+  const deaf = /** @type {import('node:net').Socket} */ (
+    await deafClient(srv, `/broker/peerjs?key=rtc-call&id=${seat.id}&token=${seat.secret}`)
+  );
   const deafClosed = once(deaf, 'close');
   const start = Date.now();
   const closing = srv.rtc.close();
@@ -105,7 +114,10 @@ test('a process that embeds the server exits by itself after close()', async () 
     await rtc.close();
     console.log('closed');
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

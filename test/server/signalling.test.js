@@ -37,7 +37,8 @@ test('a member of room A cannot signal a member of room B', async (t) => {
   const srv = await startServer(t);
   const { a, b } = await pair(srv, 'room-a');
   const { a: c, b: d } = await pair(srv, 'room-b');
-  for (const type of ['OFFER', 'ANSWER', 'CANDIDATE']) a.client.send({ type, dst: c.id, payload: { from: 'the other room' } });
+  for (const type of ['OFFER', 'ANSWER', 'CANDIDATE'])
+    a.client.send({ type, dst: c.id, payload: { from: 'the other room' } });
   // a's later message reaching b proves the server handled the earlier ones; then d's marker is c's first message.
   await nothingElseFor(a, b);
   await nothingElseFor(d, c);
@@ -52,7 +53,20 @@ test('a member of room A cannot signal a member of room B', async (t) => {
 test('EXPIRE, LEAVE, OPEN, ID-TAKEN, ERROR and unknown types from clients are not relayed', async (t) => {
   const srv = await startServer(t);
   const { a, b } = await pair(srv);
-  const types = ['EXPIRE', 'LEAVE', 'OPEN', 'ID-TAKEN', 'ERROR', 'RTC-JOINED', 'RTC-LEFT', 'RTC-ROOM', 'RTC-GOODBYE', 'offer', 'FOO', ''];
+  const types = [
+    'EXPIRE',
+    'LEAVE',
+    'OPEN',
+    'ID-TAKEN',
+    'ERROR',
+    'RTC-JOINED',
+    'RTC-LEFT',
+    'RTC-ROOM',
+    'RTC-GOODBYE',
+    'offer',
+    'FOO',
+    '',
+  ];
   for (const type of types) a.client.send({ type, dst: b.id, payload: { msg: 'spoof' }, src: b.id });
   a.client.send({ type: 'LEAVE' });
   // Nothing of that reached b, and a is still in the room and connected.

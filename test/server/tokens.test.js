@@ -17,7 +17,10 @@ const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 test('a minted token verifies for its room and carries the name', () => {
   const token = mintRoomToken({ room: 'standup', name: 'Ada' }, SECRET);
   assert.deepEqual(verifyRoomToken(token, SECRET, 'standup'), { ok: true, name: 'Ada' });
-  assert.deepEqual(verifyRoomToken(mintRoomToken({ room: 'standup' }, SECRET), SECRET, 'standup'), { ok: true, name: undefined });
+  assert.deepEqual(verifyRoomToken(mintRoomToken({ room: 'standup' }, SECRET), SECRET, 'standup'), {
+    ok: true,
+    name: undefined,
+  });
   const [h] = token.split('.');
   assert.deepEqual(JSON.parse(Buffer.from(h, 'base64url').toString()), { alg: 'HS256', typ: 'JWT' });
   assert.throws(() => mintRoomToken({ room: 'x' }, ''), /ROOM_SECRET/);
@@ -84,13 +87,18 @@ test('/rtc/join with ROOM_SECRET: a refused client gets 401 unauthorized and lea
   const insiderToFull = await join(srv, { room: 'standup', token: mintRoomToken({ room: 'standup' }, SECRET) });
   assert.equal(insiderToFull.status, 409, 'a valid token does learn that the room is full');
   // Insider saw nothing of the refused attempts.
-  assert.deepEqual(insider.client.all.map((m) => m.type), ['OPEN', 'RTC-ROOM', 'RTC-JOINED']);
+  assert.deepEqual(
+    insider.client.all.map((m) => m.type),
+    ['OPEN', 'RTC-ROOM', 'RTC-JOINED'],
+  );
   assert.equal((await scrape(srv)).get('rtc_refusals_total{reason="unauthorized"}'), bad.length + 1);
 });
 
 test("/rtc/join with ROOM_SECRET: the token's name claim is used, not the name in the body", async (t) => {
   const srv = await startServer(t, { ROOM_SECRET: SECRET });
-  const a = await member(srv, 'standup', 'I say I am the CEO', { token: mintRoomToken({ room: 'standup', name: 'Ada' }, SECRET) });
+  const a = await member(srv, 'standup', 'I say I am the CEO', {
+    token: mintRoomToken({ room: 'standup', name: 'Ada' }, SECRET),
+  });
   assert.equal(a.name, 'Ada');
   assert.deepEqual(a.roomMsg.payload.self, { id: a.id, name: 'Ada' });
   const b = await member(srv, 'standup', 'Bob', { token: mintRoomToken({ room: 'standup' }, SECRET) });
@@ -102,7 +110,11 @@ test("/rtc/join with ROOM_SECRET: the token's name claim is used, not the name i
 
 test('/rtc/join without ROOM_SECRET ignores tokens and names are cleaned', async (t) => {
   const srv = await startServer(t);
-  const res = await join(srv, { room: 'open-room', name: '  Eve\u0000\u001b[31m\u2028 the ' + 'x'.repeat(80), token: 'whatever' });
+  const res = await join(srv, {
+    room: 'open-room',
+    name: '  Eve\u0000\u001b[31m\u2028 the ' + 'x'.repeat(80),
+    token: 'whatever',
+  });
   assert.equal(res.status, 200);
   assert.equal(res.json.name, 'Eve[31m the ' + 'x'.repeat(40 - 'Eve[31m the '.length));
   assert.equal(res.json.name.length, 40);

@@ -53,7 +53,10 @@ export function waitForRemoteVideos(page, n, timeout = 30000) {
     (n) => {
       const call = document.querySelector('rtc-call');
       const tiles = [...(call?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])') ?? [])];
-      return tiles.length === n && tiles.every((t) => (t.shadowRoot?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 0);
+      return (
+        tiles.length === n &&
+        tiles.every((t) => (t.shadowRoot?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 0)
+      );
     },
     { timeout, polling: 250 },
     n,
@@ -67,7 +70,9 @@ export function waitForRemoteVideos(page, n, timeout = 30000) {
  */
 export function waitForRemoteTiles(page, n, timeout = 20000) {
   return page.waitForFunction(
-    (n) => (document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])').length ?? -1) === n,
+    (n) =>
+      (document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])').length ?? -1) ===
+      n,
     { timeout, polling: 200 },
     n,
   );

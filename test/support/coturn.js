@@ -98,7 +98,8 @@ function waitForStun(port, timeout, gone) {
     socket.on('error', () => {}); // ICMP port unreachable before coturn listens: keep trying
     const send = () => {
       if (gone()) return done(new Error('turnserver exited before it answered STUN'));
-      if (Date.now() - started > timeout) return done(new Error(`turnserver did not answer STUN on 127.0.0.1:${port} within ${timeout} ms`));
+      if (Date.now() - started > timeout)
+        return done(new Error(`turnserver did not answer STUN on 127.0.0.1:${port} within ${timeout} ms`));
       socket.send(request, port, '127.0.0.1');
       timer = setTimeout(send, 150);
     };
@@ -119,7 +120,8 @@ async function waitForTcp(port, timeout) {
       s.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() - started > timeout) throw new Error(`turnserver did not accept TCP on 127.0.0.1:${port} within ${timeout} ms`);
+    if (Date.now() - started > timeout)
+      throw new Error(`turnserver did not accept TCP on 127.0.0.1:${port} within ${timeout} ms`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -128,7 +130,11 @@ async function waitForTcp(port, timeout) {
  * Starts coturn on 127.0.0.1 and resolves once it answers STUN over UDP and accepts TCP.
  * @param {{realm?: string, relayPorts?: number, secret?: string}} [options]
  */
-export async function startCoturn({ realm = 'rtc-call.test', relayPorts = 40, secret = randomBytes(18).toString('base64url') } = {}) {
+export async function startCoturn({
+  realm = 'rtc-call.test',
+  relayPorts = 40,
+  secret = randomBytes(18).toString('base64url'),
+} = {}) {
   const bin = findTurnserver();
   const dir = mkdtempSync(join(tmpdir(), 'rtc-call-coturn-'));
   const port = await freePort();

@@ -12,14 +12,19 @@ const part = (el: RtcCall, name: string) => el.shadowRoot!.querySelector<HTMLEle
 
 /** Two calls in one room, on one page, each with the other's video playing. */
 async function pair(room = uniqueRoom()) {
-  const wrap = await fixture<HTMLDivElement>(html`<div>
-    <rtc-call id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
-    <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
-  </div>`);
+  const wrap = await fixture<HTMLDivElement>(
+    html`<div>
+      <rtc-call id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
+      <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+    </div>`,
+  );
   const a = wrap.querySelector<RtcCall>('#a')!;
   const b = wrap.querySelector<RtcCall>('#b')!;
   for (const el of [a, b]) {
-    await until(() => remoteTiles(el).length === 1 && frames(remoteTiles(el)[0]) > 0, `${el.id} to see the other's video`);
+    await until(
+      () => remoteTiles(el).length === 1 && frames(remoteTiles(el)[0]) > 0,
+      `${el.id} to see the other's video`,
+    );
   }
   return { a, b, room };
 }
@@ -168,12 +173,17 @@ describe('rtc-call', () => {
 
   it('fetches TURN credentials when joining and refreshes them before they lapse', async () => {
     const room = uniqueRoom();
-    const wrap = await fixture<HTMLDivElement>(html`<div>
-      <rtc-call id="a" server=${brokers.shortTurn} room=${room}></rtc-call>
-      <rtc-call id="b" server=${brokers.shortTurn} room=${room}></rtc-call>
-    </div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <rtc-call id="a" server=${brokers.shortTurn} room=${room}></rtc-call>
+        <rtc-call id="b" server=${brokers.shortTurn} room=${room}></rtc-call>
+      </div>`,
+    );
     const a = wrap.querySelector<RtcCall>('#a')!;
-    await until(() => remoteTiles(a).length === 1 && !!a.call!.mesh!.peerConnection(a.call!.mesh!.ids()[0]), 'the call');
+    await until(
+      () => remoteTiles(a).length === 1 && !!a.call!.mesh!.peerConnection(a.call!.mesh!.ids()[0]),
+      'the call',
+    );
     const turnUser = () => a.call!.seat!.iceServers.find((s) => String(s.urls).startsWith('turn:'))?.username as string;
     const first = turnUser();
     const [expiry, id] = first.split(':');
@@ -186,7 +196,9 @@ describe('rtc-call', () => {
   });
 
   it('a bad room name is refused in words', async () => {
-    const detail = await firstError(fixture<RtcCall>(html`<rtc-call server=${brokers.open} room="no spaces allowed"></rtc-call>`));
+    const detail = await firstError(
+      fixture<RtcCall>(html`<rtc-call server=${brokers.open} room="no spaces allowed"></rtc-call>`),
+    );
     expect(detail.code).to.equal('invalid-room');
     expect(detail.fatal).to.be.true;
     const el = document.querySelector('rtc-call')!;
@@ -212,7 +224,9 @@ describe('rtc-call', () => {
 
   it('a missing, forged, expired or other-room token is refused as unauthorized', async () => {
     for (const token of ['', brokers.tokens.forged, brokers.tokens.expired, brokers.tokens.otherRoom]) {
-      const el = await fixture<RtcCall>(html`<rtc-call server=${brokers.secured} room="private" token=${token}></rtc-call>`);
+      const el = await fixture<RtcCall>(
+        html`<rtc-call server=${brokers.secured} room="private" token=${token}></rtc-call>`,
+      );
       const detail = await firstError(el);
       expect(detail.code, `token ${token.slice(0, 12)}`).to.equal('unauthorized');
       await until(() => el.callState === 'failed', 'failed state');
@@ -223,13 +237,18 @@ describe('rtc-call', () => {
   });
 
   it('a valid token joins, and a full room says so', async () => {
-    const wrap = await fixture<HTMLDivElement>(html`<div>
-      <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid}></rtc-call>
-      <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid2}></rtc-call>
-    </div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid}></rtc-call>
+        <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid2}></rtc-call>
+      </div>`,
+    );
     const [a, b] = [...wrap.querySelectorAll('rtc-call')];
     await until(() => a.callState === 'joined' && b.callState === 'joined', 'both joined');
-    await until(() => remoteTiles(b).length === 1 && remoteTiles(b)[0].participant?.name === 'Token Name', 'the name from the token');
+    await until(
+      () => remoteTiles(b).length === 1 && remoteTiles(b)[0].participant?.name === 'Token Name',
+      'the name from the token',
+    );
     const c = document.createElement('rtc-call');
     Object.assign(c, { server: brokers.secured, room: 'private', token: brokers.tokens.valid3 });
     const err = oneEvent(c, 'rtc-error');
@@ -249,9 +268,11 @@ describe('rtc-call', () => {
     };
     try {
       const room = uniqueRoom();
-      const wrap = await fixture<HTMLDivElement>(html`<div>
-        <rtc-call id="a" server=${brokers.open} room=${room} name="Shy"></rtc-call>
-      </div>`);
+      const wrap = await fixture<HTMLDivElement>(
+        html`<div>
+          <rtc-call id="a" server=${brokers.open} room=${room} name="Shy"></rtc-call>
+        </div>`,
+      );
       const a = wrap.querySelector<RtcCall>('#a')!;
       const detail = await firstError(a);
       expect(detail.code).to.equal('camera-denied');
@@ -262,7 +283,10 @@ describe('rtc-call', () => {
       const b = document.createElement('rtc-call');
       Object.assign(b, { server: brokers.open, room, name: 'Ben' });
       wrap.append(b);
-      await until(() => remoteTiles(b).length === 1 && remoteTiles(b)[0].videoOff && !remoteTiles(b)[0].audioMuted, 'B to see Shy with camera off');
+      await until(
+        () => remoteTiles(b).length === 1 && remoteTiles(b)[0].videoOff && !remoteTiles(b)[0].audioMuted,
+        'B to see Shy with camera off',
+      );
       await until(() => remoteTiles(a).length === 1 && frames(remoteTiles(a)[0]) > 0, 'Shy to see B');
     } finally {
       md.getUserMedia = real;

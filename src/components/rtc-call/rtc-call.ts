@@ -34,7 +34,13 @@ const TILE_PARTS = [
   'status: tile-status',
   'unmute-button: tile-unmute-button',
 ].join(', ');
-const PICKER_PARTS = ['base: picker', 'field: picker-field', 'label: picker-label', 'select: picker-select', 'empty: picker-empty'].join(', ');
+const PICKER_PARTS = [
+  'base: picker',
+  'field: picker-field',
+  'label: picker-label',
+  'select: picker-select',
+  'empty: picker-empty',
+].join(', ');
 
 const STATUS: Partial<Record<CallState, string>> = {
   idle: 'Not in a call.',
@@ -226,46 +232,91 @@ export class RtcCall extends LitElement {
     const media = c.call?.media;
     const micOn = !!media?.audioEnabled;
     const camOn = !!media?.videoEnabled;
-    const status = !this.room ? 'Set a room to start a call.' : c.state === 'joined' && people.length <= 1 ? 'Waiting for others to join…' : STATUS[c.state] ?? '';
+    const status = !this.room
+      ? 'Set a room to start a call.'
+      : c.state === 'joined' && people.length <= 1
+        ? 'Waiting for others to join…'
+        : (STATUS[c.state] ?? '');
     return html`
       <div part="base">
         <div part="notices" role="alert">
           ${c.notices.map(
-            (n) => html`<div part="notice" data-code=${n.code}>
-              <span>${n.message}</span>
-              <button aria-label="Dismiss" @click=${() => c.dismiss(n.code)}>✕</button>
-            </div>`,
+            (n) =>
+              html`<div part="notice" data-code=${n.code}>
+                <span>${n.message}</span>
+                <button aria-label="Dismiss" @click=${() => c.dismiss(n.code)}>✕</button>
+              </div>`,
           )}
         </div>
-        ${people.length
-          ? html`<div part="grid" style="--rtc-columns: ${columns}">
-              ${repeat(
-                people,
-                (p) => (p.local ? 'self' : p.id),
-                (p) => html`<rtc-video-tile exportparts=${TILE_PARTS} .participant=${p} .sinkId=${c.context?.selected.audiooutput ?? ''}></rtc-video-tile>`,
-              )}
-            </div>`
-          : nothing}
+        ${
+          people.length
+            ? html`<div part="grid" style="--rtc-columns: ${columns}">
+                ${repeat(
+                  people,
+                  (p) => (p.local ? 'self' : p.id),
+                  (p) =>
+                    html`<rtc-video-tile
+                      exportparts=${TILE_PARTS}
+                      .participant=${p}
+                      .sinkId=${c.context?.selected.audiooutput ?? ''}
+                    ></rtc-video-tile>`,
+                )}
+              </div>`
+            : nothing
+        }
         ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
         <div part="controls" role="toolbar" aria-label="Call controls">
-          ${inCall
-            ? html`
-                <button part="control mic-button" aria-label="Microphone" aria-pressed=${micOn ? 'true' : 'false'} title=${micOn ? 'Mute microphone' : 'Unmute microphone'} @click=${this.toggleMic}>
-                  ${micOn ? micIcon : micOffIcon}
-                </button>
-                <button part="control camera-button" aria-label="Camera" aria-pressed=${camOn ? 'true' : 'false'} title=${camOn ? 'Turn camera off' : 'Turn camera on'} @click=${this.toggleCamera}>
-                  ${camOn ? camIcon : camOffIcon}
-                </button>
-                <button part="control devices-button" aria-label="Devices" aria-expanded=${this.pickerOpen ? 'true' : 'false'} aria-controls="picker" title="Choose camera, microphone and speaker" @click=${() => (this.pickerOpen = !this.pickerOpen)}>
-                  ${settingsIcon}
-                </button>
-                <button part="control leave-button" aria-label="Leave call" title="Leave call" @click=${this.requestLeave}>${leaveIcon}</button>
-              `
-            : html`<button part="control join-button" ?disabled=${!this.room} @click=${() => void this.join()}>
-                ${c.state === 'left' || c.state === 'failed' ? 'Join again' : 'Join'}
-              </button>`}
+          ${
+            inCall
+              ? html`
+                  <button
+                    part="control mic-button"
+                    aria-label="Microphone"
+                    aria-pressed=${micOn ? 'true' : 'false'}
+                    title=${micOn ? 'Mute microphone' : 'Unmute microphone'}
+                    @click=${this.toggleMic}
+                  >
+                    ${micOn ? micIcon : micOffIcon}
+                  </button>
+                  <button
+                    part="control camera-button"
+                    aria-label="Camera"
+                    aria-pressed=${camOn ? 'true' : 'false'}
+                    title=${camOn ? 'Turn camera off' : 'Turn camera on'}
+                    @click=${this.toggleCamera}
+                  >
+                    ${camOn ? camIcon : camOffIcon}
+                  </button>
+                  <button
+                    part="control devices-button"
+                    aria-label="Devices"
+                    aria-expanded=${this.pickerOpen ? 'true' : 'false'}
+                    aria-controls="picker"
+                    title="Choose camera, microphone and speaker"
+                    @click=${() => (this.pickerOpen = !this.pickerOpen)}
+                  >
+                    ${settingsIcon}
+                  </button>
+                  <button
+                    part="control leave-button"
+                    aria-label="Leave call"
+                    title="Leave call"
+                    @click=${this.requestLeave}
+                  >
+                    ${leaveIcon}
+                  </button>
+                `
+              : html`<button part="control join-button" ?disabled=${!this.room} @click=${() => void this.join()}>
+                  ${c.state === 'left' || c.state === 'failed' ? 'Join again' : 'Join'}
+                </button>`
+          }
         </div>
-        <rtc-device-picker id="picker" part="device-picker" exportparts=${PICKER_PARTS} ?hidden=${!this.pickerOpen || !inCall}></rtc-device-picker>
+        <rtc-device-picker
+          id="picker"
+          part="device-picker"
+          exportparts=${PICKER_PARTS}
+          ?hidden=${!this.pickerOpen || !inCall}
+        ></rtc-device-picker>
       </div>
     `;
   }

@@ -47,7 +47,10 @@ describe('rtc-device-picker', () => {
     try {
       const before = el.shadowRoot!.querySelectorAll('select[data-kind="videoinput"] option').length;
       navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
-      await until(() => el.shadowRoot!.querySelectorAll('select[data-kind="videoinput"] option').length === before - 1, 'the shorter list');
+      await until(
+        () => el.shadowRoot!.querySelectorAll('select[data-kind="videoinput"] option').length === before - 1,
+        'the shorter list',
+      );
     } finally {
       navigator.mediaDevices.enumerateDevices = real;
     }

@@ -13,7 +13,8 @@ const KINDS: { kind: DeviceKind; label: string; fallback: string }[] = [
 ];
 
 /** Whether this browser can choose where sound plays (Safari and Firefox mostly cannot). */
-export const canChooseSpeaker = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+export const canChooseSpeaker = () =>
+  typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
 /**
  * @summary Chooses the camera, the microphone and, where the browser supports it, the speaker.

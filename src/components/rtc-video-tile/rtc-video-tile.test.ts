@@ -46,7 +46,9 @@ describe('rtc-video-tile', () => {
 
   it('your own tile is local, mirrored and never played aloud', async () => {
     const stream = await cameraStream();
-    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ stream, local: true })}></rtc-video-tile>`);
+    const el = await fixture<RtcVideoTile>(
+      html`<rtc-video-tile .participant=${person({ stream, local: true })}></rtc-video-tile>`,
+    );
     const video = el.shadowRoot!.querySelector('video')!;
     expect(el.hasAttribute('local')).to.be.true;
     expect(video.muted).to.be.true;
@@ -57,23 +59,34 @@ describe('rtc-video-tile', () => {
   });
 
   it('shows the initials avatar when the camera is off, and the muted microphone', async () => {
-    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ videoEnabled: false, audioEnabled: false })}></rtc-video-tile>`);
+    const el = await fixture<RtcVideoTile>(
+      html`<rtc-video-tile .participant=${person({ videoEnabled: false, audioEnabled: false })}></rtc-video-tile>`,
+    );
     expect(el.hasAttribute('video-off')).to.be.true;
     expect(el.hasAttribute('audio-muted')).to.be.true;
     expect(el.shadowRoot!.querySelector('[part~="avatar"]')!.textContent!.trim()).to.equal('AL');
     expect(el.shadowRoot!.querySelector('[part~="mic-state"]')).to.exist;
     expect(el.shadowRoot!.querySelector('[part~="camera-state"]')).to.exist;
-    expect(el.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('aria-label')).to.equal('Ana Lopez, microphone off, camera off');
+    expect(el.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('aria-label')).to.equal(
+      'Ana Lopez, microphone off, camera off',
+    );
     await expect(el).to.be.accessible();
   });
 
   it('says when a participant is still connecting', async () => {
-    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ connection: 'reconnecting' })}></rtc-video-tile>`);
+    const el = await fixture<RtcVideoTile>(
+      html`<rtc-video-tile .participant=${person({ connection: 'reconnecting' })}></rtc-video-tile>`,
+    );
     expect(el.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.equal('Reconnecting…');
   });
 
   it('is themed through custom properties', async () => {
-    const el = await fixture<RtcVideoTile>(html`<rtc-video-tile style="--rtc-tile-radius: 3px; --rtc-tile-background: rgb(1, 2, 3)" .participant=${person()}></rtc-video-tile>`);
+    const el = await fixture<RtcVideoTile>(
+      html`<rtc-video-tile
+        style="--rtc-tile-radius: 3px; --rtc-tile-background: rgb(1, 2, 3)"
+        .participant=${person()}
+      ></rtc-video-tile>`,
+    );
     const base = el.shadowRoot!.querySelector('[part~="base"]')!;
     expect(getComputedStyle(base).borderTopLeftRadius).to.equal('3px');
     expect(getComputedStyle(base).backgroundColor).to.equal('rgb(1, 2, 3)');

@@ -107,10 +107,22 @@ export class RtcVideoTile extends LitElement {
     const p = this.participant;
     const name = p?.name || (this.local ? 'You' : 'Guest');
     const label = `${name}${this.local ? ' (you)' : ''}${this.audioMuted ? ', microphone off' : ''}${this.videoOff ? ', camera off' : ''}`;
-    const status = p && !p.local && p.connection !== 'connected' ? (p.connection === 'reconnecting' ? 'Reconnecting…' : 'Connecting…') : '';
+    const status =
+      p && !p.local && p.connection !== 'connected'
+        ? p.connection === 'reconnecting'
+          ? 'Reconnecting…'
+          : 'Connecting…'
+        : '';
     return html`
       <div part="base" role="group" aria-label=${label}>
-        <video part="video" autoplay playsinline disablepictureinpicture .muted=${this.local || this.soundBlocked} aria-hidden="true"></video>
+        <video
+          part="video"
+          autoplay
+          playsinline
+          disablepictureinpicture
+          .muted=${this.local || this.soundBlocked}
+          aria-hidden="true"
+        ></video>
         ${this.videoOff ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
         ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
         <div part="label">
