@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findChromium, CHROMIUM_ARGS } from './chromium.js';
+import { findOrInstall } from './packages.js';
 
 /** @param {string[]} [extraArgs] */
 export async function launchBrowser(extraArgs = []) {
@@ -21,6 +22,71 @@ export async function launchBrowser(extraArgs = []) {
     rmSync(userDataDir, { recursive: true, force: true });
   };
   return { browser, close };
+}
+
+/** Debian's Firefox ESR, driven over WebDriver BiDi, with a fake camera and microphone and no prompts. */
+export async function launchFirefox() {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: findOrInstall({
+      env: 'FIREFOX_PATH',
+      paths: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
+      pkg: 'firefox-esr',
+      what: 'Firefox',
+    }),
+    headless: true,
+    protocolTimeout: 60000,
+    extraPrefsFirefox: {
+      'media.navigator.streams.fake': true,
+      'media.navigator.permission.disabled': true,
+      'media.autoplay.default': 0,
+      'media.autoplay.blocking_policy': 0,
+      // Plain host candidates on loopback, and nothing phoning home.
+      'media.peerconnection.ice.obfuscate_host_addresses': false,
+      'network.connectivity-service.enabled': false,
+      'network.captive-portal-service.enabled': false,
+      'browser.safebrowsing.update.enabled': false,
+      'app.update.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'toolkit.telemetry.enabled': false,
+      'media.gmp-manager.updateEnabled': false,
+    },
+  });
+  return { browser, close: () => browser.close().catch(() => {}) };
+}
+
+/**
+ * Frames each remote video on a page presents during `ms`, counted with requestVideoFrameCallback, which works in
+ * Chromium and Firefox alike (headless Firefox reports no playback quality).
+ * @param {import('puppeteer-core').Page} page
+ * @param {number} [ms]
+ * @returns {Promise<number[]>}
+ */
+export function remoteFrameCounts(page, ms = 1500) {
+  return page.evaluate(async (ms) => {
+    const call = document.querySelector('rtc-call');
+    const tiles = [...(call?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])') ?? [])];
+    const videos = tiles.map((t) => /** @type {HTMLVideoElement} */ (t.shadowRoot?.querySelector('video')));
+    return Promise.all(
+      videos.map(
+        (v) =>
+          new Promise((resolve) => {
+            let n = 0;
+            let counting = true;
+            const tick = () => {
+              if (!counting) return;
+              n++;
+              v.requestVideoFrameCallback(tick);
+            };
+            v.requestVideoFrameCallback(tick);
+            setTimeout(() => {
+              counting = false;
+              resolve(n);
+            }, ms);
+          }),
+      ),
+    );
+  }, ms);
 }
 
 /**

@@ -3,8 +3,7 @@
  * Finds Debian's Chromium for the browser tests, installs it when we may (root with apt-get), or says exactly how to
  * get it. Browsers that test tools download themselves are not used: they cannot be fetched everywhere.
  */
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { findOrInstall } from './packages.js';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -38,24 +37,5 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function findChromium() {
-  const fromEnv = process.env.CHROME_PATH;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const found = CANDIDATES.find((p) => existsSync(p));
-  if (found) return found;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && existsSync('/usr/bin/apt-get')) {
-    console.error('Chromium not found: installing Debian\'s "chromium" package with apt-get…');
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    const installed = CANDIDATES.find((p) => existsSync(p));
-    if (installed) return installed;
-  }
-  throw new Error(
-    'The browser tests need Chromium and none was found.\n' +
-      '  On Debian or Ubuntu:  sudo apt-get install chromium\n' +
-      '  Or point CHROME_PATH at a Chromium or Chrome binary:  CHROME_PATH=/path/to/chrome npm test',
-  );
+  return findOrInstall({ env: 'CHROME_PATH', paths: CANDIDATES, pkg: 'chromium', what: 'Chromium' });
 }

@@ -4,9 +4,10 @@
  * API credentials), no config file, its pid file and database in a temporary directory, its log collected in memory.
  */
 import { spawn, execFileSync } from 'node:child_process';
+import { findOrInstall } from './packages.js';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,15 +15,7 @@ import { join } from 'node:path';
 const CANDIDATES = ['/usr/bin/turnserver', '/usr/local/bin/turnserver', '/usr/sbin/turnserver'];
 
 export function findTurnserver() {
-  const fromEnv = process.env.TURNSERVER_PATH;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const found = CANDIDATES.find((p) => existsSync(p));
-  if (found) return found;
-  throw new Error(
-    'The relay test needs coturn and none was found.\n' +
-      '  On Debian or Ubuntu:  sudo apt-get install coturn\n' +
-      '  Or point TURNSERVER_PATH at a turnserver binary.',
-  );
+  return findOrInstall({ env: 'TURNSERVER_PATH', paths: CANDIDATES, pkg: 'coturn', what: 'coturn (turnserver)' });
 }
 
 /** @param {'tcp'|'udp'} kind @param {number} port @returns {Promise<number>} the bound port, or 0 if it is taken */

@@ -1,0 +1,32 @@
+// @ts-check
+/** The Debian packages the tests drive (chromium, coturn, firefox-esr): found, installed, or explained. */
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Finds a Debian package's binary: `$env`, then the usual paths; installs the package when we are root and have
+ * apt-get; otherwise says exactly how to get it.
+ * @param {{env: string, paths: string[], pkg: string, what: string}} spec
+ */
+export function findOrInstall({ env, paths, pkg, what }) {
+  const fromEnv = process.env[env];
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  const found = paths.find((p) => existsSync(p));
+  if (found) return found;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    console.error(`${what} not found: installing Debian's "${pkg}" package with apt-get…`);
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', pkg], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    const installed = paths.find((p) => existsSync(p));
+    if (installed) return installed;
+  }
+  throw new Error(
+    `The tests need ${what} and none was found.\n` +
+      `  On Debian or Ubuntu:  sudo apt-get install ${pkg}\n` +
+      `  Or point ${env} at the binary:  ${env}=/path/to/it npm test`,
+  );
+}
