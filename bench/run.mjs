@@ -295,15 +295,16 @@ function report(results) {
       );
     }
   }
+  /** A row of a baseline-vs-ours table. */
+  const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [
+    label,
+    num(p.base, digits),
+    num(p.ours, digits),
+    ratio(p),
+  ];
   if (broker) {
     const s = broker.summary;
     const c = broker.config;
-    const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [
-      label,
-      num(p.base, digits),
-      num(p.ours, digits),
-      ratio(p),
-    ];
     out.push(
       table(
         `Broker: stock peer 1.0.2 vs ours; ${c.n} clients (${c.concurrency} connecting at a time), ${c.pairs} pairs x ${c.roundTrips} OFFER round trips of ${c.sdpBytes}-byte SDP; medians of ${c.rounds} alternating rounds`,
@@ -330,12 +331,6 @@ function report(results) {
   }
   if (browser) {
     const s = browser.summary;
-    const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [
-      label,
-      num(p.base, digits),
-      num(p.ours, digits),
-      ratio(p),
-    ];
     out.push(
       table(
         `Call setup in headless Chromium: raw PeerJS + stock server vs <rtc-call> + our server; two pages, medians of ${browser.config.calls} interleaved calls`,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { startServer } from '../support/server.js';
-import { launchBrowser, remoteFrames, waitForRemoteVideos, waitForRemoteTiles } from '../support/browser.js';
+import { launchBrowser, openPage, remoteFrames, waitForRemoteVideos, waitForRemoteTiles } from '../support/browser.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
 let server;
@@ -65,15 +65,8 @@ test('three pages in one room see each other, and a closed page drops out', asyn
   const pages = [];
   const loadedAt = [];
   for (const url of urls) {
-    const context = await chromium.browser.createBrowserContext();
-    const page = await context.newPage();
-    /** @type {string[]} */
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     loadedAt.push(Date.now());
-    await page.goto(url);
-    pages.push({ page, context, errors });
+    pages.push(await openPage(chromium.browser, url));
   }
 
   const firstFrameMs = await Promise.all(
@@ -123,12 +116,8 @@ test('three pages in one room see each other, and a closed page drops out', asyn
 test('a peer whose network dies disappears from the others within seconds', async () => {
   const room = `e2e-dead-${Date.now()}`;
   const pages = [];
-  for (const name of ['Ana', 'Ben']) {
-    const context = await chromium.browser.createBrowserContext();
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?room=${room}&name=${name}`);
-    pages.push({ page, context });
-  }
+  for (const name of ['Ana', 'Ben'])
+    pages.push(await openPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
   // The victim runs in a browser of its own, so that all of it can be frozen at once: no packets, no close,
   // exactly what the others see when someone's network is cut.
   const victim = await launchBrowser();
@@ -169,12 +158,8 @@ test('when the server restarts, the widget says so and the call comes back', asy
   const room = `e2e-restart-${Date.now()}`;
   const pages = [];
   try {
-    for (const name of ['Ana', 'Ben']) {
-      const context = await chromium.browser.createBrowserContext();
-      const page = await context.newPage();
-      await page.goto(`${broker.url}/?room=${room}&name=${name}`);
-      pages.push({ page, context });
-    }
+    for (const name of ['Ana', 'Ben'])
+      pages.push(await openPage(chromium.browser, `${broker.url}/?room=${room}&name=${name}`));
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
     const notices = () =>
       pages[0].page.evaluate(() =>

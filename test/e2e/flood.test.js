@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.js';
-import { launchBrowser, remoteFrames, waitForRemoteVideos } from '../support/browser.js';
+import { launchBrowser, openPage, remoteFrames, waitForRemoteVideos } from '../support/browser.js';
 import { member, connect, request } from '../server/helpers.js';
 
 const TOTAL = 100_000;
@@ -32,12 +32,8 @@ test(`a call goes on through a flood of ${TOTAL.toLocaleString('en')} bad frames
   const srv = { port: server.port, owned: new Set() };
   const room = `flood-${Date.now()}`;
   const pages = [];
-  for (const name of ['Ana', 'Ben']) {
-    const context = await chromium.browser.createBrowserContext();
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?room=${room}&name=${name}`);
-    pages.push({ page, context });
-  }
+  for (const name of ['Ana', 'Ben'])
+    pages.push(await openPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
   await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
   const victims = await Promise.all(
     pages.map(({ page }) => page.evaluate(() => document.querySelector('rtc-call')?.call?.seat?.id ?? '')),
@@ -103,9 +99,7 @@ test(`a call goes on through a flood of ${TOTAL.toLocaleString('en')} bad frames
     assert.ok(after[0] > before[0], 'the call goes on after the flood');
   }
   // The broker still seats people.
-  const context = await chromium.browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?room=${room}&name=Cy`);
+  const { page, context } = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Cy`);
   await waitForRemoteVideos(page, 2, 60000);
   await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2, 60000)));
   await Promise.all([...pages.map((p) => p.context), context].map((c) => c.close()));

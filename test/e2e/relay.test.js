@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { startServer } from '../support/server.js';
-import { launchBrowser, remoteFrames, waitForRemoteVideos } from '../support/browser.js';
+import { launchBrowser, openPage, remoteFrames, waitForRemoteVideos } from '../support/browser.js';
 import { startCoturn } from '../support/coturn.js';
 
 /** @type {Awaited<ReturnType<typeof startCoturn>>} */
@@ -84,13 +84,8 @@ test('two relay-only pages see each other through our coturn', async () => {
   const loadedAt = /** @type {number[]} */ ([]);
   try {
     for (const name of names) {
-      const context = await chromium.browser.createBrowserContext();
-      const page = await context.newPage();
-      const errors = /** @type {string[]} */ ([]);
-      page.on('pageerror', (e) => errors.push(String(e)));
       loadedAt.push(Date.now());
-      await page.goto(`${siteUrl}/?room=${room}&name=${name}`);
-      pages.push({ page, context, errors, name });
+      pages.push({ ...(await openPage(chromium.browser, `${siteUrl}/?room=${room}&name=${name}`)), name });
     }
 
     const firstFrameMs = await Promise.all(

@@ -24,6 +24,23 @@ export async function launchBrowser(extraArgs = []) {
   return { browser, close };
 }
 
+/**
+ * Opens `url` in a browser context of its own (own storage, own devices, as a separate visitor), and collects the
+ * page's errors.
+ * @param {import('puppeteer-core').Browser} browser
+ * @param {string} url
+ */
+export async function openPage(browser, url) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(url);
+  return { page, context, errors };
+}
+
 /** Debian's Firefox ESR, driven over WebDriver BiDi, with a fake camera and microphone and no prompts. */
 export async function launchFirefox() {
   const browser = await puppeteer.launch({
