@@ -2,7 +2,6 @@
 /** One HTTP server: the widget bundle, the demo, the join API, the PeerJS broker, health and metrics. */
 import http from 'node:http';
 import { isIP } from 'node:net';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
@@ -10,6 +9,7 @@ import { MemoryRoomStore, Rooms, roomNameProblem, cleanName } from './rooms.js';
 import { iceServersFor } from './ice.js';
 import { verifyRoomToken } from './tokens.js';
 import { Metrics } from './metrics.js';
+import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,7 +53,10 @@ export function createRtcServer(config, deps = {}) {
     roomMax: config.roomMax,
     reconnectGrace: config.reconnectGrace,
     send: (id, msg) => broker.send(id, msg),
-    gone: (id) => broker.forget(id),
+    gone: (id) => {
+      broker.forget(id);
+      log.info('member gone', { id });
+    },
   });
 
   metrics.gauge('rtc_open_connections', 'Open broker websocket connections', () => broker.openConnections());
@@ -92,15 +95,8 @@ export function createRtcServer(config, deps = {}) {
     res.type('text/plain; version=0.0.4').send(metrics.text());
   });
 
-  app.get('/rtc-call.js', async (_req, res) => {
-    try {
-      const js = await readFile(`${root}/dist/rtc-call.js`);
-      res.type('text/javascript').setHeader('Cache-Control', 'public, max-age=300');
-      res.send(js);
-    } catch {
-      res.status(503).type('text/plain').send('dist/rtc-call.js is not built: run `npm run build`.\n');
-    }
-  });
+  app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
+  app.get('/rtc-call.js.map', serveBuilt(`${root}/dist/rtc-call.js.map`, 'application/json; charset=utf-8'));
 
   /** @param {import('express').Response} res @param {number} status @param {string} code @param {string} message */
   const fail = (res, status, code, message) => {
