@@ -159,6 +159,17 @@ export function createRtcServer(config, deps = {}) {
     res.json(ice);
   });
 
+  // A client hands its seat back (it left before its broker connection opened, or the page is closing).
+  app.post('/rtc/leave', json, (req, res) => {
+    const body = req.body && typeof req.body === 'object' ? req.body : {};
+    const ticket = rooms.check(body.id, body.secret);
+    if (!ticket) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
+    metrics.inc('rtc_leaves_total');
+    rooms.left(ticket.id);
+    broker.disconnect(ticket.id);
+    res.status(204).end();
+  });
+
   broker = mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp });
 
   app.use(express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));

@@ -283,6 +283,10 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     openConnections: () => open,
     /** Stops peer's housekeeping timers. */
     stop: () => stopHousekeeping(),
+    /** Closes one member's socket (it left by other means). @param {string} id */
+    disconnect(id) {
+      byId.get(id)?.socket.close(1000, 'left');
+    },
     /** Says goodbye to every client and closes its socket. @param {string} reason */
     closeAll(reason) {
       for (const c of byId.values()) {

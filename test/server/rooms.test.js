@@ -12,6 +12,7 @@ import {
   sleep,
   until,
   fakeId,
+  request,
 } from './helpers.js';
 
 test('a joiner learns the members in RTC-ROOM; the others get RTC-JOINED', async (t) => {
@@ -68,6 +69,27 @@ test('RTC-LEAVE removes the member at once: RTC-LEFT pushed, socket closed, secr
     'the refusal',
   );
   assert.equal((await scrape(srv)).get('rtc_messages_relayed_total'), 0);
+});
+
+test('POST /rtc/leave hands a seat back: pending or connected, only with its secret', async (t) => {
+  const srv = await startServer(t, { ROOM_MAX: '2', RECONNECT_GRACE: '60000' });
+  const a = await member(srv, 'r', 'A');
+  // A seat that never connects (its page closed while joining) is handed back, and frees its place at once.
+  const pending = (await join(srv, { room: 'r', name: 'P' })).json;
+  assert.equal((await join(srv, { room: 'r' })).status, 409, 'the room is full');
+  assert.equal((await request(srv, 'POST', '/rtc/leave', { body: { id: pending.id, secret: fakeId() } })).status, 401);
+  assert.equal(
+    (await request(srv, 'POST', '/rtc/leave', { body: { id: pending.id, secret: pending.secret } })).status,
+    204,
+  );
+  const b = await member(srv, 'r', 'B');
+  // A connected member that leaves over HTTP: the others hear it, its socket closes, its secret is spent.
+  await a.client.waitFor('RTC-JOINED');
+  assert.equal((await request(srv, 'POST', '/rtc/leave', { body: { id: b.id, secret: b.secret } })).status, 204);
+  assert.deepEqual(await a.client.next(), { type: 'RTC-LEFT', payload: { id: b.id } });
+  assert.equal((await b.client.closed).code, 1000);
+  assert.equal(await upgradeStatus(srv, b), 401);
+  assert.equal((await request(srv, 'POST', '/rtc/leave', { body: { id: b.id, secret: b.secret } })).status, 401);
 });
 
 test('a dropped socket keeps its seat for RECONNECT_GRACE, then RTC-LEFT is pushed', async (t) => {
