@@ -36,6 +36,19 @@ export function refreshIce(server: string, seat: Seat): Promise<Pick<Seat, 'iceS
 }
 
 /**
+ * Hands a seat back, so it stops counting toward the room's limit. Best effort, and it survives the page closing.
+ */
+export function releaseSeat(server: string, seat: Seat): void {
+  void fetch(new URL('/rtc/leave', server), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: seat.id, secret: seat.secret }),
+    credentials: 'omit',
+    keepalive: true,
+  }).catch(() => {});
+}
+
+/**
  * PeerJS options that point at our broker and nowhere else: host, port, path, key, token and ICE servers are
  * always explicit, so PeerJS's cloud broker and public STUN/TURN defaults are never used.
  */

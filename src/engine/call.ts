@@ -3,7 +3,7 @@ import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
 import { LocalMedia } from './local-media.js';
 import { Mesh, shouldCall } from './mesh.js';
-import { peerOptions, refreshIce, requestSeat } from './broker-client.js';
+import { peerOptions, refreshIce, releaseSeat, requestSeat } from './broker-client.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
 
 export interface CallOptions {
@@ -48,6 +48,10 @@ const RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const RECALL_MS = 3000;
 /** Reconnects with the same seat before taking a new one (the server keeps a seat for about ten seconds). */
 const RECONNECTS = 2;
+/** How long one reconnect may take before the next try. */
+const RECONNECT_WAIT_MS = 3000;
+
+const retryDelay = (attempt: number) => RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
 
 /**
  * One visitor's call: a seat from the server, the PeerJS broker connection, local media and the mesh.
@@ -64,8 +68,12 @@ export class Call extends Emitter<CallEvents> {
   #people = new Map<string, Participant>();
   #self?: Participant;
   #timers = new Set<ReturnType<typeof setTimeout>>();
-  #attempt = 0;
+  /** Waits that end early when the network side is torn down. */
+  #sleepers = new Set<() => void>();
+  /** Every join, rejoin and leave starts a new generation; callbacks of an older one do nothing. */
   #generation = 0;
+  #reconnects = 0;
+  #reconnectPending = false;
   #onPageHide = () => void this.leave();
   #offMedia: (() => void)[] = [];
 
@@ -104,14 +112,7 @@ export class Call extends Emitter<CallEvents> {
     } catch (err) {
       if (generation !== this.#generation) return;
       const e = err instanceof RtcError ? err : new RtcError('server-error', String(err), true);
-      this.emit('error', e.toDetail());
-      this.#teardown();
-      this.#release();
-      // Nothing to send to: let go of the camera and microphone.
-      this.media.stop();
-      this.#self = undefined;
-      this.#changed();
-      this.#setState('failed');
+      this.#fail(e);
       throw e;
     }
     if (generation !== this.#generation) return;
@@ -122,15 +123,9 @@ export class Call extends Emitter<CallEvents> {
   async leave(): Promise<void> {
     if (this.state === 'idle' || this.state === 'left') return;
     this.#generation++;
-    try {
-      this.#peer?.socket.send({ type: 'RTC-LEAVE' });
-    } catch {
-      /* the socket is already gone */
-    }
+    this.#giveUpSeat();
     this.#teardown();
     this.#release();
-    this.media.stop();
-    this.#self = undefined;
     this.#setState('left');
     this.emit('left', undefined);
   }
@@ -144,6 +139,11 @@ export class Call extends Emitter<CallEvents> {
     this.#mesh?.broadcast(this.#controlState());
   }
 
+  /** A fresh room token (the site renews it in a long call); used the next time a seat is needed. */
+  setToken(token: string | undefined): void {
+    this.options.token = token;
+  }
+
   async setAudioEnabled(on: boolean): Promise<void> {
     await this.media.setAudioEnabled(on);
   }
@@ -154,16 +154,12 @@ export class Call extends Emitter<CallEvents> {
 
   /** Seats, opens the broker connection, and keeps trying while the server cannot be reached. */
   async #connect(generation: number): Promise<void> {
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       try {
-        const seat = await requestSeat(this.options.server, {
-          room: this.options.room,
-          name: this.options.name,
-          token: this.options.token,
-        });
-        if (generation !== this.#generation) return;
+        const { room, name, token } = this.options;
+        const seat = await requestSeat(this.options.server, { room, name, token });
+        if (generation !== this.#generation) return void releaseSeat(this.options.server, seat);
         await this.#openPeer(seat, generation);
-        this.#attempt = 0;
         return;
       } catch (err) {
         const e =
@@ -171,10 +167,11 @@ export class Call extends Emitter<CallEvents> {
             ? err
             : new RtcError('connection-lost', 'The connection to the call server failed. Retrying…');
         if (e.fatal || generation !== this.#generation) throw e;
-        // A broker connection that failed to open is dropped before the next try.
+        // A seat whose broker connection failed to open is handed back, so it does not hold a place in the room.
+        this.#giveUpSeat();
         this.#teardown();
         this.emit('error', e.toDetail());
-        await this.#sleep(RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)]);
+        await this.#sleep(retryDelay(attempt));
         if (generation !== this.#generation) return;
       }
     }
@@ -210,15 +207,14 @@ export class Call extends Emitter<CallEvents> {
     const p = msg.payload ?? {};
     switch (msg.type) {
       case 'RTC-ROOM': {
-        const first = this.state !== 'joined';
+        // The first RTC-ROOM of a seat; later ones come after a reconnect and only bring us up to date.
+        const first = this.state === 'joining';
         const present = new Set((p.members ?? []).map((m) => m.id));
         for (const id of [...this.#members.keys()]) if (!present.has(id)) this.#memberLeft(id);
         for (const m of p.members ?? []) this.#memberJoined(m.id, m.name, !first);
-        this.#attempt = 0;
-        if (first) {
-          this.#setState('joined');
-          this.emit('joined', this.#self!);
-        } else this.#setState('joined');
+        this.#reconnects = 0;
+        this.#setState('joined');
+        if (first) this.emit('joined', this.#self!);
         this.#changed();
         break;
       }
@@ -238,15 +234,7 @@ export class Call extends Emitter<CallEvents> {
     const known = this.#members.has(id);
     this.#members.set(id, name);
     if (!this.#people.has(id)) {
-      this.#people.set(id, {
-        id,
-        name,
-        local: false,
-        stream: null,
-        audioEnabled: true,
-        videoEnabled: true,
-        connection: 'connecting',
-      });
+      this.#people.set(id, this.#remoteParticipant(id, name));
       if (announce || !known) this.emit('participant-joined', this.#people.get(id)!);
       this.#changed();
     }
@@ -269,15 +257,7 @@ export class Call extends Emitter<CallEvents> {
 
   #wireMesh(mesh: Mesh): void {
     const update = (id: string, patch: Partial<Participant>) => {
-      const p = this.#people.get(id) ?? {
-        id,
-        name: this.#members.get(id) ?? '',
-        local: false,
-        stream: null,
-        audioEnabled: true,
-        videoEnabled: true,
-        connection: 'connecting' as const,
-      };
+      const p = this.#people.get(id) ?? this.#remoteParticipant(id, this.#members.get(id) ?? '');
       const isNew = !this.#people.has(id);
       this.#people.set(id, { ...p, ...patch });
       if (isNew) this.emit('participant-joined', this.#people.get(id)!);
@@ -296,49 +276,50 @@ export class Call extends Emitter<CallEvents> {
       this.#removePerson(id);
       // Still in the room by the server's word: the caller tries again, quietly. The tile comes back only when
       // media or state arrives; a peer that is really gone is removed by the server's RTC-LEFT.
-      if (this.#members.has(id) && this.seat && shouldCall(this.seat.id, id)) {
-        this.#after(RECALL_MS, () => {
-          if (this.#members.has(id) && !mesh.has(id) && this.#mesh === mesh) mesh.connect(id);
-        });
-      }
+      if (this.#mesh !== mesh || !this.#members.has(id) || !this.seat || !shouldCall(this.seat.id, id)) return;
+      this.#after(RECALL_MS, () => {
+        // While the broker is away, the RTC-ROOM that follows the reconnect makes the call instead.
+        if (this.#mesh === mesh && this.#members.has(id) && !mesh.has(id) && this.#peer?.open) mesh.connect(id);
+      });
     });
   }
 
   /**
    * The broker connection dropped. After a brief drop we come back with our own id and secret: the server keeps
    * the seat for a grace period, and the calls in the mesh go on meanwhile. A server that said goodbye (restart),
-   * or that no longer answers to our id, means a new seat.
+   * or that still does not take us back after a few tries, means a new seat.
    */
   #lostBroker(generation: number, seatGone = false): void {
     // While joining, #connect does the retrying.
-    if (generation !== this.#generation || this.state === 'left' || this.state === 'joining') return;
-    if (this.state !== 'reconnecting') {
+    if (generation !== this.#generation || (this.state !== 'joined' && this.state !== 'reconnecting')) return;
+    if (this.state === 'joined') {
+      this.#reconnects = 0;
       this.#setState('reconnecting');
-      this.emit(
-        'error',
-        new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…').toDetail(),
-      );
+      const lost = new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…');
+      this.emit('error', lost.toDetail());
     }
-    if (seatGone || this.#attempt >= RECONNECTS) return this.#rejoin();
-    this.#after(RETRY_MS[this.#attempt++], () => {
+    if (seatGone || this.#reconnects >= RECONNECTS) return this.#rejoin();
+    // PeerJS's 'disconnected' and our own check can both land here: one try at a time.
+    if (this.#reconnectPending) return;
+    this.#reconnectPending = true;
+    this.#after(retryDelay(this.#reconnects++), () => {
+      this.#reconnectPending = false;
       const peer = this.#peer;
-      if (generation !== this.#generation || !peer || peer.destroyed || peer.open) return;
+      if (generation !== this.#generation || !peer || peer.destroyed) return;
       if (peer.disconnected) peer.reconnect();
       // OPEN and RTC-ROOM bring the state back to joined; if they have not come, try again.
-      this.#after(3000, () => this.state === 'reconnecting' && this.#lostBroker(generation));
+      this.#after(RECONNECT_WAIT_MS, () => this.state === 'reconnecting' && this.#lostBroker(generation));
     });
   }
 
   /** Drops the old seat and its connections, and joins again with a new one. */
   #rejoin(): void {
+    this.#giveUpSeat();
     this.#teardown();
     this.#setState('joining');
-    this.#attempt = 0;
     const generation = ++this.#generation;
     this.#connect(generation).catch((e: RtcError) => {
-      if (generation !== this.#generation) return;
-      this.emit('error', e.toDetail());
-      this.#setState('failed');
+      if (generation === this.#generation) this.#fail(e);
     });
   }
 
@@ -346,18 +327,19 @@ export class Call extends Emitter<CallEvents> {
   #scheduleIceRefresh(seat: Seat, generation: number, delayMs = Math.max(5, seat.ttl * 0.8) * 1000): void {
     if (!seat.ttl) return;
     this.#after(delayMs, async () => {
-      if (generation !== this.#generation || !this.#peer) return;
+      if (generation !== this.#generation) return;
       try {
         const ice = await refreshIce(this.options.server, seat);
+        const peer = this.#peer;
+        if (generation !== this.#generation || !peer) return;
         seat.iceServers = ice.iceServers;
         seat.ttl = ice.ttl;
-        // New connections take them from PeerJS's options; existing ones get them for ICE restarts.
-        (this.#peer.options.config as RTCConfiguration).iceServers = ice.iceServers;
-        this.#mesh?.setIceServers(ice.iceServers);
+        // Every new connection (a newcomer, a re-call) takes them from PeerJS's options.
+        (peer.options.config as RTCConfiguration).iceServers = ice.iceServers;
         this.#scheduleIceRefresh(seat, generation);
       } catch {
         // The old credentials still hold for a fifth of their life: try again soon.
-        this.#scheduleIceRefresh(seat, generation, 5000);
+        if (generation === this.#generation) this.#scheduleIceRefresh(seat, generation, 5000);
       }
     });
   }
@@ -372,6 +354,10 @@ export class Call extends Emitter<CallEvents> {
       videoEnabled: this.media.videoEnabled,
       connection: 'connected',
     };
+  }
+
+  #remoteParticipant(id: string, name: string): Participant {
+    return { id, name, local: false, stream: null, audioEnabled: true, videoEnabled: true, connection: 'connecting' };
   }
 
   #controlState(): StateMessage {
@@ -408,23 +394,48 @@ export class Call extends Emitter<CallEvents> {
     this.emit('state', state);
   }
 
+  /** Tells the server we are gone: over the broker socket when it is open, else over HTTP. */
+  #giveUpSeat(): void {
+    const seat = this.seat;
+    if (!seat) return;
+    this.seat = undefined;
+    if (this.#peer?.open) this.#peer.socket.send({ type: 'RTC-LEAVE' });
+    else releaseSeat(this.options.server, seat);
+  }
+
+  /** Joining cannot succeed: say why, and let go of everything, the camera and microphone included. */
+  #fail(e: RtcError): void {
+    this.emit('error', e.toDetail());
+    this.#giveUpSeat();
+    this.#teardown();
+    this.#release();
+    this.#setState('failed');
+  }
+
+  /** Closes the network side of one seat: the mesh, the broker connection, timers, who is in the room. */
   #teardown(): void {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    // The mesh first: its 'closed' events may still schedule things, which the timers below then cancel.
     this.#mesh?.close();
     this.#mesh = undefined;
     this.#peer?.destroy();
     this.#peer = undefined;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const wake of [...this.#sleepers]) wake();
+    this.#reconnectPending = false;
     const had = this.#people.size > 0;
     this.#people.clear();
     this.#members.clear();
     if (had) this.#changed();
   }
 
-  /** Lets go of what one join() took: media listeners and the page-hide hook. */
+  /** Lets go of what join() took: the camera and microphone, media listeners and the page-hide hook. */
   #release(): void {
     for (const off of this.#offMedia.splice(0)) off();
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+    this.media.stop();
+    this.#self = undefined;
+    this.#changed();
   }
 
   #after(ms: number, fn: () => void): void {
@@ -435,7 +446,15 @@ export class Call extends Emitter<CallEvents> {
     this.#timers.add(t);
   }
 
+  /** Waits `ms`, or less if the network side is torn down meanwhile (the caller checks its generation). */
   #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.#after(ms, resolve));
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.#sleepers.delete(wake);
+        resolve();
+      };
+      this.#sleepers.add(wake);
+      this.#after(ms, wake);
+    });
   }
 }

@@ -53,6 +53,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   readonly wanted: Record<MediaKind, boolean> = { audio: true, video: true };
 
   #tracks: Record<MediaKind, MediaStreamTrack | null> = { audio: null, video: null };
+  #requests: Record<MediaKind, number> = { audio: 0, video: 0 };
   #placeholders: Partial<Record<MediaKind, MediaStreamTrack>> = {};
   #audioContext?: AudioContext;
   #onDeviceChange = () => void this.#devicesChanged();
@@ -121,8 +122,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** Turns the camera on or off. Off releases the camera, so its light goes out. */
   async setVideoEnabled(on: boolean): Promise<void> {
     this.wanted.video = on;
-    if (!on) this.#setTrack('video', null);
-    else if (!this.#tracks.video) await this.#open('video');
+    if (!on) {
+      this.#requests.video++;
+      this.#setTrack('video', null);
+    } else if (!this.#tracks.video) await this.#open('video');
     this.emit('change', undefined);
   }
 
@@ -131,7 +134,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.selected[kind] = deviceId;
     if (kind === 'audiooutput') return void this.emit('change', undefined);
     const media: MediaKind = kind === 'audioinput' ? 'audio' : 'video';
-    if (this.wanted[media]) await this.#open(media);
+    // A muted microphone still switches (and stays muted); a camera that is off opens on the new one when turned on.
+    if (this.wanted[media] || this.#tracks[media]) await this.#open(media);
     this.emit('change', undefined);
   }
 
@@ -180,16 +184,21 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   async #open(kind: MediaKind): Promise<boolean> {
     if (!this.md?.getUserMedia) return false;
+    // Only the newest request of a kind counts: picking camera A then B quickly ends on B, and a camera turned off
+    // while it was opening stays off.
+    const request = ++this.#requests[kind];
     try {
       const stream = await this.md.getUserMedia(this.#constraints([kind]));
       const track = stream.getTracks().find((t) => t.kind === kind);
-      if (!track || this.#stopped) {
+      const stale = request !== this.#requests[kind] || (kind === 'video' && !this.wanted.video);
+      if (!track || this.#stopped || stale) {
         stream.getTracks().forEach((t) => t.stop());
         return false;
       }
       this.#setTrack(kind, track);
       return true;
     } catch (err) {
+      if (request !== this.#requests[kind]) return false;
       // A remembered device that is gone: fall back to the default before giving up.
       if (this.selected[KIND[kind]] && (err as Error)?.name === 'OverconstrainedError') {
         this.selected[KIND[kind]] = '';

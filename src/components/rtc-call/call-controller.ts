@@ -20,18 +20,25 @@ export class CallController implements ReactiveController {
   notices: RtcErrorDetail[] = [];
   context?: CallContextValue;
   #off: (() => void)[] = [];
+  #starts = 0;
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
   }
 
   hostDisconnected(): void {
-    void this.stop();
+    // Moving the element in the page disconnects and reconnects it in one go: leave only if it stays off the page.
+    queueMicrotask(() => {
+      if (!this.host.isConnected) void this.stop();
+    });
   }
 
   /** Starts a new call (leaving any current one). Resolves when joined; problems arrive as `rtc-error`. */
   async start(options: CallOptions): Promise<void> {
-    await this.stop();
+    const start = ++this.#starts;
+    await this.#end();
+    // Another start or a stop came while the old call was ending, or the element left the page: that one wins.
+    if (start !== this.#starts || !this.host.isConnected) return;
     const call = new Call(options);
     this.call = call;
     this.notices = [];
@@ -71,12 +78,18 @@ export class CallController implements ReactiveController {
     await call.join().catch(() => {});
   }
 
+  /** Leaves the call, if any. */
   async stop(): Promise<void> {
+    this.#starts++;
+    await this.#end();
+  }
+
+  async #end(): Promise<void> {
     const call = this.call;
     if (!call) return;
+    this.call = undefined;
     await call.leave();
     for (const off of this.#off.splice(0)) off();
-    this.call = undefined;
     this.participants = [];
     this.host.requestUpdate();
   }

@@ -161,6 +161,104 @@ describe('rtc-call', () => {
     await expect(a).to.be.accessible();
   });
 
+  it('removed from the page, it leaves for good; moved in the page, it keeps its call', async () => {
+    const { a, b } = await pair();
+    const call = a.call!;
+    const id = call.seat!.id;
+    // A move: out and back in within one task.
+    const other = document.createElement('div');
+    a.parentElement!.after(other);
+    other.append(a);
+    await sleep(500);
+    expect(a.call).to.equal(call);
+    expect(remoteTiles(b)[0].participant!.id).to.equal(id);
+
+    const left = oneEvent(a, 'rtc-left');
+    const gone = oneEvent(b, 'rtc-participant-left');
+    const camera = call.media.track('video')!;
+    a.remove();
+    await left;
+    await gone;
+    await sleep(1500);
+    expect(a.call).to.be.undefined;
+    expect(camera.readyState).to.equal('ended');
+    expect(remoteTiles(b).length).to.equal(0);
+    other.remove();
+  });
+
+  it('join() twice, or join() then leave(), ends in one call or none', async () => {
+    const room = uniqueRoom();
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <rtc-call id="a" manual server=${brokers.open} room=${room} name="Ana"></rtc-call>
+        <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+      </div>`,
+    );
+    const a = wrap.querySelector<RtcCall>('#a')!;
+    const b = wrap.querySelector<RtcCall>('#b')!;
+    void a.join();
+    await a.join();
+    await until(() => remoteTiles(b).length === 1 && frames(remoteTiles(b)[0]) > 0, 'B to see A');
+    await sleep(1500);
+    expect(remoteTiles(b).length).to.equal(1);
+    void a.join();
+    await a.leave();
+    await sleep(1500);
+    expect(a.callState).to.equal('left');
+    expect(a.call).to.be.undefined;
+    await until(() => remoteTiles(b).length === 0, 'A to be gone from B');
+  });
+
+  it('clearing the room leaves; a new token is kept for later without rejoining', async () => {
+    const { a, b } = await pair();
+    const call = a.call!;
+    a.token = 'a-renewed-token';
+    await sleep(300);
+    expect(a.call).to.equal(call);
+    expect(call.options.token).to.equal('a-renewed-token');
+    a.room = '';
+    await until(() => a.call === undefined && remoteTiles(b).length === 0, 'A to leave');
+    expect(part(a, 'status')!.textContent).to.contain('Set a room');
+  });
+
+  it('a dropped link is called again while both are still in the room', async () => {
+    const { a, b } = await pair();
+    const [caller, callee] = a.call!.seat!.id < b.call!.seat!.id ? [a, b] : [b, a];
+    const calleeId = callee.call!.seat!.id;
+    caller.call!.mesh!.drop(calleeId);
+    await until(() => remoteTiles(callee).length === 0, 'the callee to notice');
+    for (const el of [a, b]) {
+      await until(
+        () => remoteTiles(el).length === 1 && frames(remoteTiles(el)[0]) > 0,
+        `${el.id} to see the other again`,
+      );
+    }
+    const tile = remoteTiles(callee)[0];
+    const before = frames(tile);
+    await until(() => frames(tile) > before + 5, 'video over the new link');
+  });
+
+  it('the camera turned off while it is still opening stays off', async () => {
+    const { a } = await pair();
+    const media = a.call!.media;
+    await media.setVideoEnabled(false);
+    const opening = media.setVideoEnabled(true);
+    await media.setVideoEnabled(false);
+    await opening;
+    await sleep(500);
+    expect(media.track('video')).to.be.null;
+    expect(media.videoEnabled).to.be.false;
+  });
+
+  it('keyboard focus follows Leave and Join', async () => {
+    const { a } = await pair();
+    part(a, 'leave-button')!.focus();
+    part(a, 'leave-button')!.click();
+    await until(() => a.shadowRoot!.activeElement === part(a, 'join-button'), 'focus on Join');
+    part(a, 'join-button')!.click();
+    await until(() => a.shadowRoot!.activeElement === part(a, 'mic-button'), 'focus on the microphone');
+  });
+
   it('a cancelled rtc-request-leave keeps the call', async () => {
     const { a } = await pair();
     a.addEventListener('rtc-request-leave', (e) => e.preventDefault(), { once: true });
@@ -191,7 +289,18 @@ describe('rtc-call', () => {
     expect(Number(expiry) * 1000 - Date.now()).to.be.within(0, 11000);
     await until(() => turnUser() !== first, 'fresh credentials', 15000);
     expect(Number(turnUser().split(':')[0])).to.be.greaterThan(Number(expiry));
-    const pc = a.call!.mesh!.peerConnection(a.call!.mesh!.ids()[0])!;
+    // A connection made after the refresh uses the fresh credentials.
+    const c = document.createElement('rtc-call');
+    Object.assign(c, { server: brokers.shortTurn, room });
+    wrap.append(c);
+    await until(() => remoteTiles(a).length === 2, 'the newcomer');
+    const newcomer = remoteTiles(a).find((t) => t.participant!.id === c.call?.seat?.id)!;
+    await until(
+      () =>
+        !!a.call!.mesh!.peerConnection(newcomer.participant!.id) || !!c.call!.mesh!.peerConnection(a.call!.seat!.id),
+      'the connection',
+    );
+    const pc = a.call!.mesh!.peerConnection(newcomer.participant!.id)!;
     expect(pc.getConfiguration().iceServers!.map((s) => s.username)).to.include(turnUser());
   });
 
@@ -274,8 +383,10 @@ describe('rtc-call', () => {
         </div>`,
       );
       const a = wrap.querySelector<RtcCall>('#a')!;
-      const detail = await firstError(a);
-      expect(detail.code).to.equal('camera-denied');
+      const errors: RtcErrorDetail[] = [];
+      a.addEventListener('rtc-error', (e) => errors.push(e.detail));
+      await until(() => errors.some((e) => e.code === 'camera-denied'), 'the camera-denied error');
+      const detail = errors.find((e) => e.code === 'camera-denied')!;
       expect(detail.fatal).to.be.false;
       await until(() => a.callState === 'joined', 'joined without a camera');
       expect(part(a, 'notice')!.textContent).to.contain('camera was denied');

@@ -153,19 +153,21 @@ export class RtcCall extends LitElement {
   @state() private pickerOpen = false;
 
   private readonly controller = new CallController(this);
-  #wantJoined = false;
+  /** Whether the visitor should be in the call: decided on first connection (`manual`), then by join() and leave(). */
+  #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
+  /** Where keyboard focus goes once the controls have changed under it. */
+  #focusNext?: 'mic-button' | 'join-button';
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.manual) this.#wantJoined = true;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    // The controller leaves the call with the host; it rejoins if the element comes back.
-    this.#joinedWith = '';
+    this.#wantJoined ??= !this.manual;
+    // Back on the page after being removed (a move keeps its call): join again if the visitor had not left.
+    if (!this.controller.call) {
+      this.#joinedWith = '';
+      this.requestUpdate();
+    }
   }
 
   /** The call engine behind this element while it is in a call, for scripts that need more than the events. */
@@ -196,8 +198,9 @@ export class RtcCall extends LitElement {
     await this.controller.stop();
   }
 
+  /** A change of these means another call. (A new token does not: it is used for the next seat.) */
   #callKey(): string {
-    return JSON.stringify([this.room, this.server, this.token, this.iceTransportPolicy]);
+    return JSON.stringify([this.room, this.server, this.iceTransportPolicy]);
   }
 
   protected override willUpdate(): void {
@@ -206,12 +209,34 @@ export class RtcCall extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (this.#focusNext) {
+      const target = this.shadowRoot?.querySelector<HTMLElement>(`[part~="${this.#focusNext}"]`);
+      if (target) {
+        target.focus();
+        this.#focusNext = undefined;
+      }
+    }
+    if (!this.isConnected) return;
+    const call = this.controller.call;
     if (this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
-    else if (changed.has('name') && this.controller.call) this.controller.call.setName(this.name);
+    else if (!this.room && call) {
+      this.#joinedWith = '';
+      void this.controller.stop();
+    } else if (call) {
+      if (changed.has('name')) call.setName(this.name);
+      if (changed.has('token')) call.setToken(this.token || undefined);
+    }
   }
 
   private requestLeave(): void {
-    if (this.dispatchEvent(rtcRequestLeave())) void this.leave();
+    if (!this.dispatchEvent(rtcRequestLeave())) return;
+    this.#focusNext = 'join-button';
+    void this.leave();
+  }
+
+  private clickJoin(): void {
+    this.#focusNext = 'mic-button';
+    void this.join();
   }
 
   private toggleMic(): void {
@@ -306,7 +331,7 @@ export class RtcCall extends LitElement {
                     ${leaveIcon}
                   </button>
                 `
-              : html`<button part="control join-button" ?disabled=${!this.room} @click=${() => void this.join()}>
+              : html`<button part="control join-button" ?disabled=${!this.room} @click=${this.clickJoin}>
                   ${c.state === 'left' || c.state === 'failed' ? 'Join again' : 'Join'}
                 </button>`
           }

@@ -80,6 +80,12 @@ export class RtcVideoTile extends LitElement {
     }
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back on the page (tiles are moved when the grid reorders): show the stream again.
+    if (this.hasUpdated) this.requestUpdate('participant');
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this.video) this.video.srcObject = null;
