@@ -15,9 +15,7 @@ export type RtcErrorCode =
   | 'microphone-denied'
   | 'camera-unavailable'
   | 'microphone-unavailable'
-  | 'media-unsupported'
-  | 'peer-failed'
-  | 'device-failed';
+  | 'media-unsupported';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;
