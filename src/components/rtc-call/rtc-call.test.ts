@@ -313,6 +313,7 @@ describe('rtc-call', () => {
     const el = document.querySelector('rtc-call')!;
     await until(() => el.callState === 'failed', 'failed state');
     expect(part(el, 'notice')!.textContent).to.contain('Invalid room name');
+    await expect(el).to.be.accessible();
     // Nobody to talk to: the camera and microphone are released.
     await until(() => !el.call!.media.track('video') && !el.call!.media.track('audio'), 'the devices to be released');
     expect(tiles(el).length).to.equal(0);
