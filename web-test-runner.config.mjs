@@ -2,7 +2,8 @@
 // against real brokers started here on loopback (one open, one that needs room tokens and holds two people).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { findChromium, CHROMIUM_ARGS } from './test/support/chromium.js';
+import { CHROMIUM_ARGS } from './test/support/chromium.js';
+import { findChromium } from './test/support/packages.js';
 import { createRtcServer, parseConfig, mintRoomToken } from './server/index.js';
 import { createLogger } from './server/log.js';
 

@@ -1,8 +1,7 @@
 // `npm test`: every check, in order, stopping at the first failure. Chromium is found (or installed, or explained)
 // before any browser test starts.
 import { spawn } from 'node:child_process';
-import { findChromium } from '../test/support/chromium.js';
-import { findOrInstall } from '../test/support/packages.js';
+import { findChromium, findTurnserver, findFirefox } from '../test/support/packages.js';
 
 const steps = [
   ['build', 'npm', ['run', 'build', '--silent']],
@@ -17,18 +16,8 @@ const steps = [
 // What the browser and relay tests drive: found, installed (as root, with apt-get), or explained, before anything runs.
 try {
   process.env.CHROME_PATH = findChromium();
-  process.env.TURNSERVER_PATH = findOrInstall({
-    env: 'TURNSERVER_PATH',
-    paths: ['/usr/bin/turnserver', '/usr/local/bin/turnserver'],
-    pkg: 'coturn',
-    what: 'coturn (turnserver)',
-  });
-  process.env.FIREFOX_PATH = findOrInstall({
-    env: 'FIREFOX_PATH',
-    paths: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
-    pkg: 'firefox-esr',
-    what: 'Firefox',
-  });
+  process.env.TURNSERVER_PATH = findTurnserver();
+  process.env.FIREFOX_PATH = findFirefox();
 } catch (err) {
   console.error(String(err instanceof Error ? err.message : err));
   process.exit(1);

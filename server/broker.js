@@ -274,12 +274,10 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   app.use(BROKER_PATH, (_req, res) => res.status(404).json({ code: 'not-found', message: 'Not found' }));
   const stopHousekeeping = housekeeping(() => app.use(BROKER_PATH, peerApp));
 
-  /** Keeps peer's queue counters honest when an id is gone for good. */
-  const forget = (/** @type {string} */ id) => clearQueue(id);
-
   return {
     send,
-    forget,
+    /** Keeps peer's queue counters honest when an id is gone for good. */
+    forget: clearQueue,
     openConnections: () => open,
     /** Stops peer's housekeeping timers. */
     stop: () => stopHousekeeping(),

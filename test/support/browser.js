@@ -4,8 +4,8 @@ import puppeteer from 'puppeteer-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findChromium, CHROMIUM_ARGS } from './chromium.js';
-import { findOrInstall } from './packages.js';
+import { CHROMIUM_ARGS } from './chromium.js';
+import { findChromium, findFirefox } from './packages.js';
 
 /** @param {string[]} [extraArgs] */
 export async function launchBrowser(extraArgs = []) {
@@ -45,12 +45,7 @@ export async function openPage(browser, url) {
 export async function launchFirefox() {
   const browser = await puppeteer.launch({
     browser: 'firefox',
-    executablePath: findOrInstall({
-      env: 'FIREFOX_PATH',
-      paths: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
-      pkg: 'firefox-esr',
-      what: 'Firefox',
-    }),
+    executablePath: findFirefox(),
     headless: true,
     protocolTimeout: 60000,
     extraPrefsFirefox: {

@@ -1,17 +1,8 @@
 // @ts-check
 /**
- * Finds Debian's Chromium for the browser tests, installs it when we may (root with apt-get), or says exactly how to
- * get it. Browsers that test tools download themselves are not used: they cannot be fetched everywhere.
+ * How the tests start Debian's Chromium (found by `findChromium` in packages.js). Browsers that test tools download
+ * themselves are not used: they cannot be fetched everywhere.
  */
-import { findOrInstall } from './packages.js';
-
-const CANDIDATES = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-];
-
 /** Flags every test browser starts with: fake devices, no prompts, and no traffic beyond loopback. */
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -35,7 +26,3 @@ export const CHROMIUM_ARGS = [
   '--disable-background-timer-throttling',
   '--disable-backgrounding-occluded-windows',
 ];
-
-export function findChromium() {
-  return findOrInstall({ env: 'CHROME_PATH', paths: CANDIDATES, pkg: 'chromium', what: 'Chromium' });
-}

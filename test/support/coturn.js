@@ -4,19 +4,13 @@
  * API credentials), no config file, its pid file and database in a temporary directory, its log collected in memory.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { findOrInstall } from './packages.js';
+import { findTurnserver } from './packages.js';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const CANDIDATES = ['/usr/bin/turnserver', '/usr/local/bin/turnserver', '/usr/sbin/turnserver'];
-
-export function findTurnserver() {
-  return findOrInstall({ env: 'TURNSERVER_PATH', paths: CANDIDATES, pkg: 'coturn', what: 'coturn (turnserver)' });
-}
 
 /** @param {'tcp'|'udp'} kind @param {number} port @returns {Promise<number>} the bound port, or 0 if it is taken */
 function tryBind(kind, port) {

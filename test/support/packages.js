@@ -30,3 +30,32 @@ export function findOrInstall({ env, paths, pkg, what }) {
       `  Or point ${env} at the binary:  ${env}=/path/to/it npm test`,
   );
 }
+
+export const findChromium = () =>
+  findOrInstall({
+    env: 'CHROME_PATH',
+    paths: [
+      '/usr/bin/chromium',
+      '/usr/bin/chromium-browser',
+      '/usr/bin/google-chrome',
+      '/usr/bin/google-chrome-stable',
+    ],
+    pkg: 'chromium',
+    what: 'Chromium',
+  });
+
+export const findTurnserver = () =>
+  findOrInstall({
+    env: 'TURNSERVER_PATH',
+    paths: ['/usr/bin/turnserver', '/usr/local/bin/turnserver', '/usr/sbin/turnserver'],
+    pkg: 'coturn',
+    what: 'coturn (turnserver)',
+  });
+
+export const findFirefox = () =>
+  findOrInstall({
+    env: 'FIREFOX_PATH',
+    paths: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
+    pkg: 'firefox-esr',
+    what: 'Firefox',
+  });

@@ -59,18 +59,22 @@ export const styles = css`
   [part~='base'] {
     container-type: inline-size;
   }
-  [part~='label'] {
+  /* The name bar and the connection notice are the same kind of badge over the video. */
+  [part~='label'],
+  [part~='status'] {
     position: absolute;
     left: 8px;
+    padding: 2px 8px;
+    border-radius: 6px;
+    background: var(--rtc-tile-label-background);
+    font-size: 0.85em;
+  }
+  [part~='label'] {
     bottom: 8px;
     max-width: calc(100% - 16px);
     display: flex;
     align-items: center;
     gap: 6px;
-    padding: 2px 8px;
-    border-radius: 6px;
-    background: var(--rtc-tile-label-background);
-    font-size: 0.85em;
   }
   [part~='name'] {
     overflow: hidden;
@@ -83,12 +87,7 @@ export const styles = css`
     color: var(--rtc-tile-muted-color);
   }
   [part~='status'] {
-    position: absolute;
     top: 8px;
-    left: 8px;
-    padding: 2px 8px;
-    border-radius: 6px;
-    background: var(--rtc-tile-label-background);
     font-size: 0.8em;
   }
   [part~='unmute-button'] {
