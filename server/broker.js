@@ -17,12 +17,52 @@ export const BROKER_PATH = '/broker';
 /** Message types a client may send. Everything else (EXPIRE, LEAVE, OPEN, unknown) is refused. */
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
+/** The query parameters of a broker URL: exactly what the PeerJS client sends. */
+const QUERY = new Set(['key', 'id', 'token', 'version']);
+const VERSION = /^[0-9A-Za-z.+-]{1,32}$/;
+/** What `peer` may send a socket before it has registered it: nothing addressed to an id. */
+const HANDSHAKE = /^\{"type":"(OPEN|ERROR|ID-TAKEN)"/;
+
+/**
+ * Reads the identity an upgrade claims, or undefined when its URL could be read two ways. `peer` parses the same
+ * query again (and keeps the last of a repeated name, where a guard reading the first would be fooled), so a name
+ * given twice (also once percent-encoded: `%69d` is `id`) or a look-alike of a known one (`ID`, `id `) is refused
+ * rather than interpreted. `peer` is handed a URL rebuilt from the checked values only, so other names, ignored
+ * here, never reach it.
+ * @param {string | undefined} url the request target
+ * @returns {{id: string, token: string, url: string} | undefined}
+ */
+export function upgradeIdentity(url) {
+  let parsed;
+  try {
+    parsed = new URL(url ?? '', 'http://x');
+  } catch {
+    return undefined;
+  }
+  /** @type {Map<string, string>} */
+  const q = new Map();
+  for (const [name, value] of parsed.searchParams) {
+    const plain = name.trim().toLowerCase();
+    if (!QUERY.has(plain)) continue;
+    if (plain !== name || q.has(name)) return undefined;
+    q.set(name, value);
+  }
+  const id = q.get('id') ?? '';
+  // The token is checked against the seat's secret later (a wrong one is a 401, whatever its shape).
+  const token = q.get('token') ?? '';
+  const version = q.get('version');
+  if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return undefined;
+  if (version !== undefined && !VERSION.test(version)) return undefined;
+  return { id, token, url: `${parsed.pathname}?${new URLSearchParams({ key: PEER_KEY, id, token })}` };
+}
+
 /**
  * @typedef {object} Conn one open broker websocket
  * @property {WebSocket} socket
  * @property {string} id
  * @property {string} ip
- * @property {boolean} accepted peer registered it
+ * @property {boolean} accepted peer registered it, as the id the guard checked
+ * @property {Array<() => void>} held what `peer` sent before registering it (released once the id is confirmed)
  * @property {boolean} openSent
  * @property {number} tokens rate-limit bucket
  * @property {number} refill last refill, ms
@@ -92,6 +132,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   const byId = new Map();
   /** @type {WeakMap<WebSocket, Conn>} */
   const bySocket = new WeakMap();
+  /** The id the guard authenticated, per upgrade request. @type {WeakMap<import('node:http').IncomingMessage, string>} */
+  const checked = new WeakMap();
   /** @type {Map<string, number>} */
   const perIp = new Map();
   /** Messages queued inside `peer` for absent ids. @type {Map<string, number>} */
@@ -131,10 +173,12 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     if (open >= config.maxConnections) return fail('capacity', 503, 'Server is full');
     if ((perIp.get(clientIp(req)) ?? 0) >= config.maxConnectionsPerIp)
       return fail('ip-limit', 429, 'Too many connections');
-    const q = new URL(req.url ?? '', 'http://x').searchParams;
-    const id = q.get('id') ?? '';
-    if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return fail('bad-request', 400, 'Bad request');
-    if (!rooms.check(id, q.get('token'))) return fail('identity', 401, 'Unknown id or wrong token');
+    const who = upgradeIdentity(req.url);
+    if (!who) return fail('bad-request', 400, 'Bad request');
+    if (!rooms.check(who.id, who.token)) return fail('identity', 401, 'Unknown id or wrong token');
+    // `peer` reads the identity from req.url again: give it exactly what was checked.
+    req.url = who.url;
+    checked.set(req, who.id);
     done(true);
   };
 
@@ -198,10 +242,20 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     emit(event, ...args) {
       if (event !== 'connection') return super.emit(event, ...args);
       const [socket, req] = /** @type {[WebSocket, import('node:http').IncomingMessage]} */ (args);
-      const id = new URL(req.url ?? '', 'http://x').searchParams.get('id') ?? '';
+      const id = checked.get(req) ?? '';
       const ip = clientIp(req);
       /** @type {Conn} */
-      const c = { socket, id, ip, accepted: false, openSent: false, tokens: burst, refill: Date.now(), strikes: 0 };
+      const c = {
+        socket,
+        id,
+        ip,
+        accepted: false,
+        held: [],
+        openSent: false,
+        tokens: burst,
+        refill: Date.now(),
+        strikes: 0,
+      };
       bySocket.set(socket, c);
       open++;
       perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
@@ -210,6 +264,10 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       socket.send = /** @type {typeof socket.send} */ (
         (/** @type {any} */ data, /** @type {any[]} */ ...rest) => {
           if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
+          // Until `peer` has registered this socket as the id the guard checked, nothing addressed to an id (the
+          // queue it flushes on registration) may reach it.
+          if (!c.accepted && !(typeof data === 'string' && HANDSHAKE.test(data)))
+            return void c.held.push(() => rawSend(data, ...rest));
           return rawSend(data, ...rest);
         }
       );
@@ -264,7 +322,19 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   peerApp.on('connection', (client) => {
     const socket = client.getSocket();
     const c = socket && bySocket.get(socket);
-    if (c) c.accepted = true;
+    if (!c) return;
+    if (!c.id || client.getId() !== c.id) {
+      // By construction this cannot happen (peer reads the URL the guard rebuilt); if peer ever reads an identity
+      // some other way, the socket goes, and what peer flushed to it goes nowhere.
+      refuse('identity-mismatch');
+      log.warn('peer registered another id than the guard checked', { id: c.id, ip: c.ip });
+      c.held = [];
+      return void socket.terminate();
+    }
+    c.accepted = true;
+    const held = c.held;
+    c.held = [];
+    for (const release of held) release();
   });
   // Without an error listener, one bad frame would take the process down.
   peerApp.on('error', (err) => log.warn('broker error', { err: safe(err) }));
