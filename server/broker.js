@@ -67,6 +67,9 @@ export function upgradeIdentity(url) {
  * @property {number} tokens rate-limit bucket
  * @property {number} refill last refill, ms
  * @property {number} strikes refused frames in the current second
+ * @property {number} pending bytes handed to the socket and not yet written to the OS
+ * @property {number} overSince when `pending` last went over the budget (ms), 0 while under it
+ * @property {boolean} closed
  */
 
 /**
@@ -139,16 +142,50 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   /** Messages queued inside `peer` for absent ids. @type {Map<string, number>} */
   const queued = new Map();
   let queuedTotal = 0;
+  /** Bytes of all sockets handed to ws and not yet written to the OS. */
+  let buffered = 0;
   let open = 0;
   const burst = config.messageRate * 2;
 
   /** @param {string} reason */
   const refuse = (reason) => metrics.inc('rtc_refusals_total', { reason });
 
-  /** @param {string} id @param {object} message */
+  /**
+   * Frees what a receiver that does not read holds, by dropping its socket. It may come back within the grace,
+   * like any dropped client.
+   * @param {Conn} c
+   */
+  const dropSlow = (c) => {
+    log.info('slow receiver dropped', { id: c.id, ip: c.ip, buffered: c.pending });
+    c.socket.terminate();
+  };
+
+  /**
+   * A frame for a receiver over its send budget is dropped. One that has stayed over it for ALIVE_TIMEOUT reads
+   * nothing: it is as good as dead.
+   * @param {Conn} c
+   */
+  const slowReceiver = (c) => {
+    refuse('slow-receiver');
+    const now = Date.now();
+    c.overSince ||= now;
+    if (now - c.overSince >= config.aliveTimeout) dropSlow(c);
+  };
+
+  /**
+   * Server pushes (room events) are small and must not be lost, or the member's view of the room would be wrong:
+   * a receiver over its budget is dropped instead, and gets the whole room again when it reconnects.
+   * @param {string} id
+   * @param {object} message
+   */
   const send = (id, message) => {
     const c = byId.get(id);
-    if (c && c.socket.readyState === WebSocket.OPEN) c.socket.send(JSON.stringify(message));
+    if (!c || c.socket.readyState !== WebSocket.OPEN) return;
+    if (c.pending >= config.sendBuffer) {
+      refuse('slow-receiver');
+      return dropSlow(c);
+    }
+    c.socket.send(JSON.stringify(message));
   };
 
   /** @param {string} id */
@@ -225,7 +262,12 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload))
       return bad('malformed');
     if (!rooms.sameRoom(c.id, dst)) return bad('not-in-room');
-    if (!byId.has(dst)) {
+    const to = byId.get(dst);
+    if (to) {
+      // `peer` writes the frame to the receiver's socket; one that does not read would hold it in memory.
+      if (to.pending >= config.sendBuffer) return slowReceiver(to);
+      if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
+    } else {
       // `peer` queues messages for absent ids; keep that queue bounded.
       const n = queued.get(dst) ?? 0;
       if (n >= config.queuePerPeer || queuedTotal >= config.queueTotal) return bad('queue-full');
@@ -255,20 +297,49 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         tokens: burst,
         refill: Date.now(),
         strikes: 0,
+        pending: 0,
+        overSince: 0,
+        closed: false,
       };
       bySocket.set(socket, c);
       open++;
       perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
       socket.on('error', (err) => log.debug('socket error', { id, err: String(err) }));
       const rawSend = socket.send.bind(socket);
+      /**
+       * Sends, counting the bytes until ws has written them to the OS (its callback), for the send budgets.
+       * @param {any} data
+       * @param {any[]} rest options and/or a callback
+       */
+      const counted = (data, rest) => {
+        const n = typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
+        const cb = typeof rest.at(-1) === 'function' ? rest.pop() : undefined;
+        c.pending += n;
+        buffered += n;
+        const written = (/** @type {Error | undefined} */ err) => {
+          if (!c.closed) {
+            c.pending -= n;
+            buffered -= n;
+            if (c.pending < config.sendBuffer) c.overSince = 0;
+          }
+          cb?.(err);
+        };
+        try {
+          rawSend(data, ...rest, written);
+        } catch (err) {
+          c.pending -= n;
+          buffered -= n;
+          throw err;
+        }
+      };
       socket.send = /** @type {typeof socket.send} */ (
         (/** @type {any} */ data, /** @type {any[]} */ ...rest) => {
           if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
           // Until `peer` has registered this socket as the id the guard checked, nothing addressed to an id (the
           // queue it flushes on registration) may reach it.
           if (!c.accepted && !(typeof data === 'string' && HANDSHAKE.test(data)))
-            return void c.held.push(() => rawSend(data, ...rest));
-          return rawSend(data, ...rest);
+            return void c.held.push(() => counted(data, rest));
+          return counted(data, rest);
         }
       );
       const rawEmit = socket.emit.bind(socket);
@@ -280,6 +351,9 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         }
       );
       socket.on('close', () => {
+        c.closed = true;
+        buffered -= c.pending;
+        c.pending = 0;
         open--;
         const n = (perIp.get(ip) ?? 1) - 1;
         if (n > 0) perIp.set(ip, n);
@@ -335,6 +409,11 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     const held = c.held;
     c.held = [];
     for (const release of held) release();
+  });
+  metrics.gauge('rtc_send_buffered_bytes', 'Bytes waiting to be written to clients', () => {
+    let sum = 0;
+    for (const socket of wss?.clients ?? []) sum += socket.bufferedAmount;
+    return sum;
   });
   // Without an error listener, one bad frame would take the process down.
   peerApp.on('error', (err) => log.warn('broker error', { err: safe(err) }));

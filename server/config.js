@@ -27,6 +27,8 @@ export class ConfigError extends Error {}
  * @property {number} reconnectGrace ms
  * @property {number} queuePerPeer
  * @property {number} queueTotal
+ * @property {number} sendBuffer bytes waiting to be written to one socket before relays to it are dropped
+ * @property {number} sendBufferTotal bytes waiting to be written to all sockets before relays are dropped
  * @property {number} shutdownTimeout ms
  * @property {boolean} trustProxy
  * @property {import('./log.js').LogLevel} logLevel
@@ -223,6 +225,26 @@ export const SETTINGS = [
     min: 0,
     max: 10000000,
     help: 'messages held for absent peers in total',
+  },
+  {
+    key: 'sendBuffer',
+    env: 'SEND_BUFFER',
+    flag: '--send-buffer',
+    type: 'int',
+    def: 1048576,
+    min: 65536,
+    max: 1073741824,
+    help: 'bytes waiting to be written to one client past which frames relayed to it are dropped',
+  },
+  {
+    key: 'sendBufferTotal',
+    env: 'SEND_BUFFER_TOTAL',
+    flag: '--send-buffer-total',
+    type: 'int',
+    def: 67108864,
+    min: 65536,
+    max: 17179869184,
+    help: 'bytes waiting to be written to all clients past which relayed frames are dropped',
   },
   {
     key: 'shutdownTimeout',

@@ -57,6 +57,8 @@ const BAD = {
   RECONNECT_GRACE: ['600001', 'x'],
   QUEUE_PER_PEER: ['100001', '-5'],
   QUEUE_TOTAL: ['10000001', '1.5'],
+  SEND_BUFFER: ['65535', '1073741825', '1M'],
+  SEND_BUFFER_TOTAL: ['65535', '17179869185', 'lots'],
   SHUTDOWN_TIMEOUT: ['600001', 'never'],
   TRUST_PROXY: ['maybe', '2'],
   LOG_LEVEL: ['loud', 'INFO'],
