@@ -9,6 +9,7 @@ import { createHook } from 'node:async_hooks';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, WebSocket } from 'ws';
 import { PEER_ID } from './rooms.js';
+import { QueueBudget } from './queue-budget.js';
 import { safe } from './log.js';
 
 export const PEER_KEY = 'rtc-call';
@@ -139,9 +140,15 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   const checked = new WeakMap();
   /** @type {Map<string, number>} */
   const perIp = new Map();
-  /** Messages queued inside `peer` for absent ids. @type {Map<string, number>} */
-  const queued = new Map();
-  let queuedTotal = 0;
+  /** What `peer` holds for absent ids. */
+  const queues = new QueueBudget({
+    perPeer: config.queuePerPeer,
+    bytesPerPeer: config.queueBytesPerPeer,
+    perSender: config.queuePerSender,
+    perRoom: config.queuePerRoom,
+    total: config.queueTotal,
+    bytesTotal: config.queueBytesTotal,
+  });
   /** Bytes of all sockets handed to ws and not yet written to the OS. */
   let buffered = 0;
   let open = 0;
@@ -189,10 +196,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   };
 
   /** @param {string} id */
-  const clearQueue = (id) => {
-    queuedTotal -= queued.get(id) ?? 0;
-    queued.delete(id);
-  };
+  const clearQueue = (id) => queues.clear(id);
 
   /**
    * Checks an upgrade before `peer` sees it.
@@ -267,15 +271,18 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       // `peer` writes the frame to the receiver's socket; one that does not read would hold it in memory.
       if (to.pending >= config.sendBuffer) return slowReceiver(to);
       if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
-    } else {
+    }
+    const frame = JSON.stringify({ type: msg.type, dst, payload });
+    if (!to) {
       // `peer` queues messages for absent ids; keep that queue bounded.
-      const n = queued.get(dst) ?? 0;
-      if (n >= config.queuePerPeer || queuedTotal >= config.queueTotal) return bad('queue-full');
-      queued.set(dst, n + 1);
-      queuedTotal++;
+      const full = queues.take(c.id, dst, rooms.store.get(c.id)?.room ?? '', frame.length);
+      if (full) {
+        log.debug('queue limit', { limit: full, id: c.id });
+        return bad('queue-full');
+      }
     }
     metrics.inc('rtc_messages_relayed_total');
-    return JSON.stringify({ type: msg.type, dst, payload });
+    return frame;
   };
 
   /** A `ws` server whose sockets pass every frame through `screen` before `peer` listens to them. */
@@ -410,6 +417,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     c.held = [];
     for (const release of held) release();
   });
+  metrics.gauge('rtc_queued_messages', 'Signalling held for members who are briefly away', () => queues.messages);
+  metrics.gauge('rtc_queued_bytes', 'Bytes of signalling held for members who are briefly away', () => queues.bytes);
   metrics.gauge('rtc_send_buffered_bytes', 'Bytes waiting to be written to clients', () => {
     let sum = 0;
     for (const socket of wss?.clients ?? []) sum += socket.bufferedAmount;

@@ -27,6 +27,10 @@ export class ConfigError extends Error {}
  * @property {number} reconnectGrace ms
  * @property {number} queuePerPeer
  * @property {number} queueTotal
+ * @property {number} queuePerSender
+ * @property {number} queuePerRoom
+ * @property {number} queueBytesPerPeer
+ * @property {number} queueBytesTotal
  * @property {number} sendBuffer bytes waiting to be written to one socket before relays to it are dropped
  * @property {number} sendBufferTotal bytes waiting to be written to all sockets before relays are dropped
  * @property {number} shutdownTimeout ms
@@ -225,6 +229,46 @@ export const SETTINGS = [
     min: 0,
     max: 10000000,
     help: 'messages held for absent peers in total',
+  },
+  {
+    key: 'queuePerSender',
+    env: 'QUEUE_PER_SENDER',
+    flag: '--queue-per-sender',
+    type: 'int',
+    def: 128,
+    min: 0,
+    max: 10000000,
+    help: 'messages one member may have held for absent peers, all together',
+  },
+  {
+    key: 'queuePerRoom',
+    env: 'QUEUE_PER_ROOM',
+    flag: '--queue-per-room',
+    type: 'int',
+    def: 512,
+    min: 0,
+    max: 10000000,
+    help: 'messages held for absent peers within one room',
+  },
+  {
+    key: 'queueBytesPerPeer',
+    env: 'QUEUE_BYTES_PER_PEER',
+    flag: '--queue-bytes-per-peer',
+    type: 'int',
+    def: 262144,
+    min: 0,
+    max: 1073741824,
+    help: 'bytes held for one absent peer',
+  },
+  {
+    key: 'queueBytesTotal',
+    env: 'QUEUE_BYTES_TOTAL',
+    flag: '--queue-bytes-total',
+    type: 'int',
+    def: 67108864,
+    min: 0,
+    max: 17179869184,
+    help: 'bytes held for absent peers in total',
   },
   {
     key: 'sendBuffer',
