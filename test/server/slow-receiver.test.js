@@ -3,7 +3,7 @@
 // its budget for ALIVE_TIMEOUT is dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, member, scrape, refusals, until, nothingElseFor, gc } from './helpers.js';
+import { startServer, member, connect, scrape, refusals, until, nothingElseFor, gc } from './helpers.js';
 
 const FRAME = { sdp: 'x'.repeat(60000) };
 /** The largest relayed frame: the payload plus type, src and dst. */
@@ -119,4 +119,41 @@ test('a receiver that stays over its budget for ALIVE_TIMEOUT is dropped; it may
   assert.ok((await refusals(srv, 'slow-receiver')) > 0);
   assert.ok(srv.logs.some((l) => l.includes('slow receiver dropped')));
   assert.ok(sender.client.open, 'the sender is not affected');
+  const back = await connect(srv, slow);
+  assert.equal((await back.next()).type, 'OPEN');
+});
+
+test('a room event for a receiver over its budget is not dropped: the receiver is disconnected, and may come back', async (t) => {
+  const srv = await startServer(t, {
+    SEND_BUFFER: '65536',
+    MESSAGE_RATE: '1000',
+    ALIVE_TIMEOUT: '600000',
+    RECONNECT_GRACE: '10000',
+  });
+  const sender = await member(srv, 'r', 'Sender');
+  const slow = await member(srv, 'r', 'Slow');
+  await sender.client.waitFor('RTC-JOINED');
+  stopReading(t, slow);
+  // Fill its budget: frames are dropped once it is over.
+  const send = setInterval(() => sender.client.send({ type: 'OFFER', dst: slow.id, payload: FRAME }), 25);
+  t.after(() => clearInterval(send));
+  await until(async () => (await refusals(srv, 'slow-receiver')) > 0, 30000, 'the budget reached');
+  clearInterval(send);
+  const before = await refusals(srv, 'slow-receiver');
+  // A newcomer's RTC-JOINED cannot go to the slow receiver: it is disconnected rather than left not knowing.
+  const late = await member(srv, 'r', 'Late');
+  await sender.client.waitFor((m) => m.type === 'RTC-JOINED' && m.payload.id === late.id);
+  await until(async () => (await scrape(srv)).get('rtc_open_connections') === 2, 5000, 'the slow receiver dropped');
+  assert.equal(await refusals(srv, 'slow-receiver'), before + 1);
+  // Only dropped, not gone: its seat waits for it, nobody was told it left.
+  assert.equal((await scrape(srv)).get('rtc_members'), 3);
+  await nothingElseFor(late, sender);
+  // Back, it learns the whole room, the newcomer included.
+  const back = await connect(srv, slow);
+  assert.equal((await back.next()).type, 'OPEN');
+  const room = await back.waitFor('RTC-ROOM');
+  assert.deepEqual(
+    room.payload.members.map((/** @type {{id: string}} */ m) => m.id).sort(),
+    [sender.id, late.id].sort(),
+  );
 });
