@@ -153,3 +153,45 @@ test('a probe tells nothing about whether the victim is online: the same answer 
   assert.deepEqual(g1, await guess(fakeId()));
   assert.ok(victim.client.open);
 });
+
+test('were peer ever to read another id than the guard checked, that socket is closed before anything reaches it', async (t) => {
+  const srv = await startServer(t, { RECONNECT_GRACE: '10000' });
+  const victim = await member(srv, 'r', 'Victim');
+  const mate = await member(srv, 'r', 'Mate');
+  const witness = await member(srv, 'r', 'Witness');
+  await mate.client.waitFor('RTC-JOINED');
+  victim.client.destroy();
+  await until(async () => (await scrape(srv)).get('rtc_open_connections') === 2, 3000, 'the drop');
+  mate.client.send({ type: 'OFFER', dst: victim.id, payload: { sdp: 'for the victim only' } });
+  await nothingElseFor(mate, witness);
+  const own = (await join(srv, { room: 'elsewhere' })).json;
+  // A disagreement the guard cannot see: after the guard has checked the attacker's own identity, the request's URL
+  // (which `peer` reads) names the victim, and the guard's rebuilt URL does not stick.
+  const victimUrl = `/broker/peerjs?key=rtc-call&id=${victim.id}&token=x`;
+  const twoFaced = (/** @type {import('node:http').IncomingMessage} */ req) => {
+    const url = req.url;
+    let checked = false;
+    Object.defineProperty(req, 'url', {
+      configurable: true,
+      get: () => (checked ? victimUrl : url),
+      set: () => {
+        checked = true;
+      },
+    });
+  };
+  srv.rtc.server.prependListener('upgrade', twoFaced);
+  t.after(() => srv.rtc.server.off('upgrade', twoFaced));
+  const attacker = await connect(srv, own);
+  await attacker.closed;
+  srv.rtc.server.off('upgrade', twoFaced);
+  assert.equal(await refusals(srv, 'identity-mismatch'), 1);
+  assert.deepEqual(
+    attacker.all.filter((m) => m.type !== 'OPEN'),
+    [],
+    'nothing for the victim reached the socket',
+  );
+  // The owner can still come back.
+  const back = await connect(srv, victim);
+  assert.equal((await back.next()).type, 'OPEN');
+  assert.equal((await back.waitFor('RTC-ROOM')).payload.self.id, victim.id);
+});
