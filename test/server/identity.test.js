@@ -20,12 +20,14 @@ import {
 
 /**
  * An upgrade by hand, with the request target exactly as given (no client-side URL normalisation). Resolves with
- * the status line's code and, for a refusal, the response body; a 101 is closed again at once.
+ * the status line's code and what followed the head: a refusal's body, or a 101's frames up to the first that
+ * contains `upTo` (at once when not given); the socket is then closed.
  * @param {import('./helpers.js').Srv} srv
  * @param {string} target
+ * @param {string} [upTo]
  * @returns {Promise<{status: number, body: string}>}
  */
-function rawUpgrade(srv, target) {
+function rawUpgrade(srv, target, upTo = '') {
   return new Promise((resolve, reject) => {
     const socket = net.connect(srv.port, HOST);
     srv.owned.add(socket);
@@ -48,7 +50,8 @@ function rawUpgrade(srv, target) {
     socket.on('data', (chunk) => {
       text += chunk.toString('latin1');
       // A 101 is settled by its head alone; a refusal once the server has sent it all and hung up.
-      if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n')) settle();
+      const head = text.indexOf('\r\n\r\n');
+      if (text.startsWith('HTTP/1.1 101') && head >= 0 && text.slice(head).includes(upTo)) settle();
     });
     socket.once('end', settle);
   });
@@ -130,9 +133,15 @@ test('every way two query parsers could disagree is refused with 400, and the pl
   );
   assert.equal((await ok.next()).type, 'OPEN');
   assert.equal((await ok.next()).payload.self.id, own.id);
-  // A fragment is no part of the query for either parser: whatever follows it names nobody.
-  const frag = await rawUpgrade(srv, `/broker/peerjs?key=rtc-call&id=${v}&token=x#&id=${own.id}`);
-  assert.notEqual(frag.status, 101);
+  // A fragment is no part of the query for either parser: what follows it names nobody.
+  const frag = await rawUpgrade(
+    srv,
+    `/broker/peerjs?key=rtc-call&id=${own.id}&token=${own.secret}#&id=${v}&token=x`,
+    '"RTC-ROOM"',
+  );
+  assert.equal(frag.status, 101);
+  assert.match(frag.body, new RegExp(`"self":\\{"id":"${own.id}"`));
+  assert.equal((await rawUpgrade(srv, `/broker/peerjs?key=rtc-call&id=${v}&token=x#${victim.secret}`)).status, 401);
   assert.ok(victim.client.open, 'the victim was never replaced');
 });
 
