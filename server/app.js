@@ -1,7 +1,6 @@
 // @ts-check
 /** One HTTP server: the widget bundle, the demo, the join API, the PeerJS broker, health and metrics. */
 import http from 'node:http';
-import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
@@ -11,6 +10,9 @@ import { verifyRoomToken } from './tokens.js';
 import { Metrics } from './metrics.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
+import { perAddressLimit } from './rate.js';
+import { proxyTrust, clientAddress } from './proxy.js';
+import { capSocketsPerAddress } from './sockets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,8 +25,17 @@ export function createRtcServer(config, deps = {}) {
   const metrics = new Metrics();
   const app = express();
   app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', true);
-  const server = http.createServer(app);
+  const trusted = proxyTrust(config.trustProxy);
+  app.set('trust proxy', (/** @type {string} */ addr) => trusted(addr));
+  // Node's defaults let a request trickle in for 5 minutes, and check only every 30 s.
+  const server = http.createServer(
+    {
+      requestTimeout: config.requestTimeout,
+      headersTimeout: config.requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeout / 4)),
+    },
+    app,
+  );
   const started = Date.now();
   let stopping = false;
 
@@ -32,19 +43,11 @@ export function createRtcServer(config, deps = {}) {
   const originAllowed = (origin) =>
     !config.allowedOrigins.length || (!!origin && config.allowedOrigins.includes(origin));
   /**
-   * The client's address. Behind your proxy, the last X-Forwarded-For entry: the one the proxy appended. Earlier
-   * entries come from the client itself, which could otherwise dodge every per-address limit by making them up.
+   * The client's address: X-Forwarded-For is read only from your proxies (TRUST_PROXY), right to left, so a client
+   * cannot dodge per-address limits by making entries up.
    * @param {import('node:http').IncomingMessage} req
    */
-  const clientIp = (req) => {
-    const fwd = config.trustProxy
-      ? String(req.headers['x-forwarded-for'] ?? '')
-          .split(',')
-          .pop()
-          ?.trim()
-      : '';
-    return fwd && isIP(fwd) ? fwd : req.socket.remoteAddress || 'unknown';
-  };
+  const clientIp = (req) => clientAddress(req, trusted);
 
   /** @type {ReturnType<typeof mountBroker>} */
   let broker;
@@ -104,19 +107,7 @@ export function createRtcServer(config, deps = {}) {
     res.status(status).json({ code, message });
   };
 
-  /** Per-IP bucket for the join API: generous for people, tight for scripts. */
-  const joinBuckets = new Map();
-  const joinAllowed = (/** @type {string} */ ip) => {
-    const now = Date.now();
-    const b = joinBuckets.get(ip) ?? { tokens: config.joinRate, at: now };
-    b.tokens = Math.min(config.joinRate, b.tokens + ((now - b.at) / 60000) * config.joinRate);
-    b.at = now;
-    joinBuckets.set(ip, b);
-    if (joinBuckets.size > 100000) joinBuckets.clear();
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  };
+  const joinAllowed = perAddressLimit({ perMinute: config.joinRate });
 
   const json = express.json({ limit: '8kb', strict: true });
   app.post('/rtc/join', json, (req, res) => {
@@ -140,7 +131,7 @@ export function createRtcServer(config, deps = {}) {
     metrics.inc('rtc_joins_total');
     const ice = iceServersFor(config, ticket.id);
     if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
-    log.info('seat issued', { room: safe(room), id: ticket.id, ip: clientIp(req) });
+    log.info('seat issued', { room: safe(room), id: ticket.id, ip: safe(clientIp(req)) });
     res.json({
       id: ticket.id,
       secret: ticket.secret,
@@ -183,6 +174,14 @@ export function createRtcServer(config, deps = {}) {
   app.use(onError);
 
   server.on('clientError', (_err, socket) => socket.destroy());
+  capSocketsPerAddress(server, {
+    max: config.maxSocketsPerIp,
+    exempt: trusted,
+    refused: (address) => {
+      metrics.inc('rtc_refusals_total', { reason: 'socket-limit' });
+      log.debug('socket refused', { reason: 'socket-limit', ip: safe(address) });
+    },
+  });
 
   return {
     app,

@@ -10,6 +10,7 @@ import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, WebSocket } from 'ws';
 import { PEER_ID } from './rooms.js';
 import { safe } from './log.js';
+import { addressKey } from './address.js';
 
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
@@ -21,7 +22,7 @@ const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
  * @typedef {object} Conn one open broker websocket
  * @property {WebSocket} socket
  * @property {string} id
- * @property {string} ip
+ * @property {string} ip the address key its per-address count is under
  * @property {boolean} accepted peer registered it
  * @property {boolean} openSent
  * @property {number} tokens rate-limit bucket
@@ -124,12 +125,12 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     const { req } = info;
     const fail = (/** @type {string} */ reason, /** @type {number} */ code, /** @type {string} */ message) => {
       refuse(reason);
-      log.info('websocket refused', { reason, ip: clientIp(req) });
+      log.info('websocket refused', { reason, ip: safe(clientIp(req)) });
       done(false, code, message);
     };
     if (!originAllowed(info.origin)) return fail('origin', 403, 'Origin not allowed');
     if (open >= config.maxConnections) return fail('capacity', 503, 'Server is full');
-    if ((perIp.get(clientIp(req)) ?? 0) >= config.maxConnectionsPerIp)
+    if ((perIp.get(addressKey(clientIp(req))) ?? 0) >= config.maxConnectionsPerIp)
       return fail('ip-limit', 429, 'Too many connections');
     const q = new URL(req.url ?? '', 'http://x').searchParams;
     const id = q.get('id') ?? '';
@@ -199,7 +200,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       if (event !== 'connection') return super.emit(event, ...args);
       const [socket, req] = /** @type {[WebSocket, import('node:http').IncomingMessage]} */ (args);
       const id = new URL(req.url ?? '', 'http://x').searchParams.get('id') ?? '';
-      const ip = clientIp(req);
+      const ip = addressKey(clientIp(req));
       /** @type {Conn} */
       const c = { socket, id, ip, accepted: false, openSent: false, tokens: burst, refill: Date.now(), strikes: 0 };
       bySocket.set(socket, c);
@@ -241,7 +242,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         if (!c.openSent && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
         if (previous && previous !== c) previous.socket.close(4000, 'replaced');
         rooms.connected(id);
-        log.info('member connected', { id, ip });
+        log.info('member connected', { id, ip: safe(clientIp(req)) });
       }
       return handled;
     }
@@ -256,7 +257,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     alive_timeout: config.aliveTimeout,
     expire_timeout: config.reconnectGrace,
     concurrent_limit: config.maxConnections,
-    proxied: config.trustProxy,
+    proxied: false, // peer's HTTP API is closed; client addresses come from clientIp
     corsOptions: { origin: false },
     createWebSocketServer: (options) =>
       (wss = new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true })),
