@@ -173,7 +173,13 @@ export function createRtcServer(config, deps = {}) {
   };
   app.use(onError);
 
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // A request slower than REQUEST_TIMEOUT is told so (as Node would without this listener); anything else that is
+  // not HTTP just loses its socket.
+  server.on('clientError', (/** @type {NodeJS.ErrnoException} */ err, socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable)
+      socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.destroy();
+  });
   capSocketsPerAddress(server, {
     max: config.maxSocketsPerIp,
     exempt: trusted,
