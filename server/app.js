@@ -11,6 +11,7 @@ import { Metrics } from './metrics.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
 import { perAddressLimit } from './rate.js';
+import { addressKey } from './address.js';
 import { proxyTrust, clientAddress } from './proxy.js';
 import { capSocketsPerAddress } from './sockets.js';
 
@@ -55,7 +56,13 @@ export function createRtcServer(config, deps = {}) {
     store: deps.store ?? new MemoryRoomStore(),
     roomMax: config.roomMax,
     reconnectGrace: config.reconnectGrace,
+    pendingTimeout: config.pendingTimeout,
+    pendingPerOwner: config.pendingPerIp,
     send: (id, msg) => broker.send(id, msg),
+    replaced: (id) => {
+      broker.disconnect(id, 4001, 'replaced');
+      log.info('seat replaced', { id });
+    },
     gone: (id) => {
       broker.forget(id);
       log.info('member gone', { id });
@@ -69,6 +76,7 @@ export function createRtcServer(config, deps = {}) {
     'People seated in rooms (connected or briefly away)',
     () => rooms.store.all().filter((t) => t.state !== 'pending').length,
   );
+  metrics.gauge('rtc_pending_seats', 'Seats issued whose websocket has not opened yet', () => rooms.pendingCount());
   metrics.counter('rtc_joins_total', 'Seats issued by POST /rtc/join');
   metrics.counter('rtc_leaves_total', 'Members who left on purpose');
   metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
@@ -121,12 +129,15 @@ export function createRtcServer(config, deps = {}) {
     if (problem) return fail(res, 400, 'invalid-room', `Invalid room name: ${problem}.`);
     const room = /** @type {string} */ (body.room);
     let name = cleanName(body.name);
+    /** @type {string | undefined} */
+    let identity;
     if (config.roomSecret) {
       const check = verifyRoomToken(body.token, config.roomSecret, room);
       if (!check.ok) return fail(res, 401, 'unauthorized', `You may not join this room: ${check.reason}.`);
       if (check.name) name = cleanName(check.name);
+      identity = check.identity;
     }
-    const ticket = rooms.issue(room, name);
+    const ticket = rooms.issue(room, name, { owner: addressKey(clientIp(req)), identity });
     if (!ticket) return fail(res, 409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
     metrics.inc('rtc_joins_total');
     const ice = iceServersFor(config, ticket.id);

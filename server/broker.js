@@ -136,6 +136,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     const id = q.get('id') ?? '';
     if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return fail('bad-request', 400, 'Bad request');
     if (!rooms.check(id, q.get('token'))) return fail('identity', 401, 'Unknown id or wrong token');
+    if (!rooms.hasPlace(id)) return fail('room-full', 409, 'The room is full');
     done(true);
   };
 
@@ -283,8 +284,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     /** Stops peer's housekeeping timers. */
     stop: () => stopHousekeeping(),
     /** Closes one member's socket (it left by other means). @param {string} id */
-    disconnect(id) {
-      byId.get(id)?.socket.close(1000, 'left');
+    disconnect(id, code = 1000, reason = 'left') {
+      byId.get(id)?.socket.close(code, reason);
     },
     /** Says goodbye to every client and closes its socket. @param {string} reason */
     closeAll(reason) {
