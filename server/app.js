@@ -1,7 +1,6 @@
 // @ts-check
 /** One HTTP server: the widget bundle, the demo, the join API, the PeerJS broker, health and metrics. */
 import http from 'node:http';
-import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
@@ -11,6 +10,10 @@ import { verifyRoomToken } from './tokens.js';
 import { Metrics } from './metrics.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
+import { perAddressLimit } from './rate.js';
+import { addressKey } from './address.js';
+import { proxyTrust, clientAddress } from './proxy.js';
+import { capSocketsPerAddress } from './sockets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,8 +26,17 @@ export function createRtcServer(config, deps = {}) {
   const metrics = new Metrics();
   const app = express();
   app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', true);
-  const server = http.createServer(app);
+  const trusted = proxyTrust(config.trustProxy);
+  app.set('trust proxy', (/** @type {string} */ addr) => trusted(addr));
+  // Node's defaults let a request trickle in for 5 minutes, and check only every 30 s.
+  const server = http.createServer(
+    {
+      requestTimeout: config.requestTimeout,
+      headersTimeout: config.requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeout / 4)),
+    },
+    app,
+  );
   const started = Date.now();
   let stopping = false;
 
@@ -32,19 +44,11 @@ export function createRtcServer(config, deps = {}) {
   const originAllowed = (origin) =>
     !config.allowedOrigins.length || (!!origin && config.allowedOrigins.includes(origin));
   /**
-   * The client's address. Behind your proxy, the last X-Forwarded-For entry: the one the proxy appended. Earlier
-   * entries come from the client itself, which could otherwise dodge every per-address limit by making them up.
+   * The client's address: X-Forwarded-For is read only from your proxies (TRUST_PROXY), right to left, so a client
+   * cannot dodge per-address limits by making entries up.
    * @param {import('node:http').IncomingMessage} req
    */
-  const clientIp = (req) => {
-    const fwd = config.trustProxy
-      ? String(req.headers['x-forwarded-for'] ?? '')
-          .split(',')
-          .pop()
-          ?.trim()
-      : '';
-    return fwd && isIP(fwd) ? fwd : req.socket.remoteAddress || 'unknown';
-  };
+  const clientIp = (req) => clientAddress(req, trusted);
 
   /** @type {ReturnType<typeof mountBroker>} */
   let broker;
@@ -52,7 +56,13 @@ export function createRtcServer(config, deps = {}) {
     store: deps.store ?? new MemoryRoomStore(),
     roomMax: config.roomMax,
     reconnectGrace: config.reconnectGrace,
+    pendingTimeout: config.pendingTimeout,
+    pendingPerOwner: config.pendingPerIp,
     send: (id, msg) => broker.send(id, msg),
+    replaced: (id) => {
+      broker.disconnect(id, 4001, 'replaced');
+      log.info('seat replaced', { id });
+    },
     gone: (id) => {
       broker.forget(id);
       log.info('member gone', { id });
@@ -66,6 +76,7 @@ export function createRtcServer(config, deps = {}) {
     'People seated in rooms (connected or briefly away)',
     () => rooms.store.all().filter((t) => t.state !== 'pending').length,
   );
+  metrics.gauge('rtc_pending_seats', 'Seats issued whose websocket has not opened yet', () => rooms.pendingCount());
   metrics.counter('rtc_joins_total', 'Seats issued by POST /rtc/join');
   metrics.counter('rtc_leaves_total', 'Members who left on purpose');
   metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
@@ -104,19 +115,7 @@ export function createRtcServer(config, deps = {}) {
     res.status(status).json({ code, message });
   };
 
-  /** Per-IP bucket for the join API: generous for people, tight for scripts. */
-  const joinBuckets = new Map();
-  const joinAllowed = (/** @type {string} */ ip) => {
-    const now = Date.now();
-    const b = joinBuckets.get(ip) ?? { tokens: config.joinRate, at: now };
-    b.tokens = Math.min(config.joinRate, b.tokens + ((now - b.at) / 60000) * config.joinRate);
-    b.at = now;
-    joinBuckets.set(ip, b);
-    if (joinBuckets.size > 100000) joinBuckets.clear();
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  };
+  const joinAllowed = perAddressLimit({ perMinute: config.joinRate });
 
   const json = express.json({ limit: '8kb', strict: true });
   app.post('/rtc/join', json, (req, res) => {
@@ -130,17 +129,20 @@ export function createRtcServer(config, deps = {}) {
     if (problem) return fail(res, 400, 'invalid-room', `Invalid room name: ${problem}.`);
     const room = /** @type {string} */ (body.room);
     let name = cleanName(body.name);
+    /** @type {string | undefined} */
+    let identity;
     if (config.roomSecret) {
       const check = verifyRoomToken(body.token, config.roomSecret, room);
       if (!check.ok) return fail(res, 401, 'unauthorized', `You may not join this room: ${check.reason}.`);
       if (check.name) name = cleanName(check.name);
+      identity = check.identity;
     }
-    const ticket = rooms.issue(room, name);
+    const ticket = rooms.issue(room, name, { owner: addressKey(clientIp(req)), identity });
     if (!ticket) return fail(res, 409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
     metrics.inc('rtc_joins_total');
     const ice = iceServersFor(config, ticket.id);
     if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
-    log.info('seat issued', { room: safe(room), id: ticket.id, ip: clientIp(req) });
+    log.info('seat issued', { room: safe(room), id: ticket.id, ip: safe(clientIp(req)) });
     res.json({
       id: ticket.id,
       secret: ticket.secret,
@@ -182,7 +184,21 @@ export function createRtcServer(config, deps = {}) {
   };
   app.use(onError);
 
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // A request slower than REQUEST_TIMEOUT is told so (as Node would without this listener); anything else that is
+  // not HTTP just loses its socket.
+  server.on('clientError', (/** @type {NodeJS.ErrnoException} */ err, socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable)
+      socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.destroy();
+  });
+  capSocketsPerAddress(server, {
+    max: config.maxSocketsPerIp,
+    exempt: trusted,
+    refused: (address) => {
+      metrics.inc('rtc_refusals_total', { reason: 'socket-limit' });
+      log.debug('socket refused', { reason: 'socket-limit', ip: safe(address) });
+    },
+  });
 
   return {
     app,

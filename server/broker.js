@@ -11,6 +11,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { PEER_ID } from './rooms.js';
 import { QueueBudget } from './queue-budget.js';
 import { safe } from './log.js';
+import { addressKey } from './address.js';
 
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
@@ -61,7 +62,7 @@ export function upgradeIdentity(url) {
  * @typedef {object} Conn one open broker websocket
  * @property {WebSocket} socket
  * @property {string} id
- * @property {string} ip
+ * @property {string} ip the address key its per-address count is under
  * @property {boolean} accepted peer registered it, as the id the guard checked
  * @property {Array<() => void>} held what `peer` sent before registering it (released once the id is confirmed)
  * @property {boolean} openSent
@@ -207,16 +208,17 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     const { req } = info;
     const fail = (/** @type {string} */ reason, /** @type {number} */ code, /** @type {string} */ message) => {
       refuse(reason);
-      log.info('websocket refused', { reason, ip: clientIp(req) });
+      log.info('websocket refused', { reason, ip: safe(clientIp(req)) });
       done(false, code, message);
     };
     if (!originAllowed(info.origin)) return fail('origin', 403, 'Origin not allowed');
     if (open >= config.maxConnections) return fail('capacity', 503, 'Server is full');
-    if ((perIp.get(clientIp(req)) ?? 0) >= config.maxConnectionsPerIp)
+    if ((perIp.get(addressKey(clientIp(req))) ?? 0) >= config.maxConnectionsPerIp)
       return fail('ip-limit', 429, 'Too many connections');
     const who = upgradeIdentity(req.url);
     if (!who) return fail('bad-request', 400, 'Bad request');
     if (!rooms.check(who.id, who.token)) return fail('identity', 401, 'Unknown id or wrong token');
+    if (!rooms.hasPlace(who.id)) return fail('room-full', 409, 'The room is full');
     // `peer` reads the identity from req.url again: give it exactly what was checked.
     req.url = who.url;
     checked.set(req, who.id);
@@ -292,7 +294,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       if (event !== 'connection') return super.emit(event, ...args);
       const [socket, req] = /** @type {[WebSocket, import('node:http').IncomingMessage]} */ (args);
       const id = checked.get(req) ?? '';
-      const ip = clientIp(req);
+      const ip = addressKey(clientIp(req));
       /** @type {Conn} */
       const c = {
         socket,
@@ -380,7 +382,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         if (!c.openSent && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
         if (previous && previous !== c) previous.socket.close(4000, 'replaced');
         rooms.connected(id);
-        log.info('member connected', { id, ip });
+        log.info('member connected', { id, ip: safe(clientIp(req)) });
       }
       return handled;
     }
@@ -395,7 +397,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     alive_timeout: config.aliveTimeout,
     expire_timeout: config.reconnectGrace,
     concurrent_limit: config.maxConnections,
-    proxied: config.trustProxy,
+    proxied: false, // peer's HTTP API is closed; client addresses come from clientIp
     corsOptions: { origin: false },
     createWebSocketServer: (options) =>
       (wss = new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true })),
@@ -440,8 +442,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     /** Stops peer's housekeeping timers. */
     stop: () => stopHousekeeping(),
     /** Closes one member's socket (it left by other means). @param {string} id */
-    disconnect(id) {
-      byId.get(id)?.socket.close(1000, 'left');
+    disconnect(id, code = 1000, reason = 'left') {
+      byId.get(id)?.socket.close(code, reason);
     },
     /** Says goodbye to every client and closes its socket. @param {string} reason */
     closeAll(reason) {

@@ -4,6 +4,7 @@
  * A bad value stops the server with a message that names the setting.
  */
 import { LOG_LEVELS } from './log.js';
+import { trustProxyProblem } from './proxy.js';
 
 export class ConfigError extends Error {}
 
@@ -20,6 +21,10 @@ export class ConfigError extends Error {}
  * @property {number} roomMax
  * @property {number} maxConnections
  * @property {number} maxConnectionsPerIp
+ * @property {number} maxSocketsPerIp
+ * @property {number} requestTimeout ms
+ * @property {number} pendingTimeout ms
+ * @property {number} pendingPerIp
  * @property {number} maxPayload bytes
  * @property {number} messageRate messages per second per connection
  * @property {number} joinRate joins per minute per IP address
@@ -34,7 +39,7 @@ export class ConfigError extends Error {}
  * @property {number} sendBuffer bytes waiting to be written to one socket before relays to it are dropped
  * @property {number} sendBufferTotal bytes waiting to be written to all sockets before relays are dropped
  * @property {number} shutdownTimeout ms
- * @property {boolean} trustProxy
+ * @property {string[]} trustProxy your proxies: names (loopback, ...), addresses and CIDR ranges; empty: none
  * @property {import('./log.js').LogLevel} logLevel
  */
 
@@ -43,7 +48,7 @@ export class ConfigError extends Error {}
  * @property {keyof Config} key
  * @property {string} env
  * @property {string} flag
- * @property {'int'|'string'|'list'|'bool'|'level'} type
+ * @property {'int'|'string'|'list'|'bool'|'level'|'proxies'} type
  * @property {unknown} def
  * @property {string} help
  * @property {number} [min]
@@ -159,6 +164,46 @@ export const SETTINGS = [
     min: 1,
     max: 100000,
     help: 'most open broker connections from one IP address',
+  },
+  {
+    key: 'maxSocketsPerIp',
+    env: 'MAX_SOCKETS_PER_IP',
+    flag: '--max-sockets-per-ip',
+    type: 'int',
+    def: 50,
+    min: 1,
+    max: 100000,
+    help: 'most open TCP connections (HTTP and websocket) from one address; your proxies are exempt',
+  },
+  {
+    key: 'requestTimeout',
+    env: 'REQUEST_TIMEOUT',
+    flag: '--request-timeout',
+    type: 'int',
+    def: 10000,
+    min: 1000,
+    max: 300000,
+    help: 'ms an HTTP request may take to arrive whole (headers and body); a slower one is closed',
+  },
+  {
+    key: 'pendingTimeout',
+    env: 'PENDING_TIMEOUT',
+    flag: '--pending-timeout',
+    type: 'int',
+    def: 10000,
+    min: 1000,
+    max: 600000,
+    help: 'ms an issued seat waits for its websocket before it is dropped',
+  },
+  {
+    key: 'pendingPerIp',
+    env: 'PENDING_PER_IP',
+    flag: '--pending-per-ip',
+    type: 'int',
+    def: 4,
+    min: 1,
+    max: 1000,
+    help: 'seats one address may hold that are not yet connected; a further join drops its oldest',
   },
   {
     key: 'maxPayload',
@@ -304,9 +349,10 @@ export const SETTINGS = [
     key: 'trustProxy',
     env: 'TRUST_PROXY',
     flag: '--trust-proxy',
-    type: 'bool',
-    def: false,
-    help: 'take client addresses from X-Forwarded-For (only behind your own reverse proxy)',
+    type: 'proxies',
+    def: [],
+    check: trustProxyProblem,
+    help: 'your reverse proxies (loopback, or addresses and CIDR ranges): X-Forwarded-For is read only from them',
   },
   {
     key: 'logLevel',
@@ -341,6 +387,17 @@ function convert(s, raw) {
       if (/^(1|true|yes|on)$/i.test(raw)) return true;
       if (/^(0|false|no|off|)$/i.test(raw)) return false;
       throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+    case 'proxies': {
+      if (/^(0|false|no|off)$/i.test(raw.trim())) return [];
+      // `true` used to mean: believe X-Forwarded-For from anyone who can reach the port, so any client could pick
+      // its own address. Say what to write instead rather than guess which proxy was meant.
+      if (/^(1|true|yes|on)$/i.test(raw.trim()))
+        throw new ConfigError(
+          `${name} no longer takes "${raw}", which trusted X-Forwarded-For from anyone: name your proxy, ` +
+            'e.g. TRUST_PROXY=loopback (a proxy on this machine) or its addresses/CIDR ranges (10.0.0.5,10.1.0.0/16)',
+        );
+      return convert({ ...s, type: 'list' }, raw);
+    }
     case 'level':
       if (!LOG_LEVELS.includes(/** @type {any} */ (raw)))
         throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);

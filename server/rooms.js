@@ -34,6 +34,8 @@ export function cleanName(name) {
  * @property {string} name
  * @property {'pending'|'connected'|'away'} state
  * @property {number} issuedAt ms
+ * @property {string} [owner] the address key it was issued to (for the cap on pending seats per address)
+ * @property {string} [identity] who the room token says this is (`sub`, else `jti`): one seat each
  */
 
 /**
@@ -94,10 +96,17 @@ const token = (/** @type {number} */ bytes) => randomBytes(bytes).toString('base
 
 /**
  * Seats people in rooms: issues identities, checks them, and tells members of joins and leaves.
+ *
+ * Only members (connected, or briefly away) count toward `roomMax`. A seat that was issued and never connected
+ * ("pending") holds no place: it expires after `pendingTimeout`, and there are at most `pendingPerOwner` per address
+ * and `roomMax` per room, a further one pushing out the oldest. So seats that nobody uses cannot lock a room; the
+ * place is taken when the websocket opens, and `hasPlace` refuses that when the room filled up meanwhile.
  */
 export class Rooms {
   /** @type {Map<string, ReturnType<typeof setTimeout>>} */
   #timers = new Map();
+  /** Pending seats per owner, oldest first. @type {Map<string, Set<string>>} */
+  #pendingByOwner = new Map();
 
   /**
    * @param {object} opts
@@ -105,11 +114,25 @@ export class Rooms {
    * @param {number} opts.roomMax
    * @param {number} opts.reconnectGrace ms
    * @param {number} [opts.pendingTimeout] ms a ticket waits for its websocket
+   * @param {number} [opts.pendingPerOwner] pending seats one address may hold
    * @param {(id: string, message: object) => void} opts.send push a message to a connected member
    * @param {(id: string) => void} [opts.gone] an id is gone for good
+   * @param {(id: string) => void} [opts.replaced] a seat was taken over by a new join with the same identity; it is
+   *   gone for good right after this, which should close its socket
    */
-  constructor({ store, roomMax, reconnectGrace, pendingTimeout = 30000, send, gone = () => {} }) {
+  constructor({
+    store,
+    roomMax,
+    reconnectGrace,
+    pendingTimeout = 10000,
+    pendingPerOwner = 4,
+    send,
+    gone = () => {},
+    replaced = () => {},
+  }) {
     this.gone = gone;
+    this.replaced = replaced;
+    this.pendingPerOwner = pendingPerOwner;
     this.store = store;
     this.roomMax = roomMax;
     this.reconnectGrace = reconnectGrace;
@@ -121,15 +144,47 @@ export class Rooms {
    * Reserves a seat. The caller has validated the room name and the room token.
    * @param {string} room
    * @param {string} name
+   * @param {{owner?: string, identity?: string}} [who] the address key asking, and the token's identity
    * @returns {Ticket | undefined} undefined when the room is full
    */
-  issue(room, name) {
-    if (this.store.inRoom(room).length >= this.roomMax) return undefined;
+  issue(room, name, { owner = '', identity } = {}) {
+    // One identity, one seat: the new join takes over (a reload, another device), and frees the old one's place.
+    if (identity)
+      for (const old of this.store.inRoom(room).filter((x) => x.identity === identity)) {
+        this.replaced(old.id);
+        this.left(old.id);
+      }
+    if (this.members(room).length >= this.roomMax) return undefined;
+    const mine = [...(this.#pendingByOwner.get(owner) ?? [])];
+    for (const id of mine.slice(0, Math.max(0, mine.length - this.pendingPerOwner + 1))) this.left(id);
+    const waiting = this.store.inRoom(room).filter((x) => x.state === 'pending');
+    for (const old of waiting.slice(0, Math.max(0, waiting.length - this.roomMax + 1))) this.left(old.id);
     /** @type {Ticket} */
-    const t = { id: token(12), secret: token(24), room, name, state: 'pending', issuedAt: Date.now() };
+    const t = { id: token(12), secret: token(24), room, name, state: 'pending', issuedAt: Date.now(), owner };
+    if (identity) t.identity = identity;
     this.store.add(t);
+    let pending = this.#pendingByOwner.get(owner);
+    if (!pending) this.#pendingByOwner.set(owner, (pending = new Set()));
+    pending.add(t.id);
     this.#later(t.id, this.pendingTimeout, () => this.store.get(t.id)?.state === 'pending' && this.left(t.id));
     return t;
+  }
+
+  /**
+   * Whether this seat's websocket may open: a member coming back always may, a pending seat only while the room
+   * has a place (it may have filled up since the seat was issued).
+   * @param {string} id
+   */
+  hasPlace(id) {
+    const t = this.store.get(id);
+    return !!t && (t.state !== 'pending' || this.members(t.room).length < this.roomMax);
+  }
+
+  /** Seats issued and not yet connected. */
+  pendingCount() {
+    let n = 0;
+    for (const ids of this.#pendingByOwner.values()) n += ids.size;
+    return n;
   }
 
   /**
@@ -168,6 +223,7 @@ export class Rooms {
     if (!t) return;
     this.#cancel(id);
     const first = t.state === 'pending';
+    if (first) this.#notPending(t);
     t.state = 'connected';
     const others = this.members(t.room).filter((m) => m.id !== id);
     if (first) for (const m of others) this.send(m.id, { type: 'RTC-JOINED', payload: { id, name: t.name } });
@@ -190,10 +246,19 @@ export class Rooms {
     const t = this.store.get(id);
     this.#cancel(id);
     if (!t) return;
+    if (t.state === 'pending') this.#notPending(t);
     this.store.remove(id);
     this.gone(id);
     if (t.state === 'pending') return;
     for (const m of this.members(t.room)) this.send(m.id, { type: 'RTC-LEFT', payload: { id } });
+  }
+
+  /** @param {Ticket} t */
+  #notPending(t) {
+    const owner = t.owner ?? '';
+    const ids = this.#pendingByOwner.get(owner);
+    ids?.delete(t.id);
+    if (ids && ids.size === 0) this.#pendingByOwner.delete(owner);
   }
 
   close() {

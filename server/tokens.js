@@ -20,7 +20,8 @@ export function mintRoomToken({ room, name, ttl = 3600 }, secret) {
 }
 
 /**
- * @typedef {{ok: true, name?: string} | {ok: false, reason: string}} TokenCheck
+ * @typedef {{ok: true, name?: string, identity?: string} | {ok: false, reason: string}} TokenCheck identity: `sub`,
+ *   else `jti`; a seat per identity
  */
 
 /**
@@ -51,5 +52,10 @@ export function verifyRoomToken(token, secret, room) {
   if (typeof payload.exp !== 'number') return { ok: false, reason: 'the token has no expiry' };
   if (payload.exp * 1000 <= Date.now()) return { ok: false, reason: 'the token has expired' };
   if (payload.room !== room) return { ok: false, reason: 'the token is for another room' };
-  return { ok: true, name: typeof payload.name === 'string' ? payload.name : undefined };
+  const identity = [payload.sub, payload.jti].find((x) => typeof x === 'string' && x);
+  return {
+    ok: true,
+    name: typeof payload.name === 'string' ? payload.name : undefined,
+    ...(identity ? { identity } : {}),
+  };
 }

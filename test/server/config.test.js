@@ -15,14 +15,14 @@ test('defaults: port 9000, no ICE servers, no secrets, any origin', () => {
   assert.equal(c.turnSecret, '');
   assert.equal(c.roomSecret, '');
   assert.deepEqual(c.allowedOrigins, []);
-  assert.equal(c.trustProxy, false);
+  assert.deepEqual(c.trustProxy, []);
   assert.equal(c.logLevel, 'info');
   // Every setting has its documented default.
   for (const s of SETTINGS) assert.deepEqual(c[s.key], s.def, s.env);
 });
 
 test('environment and flags are read; the flag wins', () => {
-  const c = parseConfig(['--port', '1234', '--room-max=3', '--trust-proxy'], {
+  const c = parseConfig(['--port', '1234', '--room-max=3', '--trust-proxy', 'loopback,10.0.0.0/8'], {
     PORT: '9999',
     STUN_URLS: 'stun:a.test:3478, stun:b.test',
     ALLOWED_ORIGINS: 'https://a.test,http://b.test:8080',
@@ -32,7 +32,7 @@ test('environment and flags are read; the flag wins', () => {
   });
   assert.equal(c.port, 1234);
   assert.equal(c.roomMax, 3);
-  assert.equal(c.trustProxy, true);
+  assert.deepEqual(c.trustProxy, ['loopback', '10.0.0.0/8']);
   assert.deepEqual(c.stunUrls, ['stun:a.test:3478', 'stun:b.test']);
   assert.deepEqual(c.allowedOrigins, ['https://a.test', 'http://b.test:8080']);
   assert.deepEqual(c.turnUrls, ['turn:t.test:3478?transport=udp', 'turns:t.test:5349']);
@@ -64,7 +64,11 @@ const BAD = {
   SEND_BUFFER: ['65535', '1073741825', '1M'],
   SEND_BUFFER_TOTAL: ['65535', '17179869185', 'lots'],
   SHUTDOWN_TIMEOUT: ['600001', 'never'],
-  TRUST_PROXY: ['maybe', '2'],
+  TRUST_PROXY: ['maybe', '2', 'true', 'yes', '1', '10.0.0.0/33', 'fe80::1%eth0', 'toString'],
+  MAX_SOCKETS_PER_IP: ['0', '100001'],
+  REQUEST_TIMEOUT: ['999', '300001', 'soon'],
+  PENDING_TIMEOUT: ['999', '600001'],
+  PENDING_PER_IP: ['0', '1001'],
   LOG_LEVEL: ['loud', 'INFO'],
 };
 

@@ -137,7 +137,7 @@ test('MAX_CONNECTIONS_PER_IP caps upgrades from one address (429) and frees up w
 });
 
 test('with TRUST_PROXY the address is the one your proxy saw (last X-Forwarded-For entry), which a client cannot forge', async (t) => {
-  const srv = await startServer(t, { TRUST_PROXY: 'true', MAX_CONNECTIONS_PER_IP: '1' });
+  const srv = await startServer(t, { TRUST_PROXY: 'loopback', MAX_CONNECTIONS_PER_IP: '1' });
   const seats = [];
   for (let i = 0; i < 3; i++) seats.push((await join(srv, { room: 'r' }, { 'x-forwarded-for': `10.9.9.${i}` })).json);
   const via = (/** @type {string} */ xff) => ({ headers: { 'x-forwarded-for': xff } });

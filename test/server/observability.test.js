@@ -83,7 +83,7 @@ test('/metrics values follow what happens', async (t) => {
 });
 
 test('logs are JSON lines with a level; client junk never appears in them verbatim', async (t) => {
-  const srv = await startServer(t, { TRUST_PROXY: 'true' }, { logLevel: 'debug' });
+  const srv = await startServer(t, { TRUST_PROXY: 'loopback' }, { logLevel: 'debug' });
   const a = await member(srv, 'r', 'A');
   const b = await member(srv, 'r', 'B');
   const junk = 'JUNK<script>\u001b[31m\u2028' + 'Z'.repeat(50);

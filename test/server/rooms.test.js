@@ -74,14 +74,16 @@ test('RTC-LEAVE removes the member at once: RTC-LEFT pushed, socket closed, secr
 test('POST /rtc/leave hands a seat back: pending or connected, only with its secret', async (t) => {
   const srv = await startServer(t, { ROOM_MAX: '2', RECONNECT_GRACE: '60000' });
   const a = await member(srv, 'r', 'A');
-  // A seat that never connects (its page closed while joining) is handed back, and frees its place at once.
+  // A seat that never connects (its page closed while joining) is handed back, and is gone at once.
   const pending = (await join(srv, { room: 'r', name: 'P' })).json;
-  assert.equal((await join(srv, { room: 'r' })).status, 409, 'the room is full');
+  assert.equal((await scrape(srv)).get('rtc_pending_seats'), 1);
   assert.equal((await request(srv, 'POST', '/rtc/leave', { body: { id: pending.id, secret: fakeId() } })).status, 401);
   assert.equal(
     (await request(srv, 'POST', '/rtc/leave', { body: { id: pending.id, secret: pending.secret } })).status,
     204,
   );
+  assert.equal((await scrape(srv)).get('rtc_pending_seats'), 0);
+  assert.equal(await upgradeStatus(srv, pending), 401, 'a handed-back seat cannot connect');
   const b = await member(srv, 'r', 'B');
   // A connected member that leaves over HTTP: the others hear it, its socket closes, its secret is spent.
   await a.client.waitFor('RTC-JOINED');
