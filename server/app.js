@@ -118,6 +118,11 @@ export function createRtcServer(config, deps = {}) {
     return true;
   };
 
+  // Seats carry secrets and TURN credentials: no cache (browser, proxy or CDN) may keep them.
+  app.use('/rtc', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   const json = express.json({ limit: '8kb', strict: true });
   app.post('/rtc/join', json, (req, res) => {
     if (stopping) return fail(res, 503, 'unavailable', 'The server is restarting. Try again in a moment.');

@@ -50,6 +50,22 @@ const urlList = (/** @type {RegExp} */ re, /** @type {string} */ what) => (/** @
     ? `each entry must be a ${what} URL, got "${list.find((u) => !re.test(u))}"`
     : undefined;
 
+/**
+ * The origin a browser would send for `entry` (lowercase host, no default port), or undefined when `entry` is not
+ * just an origin. Browsers send `https://good.example`, never `https://Good.Example:443`, so an entry written the
+ * second way could otherwise never match.
+ * @param {string} entry
+ */
+export function originOf(entry) {
+  if (!/^https?:\/\/[^/\s?#*@]+$/i.test(entry)) return undefined;
+  try {
+    const origin = new URL(entry).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** @type {Setting[]} */
 export const SETTINGS = [
   {
@@ -121,7 +137,12 @@ export const SETTINGS = [
     flag: '--allowed-origins',
     type: 'list',
     def: [],
-    check: urlList(/^https?:\/\/[^/\s]+$/, 'origin (scheme://host[:port]), e.g. https://example.com'),
+    check: (/** @type {string[]} */ list) => {
+      const bad = list.find((o) => originOf(o) === undefined);
+      return bad === undefined
+        ? undefined
+        : `each entry must be an origin (scheme://host[:port], no path, query or wildcard), e.g. https://example.com, got "${bad}"`;
+    },
     help: 'comma-separated origins that may embed the widget (default: any)',
   },
   {
@@ -316,6 +337,7 @@ export function parseConfig(argv = [], env = {}) {
     config[s.key] = value;
   }
   const c = /** @type {Config} */ (config);
+  c.allowedOrigins = c.allowedOrigins.map((o) => /** @type {string} */ (originOf(o)));
   if (c.turnUrls.length && !c.turnSecret)
     throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
   if (c.turnSecret && !c.turnUrls.length) throw new ConfigError('TURN_SECRET is set but TURN_URLS is not');

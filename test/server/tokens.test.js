@@ -119,3 +119,17 @@ test('/rtc/join without ROOM_SECRET ignores tokens and names are cleaned', async
   assert.equal(res.json.name, 'Eve[31m the ' + 'x'.repeat(40 - 'Eve[31m the '.length));
   assert.equal(res.json.name.length, 40);
 });
+
+test('names lose invisible format characters (\\p{Cf}), from the join body and from the token', async (t) => {
+  const srv = await startServer(t, { ROOM_SECRET: SECRET });
+  // U+202E right-to-left override, U+200B zero-width space, U+2066 isolate, U+FEFF byte order mark, U+00AD soft hyphen.
+  const sneaky = 'Ad\u202ea\u200b \u2066Lo\ufeffve\u00adlace';
+  const fromBody = await member(srv, 'standup', sneaky, { token: mintRoomToken({ room: 'standup' }, SECRET) });
+  assert.equal(fromBody.name, 'Ada Lovelace');
+  const fromToken = await member(srv, 'standup', 'ignored', {
+    token: mintRoomToken({ room: 'standup', name: `\u200b${sneaky}\u202c` }, SECRET),
+  });
+  assert.equal(fromToken.name, 'Ada Lovelace');
+  const joined = await fromBody.client.waitFor('RTC-JOINED');
+  assert.equal(joined.payload.name, 'Ada Lovelace');
+});
