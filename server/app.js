@@ -7,7 +7,7 @@ import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
 import { MemoryRoomStore, Rooms, roomNameProblem, cleanName } from './rooms.js';
 import { iceServersFor } from './ice.js';
-import { verifyRoomToken } from './tokens.js';
+import { tokenVerifier } from './tokens.js';
 import { Metrics } from './metrics.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
@@ -123,8 +123,18 @@ export function createRtcServer(config, deps = {}) {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const tokensRequired = !!(config.roomSecret || config.roomPublicKey);
+  const verifyToken = tokenVerifier({
+    secret: config.roomSecret,
+    publicKeys: config.roomPublicKey,
+    maxTtl: config.tokenMaxTtl,
+  });
+
   const json = express.json({ limit: '8kb', strict: true });
-  app.post('/rtc/join', json, (req, res) => {
+  // Async (tokens are checked by jose): Express 4 does not catch a rejected handler, so pass errors on by hand.
+  app.post('/rtc/join', json, (req, res, next) => void joinRoom(req, res).catch(next));
+  /** @param {import('express').Request} req @param {import('express').Response} res */
+  const joinRoom = async (req, res) => {
     if (stopping) return fail(res, 503, 'unavailable', 'The server is restarting. Try again in a moment.');
     if (!originAllowed(req.headers.origin))
       return fail(res, 403, 'origin-not-allowed', 'This site may not use this call server.');
@@ -135,8 +145,8 @@ export function createRtcServer(config, deps = {}) {
     if (problem) return fail(res, 400, 'invalid-room', `Invalid room name: ${problem}.`);
     const room = /** @type {string} */ (body.room);
     let name = cleanName(body.name);
-    if (config.roomSecret) {
-      const check = verifyRoomToken(body.token, config.roomSecret, room);
+    if (tokensRequired) {
+      const check = await verifyToken(body.token, room);
       if (!check.ok) return fail(res, 401, 'unauthorized', `You may not join this room: ${check.reason}.`);
       if (check.name) name = cleanName(check.name);
     }
@@ -153,7 +163,7 @@ export function createRtcServer(config, deps = {}) {
       broker: { path: `${BROKER_PATH}/`, key: PEER_KEY },
       ...ice,
     });
-  });
+  };
 
   app.post('/rtc/ice', json, (req, res) => {
     const body = req.body && typeof req.body === 'object' ? req.body : {};

@@ -4,6 +4,7 @@
  * A bad value stops the server with a message that names the setting.
  */
 import { LOG_LEVELS } from './log.js';
+import { parsePublicKeys } from './tokens.js';
 
 export class ConfigError extends Error {}
 
@@ -16,6 +17,9 @@ export class ConfigError extends Error {}
  * @property {number} turnTtl seconds
  * @property {string[]} stunUrls
  * @property {string} roomSecret
+ * @property {string} roomPublicKey PEM, JWK or JWK Set, or a file holding one
+ * @property {number} tokenMaxTtl seconds
+ * @property {number} tokenGrace seconds
  * @property {string[]} allowedOrigins empty: any origin
  * @property {number} roomMax
  * @property {number} maxConnections
@@ -130,6 +134,43 @@ export const SETTINGS = [
     def: '',
     help: 'when set, joining a room needs a JWT (HS256) signed with it',
     check: (v) => (v && v.length < 16 ? 'must be at least 16 characters' : undefined),
+  },
+  {
+    key: 'roomPublicKey',
+    env: 'ROOM_PUBLIC_KEY',
+    flag: '--room-public-key',
+    type: 'string',
+    def: '',
+    help: 'when set, joining a room needs a JWT (ES256 or EdDSA) signed by one of these keys: PEM, JWK or JWK Set (kid for rotation), or a file holding them',
+    check: (v) => {
+      if (!v) return undefined;
+      try {
+        parsePublicKeys(v);
+        return undefined;
+      } catch (err) {
+        return /** @type {Error} */ (err).message;
+      }
+    },
+  },
+  {
+    key: 'tokenMaxTtl',
+    env: 'TOKEN_MAX_TTL',
+    flag: '--token-max-ttl',
+    type: 'int',
+    def: 86400,
+    min: 60,
+    max: 86400 * 31,
+    help: 'seconds: a room token whose exp is further ahead than this is refused',
+  },
+  {
+    key: 'tokenGrace',
+    env: 'TOKEN_GRACE',
+    flag: '--token-grace',
+    type: 'int',
+    def: 300,
+    min: 0,
+    max: 86400,
+    help: "seconds a seat outlives its room token's exp, for the page to renew the token; then TURN refresh stops and the seat ends",
   },
   {
     key: 'allowedOrigins',
@@ -359,8 +400,9 @@ export function helpText() {
 
 Usage:
   rtc-call [options]                 start the server
-  rtc-call mint-token --room NAME [--name NAME] [--ttl SECONDS]
-                                     print a room token signed with ROOM_SECRET
+  rtc-call mint-token --room NAME [--name NAME] [--ttl SECONDS] [--sub ID] [--private-key FILE [--kid KID]]
+                                     print a room token signed with ROOM_SECRET, or with
+                                     a P-256 (ES256) or Ed25519 (EdDSA) private key in PEM
   rtc-call --help                    this text
 
 Every option can be given as a flag or an environment variable (the flag wins):
