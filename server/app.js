@@ -9,6 +9,7 @@ import { MemoryRoomStore, Rooms, roomNameProblem, cleanName } from './rooms.js';
 import { iceServersFor } from './ice.js';
 import { tokenVerifier } from './tokens.js';
 import { Metrics } from './metrics.js';
+import { metricsHandler } from './metrics-access.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
 
@@ -72,6 +73,25 @@ export function createRtcServer(config, deps = {}) {
   metrics.counter('rtc_refusals_total', 'Requests, upgrades and frames refused, by reason');
   metrics.counter('rtc_turn_credentials_total', 'TURN credentials issued');
 
+  // Before CORS, so no answer about metrics ever carries CORS headers. With METRICS_PORT, only there.
+  const readMetrics = metricsHandler({
+    metrics,
+    token: config.metricsToken,
+    ownPort: config.metricsPort !== undefined,
+    refuse: (reason) => metrics.inc('rtc_refusals_total', { reason }),
+  });
+  /** @type {http.Server | undefined} */
+  let metricsServer;
+  if (config.metricsPort === undefined) app.all('/metrics', readMetrics);
+  else {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.all('/metrics', readMetrics);
+    metricsApp.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
+    metricsServer = http.createServer(metricsApp);
+    metricsServer.on('clientError', (_err, socket) => socket.destroy());
+  }
+
   // CORS: any origin may load the widget and join, unless ALLOWED_ORIGINS says otherwise.
   app.use((req, res, next) => {
     const origin = req.headers.origin;
@@ -90,9 +110,6 @@ export function createRtcServer(config, deps = {}) {
     res
       .status(stopping ? 503 : 200)
       .json({ status: stopping ? 'stopping' : 'ok', uptime: Math.round((Date.now() - started) / 1000) });
-  });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.text());
   });
 
   app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
@@ -204,17 +221,17 @@ export function createRtcServer(config, deps = {}) {
     server,
     metrics,
     rooms,
-    /** @param {number} [port] @param {string} [host] @returns {Promise<{port: number}>} */
-    listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host || undefined, () => {
-          const addr = server.address();
-          const actual = typeof addr === 'object' && addr ? addr.port : port;
-          log.info('listening', { port: actual, host: host || '*' });
-          resolve({ port: actual });
-        });
-      });
+    /**
+     * @param {number} [port] @param {string} [host]
+     * @returns {Promise<{port: number, metricsPort?: number}>} metricsPort: where /metrics is, with METRICS_PORT
+     */
+    async listen(port = config.port, host = config.host) {
+      const actual = await listenOn(server, port, host);
+      log.info('listening', { port: actual, host: host || '*' });
+      if (!metricsServer) return { port: actual };
+      const metricsPort = await listenOn(metricsServer, /** @type {number} */ (config.metricsPort), config.metricsHost);
+      log.info('metrics listening', { port: metricsPort, host: config.metricsHost || '*' });
+      return { port: actual, metricsPort };
     },
     /** Graceful shutdown: stop accepting, tell clients, close; resolves within `shutdownTimeout`. */
     close() {
@@ -230,6 +247,8 @@ export function createRtcServer(config, deps = {}) {
           clearTimeout(timer);
           resolve(undefined);
         });
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
         broker.closeAll('shutdown');
         broker.stop();
         rooms.close();
@@ -237,4 +256,19 @@ export function createRtcServer(config, deps = {}) {
       });
     },
   };
+}
+
+/**
+ * @param {http.Server} server @param {number} port @param {string} host
+ * @returns {Promise<number>} the port it listens on
+ */
+function listenOn(server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host || undefined, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
 }

@@ -38,7 +38,7 @@ async function mint() {
 async function start() {
   const config = parseConfig(args, process.env);
   const rtc = createRtcServer(config);
-  const { port } = await rtc.listen().catch((/** @type {any} */ err) => {
+  const { port, metricsPort } = await rtc.listen().catch((/** @type {any} */ err) => {
     // EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND: a setting problem, not a crash.
     throw new ConfigError(`cannot listen on ${config.host || '*'}:${config.port} (PORT, HOST): ${err?.code ?? err}`);
   });
@@ -46,6 +46,8 @@ async function start() {
   process.stdout.write(
     `rtc-call is running: open http://${shown}:${port}/ (widget: http://${shown}:${port}/rtc-call.js)\n`,
   );
+  if (metricsPort !== undefined)
+    process.stdout.write(`rtc-call metrics: http://${config.metricsHost || 'localhost'}:${metricsPort}/metrics\n`);
   let stopping = false;
   const stop = async (/** @type {string} */ signal) => {
     if (stopping) return;

@@ -34,6 +34,9 @@ export class ConfigError extends Error {}
  * @property {number} shutdownTimeout ms
  * @property {boolean} trustProxy
  * @property {import('./log.js').LogLevel} logLevel
+ * @property {number | undefined} metricsPort undefined: /metrics on the main port
+ * @property {string} metricsHost
+ * @property {string} metricsToken
  */
 
 /**
@@ -305,6 +308,34 @@ export const SETTINGS = [
     help: 'take client addresses from X-Forwarded-For (only behind your own reverse proxy)',
   },
   {
+    key: 'metricsPort',
+    env: 'METRICS_PORT',
+    flag: '--metrics-port',
+    type: 'string',
+    def: '',
+    help: 'serve /metrics on this port (on METRICS_HOST) and not on the main one; 0 picks a free port',
+    check: (v) =>
+      v === '' || (/^\d+$/.test(v) && Number(v) <= 65535) ? undefined : `must be a port (0-65535), got "${v}"`,
+  },
+  {
+    key: 'metricsHost',
+    env: 'METRICS_HOST',
+    flag: '--metrics-host',
+    type: 'string',
+    def: '127.0.0.1',
+    help: 'address the METRICS_PORT listener binds to',
+  },
+  {
+    key: 'metricsToken',
+    env: 'METRICS_TOKEN',
+    flag: '--metrics-token',
+    type: 'string',
+    def: '',
+    help: 'when set, /metrics needs "Authorization: Bearer <token>"; without it, only loopback clients may read it',
+    check: (v) =>
+      v && !/^[\x21-\x7e]{16,}$/.test(v) ? 'must be at least 16 printable characters, no spaces' : undefined,
+  },
+  {
     key: 'logLevel',
     env: 'LOG_LEVEL',
     flag: '--log-level',
@@ -378,6 +409,7 @@ export function parseConfig(argv = [], env = {}) {
     config[s.key] = value;
   }
   const c = /** @type {Config} */ (config);
+  c.metricsPort = /** @type {any} */ (c.metricsPort) === '' ? undefined : Number(c.metricsPort);
   c.allowedOrigins = c.allowedOrigins.map((o) => /** @type {string} */ (originOf(o)));
   if (c.turnUrls.length && !c.turnSecret)
     throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
