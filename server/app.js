@@ -8,6 +8,7 @@ import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
 import { MemoryRoomStore, Rooms, roomNameProblem, cleanName } from './rooms.js';
 import { iceServersFor } from './ice.js';
 import { tokenVerifier } from './tokens.js';
+import { SeatExpiry } from './seat-expiry.js';
 import { Metrics } from './metrics.js';
 import { metricsHandler } from './metrics-access.js';
 import { serveBuilt } from './bundle.js';
@@ -56,7 +57,20 @@ export function createRtcServer(config, deps = {}) {
     send: (id, msg) => broker.send(id, msg),
     gone: (id) => {
       broker.forget(id);
+      seatExpiry.forget(id);
       log.info('member gone', { id });
+    },
+  });
+
+  // A seat taken with a room token ends TOKEN_GRACE after the token's exp, unless the page hands in a renewed one.
+  const seatExpiry = new SeatExpiry({
+    grace: config.tokenGrace,
+    end: (id) => {
+      metrics.inc('rtc_seats_expired_total');
+      log.info('seat ended: room token expired', { id });
+      broker.send(id, { type: 'RTC-GOODBYE', payload: { reason: 'token-expired' } });
+      rooms.left(id);
+      broker.disconnect(id);
     },
   });
 
@@ -72,6 +86,7 @@ export function createRtcServer(config, deps = {}) {
   metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
   metrics.counter('rtc_refusals_total', 'Requests, upgrades and frames refused, by reason');
   metrics.counter('rtc_turn_credentials_total', 'TURN credentials issued');
+  metrics.counter('rtc_seats_expired_total', "Seats ended because their room token's exp (plus TOKEN_GRACE) passed");
 
   // Before CORS, so no answer about metrics ever carries CORS headers. With METRICS_PORT, only there.
   const readMetrics = metricsHandler({
@@ -162,16 +177,20 @@ export function createRtcServer(config, deps = {}) {
     if (problem) return fail(res, 400, 'invalid-room', `Invalid room name: ${problem}.`);
     const room = /** @type {string} */ (body.room);
     let name = cleanName(body.name);
+    /** @type {number | undefined} */
+    let exp;
     if (tokensRequired) {
       const check = await verifyToken(body.token, room);
       if (!check.ok) return fail(res, 401, 'unauthorized', `You may not join this room: ${check.reason}.`);
       if (check.name) name = cleanName(check.name);
+      exp = check.exp;
     }
     const ticket = rooms.issue(room, name);
     if (!ticket) return fail(res, 409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
+    if (exp !== undefined) seatExpiry.set(ticket.id, ticket.secret, exp);
     metrics.inc('rtc_joins_total');
-    const ice = iceServersFor(config, ticket.id);
-    if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
+    const ice = iceServersFor(config, ticket.id, seatExpiry.until(ticket.id));
+    if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
     log.info('seat issued', { room: safe(room), id: ticket.id, ip: clientIp(req) });
     res.json({
       id: ticket.id,
@@ -182,14 +201,35 @@ export function createRtcServer(config, deps = {}) {
     });
   };
 
-  app.post('/rtc/ice', json, (req, res) => {
+  /** @param {import('express').Response} res */
+  const tokenExpired = (res) =>
+    fail(res, 401, 'token-expired', 'The room token has expired, and so has this seat. Join again with a new token.');
+
+  // Fresh TURN credentials, never outliving the seat's room token (plus TOKEN_GRACE). A renewed `token` extends it.
+  app.post('/rtc/ice', json, (req, res, next) => void refreshIce(req, res).catch(next));
+  /** @param {import('express').Request} req @param {import('express').Response} res */
+  const refreshIce = async (req, res) => {
     const body = req.body && typeof req.body === 'object' ? req.body : {};
     const ticket = rooms.check(body.id, body.secret);
-    if (!ticket) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
-    const ice = iceServersFor(config, ticket.id);
-    if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
+    if (!ticket) {
+      if (seatExpiry.expired(body.id, body.secret)) return tokenExpired(res);
+      return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
+    }
+    if (seatExpiry.until(ticket.id) !== undefined && body.token !== undefined) {
+      // A token that does not verify (or is for another room) extends nothing; the seat keeps the exp it has.
+      const check = await verifyToken(body.token, ticket.room);
+      if (check.ok) seatExpiry.set(ticket.id, ticket.secret, check.exp);
+      if (!rooms.check(body.id, body.secret)) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
+    }
+    const until = seatExpiry.until(ticket.id);
+    if (until !== undefined && Date.now() >= until) {
+      seatExpiry.expire(ticket.id, ticket.secret);
+      return tokenExpired(res);
+    }
+    const ice = iceServersFor(config, ticket.id, until);
+    if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
     res.json(ice);
-  });
+  };
 
   // A client hands its seat back (it left before its broker connection opened, or the page is closing).
   app.post('/rtc/leave', json, (req, res) => {
@@ -252,6 +292,7 @@ export function createRtcServer(config, deps = {}) {
         broker.closeAll('shutdown');
         broker.stop();
         rooms.close();
+        seatExpiry.close();
         server.closeIdleConnections();
       });
     },
