@@ -11,6 +11,7 @@ import { tokenVerifier } from './tokens.js';
 import { SeatExpiry } from './seat-expiry.js';
 import { Metrics } from './metrics.js';
 import { metricsHandler } from './metrics-access.js';
+import { demoHeaders } from './demo-headers.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
 
@@ -244,7 +245,7 @@ export function createRtcServer(config, deps = {}) {
 
   broker = mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp });
 
-  app.use(express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
+  app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
   app.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
   /** @type {import('express').ErrorRequestHandler} */
   const onError = (err, _req, res, _next) => {

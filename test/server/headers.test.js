@@ -20,3 +20,30 @@ test('every /rtc/* answer says Cache-Control: no-store (seat secrets and TURN cr
   assert.equal(left.status, 204);
   assert.equal(left.headers['cache-control'], 'no-store');
 });
+
+test('the demo is served with a Content-Security-Policy, nosniff, no-referrer, and no framing; the widget bundle loads cross-origin', async (t) => {
+  const srv = await startServer(t);
+  for (const path of ['/', '/index.html', '/demo.js', '/demo.css']) {
+    const res = await request(srv, 'GET', path);
+    assert.equal(res.status, 200, path);
+    const csp = String(res.headers['content-security-policy']);
+    assert.match(csp, /(^|; )default-src 'none'(;|$)/, path);
+    assert.match(csp, /(^|; )script-src 'self'(;|$)/, `${path}: only scripts from here, none inline`);
+    assert.match(csp, /(^|; )connect-src 'self'(;|$)/, path);
+    assert.match(csp, /(^|; )media-src 'self' blob:(;|$)/, path);
+    assert.match(csp, /(^|; )frame-ancestors 'none'(;|$)/, path);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
+    assert.equal(res.headers['referrer-policy'], 'no-referrer', path);
+  }
+  // The page runs under that policy: no inline script or style, nothing from elsewhere.
+  const page = (await request(srv, 'GET', '/')).text;
+  assert.doesNotMatch(page, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+  assert.doesNotMatch(page, /<style/, 'no inline style element');
+  for (const [, url] of page.matchAll(/\b(?:src|href)="([^"]+)"/g))
+    assert.ok(url.startsWith('/') || url.startsWith('data:'), `${url} is from here`);
+
+  const bundle = await request(srv, 'GET', '/rtc-call.js', { headers: { origin: 'https://site.example.test' } });
+  assert.equal(bundle.status, 200);
+  assert.equal(bundle.headers['access-control-allow-origin'], '*');
+  assert.equal(bundle.headers['content-security-policy'], undefined, 'the bundle is a script other sites load');
+});
