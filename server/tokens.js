@@ -135,7 +135,7 @@ export function tokenVerifier({ secret, publicKeys, maxTtl = 86400 }) {
   const hmacKey = secret ? new TextEncoder().encode(secret) : undefined;
   const jwks =
     publicKeys && publicKeys.length
-      ? createLocalJWKSet({ keys: typeof publicKeys === 'string' ? parsePublicKeys(publicKeys) : publicKeys })
+      ? keySet(typeof publicKeys === 'string' ? parsePublicKeys(publicKeys) : publicKeys)
       : undefined;
   const accepted = [...(hmacKey ? HMAC_ALGS : []), ...(jwks ? KEY_ALGS : [])];
 
@@ -180,9 +180,29 @@ function canonicalBase64url(part) {
 }
 
 /**
+ * Picks the key for a token: the one with the token's `kid`; for a `kid` no key has, the keys that have no `kid` of
+ * their own (PEM keys); for a token without `kid`, every key of its type. Anything else is an unknown key.
+ * @param {import('jose').JWK[]} keys
+ * @returns {import('jose').JWTVerifyGetKey}
+ */
+function keySet(keys) {
+  const byKid = createLocalJWKSet({ keys: keys.filter((k) => k.kid !== undefined) });
+  const kidless = keys.filter((k) => k.kid === undefined);
+  const anyKid = createLocalJWKSet({ keys: kidless });
+  const all = createLocalJWKSet({ keys });
+  const kids = new Set(keys.map((k) => k.kid).filter((kid) => kid !== undefined));
+  return (header, token) => {
+    if (header.kid === undefined) return all(header, token);
+    if (kids.has(header.kid)) return byKid(header, token);
+    // A key without a kid (a PEM key) answers to any kid; jose would want them equal, so it is not shown the kid.
+    return anyKid({ ...header, kid: undefined }, token);
+  };
+}
+
+/**
  * Several keys without a `kid` may fit a token (PEM keys, say): the first that verifies it wins.
  * @param {string} token
- * @param {ReturnType<typeof createLocalJWKSet>} jwks
+ * @param {import('jose').JWTVerifyGetKey} jwks
  * @param {import('jose').JWTVerifyOptions} options
  */
 async function verifyWithKeySet(token, jwks, options) {

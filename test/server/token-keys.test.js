@@ -87,6 +87,10 @@ test('ROOM_PUBLIC_KEY as PEM (inline or a file), alone or with ROOM_SECRET, thro
     assert.equal(res.json.code, 'unauthorized');
   }
 
+  // A PEM key has no kid: it answers to a token with any kid (a backend that always sets one).
+  const withKid = await signRoomToken({ room: 'standup' }, es.pem, 'backend-key-1');
+  assert.equal((await join(inline, { room: 'standup', token: withKid })).status, 200);
+
   const both = await startServer(t, { ROOM_PUBLIC_KEY: file, ROOM_SECRET: SECRET });
   for (const token of [
     esToken,
