@@ -270,7 +270,15 @@ export function createRtcServer(config, deps = {}) {
       const actual = await listenOn(server, port, host);
       log.info('listening', { port: actual, host: host || '*' });
       if (!metricsServer) return { port: actual };
-      const metricsPort = await listenOn(metricsServer, /** @type {number} */ (config.metricsPort), config.metricsHost);
+      const metricsPort = await listenOn(
+        metricsServer,
+        /** @type {number} */ (config.metricsPort),
+        config.metricsHost,
+      ).catch((/** @type {any} */ err) => {
+        server.close();
+        // Tells the CLI which of the two listeners failed.
+        throw Object.assign(err ?? new Error('listen failed'), { setting: 'METRICS_PORT, METRICS_HOST' });
+      });
       log.info('metrics listening', { port: metricsPort, host: config.metricsHost || '*' });
       return { port: actual, metricsPort };
     },

@@ -40,6 +40,10 @@ async function start() {
   const rtc = createRtcServer(config);
   const { port, metricsPort } = await rtc.listen().catch((/** @type {any} */ err) => {
     // EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND: a setting problem, not a crash.
+    if (err?.setting)
+      throw new ConfigError(
+        `cannot listen on ${config.metricsHost || '*'}:${config.metricsPort} (${err.setting}): ${err?.code ?? err}`,
+      );
     throw new ConfigError(`cannot listen on ${config.host || '*'}:${config.port} (PORT, HOST): ${err?.code ?? err}`);
   });
   const shown = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -312,10 +312,12 @@ export const SETTINGS = [
     env: 'METRICS_PORT',
     flag: '--metrics-port',
     type: 'string',
-    def: '',
+    def: undefined,
     help: 'serve /metrics on this port (on METRICS_HOST) and not on the main one; 0 picks a free port',
     check: (v) =>
-      v === '' || (/^\d+$/.test(v) && Number(v) <= 65535) ? undefined : `must be a port (0-65535), got "${v}"`,
+      v === undefined || v === '' || (/^\d+$/.test(v) && Number(v) <= 65535)
+        ? undefined
+        : `must be a port (0-65535), got "${v}"`,
   },
   {
     key: 'metricsHost',
@@ -409,7 +411,8 @@ export function parseConfig(argv = [], env = {}) {
     config[s.key] = value;
   }
   const c = /** @type {Config} */ (config);
-  c.metricsPort = /** @type {any} */ (c.metricsPort) === '' ? undefined : Number(c.metricsPort);
+  if (/** @type {unknown} */ (c.metricsPort) === '') c.metricsPort = undefined;
+  else if (c.metricsPort !== undefined) c.metricsPort = Number(c.metricsPort);
   c.allowedOrigins = c.allowedOrigins.map((o) => /** @type {string} */ (originOf(o)));
   if (c.turnUrls.length && !c.turnSecret)
     throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
@@ -423,7 +426,7 @@ export function helpText() {
       ? s.def.length
         ? s.def.join(',')
         : 'none'
-      : s.def === ''
+      : s.def === '' || s.def === undefined
         ? 'none'
         : String(s.def);
     return `  ${`${s.flag} <value>`.padEnd(34)} ${s.env.padEnd(24)} ${s.help} [default: ${def}]`;

@@ -71,6 +71,8 @@ const BAD = {
   SHUTDOWN_TIMEOUT: ['600001', 'never'],
   TRUST_PROXY: ['maybe', '2'],
   LOG_LEVEL: ['loud', 'INFO'],
+  METRICS_PORT: ['65536', 'nine', '-1'],
+  METRICS_TOKEN: ['too-short', 'has a space in it 0123456789'],
 };
 
 test('every bad value is refused with a ConfigError naming the variable and the flag', () => {
@@ -94,7 +96,7 @@ test('every bad value is refused with a ConfigError naming the variable and the 
   }
   // Every setting with a check is exercised above, except those that take any string.
   const anyString = SETTINGS.filter((s) => !(s.env in BAD)).map((s) => s.env);
-  assert.deepEqual(anyString.sort(), ['HOST', 'TURN_SECRET']);
+  assert.deepEqual(anyString.sort(), ['HOST', 'METRICS_HOST', 'TURN_SECRET']);
 });
 
 test('TURN_URLS without TURN_SECRET is refused, and the other way round', () => {
