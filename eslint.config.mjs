@@ -31,6 +31,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
   },
   {
+    files: ['demo/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['test/**/*.js', 'bench/**/*.mjs'],
     // Functions passed to page.evaluate run in the browser.
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

@@ -6,8 +6,11 @@ import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
 import { MemoryRoomStore, Rooms, roomNameProblem, cleanName } from './rooms.js';
 import { iceServersFor } from './ice.js';
-import { verifyRoomToken } from './tokens.js';
+import { tokenVerifier } from './tokens.js';
+import { SeatExpiry } from './seat-expiry.js';
 import { Metrics } from './metrics.js';
+import { metricsHandler } from './metrics-access.js';
+import { demoHeaders } from './demo-headers.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
 import { perAddressLimit } from './rate.js';
@@ -65,7 +68,20 @@ export function createRtcServer(config, deps = {}) {
     },
     gone: (id) => {
       broker.forget(id);
+      seatExpiry.forget(id);
       log.info('member gone', { id });
+    },
+  });
+
+  // A seat taken with a room token ends TOKEN_GRACE after the token's exp, unless the page hands in a renewed one.
+  const seatExpiry = new SeatExpiry({
+    grace: config.tokenGrace,
+    end: (id) => {
+      metrics.inc('rtc_seats_expired_total');
+      log.info('seat ended: room token expired', { id });
+      broker.send(id, { type: 'RTC-GOODBYE', payload: { reason: 'token-expired' } });
+      rooms.left(id);
+      broker.disconnect(id);
     },
   });
 
@@ -82,6 +98,26 @@ export function createRtcServer(config, deps = {}) {
   metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
   metrics.counter('rtc_refusals_total', 'Requests, upgrades and frames refused, by reason');
   metrics.counter('rtc_turn_credentials_total', 'TURN credentials issued');
+  metrics.counter('rtc_seats_expired_total', "Seats ended because their room token's exp (plus TOKEN_GRACE) passed");
+
+  // Before CORS, so no answer about metrics ever carries CORS headers. With METRICS_PORT, only there.
+  const readMetrics = metricsHandler({
+    metrics,
+    token: config.metricsToken,
+    ownPort: config.metricsPort !== undefined,
+    refuse: (reason) => metrics.inc('rtc_refusals_total', { reason }),
+  });
+  /** @type {http.Server | undefined} */
+  let metricsServer;
+  if (config.metricsPort === undefined) app.all('/metrics', readMetrics);
+  else {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.all('/metrics', readMetrics);
+    metricsApp.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
+    metricsServer = http.createServer(metricsApp);
+    metricsServer.on('clientError', (_err, socket) => socket.destroy());
+  }
 
   // CORS: any origin may load the widget and join, unless ALLOWED_ORIGINS says otherwise.
   app.use((req, res, next) => {
@@ -102,9 +138,6 @@ export function createRtcServer(config, deps = {}) {
       .status(stopping ? 503 : 200)
       .json({ status: stopping ? 'stopping' : 'ok', uptime: Math.round((Date.now() - started) / 1000) });
   });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.text());
-  });
 
   app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
   app.get('/rtc-call.js.map', serveBuilt(`${root}/dist/rtc-call.js.map`, 'application/json; charset=utf-8'));
@@ -117,8 +150,23 @@ export function createRtcServer(config, deps = {}) {
 
   const joinAllowed = perAddressLimit({ perMinute: config.joinRate });
 
+  // Seats carry secrets and TURN credentials: no cache (browser, proxy or CDN) may keep them.
+  app.use('/rtc', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  const tokensRequired = !!(config.roomSecret || config.roomPublicKey);
+  const verifyToken = tokenVerifier({
+    secret: config.roomSecret,
+    publicKeys: config.roomPublicKey,
+    maxTtl: config.tokenMaxTtl,
+  });
+
   const json = express.json({ limit: '8kb', strict: true });
-  app.post('/rtc/join', json, (req, res) => {
+  // Async (tokens are checked by jose): Express 4 does not catch a rejected handler, so pass errors on by hand.
+  app.post('/rtc/join', json, (req, res, next) => void joinRoom(req, res).catch(next));
+  /** @param {import('express').Request} req @param {import('express').Response} res */
+  const joinRoom = async (req, res) => {
     if (stopping) return fail(res, 503, 'unavailable', 'The server is restarting. Try again in a moment.');
     if (!originAllowed(req.headers.origin))
       return fail(res, 403, 'origin-not-allowed', 'This site may not use this call server.');
@@ -131,17 +179,21 @@ export function createRtcServer(config, deps = {}) {
     let name = cleanName(body.name);
     /** @type {string | undefined} */
     let identity;
-    if (config.roomSecret) {
-      const check = verifyRoomToken(body.token, config.roomSecret, room);
+    /** @type {number | undefined} */
+    let exp;
+    if (tokensRequired) {
+      const check = await verifyToken(body.token, room);
       if (!check.ok) return fail(res, 401, 'unauthorized', `You may not join this room: ${check.reason}.`);
       if (check.name) name = cleanName(check.name);
       identity = check.identity;
+      exp = check.exp;
     }
     const ticket = rooms.issue(room, name, { owner: addressKey(clientIp(req)), identity });
     if (!ticket) return fail(res, 409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
+    if (exp !== undefined) seatExpiry.set(ticket.id, ticket.secret, exp);
     metrics.inc('rtc_joins_total');
-    const ice = iceServersFor(config, ticket.id);
-    if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
+    const ice = iceServersFor(config, ticket.id, seatExpiry.until(ticket.id));
+    if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
     log.info('seat issued', { room: safe(room), id: ticket.id, ip: safe(clientIp(req)) });
     res.json({
       id: ticket.id,
@@ -150,16 +202,37 @@ export function createRtcServer(config, deps = {}) {
       broker: { path: `${BROKER_PATH}/`, key: PEER_KEY },
       ...ice,
     });
-  });
+  };
 
-  app.post('/rtc/ice', json, (req, res) => {
+  /** @param {import('express').Response} res */
+  const tokenExpired = (res) =>
+    fail(res, 401, 'token-expired', 'The room token has expired, and so has this seat. Join again with a new token.');
+
+  // Fresh TURN credentials, never outliving the seat's room token (plus TOKEN_GRACE). A renewed `token` extends it.
+  app.post('/rtc/ice', json, (req, res, next) => void refreshIce(req, res).catch(next));
+  /** @param {import('express').Request} req @param {import('express').Response} res */
+  const refreshIce = async (req, res) => {
     const body = req.body && typeof req.body === 'object' ? req.body : {};
     const ticket = rooms.check(body.id, body.secret);
-    if (!ticket) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
-    const ice = iceServersFor(config, ticket.id);
-    if (ice.ttl) metrics.inc('rtc_turn_credentials_total');
+    if (!ticket) {
+      if (seatExpiry.expired(body.id, body.secret)) return tokenExpired(res);
+      return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
+    }
+    if (seatExpiry.until(ticket.id) !== undefined && body.token !== undefined) {
+      // A token that does not verify (or is for another room) extends nothing; the seat keeps the exp it has.
+      const check = await verifyToken(body.token, ticket.room);
+      if (check.ok) seatExpiry.set(ticket.id, ticket.secret, check.exp);
+      if (!rooms.check(body.id, body.secret)) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
+    }
+    const until = seatExpiry.until(ticket.id);
+    if (until !== undefined && Date.now() >= until) {
+      seatExpiry.expire(ticket.id, ticket.secret);
+      return tokenExpired(res);
+    }
+    const ice = iceServersFor(config, ticket.id, until);
+    if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
     res.json(ice);
-  });
+  };
 
   // A client hands its seat back (it left before its broker connection opened, or the page is closing).
   app.post('/rtc/leave', json, (req, res) => {
@@ -174,7 +247,7 @@ export function createRtcServer(config, deps = {}) {
 
   broker = mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp });
 
-  app.use(express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
+  app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
   app.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
   /** @type {import('express').ErrorRequestHandler} */
   const onError = (err, _req, res, _next) => {
@@ -205,17 +278,25 @@ export function createRtcServer(config, deps = {}) {
     server,
     metrics,
     rooms,
-    /** @param {number} [port] @param {string} [host] @returns {Promise<{port: number}>} */
-    listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host || undefined, () => {
-          const addr = server.address();
-          const actual = typeof addr === 'object' && addr ? addr.port : port;
-          log.info('listening', { port: actual, host: host || '*' });
-          resolve({ port: actual });
-        });
+    /**
+     * @param {number} [port] @param {string} [host]
+     * @returns {Promise<{port: number, metricsPort?: number}>} metricsPort: where /metrics is, with METRICS_PORT
+     */
+    async listen(port = config.port, host = config.host) {
+      const actual = await listenOn(server, port, host);
+      log.info('listening', { port: actual, host: host || '*' });
+      if (!metricsServer) return { port: actual };
+      const metricsPort = await listenOn(
+        metricsServer,
+        /** @type {number} */ (config.metricsPort),
+        config.metricsHost,
+      ).catch((/** @type {any} */ err) => {
+        server.close();
+        // Tells the CLI which of the two listeners failed.
+        throw Object.assign(err ?? new Error('listen failed'), { setting: 'METRICS_PORT, METRICS_HOST' });
       });
+      log.info('metrics listening', { port: metricsPort, host: config.metricsHost || '*' });
+      return { port: actual, metricsPort };
     },
     /** Graceful shutdown: stop accepting, tell clients, close; resolves within `shutdownTimeout`. */
     close() {
@@ -231,11 +312,29 @@ export function createRtcServer(config, deps = {}) {
           clearTimeout(timer);
           resolve(undefined);
         });
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
         broker.closeAll('shutdown');
         broker.stop();
         rooms.close();
+        seatExpiry.close();
         server.closeIdleConnections();
       });
     },
   };
+}
+
+/**
+ * @param {http.Server} server @param {number} port @param {string} host
+ * @returns {Promise<number>} the port it listens on
+ */
+function listenOn(server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host || undefined, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
 }

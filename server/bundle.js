@@ -53,7 +53,19 @@ export function serveBuilt(file, type) {
       built = load(mtimeMs);
       built.catch(() => (built = undefined));
     }
-    const b = await built;
+    /** @type {Built} */
+    let b;
+    try {
+      b = await built;
+    } catch {
+      // A file that stats but cannot be read (permissions, a directory, removed mid-build). Express 4 does not catch
+      // a rejected handler: left alone, this would be an unhandled rejection that ends the process.
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`${file.split('/').pop()} cannot be read: run \`npm run build\`.\n`);
+      return;
+    }
     res.setHeader('Content-Type', type);
     res.setHeader('Cache-Control', 'public, max-age=300, must-revalidate');
     res.setHeader('ETag', b.etag);

@@ -5,6 +5,7 @@
  */
 import { LOG_LEVELS } from './log.js';
 import { trustProxyProblem } from './proxy.js';
+import { parsePublicKeys } from './tokens.js';
 
 export class ConfigError extends Error {}
 
@@ -17,6 +18,9 @@ export class ConfigError extends Error {}
  * @property {number} turnTtl seconds
  * @property {string[]} stunUrls
  * @property {string} roomSecret
+ * @property {string} roomPublicKey PEM, JWK or JWK Set, or a file holding one
+ * @property {number} tokenMaxTtl seconds
+ * @property {number} tokenGrace seconds
  * @property {string[]} allowedOrigins empty: any origin
  * @property {number} roomMax
  * @property {number} maxConnections
@@ -41,6 +45,9 @@ export class ConfigError extends Error {}
  * @property {number} shutdownTimeout ms
  * @property {string[]} trustProxy your proxies: names (loopback, ...), addresses and CIDR ranges; empty: none
  * @property {import('./log.js').LogLevel} logLevel
+ * @property {number | undefined} metricsPort undefined: /metrics on the main port
+ * @property {string} metricsHost
+ * @property {string} metricsToken
  */
 
 /**
@@ -60,6 +67,22 @@ const urlList = (/** @type {RegExp} */ re, /** @type {string} */ what) => (/** @
   list.find((u) => !re.test(u))
     ? `each entry must be a ${what} URL, got "${list.find((u) => !re.test(u))}"`
     : undefined;
+
+/**
+ * The origin a browser would send for `entry` (lowercase host, no default port), or undefined when `entry` is not
+ * just an origin. Browsers send `https://good.example`, never `https://Good.Example:443`, so an entry written the
+ * second way could otherwise never match.
+ * @param {string} entry
+ */
+export function originOf(entry) {
+  if (!/^https?:\/\/[^/\s?#*@]+$/i.test(entry)) return undefined;
+  try {
+    const origin = new URL(entry).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
 
 /** @type {Setting[]} */
 export const SETTINGS = [
@@ -127,12 +150,54 @@ export const SETTINGS = [
     check: (v) => (v && v.length < 16 ? 'must be at least 16 characters' : undefined),
   },
   {
+    key: 'roomPublicKey',
+    env: 'ROOM_PUBLIC_KEY',
+    flag: '--room-public-key',
+    type: 'string',
+    def: '',
+    help: 'when set, joining a room needs a JWT (ES256 or EdDSA) signed by one of these keys: PEM, JWK or JWK Set (kid for rotation), or a file holding them',
+    check: (v) => {
+      if (!v) return undefined;
+      try {
+        parsePublicKeys(v);
+        return undefined;
+      } catch (err) {
+        return /** @type {Error} */ (err).message;
+      }
+    },
+  },
+  {
+    key: 'tokenMaxTtl',
+    env: 'TOKEN_MAX_TTL',
+    flag: '--token-max-ttl',
+    type: 'int',
+    def: 86400,
+    min: 60,
+    max: 86400 * 31,
+    help: 'seconds: a room token whose exp is further ahead than this is refused',
+  },
+  {
+    key: 'tokenGrace',
+    env: 'TOKEN_GRACE',
+    flag: '--token-grace',
+    type: 'int',
+    def: 300,
+    min: 0,
+    max: 86400,
+    help: "seconds a seat outlives its room token's exp, for the page to renew the token; then TURN refresh stops and the seat ends",
+  },
+  {
     key: 'allowedOrigins',
     env: 'ALLOWED_ORIGINS',
     flag: '--allowed-origins',
     type: 'list',
     def: [],
-    check: urlList(/^https?:\/\/[^/\s]+$/, 'origin (scheme://host[:port]), e.g. https://example.com'),
+    check: (/** @type {string[]} */ list) => {
+      const bad = list.find((o) => originOf(o) === undefined);
+      return bad === undefined
+        ? undefined
+        : `each entry must be an origin (scheme://host[:port], no path, query or wildcard), e.g. https://example.com, got "${bad}"`;
+    },
     help: 'comma-separated origins that may embed the widget (default: any)',
   },
   {
@@ -355,6 +420,36 @@ export const SETTINGS = [
     help: 'your reverse proxies (loopback, or addresses and CIDR ranges): X-Forwarded-For is read only from them',
   },
   {
+    key: 'metricsPort',
+    env: 'METRICS_PORT',
+    flag: '--metrics-port',
+    type: 'string',
+    def: undefined,
+    help: 'serve /metrics on this port (on METRICS_HOST) and not on the main one; 0 picks a free port',
+    check: (v) =>
+      v === undefined || v === '' || (/^\d+$/.test(v) && Number(v) <= 65535)
+        ? undefined
+        : `must be a port (0-65535), got "${v}"`,
+  },
+  {
+    key: 'metricsHost',
+    env: 'METRICS_HOST',
+    flag: '--metrics-host',
+    type: 'string',
+    def: '127.0.0.1',
+    help: 'address the METRICS_PORT listener binds to',
+  },
+  {
+    key: 'metricsToken',
+    env: 'METRICS_TOKEN',
+    flag: '--metrics-token',
+    type: 'string',
+    def: '',
+    help: 'when set, /metrics needs "Authorization: Bearer <token>"; without it, only loopback clients may read it',
+    check: (v) =>
+      v && !/^[\x21-\x7e]{16,}$/.test(v) ? 'must be at least 16 printable characters, no spaces' : undefined,
+  },
+  {
     key: 'logLevel',
     env: 'LOG_LEVEL',
     flag: '--log-level',
@@ -439,6 +534,9 @@ export function parseConfig(argv = [], env = {}) {
     config[s.key] = value;
   }
   const c = /** @type {Config} */ (config);
+  if (/** @type {unknown} */ (c.metricsPort) === '') c.metricsPort = undefined;
+  else if (c.metricsPort !== undefined) c.metricsPort = Number(c.metricsPort);
+  c.allowedOrigins = c.allowedOrigins.map((o) => /** @type {string} */ (originOf(o)));
   if (c.turnUrls.length && !c.turnSecret)
     throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
   if (c.turnSecret && !c.turnUrls.length) throw new ConfigError('TURN_SECRET is set but TURN_URLS is not');
@@ -451,7 +549,7 @@ export function helpText() {
       ? s.def.length
         ? s.def.join(',')
         : 'none'
-      : s.def === ''
+      : s.def === '' || s.def === undefined
         ? 'none'
         : String(s.def);
     return `  ${`${s.flag} <value>`.padEnd(34)} ${s.env.padEnd(24)} ${s.help} [default: ${def}]`;
@@ -460,8 +558,9 @@ export function helpText() {
 
 Usage:
   rtc-call [options]                 start the server
-  rtc-call mint-token --room NAME [--name NAME] [--ttl SECONDS]
-                                     print a room token signed with ROOM_SECRET
+  rtc-call mint-token --room NAME [--name NAME] [--ttl SECONDS] [--sub ID] [--private-key FILE [--kid KID]]
+                                     print a room token signed with ROOM_SECRET, or with
+                                     a P-256 (ES256) or Ed25519 (EdDSA) private key in PEM
   rtc-call --help                    this text
 
 Every option can be given as a flag or an environment variable (the flag wins):

@@ -18,15 +18,20 @@ export function turnCredentials(secret, id, ttl, now = Date.now()) {
 /**
  * @param {import('./config.js').Config} config
  * @param {string} id
+ * @param {number} [seatEnds] ms since the epoch: the seat's room token lapses then (with its grace). Credentials never
+ *   outlive it, and `ttl` says when to ask again (with a renewed token), TURN or not.
+ * @param {number} [now] ms
  * @returns {{iceServers: RTCIceServerLike[], ttl: number}} ttl: seconds until the credentials lapse (0: never)
  */
-export function iceServersFor(config, id) {
+export function iceServersFor(config, id, seatEnds, now = Date.now()) {
+  const left = seatEnds === undefined ? Infinity : Math.max(1, Math.floor((seatEnds - now) / 1000));
+  const turnTtl = Math.min(config.turnTtl, left);
   /** @type {RTCIceServerLike[]} */
   const iceServers = [];
   if (config.stunUrls.length) iceServers.push({ urls: config.stunUrls });
   if (config.turnUrls.length)
-    iceServers.push({ urls: config.turnUrls, ...turnCredentials(config.turnSecret, id, config.turnTtl) });
-  return { iceServers, ttl: config.turnUrls.length ? config.turnTtl : 0 };
+    iceServers.push({ urls: config.turnUrls, ...turnCredentials(config.turnSecret, id, turnTtl, now) });
+  return { iceServers, ttl: config.turnUrls.length ? turnTtl : left === Infinity ? 0 : left };
 }
 
 /** @typedef {{urls: string[], username?: string, credential?: string}} RTCIceServerLike */

@@ -17,12 +17,16 @@ export function roomNameProblem(room) {
   return undefined;
 }
 
-/** Display names: printable, trimmed, at most 40 characters. @param {unknown} name */
+/**
+ * Display names: printable, trimmed, at most 40 characters. Invisible format characters (\p{Cf}: U+202E
+ * right-to-left override, U+200B zero-width space, ...) go too, so nobody can show a name that looks like another
+ * member's. @param {unknown} name
+ */
 export function cleanName(name) {
   if (typeof name !== 'string') return '';
   // Control characters are exactly what this removes.
   // eslint-disable-next-line no-control-regex
-  const printable = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '');
+  const printable = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu, '');
   return printable.trim().slice(0, 40);
 }
 

@@ -30,9 +30,12 @@ export function requestSeat(server: string, req: SeatRequest): Promise<Seat> {
   return post<Seat>(server, '/rtc/join', req);
 }
 
-/** Fresh TURN credentials for a long call. */
-export function refreshIce(server: string, seat: Seat): Promise<Pick<Seat, 'iceServers' | 'ttl'>> {
-  return post(server, '/rtc/ice', { id: seat.id, secret: seat.secret });
+/**
+ * Fresh TURN credentials for a long call. The current room token goes along: a renewed one extends the seat, which
+ * otherwise ends a little after the token it was taken with.
+ */
+export function refreshIce(server: string, seat: Seat, token?: string): Promise<Pick<Seat, 'iceServers' | 'ttl'>> {
+  return post(server, '/rtc/ice', { id: seat.id, secret: seat.secret, ...(token ? { token } : {}) });
 }
 
 /**

@@ -323,13 +323,16 @@ export class Call extends Emitter<CallEvents> {
     });
   }
 
-  /** Fetches fresh TURN credentials well before the current ones lapse, for as long as the call lasts. */
+  /**
+   * Fetches fresh TURN credentials well before the current ones lapse, for as long as the call lasts. With a room
+   * token, `ttl` also runs out before the seat does, so a token renewed by `setToken` reaches the server in time.
+   */
   #scheduleIceRefresh(seat: Seat, generation: number, delayMs = Math.max(5, seat.ttl * 0.8) * 1000): void {
     if (!seat.ttl) return;
     this.#after(delayMs, async () => {
       if (generation !== this.#generation) return;
       try {
-        const ice = await refreshIce(this.options.server, seat);
+        const ice = await refreshIce(this.options.server, seat, this.options.token);
         const peer = this.#peer;
         if (generation !== this.#generation || !peer) return;
         seat.iceServers = ice.iceServers;

@@ -69,6 +69,32 @@ test('a rebuilt bundle is served fresh, and a missing one gets a 503 that says h
   assert.notEqual(second.headers.etag, first.headers.etag);
 });
 
+test('a bundle that exists but cannot be read gets a 503, and the server goes on', { timeout: 20000 }, async (t) => {
+  // A directory stats like a file but fails to read (EISDIR), as an unreadable or half-written file would.
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-bundle-'));
+  const app = express();
+  app.get('/x.js', serveBuilt(dir, 'text/javascript'));
+  const server = http.createServer(app);
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  t.after(() => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  /** @type {unknown[]} */
+  const unhandled = [];
+  const onUnhandled = (/** @type {unknown} */ err) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+
+  for (let i = 0; i < 2; i++) {
+    const res = await raw(port, '/x.js', {});
+    assert.equal(res.status, 503);
+    assert.match(res.body.toString(), /cannot be read/);
+  }
+  assert.deepEqual(unhandled, []);
+});
+
 /**
  * A GET that keeps the body as bytes (no decoding).
  * @param {number} port

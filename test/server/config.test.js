@@ -46,7 +46,18 @@ const BAD = {
   TURN_TTL: ['9', '604801', 'soon'],
   STUN_URLS: ['turn:x.test', 'stun:a b'],
   ROOM_SECRET: ['too-short'],
-  ALLOWED_ORIGINS: ['example.com', 'https://example.com/path', '*'],
+  ALLOWED_ORIGINS: [
+    'example.com',
+    'https://example.com/path',
+    '*',
+    'https://example.com?x=1',
+    'https://*.example.com',
+    'https://user@example.com',
+    'https://example.com/',
+  ],
+  ROOM_PUBLIC_KEY: ['not-a-key', '{"kty":"oct","k":"AAAA"}'],
+  TOKEN_MAX_TTL: ['59', '2678401', 'a day'],
+  TOKEN_GRACE: ['86401', '-1'],
   ROOM_MAX: ['1', '101', 'many'],
   MAX_CONNECTIONS: ['0', 'lots'],
   MAX_CONNECTIONS_PER_IP: ['0', '100001'],
@@ -70,6 +81,8 @@ const BAD = {
   PENDING_TIMEOUT: ['999', '600001'],
   PENDING_PER_IP: ['0', '1001'],
   LOG_LEVEL: ['loud', 'INFO'],
+  METRICS_PORT: ['65536', 'nine', '-1'],
+  METRICS_TOKEN: ['too-short', 'has a space in it 0123456789'],
 };
 
 test('every bad value is refused with a ConfigError naming the variable and the flag', () => {
@@ -93,7 +106,7 @@ test('every bad value is refused with a ConfigError naming the variable and the 
   }
   // Every setting with a check is exercised above, except those that take any string.
   const anyString = SETTINGS.filter((s) => !(s.env in BAD)).map((s) => s.env);
-  assert.deepEqual(anyString.sort(), ['HOST', 'TURN_SECRET']);
+  assert.deepEqual(anyString.sort(), ['HOST', 'METRICS_HOST', 'TURN_SECRET']);
 });
 
 test('TURN_URLS without TURN_SECRET is refused, and the other way round', () => {
@@ -169,9 +182,14 @@ test('CLI mint-token prints a token for the room that the server accepts', async
   const r = await runCli(['mint-token', '--room', 'standup', '--name', 'Ada', '--ttl', '60'], { ROOM_SECRET: secret });
   assert.equal(r.code, 0, r.stderr);
   const token = r.stdout.trim();
-  assert.deepEqual(verifyRoomToken(token, secret, 'standup'), { ok: true, name: 'Ada' });
-  assert.equal(verifyRoomToken(token, secret, 'other').ok, false);
   const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp;
+  assert.deepEqual(await verifyRoomToken(token, secret, 'standup'), {
+    ok: true,
+    name: 'Ada',
+    identity: undefined,
+    exp,
+  });
+  assert.equal((await verifyRoomToken(token, secret, 'other')).ok, false);
   assert.ok(Math.abs(exp - (Date.now() / 1000 + 60)) < 5, 'ttl honoured');
 
   const noSecret = await runCli(['mint-token', '--room', 'standup']);

@@ -49,7 +49,7 @@ export async function startServer(t, env = {}, { logLevel = 'debug' } = {}) {
   const log = createLogger(logLevel, (line) => logs.push(line));
   const config = parseConfig([], env);
   const rtc = createRtcServer(config, { log });
-  const { port } = await rtc.listen(0, HOST);
+  const { port, metricsPort } = await rtc.listen(0, HOST);
   /** @type {Set<{destroy(): void}>} */
   const owned = new Set();
   let closed = false;
@@ -57,6 +57,8 @@ export async function startServer(t, env = {}, { logLevel = 'debug' } = {}) {
     rtc,
     config,
     port,
+    /** Where /metrics is served with METRICS_PORT (else undefined: on `port`). */
+    metricsPort,
     logs,
     base: `http://${HOST}:${port}`,
     owned,

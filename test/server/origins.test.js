@@ -80,3 +80,14 @@ test('without ALLOWED_ORIGINS any origin may join and connect, with CORS "*"', a
   const noOrigin = (await join(srv, { room: 'r' })).json;
   assert.equal(await upgradeStatus(srv, noOrigin), 101, 'no Origin (a native app) is fine too');
 });
+
+test('ALLOWED_ORIGINS entries are normalised as browsers send them: lowercase host, no default port', async (t) => {
+  const srv = await startServer(t, { ALLOWED_ORIGINS: 'https://Calls.Example.Test:443,HTTP://LOCALHOST:8080' });
+  assert.deepEqual(srv.config.allowedOrigins, [GOOD, OTHER_GOOD]);
+  const res = await join(srv, { room: 'r' }, { origin: GOOD });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers['access-control-allow-origin'], GOOD);
+  assert.equal(await upgradeStatus(srv, res.json, { origin: GOOD }), 101);
+  assert.equal((await join(srv, { room: 'r' }, { origin: OTHER_GOOD })).status, 200);
+  assert.equal((await join(srv, { room: 'r' }, { origin: EVIL })).status, 403);
+});

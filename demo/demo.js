@@ -1,0 +1,21 @@
+// The demo page: enter a room from the form or the address (?room=...&name=...). A file, not an inline script: the
+// page's Content-Security-Policy runs only scripts from this server.
+const params = new URLSearchParams(location.search);
+const form = document.getElementById('room-form');
+const call = document.getElementById('call');
+form.room.value = params.get('room') || 'demo';
+form.name.value = params.get('name') || '';
+const enter = () => {
+  call.setAttribute('name', form.name.value);
+  call.setAttribute('room', form.room.value);
+};
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const url = new URL(location.href);
+  url.searchParams.set('room', form.room.value);
+  if (form.name.value) url.searchParams.set('name', form.name.value);
+  history.replaceState(null, '', url);
+  enter();
+});
+enter();
+call.addEventListener('rtc-error', (e) => console.warn('rtc-error', e.detail.code, e.detail.message));
