@@ -209,6 +209,30 @@ describe('rtc-call', () => {
     await until(() => remoteTiles(b).length === 0, 'A to be gone from B');
   });
 
+  it('join() resolves only once joined: the engine and call-state agree, round after round', async function () {
+    this.timeout(180000);
+    const room = uniqueRoom();
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <rtc-call id="a" manual server=${brokers.open} room=${room} name="Ana"></rtc-call>
+        <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+      </div>`,
+    );
+    const a = wrap.querySelector<RtcCall>('#a')!;
+    const b = wrap.querySelector<RtcCall>('#b')!;
+    await until(() => b.callState === 'joined', 'B to be in the room');
+    const early: string[] = [];
+    const rounds = 30;
+    for (let round = 0; round < rounds; round++) {
+      await a.join();
+      const said = { engine: a.call?.state, attribute: a.getAttribute('call-state') };
+      if (said.engine !== 'joined' || said.attribute !== 'joined')
+        early.push(`round ${round}: ${JSON.stringify(said)}`);
+      await a.leave();
+    }
+    expect(early, `join() resolved before joined in ${early.length} of ${rounds} rounds`).to.deep.equal([]);
+  });
+
   it('clearing the room leaves; a new token is kept for later without rejoining', async () => {
     const { a, b } = await pair();
     const call = a.call!;
@@ -295,11 +319,8 @@ describe('rtc-call', () => {
     wrap.append(c);
     await until(() => remoteTiles(a).length === 2, 'the newcomer');
     const newcomer = remoteTiles(a).find((t) => t.participant!.id === c.call?.seat?.id)!;
-    await until(
-      () =>
-        !!a.call!.mesh!.peerConnection(newcomer.participant!.id) || !!c.call!.mesh!.peerConnection(a.call!.seat!.id),
-      'the connection',
-    );
+    // A's side of it, which is the one read below (whichever of the two called).
+    await until(() => !!a.call!.mesh!.peerConnection(newcomer.participant!.id), "A's connection to the newcomer");
     const pc = a.call!.mesh!.peerConnection(newcomer.participant!.id)!;
     expect(pc.getConfiguration().iceServers!.map((s) => s.username)).to.include(turnUser());
   });
