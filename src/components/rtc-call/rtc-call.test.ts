@@ -3,6 +3,7 @@ import type { RtcCall } from './rtc-call.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
 import { brokers, until, sleep, uniqueRoom } from '../../test-support.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
+import type { PeerStats } from '../../engine/peer-stats.js';
 import './rtc-call.js';
 
 const tiles = (el: RtcCall) => [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('rtc-video-tile')];
@@ -95,6 +96,30 @@ describe('rtc-call', () => {
     const tile = remoteTiles(b)[0];
     const before = frames(tile);
     await until(() => frames(tile) > before + 5, 'A video to flow again');
+  });
+
+  it('call.stats(id) tells how the connection to a peer stands: state, route and bytes', async () => {
+    const { a } = await pair();
+    const call = a.call!;
+    const id = remoteTiles(a)[0].participant!.id;
+    const read = async (what: string, check: (s: PeerStats) => boolean): Promise<PeerStats> => {
+      const end = Date.now() + 20000;
+      for (;;) {
+        const stats = await call.stats(id);
+        if (stats && check(stats)) return stats;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(stats)}`);
+        await sleep(200);
+      }
+    };
+    const first = await read('a chosen route and bytes', (s) => !!s.route && s.bytesReceived > 0 && s.bytesSent > 0);
+    expect(first.state).to.equal('connected');
+    // Two tabs on one machine meet over loopback host candidates: no relay.
+    expect(first.route).to.deep.equal({ type: 'direct', protocol: 'udp' });
+    await read(
+      'bytes to keep flowing both ways',
+      (s) => s.bytesReceived > first.bytesReceived && s.bytesSent > first.bytesSent,
+    );
+    expect(await call.stats('nobody-by-this-id')).to.be.undefined;
   });
 
   it('switches camera mid-call with replaceTrack, without renegotiation', async () => {
