@@ -4,6 +4,7 @@ import { isControlMessage } from './types.js';
 import { serverError, RtcError } from './errors.js';
 import { describeMediaError } from './local-media.js';
 import { peerOptions } from './broker-client.js';
+import * as publicApi from '../index.js';
 
 describe('engine logic', () => {
   it('glare rule: exactly one of two members calls', () => {
@@ -66,5 +67,11 @@ describe('engine logic', () => {
     expect(o.config).to.deep.equal({ iceServers: [], iceTransportPolicy: 'relay' });
     const local = peerOptions('http://127.0.0.1:9000', seat, 'all');
     expect(local).to.deep.include({ host: '127.0.0.1', port: 9000, secure: false });
+  });
+
+  it('the package entry offers the call, not the mesh inside it', () => {
+    expect(publicApi).to.not.have.property('Mesh');
+    expect(publicApi).to.have.property('Call');
+    expect(publicApi).to.have.property('DefaultReconnectPolicy');
   });
 });

@@ -1,4 +1,4 @@
-import type { DataConnection, MediaConnection, Peer } from 'peerjs';
+import type { CallOption, DataConnection, MediaConnection, PeerConnectOption } from 'peerjs';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
 import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
@@ -12,6 +12,15 @@ export interface MeshEvents {
   connection: { id: string; state: 'connecting' | 'connected' | 'reconnecting' };
   /** The connection to a peer is gone. */
   closed: { id: string };
+}
+
+/** What the mesh needs of the broker connection (PeerJS's `Peer`): calls in and out. */
+export interface MeshPeer {
+  readonly open: boolean;
+  on(event: 'call', listener: (call: MediaConnection) => void): unknown;
+  on(event: 'connection', listener: (conn: DataConnection) => void): unknown;
+  call(id: string, stream: MediaStream, options?: CallOption): MediaConnection;
+  connect(id: string, options?: PeerConnectOption): DataConnection;
 }
 
 interface Link {
@@ -63,7 +72,7 @@ export class Mesh extends Emitter<MeshEvents> {
   readonly #pinger = setInterval(() => void this.#ping(), PING_MS);
 
   constructor(
-    private readonly peer: Peer,
+    private readonly peer: MeshPeer,
     private readonly media: LocalMedia,
     private readonly state: () => StateMessage,
   ) {
@@ -100,6 +109,12 @@ export class Mesh extends Emitter<MeshEvents> {
   /** The RTCPeerConnection carrying a peer's media, for stats. */
   peerConnection(id: string): RTCPeerConnection | undefined {
     return this.#links.get(id)?.media?.peerConnection;
+  }
+
+  /** Every RTCPeerConnection to a peer: the media connection's, then the data connection's. */
+  peerConnections(id: string): RTCPeerConnection[] {
+    const link = this.#links.get(id);
+    return [link?.media?.peerConnection, link?.data?.peerConnection].filter((pc): pc is RTCPeerConnection => !!pc);
   }
 
   drop(id: string): void {

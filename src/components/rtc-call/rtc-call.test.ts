@@ -3,6 +3,7 @@ import type { RtcCall } from './rtc-call.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
 import { brokers, until, sleep, uniqueRoom } from '../../test-support.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
+import type { PeerStats } from '../../engine/peer-stats.js';
 import './rtc-call.js';
 
 const tiles = (el: RtcCall) => [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('rtc-video-tile')];
@@ -95,6 +96,30 @@ describe('rtc-call', () => {
     const tile = remoteTiles(b)[0];
     const before = frames(tile);
     await until(() => frames(tile) > before + 5, 'A video to flow again');
+  });
+
+  it('call.stats(id) tells how the connection to a peer stands: state, route and bytes', async () => {
+    const { a } = await pair();
+    const call = a.call!;
+    const id = remoteTiles(a)[0].participant!.id;
+    const read = async (what: string, check: (s: PeerStats) => boolean): Promise<PeerStats> => {
+      const end = Date.now() + 20000;
+      for (;;) {
+        const stats = await call.stats(id);
+        if (stats && check(stats)) return stats;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(stats)}`);
+        await sleep(200);
+      }
+    };
+    const first = await read('a chosen route and bytes', (s) => !!s.route && s.bytesReceived > 0 && s.bytesSent > 0);
+    expect(first.state).to.equal('connected');
+    // Two tabs on one machine meet over loopback host candidates: no relay.
+    expect(first.route).to.deep.equal({ type: 'direct', protocol: 'udp' });
+    await read(
+      'bytes to keep flowing both ways',
+      (s) => s.bytesReceived > first.bytesReceived && s.bytesSent > first.bytesSent,
+    );
+    expect(await call.stats('nobody-by-this-id')).to.be.undefined;
   });
 
   it('switches camera mid-call with replaceTrack, without renegotiation', async () => {
@@ -209,6 +234,30 @@ describe('rtc-call', () => {
     await until(() => remoteTiles(b).length === 0, 'A to be gone from B');
   });
 
+  it('join() resolves only once joined: the engine and call-state agree, round after round', async function () {
+    this.timeout(180000);
+    const room = uniqueRoom();
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <rtc-call id="a" manual server=${brokers.open} room=${room} name="Ana"></rtc-call>
+        <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+      </div>`,
+    );
+    const a = wrap.querySelector<RtcCall>('#a')!;
+    const b = wrap.querySelector<RtcCall>('#b')!;
+    await until(() => b.callState === 'joined', 'B to be in the room');
+    const early: string[] = [];
+    const rounds = 30;
+    for (let round = 0; round < rounds; round++) {
+      await a.join();
+      const said = { engine: a.call?.state, attribute: a.getAttribute('call-state') };
+      if (said.engine !== 'joined' || said.attribute !== 'joined')
+        early.push(`round ${round}: ${JSON.stringify(said)}`);
+      await a.leave();
+    }
+    expect(early, `join() resolved before joined in ${early.length} of ${rounds} rounds`).to.deep.equal([]);
+  });
+
   it('clearing the room leaves; a new token is kept for later without rejoining', async () => {
     const { a, b } = await pair();
     const call = a.call!;
@@ -295,8 +344,8 @@ describe('rtc-call', () => {
     wrap.append(c);
     await until(() => remoteTiles(a).length === 2, 'the newcomer');
     const newcomer = remoteTiles(a).find((t) => t.participant!.id === c.call?.seat?.id)!;
-    // Wait for a's own side of it (whichever of the two calls): that is the one read below.
-    await until(() => !!a.call!.mesh!.peerConnection(newcomer.participant!.id), "a's connection to the newcomer");
+    // A's side of it, which is the one read below (whichever of the two called).
+    await until(() => !!a.call!.mesh!.peerConnection(newcomer.participant!.id), "A's connection to the newcomer");
     const pc = a.call!.mesh!.peerConnection(newcomer.participant!.id)!;
     expect(pc.getConfiguration().iceServers!.map((s) => s.username)).to.include(turnUser());
   });

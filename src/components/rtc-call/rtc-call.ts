@@ -188,6 +188,8 @@ export class RtcCall extends LitElement {
       audio: !this.startMuted,
       video: !this.startCameraOff,
     });
+    // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
+    await this.updateComplete;
   }
 
   /** Leaves the call and releases the camera and microphone. */

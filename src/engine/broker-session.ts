@@ -1,0 +1,388 @@
+import { Peer, type DataConnection, type MediaConnection, type PeerOptions } from 'peerjs';
+import { Emitter } from './emitter.js';
+import { RtcError, type RtcErrorDetail } from './errors.js';
+import { peerOptions, refreshIce, releaseSeat, requestSeat, type SeatRequest } from './broker-client.js';
+import type { MeshPeer } from './mesh.js';
+import { DefaultReconnectPolicy, type ReconnectContext, type ReconnectPolicy } from './reconnect-policy.js';
+import type { Seat } from './types.js';
+
+/**
+ * The seam in front of PeerJS: what the session needs of a `Peer` (the mesh needs the `MeshPeer` part). The real
+ * `Peer` fits it as it is; a unit test hands in a fake through `createPeer`.
+ */
+export interface BrokerPeer extends MeshPeer {
+  readonly disconnected: boolean;
+  readonly destroyed: boolean;
+  readonly options: PeerOptions;
+  readonly socket: { on(event: 'message', listener: (msg: unknown) => void): unknown; send(msg: object): void };
+  on(event: 'open', listener: (id: string) => void): unknown;
+  on(event: 'disconnected', listener: (id: string) => void): unknown;
+  on(event: 'error', listener: (err: { type: string }) => void): unknown;
+  on(event: 'call', listener: (call: MediaConnection) => void): unknown;
+  on(event: 'connection', listener: (conn: DataConnection) => void): unknown;
+  reconnect(): void;
+  disconnect(): void;
+  destroy(): void;
+}
+
+export type PeerFactory = (id: string, options: PeerOptions) => BrokerPeer;
+
+/** The server's HTTP side of a seat (broker-client.ts); a unit test hands in its own. */
+export interface SeatApi {
+  requestSeat(server: string, req: SeatRequest): Promise<Seat>;
+  releaseSeat(server: string, seat: Seat): void;
+  refreshIce(server: string, seat: Seat, token?: string): Promise<Pick<Seat, 'iceServers' | 'ttl'>>;
+}
+
+/** Read afresh for every seat, so a new token (setToken) or name is used the next time. */
+export interface BrokerSessionOptions {
+  server: string;
+  room: string;
+  name?: string;
+  token?: string;
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+export interface BrokerSessionSeams {
+  createPeer?: PeerFactory;
+  api?: SeatApi;
+  policy?: ReconnectPolicy;
+  /** How long one reconnect with the same seat may take before the next try. */
+  reconnectWaitMs?: number;
+}
+
+/** A member of the room, by the server's word. */
+export interface Member {
+  id: string;
+  name: string;
+}
+
+export interface BrokerSessionEvents {
+  /** A seat's broker connection was made: connections to the others go through it. */
+  peer: { peer: BrokerPeer; seat: Seat };
+  /** The server's list of the others in the room (RTC-ROOM); `first` for the first of a seat. */
+  room: { members: Member[]; first: boolean };
+  'member-joined': Member;
+  'member-left': { id: string };
+  /** The broker connection is lost; the session is getting it back (the calls in the mesh go on). */
+  reconnecting: RtcErrorDetail;
+  /** The seat and its broker connection are gone; `rejoining` when a new seat is on its way. */
+  'seat-ended': { rejoining: boolean };
+  /** A try failed and another follows. */
+  warning: RtcErrorDetail;
+  /** After having been in the room, the session gave up: a fatal answer, or the policy said stop. */
+  failed: RtcError;
+}
+
+interface ServerPush {
+  type?: unknown;
+  payload?: { id?: unknown; name?: unknown; members?: unknown };
+}
+
+/** Reconnects with the same seat before taking a new one (the server keeps a seat for about ten seconds). */
+const RECONNECTS = 2;
+const RECONNECT_WAIT_MS = 3000;
+
+const defaultApi: SeatApi = { requestSeat, releaseSeat, refreshIce };
+const defaultCreatePeer: PeerFactory = (id, options) => new Peer(id, options);
+
+function members(x: unknown): Member[] {
+  if (!Array.isArray(x)) return [];
+  return x
+    .filter((m): m is { id: string; name?: unknown } => typeof m?.id === 'string')
+    .map((m) => ({ id: m.id, name: typeof m.name === 'string' ? m.name : '' }));
+}
+
+/**
+ * One visitor's place on the call server: a seat (id and secret), the PeerJS broker connection made with it, the
+ * server's pushes about the room as typed events, reconnects (same seat first, then a new one, spaced by the
+ * reconnect policy) and TURN credentials kept fresh. It knows nothing of media or of the other peers' connections.
+ */
+export class BrokerSession extends Emitter<BrokerSessionEvents> {
+  seat?: Seat;
+  #peer?: BrokerPeer;
+  readonly #createPeer: PeerFactory;
+  readonly #api: SeatApi;
+  readonly #policy: ReconnectPolicy;
+  readonly #reconnectWaitMs: number;
+  /** Every start, rejoin and close begins a new generation; callbacks of an older one do nothing. */
+  #generation = 0;
+  /** The current seat has had its first RTC-ROOM. */
+  #inRoom = false;
+  /** Settles the wait for the current seat's first RTC-ROOM. */
+  #entering?: { resolve: () => void; reject: (e: RtcError) => void };
+  #reconnecting?: { since: number; tries: number };
+  #reconnectPending = false;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Waits that end early when the seat is torn down. */
+  #sleepers = new Set<() => void>();
+
+  constructor(
+    readonly options: BrokerSessionOptions,
+    seams: BrokerSessionSeams = {},
+  ) {
+    super();
+    this.#createPeer = seams.createPeer ?? defaultCreatePeer;
+    this.#api = seams.api ?? defaultApi;
+    this.#policy = seams.policy ?? new DefaultReconnectPolicy();
+    this.#reconnectWaitMs = seams.reconnectWaitMs ?? RECONNECT_WAIT_MS;
+  }
+
+  /** The current broker connection, while there is one. */
+  get peer(): BrokerPeer | undefined {
+    return this.#peer;
+  }
+
+  /**
+   * Takes a seat and opens the broker connection, trying again while the server cannot be reached. Resolves once
+   * in the room (the server's first RTC-ROOM has come); rejects with an RtcError when that cannot succeed.
+   */
+  async start(): Promise<void> {
+    const generation = ++this.#generation;
+    try {
+      await this.#connect(generation);
+    } catch (err) {
+      if (generation === this.#generation) this.#end();
+      throw err;
+    }
+  }
+
+  /** Gives the seat back and closes the broker connection. */
+  close(): void {
+    this.#end();
+  }
+
+  /** Tries for a seat and a broker connection until in the room; waits first when coming back after trouble. */
+  async #connect(generation: number, reason?: ReconnectContext['reason']): Promise<void> {
+    const since = Date.now();
+    let retryCount = 0;
+    let wait = reason !== undefined;
+    let last: RtcError | undefined;
+    for (;;) {
+      if (wait) {
+        const delay = this.#policy.nextRetryDelayInMs({
+          retryCount: retryCount++,
+          elapsedMs: Date.now() - since,
+          reason: reason ?? 'unreachable',
+        });
+        if (delay === null) throw gaveUp(last);
+        await this.#sleep(delay);
+        if (generation !== this.#generation) return;
+      }
+      wait = true;
+      try {
+        const { room, name, token, server } = this.options;
+        const seat = await this.#api.requestSeat(server, { room, name, token });
+        if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
+        await this.#openPeer(seat, generation);
+        return;
+      } catch (err) {
+        const e =
+          err instanceof RtcError
+            ? err
+            : new RtcError('connection-lost', 'The connection to the call server failed. Retrying…');
+        if (e.fatal || generation !== this.#generation) throw e;
+        // A seat whose broker connection failed to open is handed back, so it does not hold a place in the room.
+        this.#giveUpSeat();
+        this.#teardown(true);
+        this.emit('warning', e.toDetail());
+        last = e;
+        reason ??= 'unreachable';
+      }
+    }
+  }
+
+  #openPeer(seat: Seat, generation: number): Promise<void> {
+    this.seat = seat;
+    const { server, iceTransportPolicy } = this.options;
+    const peer = this.#createPeer(seat.id, peerOptions(server, seat, iceTransportPolicy ?? 'all'));
+    this.#peer = peer;
+    const entered = new Promise<void>((resolve, reject) => (this.#entering = { resolve, reject }));
+    const notEntered = (message: string) => {
+      const entering = this.#entering;
+      this.#entering = undefined;
+      entering?.reject(new RtcError('connection-lost', message));
+    };
+    peer.socket.on('message', (msg) => this.#onPush(msg as ServerPush, generation));
+    peer.on('disconnected', () => {
+      if (generation !== this.#generation) return;
+      // Lost before the room was reached: this try failed, and #connect makes the next.
+      if (!this.#inRoom) return notEntered('The connection to the call server was lost. Retrying…');
+      this.#lostBroker(generation);
+    });
+    peer.on('error', (err) => {
+      // Errors about one peer are the mesh's; the rest mean the broker connection is in trouble.
+      if (err.type === 'peer-unavailable' || err.type === 'webrtc') return;
+      if (peer.open) return;
+      if (generation === this.#generation && !this.#inRoom)
+        notEntered('The connection to the call server was refused. Retrying…');
+      if (!peer.disconnected && !peer.destroyed) peer.disconnect();
+    });
+    this.emit('peer', { peer, seat });
+    this.#scheduleIceRefresh(seat, generation);
+    return entered;
+  }
+
+  #onPush(msg: ServerPush, generation: number): void {
+    if (generation !== this.#generation || !msg || typeof msg.type !== 'string') return;
+    const p = msg.payload ?? {};
+    switch (msg.type) {
+      case 'RTC-ROOM': {
+        // The first RTC-ROOM of a seat; later ones come after a reconnect and only bring us up to date.
+        const first = !this.#inRoom;
+        this.#inRoom = true;
+        this.#reconnecting = undefined;
+        this.emit('room', { members: members(p.members), first });
+        const entering = this.#entering;
+        this.#entering = undefined;
+        entering?.resolve();
+        break;
+      }
+      case 'RTC-JOINED':
+        if (typeof p.id === 'string')
+          this.emit('member-joined', { id: p.id, name: typeof p.name === 'string' ? p.name : '' });
+        break;
+      case 'RTC-LEFT':
+        if (typeof p.id === 'string') this.emit('member-left', { id: p.id });
+        break;
+      case 'RTC-GOODBYE':
+        // The server is going away (a restart): our seat goes with it.
+        if (this.#inRoom) this.#lostBroker(generation, true);
+        break;
+    }
+  }
+
+  /**
+   * The broker connection dropped. After a brief drop we come back with our own id and secret: the server keeps
+   * the seat for a grace period, and the calls in the mesh go on meanwhile. A server that said goodbye, or that
+   * still does not take us back after a few tries, means a new seat.
+   */
+  #lostBroker(generation: number, seatGone = false): void {
+    if (generation !== this.#generation) return;
+    if (!this.#reconnecting) {
+      this.#reconnecting = { since: Date.now(), tries: 0 };
+      const lost = new RtcError('connection-lost', 'The connection to the call server was lost. Reconnecting…');
+      this.emit('reconnecting', lost.toDetail());
+    }
+    const trouble = this.#reconnecting;
+    if (seatGone || trouble.tries >= RECONNECTS) return this.#rejoin(seatGone ? 'goodbye' : 'lost');
+    // PeerJS's 'disconnected' and our own check can both land here: one try at a time.
+    if (this.#reconnectPending) return;
+    const delay = this.#policy.nextRetryDelayInMs({
+      retryCount: trouble.tries++,
+      elapsedMs: Date.now() - trouble.since,
+      reason: 'lost',
+    });
+    if (delay === null) return this.#fail(gaveUp(undefined));
+    this.#reconnectPending = true;
+    this.#after(delay, () => {
+      this.#reconnectPending = false;
+      const peer = this.#peer;
+      if (generation !== this.#generation || !peer || peer.destroyed) return;
+      if (peer.disconnected) peer.reconnect();
+      // OPEN and RTC-ROOM end the trouble; if they have not come, try again.
+      this.#after(this.#reconnectWaitMs, () => this.#reconnecting === trouble && this.#lostBroker(generation));
+    });
+  }
+
+  /** Drops the old seat and its connections, and comes back with a new one after the policy's wait. */
+  #rejoin(reason: ReconnectContext['reason']): void {
+    this.#giveUpSeat();
+    this.#teardown(true);
+    const generation = ++this.#generation;
+    this.#connect(generation, reason).catch((e: RtcError) => {
+      if (generation === this.#generation) this.#fail(e);
+    });
+  }
+
+  /**
+   * Fetches fresh TURN credentials well before the current ones lapse, for as long as the seat lasts. With a room
+   * token, `ttl` also runs out before the seat does, so a token renewed by `setToken` reaches the server in time.
+   */
+  #scheduleIceRefresh(seat: Seat, generation: number, delayMs = Math.max(5, seat.ttl * 0.8) * 1000): void {
+    if (!seat.ttl) return;
+    this.#after(delayMs, async () => {
+      if (generation !== this.#generation) return;
+      try {
+        const ice = await this.#api.refreshIce(this.options.server, seat, this.options.token);
+        const peer = this.#peer;
+        if (generation !== this.#generation || !peer) return;
+        seat.iceServers = ice.iceServers;
+        seat.ttl = ice.ttl;
+        // Every new connection (a newcomer, a re-call) takes them from PeerJS's options.
+        (peer.options.config as RTCConfiguration).iceServers = ice.iceServers;
+        this.#scheduleIceRefresh(seat, generation);
+      } catch {
+        // The old credentials still hold for a fifth of their life: try again soon.
+        if (generation === this.#generation) this.#scheduleIceRefresh(seat, generation, 5000);
+      }
+    });
+  }
+
+  /** Tells the server we are gone: over the broker socket when it is open, else over HTTP. */
+  #giveUpSeat(): void {
+    const seat = this.seat;
+    if (!seat) return;
+    this.seat = undefined;
+    if (this.#peer?.open) this.#peer.socket.send({ type: 'RTC-LEAVE' });
+    else this.#api.releaseSeat(this.options.server, seat);
+  }
+
+  #fail(e: RtcError): void {
+    this.#end();
+    this.emit('failed', e);
+  }
+
+  /** The end of the session: nothing of an older generation runs after this. */
+  #end(): void {
+    this.#generation++;
+    this.#giveUpSeat();
+    this.#teardown(false);
+  }
+
+  /** Closes one seat's broker connection and its timers; the owner closes what it built on it first. */
+  #teardown(rejoining: boolean): void {
+    const had = !!this.#peer;
+    if (had) this.emit('seat-ended', { rejoining });
+    this.#peer?.destroy();
+    this.#peer = undefined;
+    this.#inRoom = false;
+    this.#reconnecting = undefined;
+    this.#reconnectPending = false;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const wake of [...this.#sleepers]) wake();
+    const entering = this.#entering;
+    this.#entering = undefined;
+    entering?.reject(new RtcError('connection-lost', 'The connection to the call server was closed.'));
+  }
+
+  #after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  /** Waits `ms`, or less if the seat is torn down meanwhile (the caller checks its generation). */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.#sleepers.delete(wake);
+        resolve();
+      };
+      this.#sleepers.add(wake);
+      this.#after(ms, wake);
+    });
+  }
+}
+
+/** The policy said stop: the last problem, now final. */
+function gaveUp(last: RtcError | undefined): RtcError {
+  return new RtcError(
+    last?.code ?? 'connection-lost',
+    'The call server could not be reached, and the widget has stopped trying. Join again to retry.',
+    true,
+  );
+}

@@ -1,0 +1,119 @@
+import { Emitter } from './emitter.js';
+import type { Participant } from './types.js';
+
+export interface RosterEvents {
+  /** Someone new is shown. */
+  joined: Participant;
+  /** Someone is no longer shown (gone from the room, or their connection closed). */
+  left: Participant;
+  /** The list changed: a new array of new-or-unchanged objects, yourself first. */
+  changed: readonly Participant[];
+}
+
+/**
+ * Who is in the call, as immutable `Participant` snapshots: any change makes a new object, so a view (or Lit
+ * context) can tell a change by identity. It also keeps the server's word on who is in the room (members), which
+ * can differ from who is shown: a member whose connection is being made again is a member without a tile.
+ */
+export class Roster extends Emitter<RosterEvents> {
+  #self?: Participant;
+  #people = new Map<string, Participant>();
+  /** Who the server says is in the room, besides us, with the name it gave. */
+  #members = new Map<string, string>();
+
+  /** Everyone shown, yourself first. */
+  get participants(): readonly Participant[] {
+    return this.#self ? [this.#self, ...this.#people.values()] : [...this.#people.values()];
+  }
+
+  get self(): Participant | undefined {
+    return this.#self;
+  }
+
+  get(id: string): Participant | undefined {
+    return this.#people.get(id);
+  }
+
+  /** Whether the server says `id` is in the room. */
+  isMember(id: string): boolean {
+    return this.#members.has(id);
+  }
+
+  /** The name the server gave a member ('' when it gave none or they are not one). */
+  memberName(id: string): string {
+    return this.#members.get(id) ?? '';
+  }
+
+  memberIds(): string[] {
+    return [...this.#members.keys()];
+  }
+
+  /** You, or nobody (after leaving). */
+  setSelf(self: Participant | undefined): void {
+    this.#self = self && { ...self };
+    this.#changed();
+  }
+
+  updateSelf(patch: Partial<Omit<Participant, 'id' | 'local'>>): void {
+    if (!this.#self) return;
+    this.#self = { ...this.#self, ...patch };
+    this.#changed();
+  }
+
+  /** The server says `id` is in the room: shown (as still connecting) unless already. */
+  memberJoined(id: string, name: string): void {
+    this.#members.set(id, name);
+    if (!this.#people.has(id)) this.#add(id, {});
+  }
+
+  /** The server says `id` has left the room. */
+  memberLeft(id: string): void {
+    this.#members.delete(id);
+    this.remove(id);
+  }
+
+  /** Something about `id` changed (media, state, name): a new snapshot; shown now if it was not. */
+  update(id: string, patch: Partial<Omit<Participant, 'id' | 'local'>>): void {
+    const current = this.#people.get(id);
+    if (!current) return this.#add(id, patch);
+    this.#people.set(id, { ...current, ...patch });
+    this.#changed();
+  }
+
+  /** No longer shown; still a member if the server says so (their connection may be made again). */
+  remove(id: string): void {
+    const p = this.#people.get(id);
+    if (!p) return;
+    this.#people.delete(id);
+    this.emit('left', p);
+    this.#changed();
+  }
+
+  /** Forgets everyone but yourself at once, without a `left` each: the seat they were met through has ended. */
+  clearOthers(): void {
+    const had = this.#people.size > 0;
+    this.#people.clear();
+    this.#members.clear();
+    if (had) this.#changed();
+  }
+
+  #add(id: string, patch: Partial<Omit<Participant, 'id' | 'local'>>): void {
+    const p: Participant = {
+      id,
+      name: this.#members.get(id) ?? '',
+      local: false,
+      stream: null,
+      audioEnabled: true,
+      videoEnabled: true,
+      connection: 'connecting',
+      ...patch,
+    };
+    this.#people.set(id, p);
+    this.emit('joined', p);
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.emit('changed', this.participants);
+  }
+}
