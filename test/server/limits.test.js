@@ -66,14 +66,17 @@ test('per-connection message rate: excess frames are refused and counted as reas
 test('a client that keeps flooding far past its rate is disconnected (1008)', async (t) => {
   const srv = await startServer(t, { MESSAGE_RATE: '10', RECONNECT_GRACE: '5000' });
   const { a, b } = await pair(srv);
+  const started = Date.now();
   for (let i = 0; i < 2000 && a.client.open; i++) a.client.send({ type: 'OFFER', dst: b.id, payload: { i } });
   const closed = await a.client.closed;
+  const seconds = (Date.now() - started) / 1000;
   assert.equal(closed.code, 1008);
   assert.equal(closed.reason, 'rate limit');
   assert.ok((await refusals(srv, 'rate')) > 200);
-  // Only the burst got through to b.
+  // Only the burst (20) got through to b, plus what the rate (10/s) refilled while the flood lasted: on a busy
+  // machine sending 2000 frames takes a while. A limit that did not hold would let hundreds through.
   const offers = (await scrape(srv)).get('rtc_messages_relayed_total') ?? 0;
-  assert.ok(offers <= 21, `relayed ${offers}`);
+  assert.ok(offers <= 20 + Math.ceil(seconds * 10) + 1, `relayed ${offers} in ${seconds.toFixed(2)} s`);
   assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
 });
 
