@@ -63,7 +63,8 @@ const components = ['rtc-call', 'rtc-video-tile', 'rtc-device-picker'];
 export default {
   nodeResolve: { browser: true },
   concurrency: 1,
-  testFramework: { config: { timeout: 30000 } },
+  // A pending (skipped) or exclusive (.only) test fails the run instead of counting as passed.
+  testFramework: { config: { timeout: 30000, forbidOnly: true, forbidPending: true } },
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
   testsFinishTimeout: 180000,
