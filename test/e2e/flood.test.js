@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.js';
 import { launchBrowser, openPage, remoteFrames, waitForRemoteVideos } from '../support/browser.js';
-import { member, connect, request } from '../server/helpers.js';
+import { member, connect, request } from '../support/broker-clients.js';
 
 const TOTAL = 100_000;
 const FLOODERS = 4;
