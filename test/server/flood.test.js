@@ -164,10 +164,13 @@ async function flood(t, env, limited) {
   // Not one bad frame was relayed: the only relayed messages are the members' own.
   assert.equal(m.get('rtc_messages_relayed_total'), latencies.length * 2 + 1);
   // The members heard nothing of it, and nobody left.
-  // A round is 40 ms of pause plus a round trip: dozens fit in the window; a few must, however busy the machine.
-  assert.ok(roundsInWindow >= 8, `the members kept talking (${roundsInWindow} rounds in the window)`);
+  // A round is 40 ms of pause plus a round trip: dozens fit in the window on an idle machine (11 were seen with a
+  // load average of 18 on 2 cores); a few must, however busy the machine.
+  assert.ok(roundsInWindow >= 5, `the members kept talking (${roundsInWindow} rounds in the window)`);
   assert.ok(roundsDuringFlood >= 1, `the members talked during the flood (${roundsDuringFlood} rounds)`);
-  assert.ok(max < 2000, `max round trip ${max} ms`);
+  // The server runs in this process, sharing its one thread with the flooders: on a busy machine a round trip can
+  // take a second (1.3 s seen at a load average of 18); starved members would wait for the whole flood.
+  assert.ok(max < 3000, `max round trip ${max} ms`);
   const extra = (/** @type {import('./helpers.js').Msg[]} */ all, /** @type {string[]} */ ok) =>
     all.filter((msg) => !ok.includes(msg.type));
   assert.deepEqual(extra(a.client.all, ['OPEN', 'RTC-ROOM', 'RTC-JOINED', 'ANSWER']), []);

@@ -52,11 +52,14 @@ test('a frame larger than MAX_PAYLOAD closes that socket with 1009; the server s
 test('per-connection message rate: excess frames are refused and counted as reason="rate"; the socket recovers', async (t) => {
   const srv = await startServer(t, { MESSAGE_RATE: '10' });
   const { a, b } = await pair(srv);
+  const started = performance.now();
   for (let i = 0; i < 150; i++) a.client.send({ type: 'HEARTBEAT' });
-  // The burst is twice the rate (20); the rest of the 150 is refused.
-  await until(async () => (await refusals(srv, 'rate')) >= 125, 10000, 'rate refusals');
+  // The burst is twice the rate (20); the rest of the 150 is refused, but for what the rate (10 a second) gave back
+  // while the server read them (a moment, unless the machine is very busy).
+  const fewest = () => 125 - Math.ceil((10 * (performance.now() - started)) / 1000);
+  await until(async () => (await refusals(srv, 'rate')) >= fewest(), 10000, 'rate refusals');
   const refused = await refusals(srv, 'rate');
-  assert.ok(refused >= 125 && refused <= 130, `refused ${refused} of 150`);
+  assert.ok(refused >= fewest() && refused <= 130, `refused ${refused} of 150`);
   assert.ok(a.client.open, 'a short excess does not close the socket');
   // b, another connection, is not affected; a gets its tokens back over time.
   await nothingElseFor(b, a);
@@ -67,14 +70,17 @@ test('per-connection message rate: excess frames are refused and counted as reas
 test('a client that keeps flooding far past its rate is disconnected (1008)', async (t) => {
   const srv = await startServer(t, { MESSAGE_RATE: '10', RECONNECT_GRACE: '30000' });
   const { a, b } = await pair(srv);
+  const started = performance.now();
   for (let i = 0; i < 2000 && a.client.open; i++) a.client.send({ type: 'OFFER', dst: b.id, payload: { i } });
   const closed = await a.client.closed;
+  const seconds = (performance.now() - started) / 1000;
   assert.equal(closed.code, 1008);
   assert.equal(closed.reason, 'rate limit');
   assert.ok((await refusals(srv, 'rate')) > 200);
-  // Only the burst got through to b.
+  // Only the burst (20), and what the rate gave back while the flood lasted (10 a second: on a busy machine the
+  // 2000 frames take a while), got through to b.
   const offers = (await scrape(srv)).get('rtc_messages_relayed_total') ?? 0;
-  assert.ok(offers <= 21, `relayed ${offers}`);
+  assert.ok(offers <= 21 + Math.ceil(10 * seconds), `relayed ${offers} of 2000 in ${seconds.toFixed(2)} s`);
   assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
 });
 
