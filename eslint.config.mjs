@@ -31,6 +31,29 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
   },
   {
+    // Every test runs, every time: no `.only`, `.skip` or `.todo`, in mocha (wtr) or node:test, however spelled.
+    // (npm test also fails a run that skipped anything; this says so at the line.)
+    files: ['src/**/*.test.ts', 'test/**/*.js'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(only|skip|todo)$/]',
+          message: 'Every test runs: no .only(), .skip() or .todo() (fix or delete the test instead).',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^(x|f)(it|describe|context|test)$/]',
+          message: 'Every test runs: no xit/xdescribe/fit (fix or delete the test instead).',
+        },
+        {
+          selector:
+            'CallExpression[callee.name=/^(it|test|describe|suite|context)$/] > ObjectExpression > Property[key.name=/^(only|skip|todo)$/]',
+          message: 'Every test runs: no { only }, { skip } or { todo } option (fix or delete the test instead).',
+        },
+      ],
+    },
+  },
+  {
     files: ['demo/**/*.js'],
     languageOptions: { globals: globals.browser },
   },

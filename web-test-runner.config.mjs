@@ -1,5 +1,6 @@
 // Element and engine tests: @web/test-runner in Debian's headless Chromium with fake camera and microphone,
 // against real brokers started here on loopback (one open, one that needs room tokens and holds two people).
+import net from 'node:net';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS } from './test/support/chromium.js';
@@ -20,11 +21,11 @@ const sdpAsModule = {
   },
 };
 
-async function broker(env) {
+async function broker(env, listenPort = 0) {
   const rtc = createRtcServer(parseConfig([], { LOG_LEVEL: 'silent', JOIN_RATE: '100000', ...env }), {
     log: createLogger('silent'),
   });
-  const { port } = await rtc.listen(0, '127.0.0.1');
+  const { port } = await rtc.listen(listenPort, '127.0.0.1');
   return { rtc, url: `http://127.0.0.1:${port}` };
 }
 
@@ -38,9 +39,14 @@ const shortTurn = await broker({
   TURN_SECRET: 'short-lived-turn-secret',
   TURN_TTL: '10',
 });
+// A secured broker of its own that the tests may restart (which tells every widget RTC-GOODBYE, so each takes a new
+// seat), for the token-renewal test.
+let renewal = await broker({ ROOM_SECRET: SECRET });
+const RENEWAL_PORT = Number(new URL(renewal.url).port);
 const brokers = {
   open: open.url,
   secured: secured.url,
+  renewal: renewal.url,
   shortTurn: shortTurn.url,
   // Nothing listens here: a port we just had and gave back.
   unreachable: await (async () => {
@@ -61,10 +67,22 @@ const brokers = {
 
 const components = ['rtc-call', 'rtc-video-tile', 'rtc-device-picker'];
 
+// The test page's own server on a port the system hands out, not the first free one from 8000 up: two runs at once
+// (several people on one machine) would otherwise both pick 8001, and the later one fail with EADDRINUSE.
+const pagePort = await new Promise((resolve, reject) => {
+  const probe = net.createServer().once('error', reject);
+  probe.listen(0, () => {
+    const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+    probe.close(() => resolve(port));
+  });
+});
+
 export default {
+  port: pagePort,
   nodeResolve: { browser: true },
   concurrency: 1,
-  testFramework: { config: { timeout: 30000 } },
+  // A pending (skipped) or exclusive (.only) test fails the run instead of counting as passed.
+  testFramework: { config: { timeout: 30000, forbidOnly: true, forbidPending: true } },
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
   testsFinishTimeout: 180000,
@@ -76,7 +94,18 @@ export default {
     {
       name: 'rtc-brokers',
       async serverStop() {
-        await Promise.all([open.rtc.close(), secured.rtc.close(), shortTurn.rtc.close()]);
+        await Promise.all([open.rtc.close(), secured.rtc.close(), shortTurn.rtc.close(), renewal.rtc.close()]);
+      },
+      // What a browser test may ask of the test runner (with executeServerCommand): room tokens minted now, as a
+      // site's backend would, and a restart of the renewal broker. Nothing of this is in the server itself.
+      async executeCommand({ command, payload }) {
+        if (command === 'rtc-mint-token') return mintRoomToken(payload, SECRET);
+        if (command === 'rtc-restart-renewal-broker') {
+          await renewal.rtc.close();
+          renewal = await broker({ ROOM_SECRET: SECRET }, RENEWAL_PORT);
+          return true;
+        }
+        return undefined;
       },
     },
     sdpAsModule,

@@ -2,6 +2,8 @@
 export interface TestBrokers {
   open: string;
   secured: string;
+  /** Secured too, with the same secret; restarted by the test runner on request (see web-test-runner.config.mjs). */
+  renewal: string;
   shortTurn: string;
   unreachable: string;
   tokens: Record<'valid' | 'valid2' | 'valid3' | 'otherRoom' | 'expired' | 'forged', string>;

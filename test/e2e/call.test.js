@@ -35,8 +35,16 @@ ${
 }</head>
 <body><rtc-call room="${room}" name="${name}"></rtc-call></body></html>`;
 
+/**
+ * The server's own way of noticing a peer whose network died: ALIVE_TIMEOUT of silence, then RECONNECT_GRACE for
+ * it to come back. Set here (they are the defaults) so the dead-peer test below can tell the mesh's bound from it.
+ */
+const SERVER_DROP_MS = 20000 + 10000;
+/** The mesh pings every second and drops a peer silent for 5 s (src/engine/mesh.ts), plus room for a busy machine. */
+const MESH_DROP_BOUND_MS = 12000;
+
 before(async () => {
-  server = await startServer();
+  server = await startServer({ ALIVE_TIMEOUT: '20000', RECONNECT_GRACE: '10000' });
   site = http.createServer((req, res) => {
     const q = new URL(req.url ?? '/', 'http://x').searchParams;
     res.setHeader('Content-Type', 'text/html');
@@ -129,12 +137,19 @@ test('a peer whose network dies disappears from the others within seconds', asyn
     assert.ok(pid, 'the victim browser has a process');
     const cutAt = Date.now();
     process.kill(-pid, 'SIGSTOP');
+    let goneAfter = 0;
     try {
-      await Promise.all(pages.map(({ page }) => waitForRemoteTiles(page, 1, 30000)));
-      console.log(`a peer with a dead network gone from the others after ${Date.now() - cutAt} ms`);
+      // Waits for less than the server's path: only the mesh's own ping can make it in time.
+      await Promise.all(pages.map(({ page }) => waitForRemoteTiles(page, 1, SERVER_DROP_MS - 5000)));
+      goneAfter = Date.now() - cutAt;
+      console.log(`a peer with a dead network gone from the others after ${goneAfter} ms`);
     } finally {
       process.kill(-pid, 'SIGCONT');
     }
+    assert.ok(
+      goneAfter < MESH_DROP_BOUND_MS,
+      `gone after ${goneAfter} ms: the mesh's ping bound is ${MESH_DROP_BOUND_MS} ms (the server's own path takes ${SERVER_DROP_MS} ms)`,
+    );
     for (const { page } of pages) {
       const { before, after } = await remoteFrames(page, 1000);
       assert.equal(after.length, 1);

@@ -6,6 +6,8 @@ import { startServer, member, connect, scrape, request, gc, sleep } from './help
 const TOTAL = 100_000;
 const FLOODERS = 4;
 const BATCH = 500;
+/** The shortest time over which the members' conversation is counted, however fast the flood goes. */
+const WINDOW_MS = 4000;
 
 test(`a flood of ${TOTAL.toLocaleString('en')} bad frames: the server stays up, the flooders are cut off, members keep talking`, async (t) => {
   // Default limits (rate 50/s, burst 100), except the per-address cap: every test client comes from 127.0.0.1.
@@ -58,11 +60,14 @@ async function flood(t, env, limited) {
     Buffer.from([0, 1, 2, 3, 255]),
   ];
 
-  // The two members exchange OFFER/ANSWER every 40 ms (well inside their own rate) for as long as the flood lasts.
+  // The two members exchange OFFER/ANSWER every 40 ms (well inside their own rate) from the start of the flood, for
+  // as long as it lasts and at least WINDOW_MS: how much they talk is counted over a time a faster machine (a
+  // shorter flood) does not shorten.
   let flooding = true;
   /** @type {number[]} */
   const latencies = [];
   let roundsDuringFlood = 0;
+  let roundsInWindow = 0;
   const answerer = (async () => {
     for (;;) {
       const offer = await b.client.waitFor('OFFER', 5000);
@@ -79,9 +84,11 @@ async function flood(t, env, limited) {
     latencies.push(performance.now() - sent);
   };
   let seq = 0;
+  const windowEnd = performance.now() + WINDOW_MS;
   const conversation = (async () => {
-    while (flooding) {
+    while (flooding || performance.now() < windowEnd) {
       await talk(seq++);
+      roundsInWindow++;
       if (flooding) roundsDuringFlood++;
       await sleep(40);
     }
@@ -136,7 +143,8 @@ async function flood(t, env, limited) {
     `flood${limited ? '' : ' (no rate limit)'}: ${sent} bad frames from ${FLOODERS} clients over ${connections} connections in ${Math.round(floodMs)} ms ` +
       `(${Math.round(sent / (floodMs / 1000))} frames/s); ${cutOff} cut off by the rate limit (1008); ` +
       `refused ${refused} (rate ${rate}); heap growth ${(heapGrowth / 1048576).toFixed(2)} MB; ` +
-      `${latencies.length} OFFER/ANSWER rounds (${roundsDuringFlood} during the flood), max round trip ${max.toFixed(1)} ms`,
+      `${latencies.length} OFFER/ANSWER rounds (${roundsInWindow} in the ${Math.round(Math.max(floodMs, WINDOW_MS))} ms window, ` +
+      `${roundsDuringFlood} during the flood), max round trip ${max.toFixed(1)} ms`,
   );
 
   assert.equal(sent, TOTAL);
@@ -156,8 +164,13 @@ async function flood(t, env, limited) {
   // Not one bad frame was relayed: the only relayed messages are the members' own.
   assert.equal(m.get('rtc_messages_relayed_total'), latencies.length * 2 + 1);
   // The members heard nothing of it, and nobody left.
-  assert.ok(roundsDuringFlood >= 3, `the members talked during the flood (${roundsDuringFlood} rounds)`);
-  assert.ok(max < 2000, `max round trip ${max} ms`);
+  // A round is 40 ms of pause plus a round trip: dozens fit in the window on an idle machine (11 were seen with a
+  // load average of 18 on 2 cores); a few must, however busy the machine.
+  assert.ok(roundsInWindow >= 5, `the members kept talking (${roundsInWindow} rounds in the window)`);
+  assert.ok(roundsDuringFlood >= 1, `the members talked during the flood (${roundsDuringFlood} rounds)`);
+  // The server runs in this process, sharing its one thread with the flooders: on a busy machine a round trip can
+  // take a second (1.3 s seen at a load average of 18); starved members would wait for the whole flood.
+  assert.ok(max < 3000, `max round trip ${max} ms`);
   const extra = (/** @type {import('./helpers.js').Msg[]} */ all, /** @type {string[]} */ ok) =>
     all.filter((msg) => !ok.includes(msg.type));
   assert.deepEqual(extra(a.client.all, ['OPEN', 'RTC-ROOM', 'RTC-JOINED', 'ANSWER']), []);

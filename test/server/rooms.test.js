@@ -55,7 +55,7 @@ test('RTC-LEAVE removes the member at once: RTC-LEFT pushed, socket closed, secr
   const start = Date.now();
   b.client.send({ type: 'RTC-LEAVE' });
   assert.deepEqual(await a.client.next(), { type: 'RTC-LEFT', payload: { id: b.id } });
-  assert.ok(Date.now() - start < 1000, 'not after the grace period');
+  assert.ok(Date.now() - start < 20000, 'at once, not after the grace period (60 s)');
   assert.equal((await b.client.closed).code, 1000);
   assert.equal(await upgradeStatus(srv, b), 401, 'the seat is gone');
   const m = await scrape(srv);
@@ -65,7 +65,7 @@ test('RTC-LEAVE removes the member at once: RTC-LEFT pushed, socket closed, secr
   a.client.send({ type: 'OFFER', dst: b.id, payload: { sdp: 'x' } });
   await until(
     async () => (await scrape(srv)).get('rtc_refusals_total{reason="not-in-room"}') === 1,
-    2000,
+    10000,
     'the refusal',
   );
   assert.equal((await scrape(srv)).get('rtc_messages_relayed_total'), 0);
@@ -95,36 +95,38 @@ test('POST /rtc/leave hands a seat back: pending or connected, only with its sec
 });
 
 test('a dropped socket keeps its seat for RECONNECT_GRACE, then RTC-LEFT is pushed', async (t) => {
-  const grace = 600;
+  const grace = 3000;
   const srv = await startServer(t, { RECONNECT_GRACE: String(grace) });
   const a = await member(srv, 'r', 'A');
   const b = await member(srv, 'r', 'B');
   await a.client.waitFor('RTC-JOINED');
   const start = Date.now();
   b.client.destroy();
-  const left = await a.client.next(grace + 2000);
+  const left = await a.client.next(grace + 15000);
   const waited = Date.now() - start;
   assert.deepEqual(left, { type: 'RTC-LEFT', payload: { id: b.id } });
   assert.ok(waited >= grace - 50, `left after ${waited} ms, not before the grace of ${grace} ms`);
-  assert.ok(waited < grace + 1500, `left after ${waited} ms`);
+  assert.ok(waited < grace + 6000, `left after ${waited} ms`);
   assert.equal(await upgradeStatus(srv, b), 401, 'after the grace the secret is no longer valid');
 });
 
 test('reconnecting with its own id and secret within the grace gets OPEN again, and nobody sees a leave or a join', async (t) => {
-  const grace = 500;
+  // Coming back must fit in the grace even on a busy machine.
+  const grace = 4000;
   const srv = await startServer(t, { RECONNECT_GRACE: String(grace) });
   const a = await member(srv, 'r', 'A');
   const b = await member(srv, 'r', 'B');
   await a.client.waitFor('RTC-JOINED');
+  const droppedAt = Date.now();
   b.client.destroy();
-  await sleep(100);
+  await until(async () => (await scrape(srv)).get('rtc_open_connections') === 1, 10000, 'the drop');
   const back = await connect(srv, b);
   assert.equal((await back.next()).type, 'OPEN');
   const room = await back.next();
   assert.equal(room.type, 'RTC-ROOM');
   assert.deepEqual(room.payload, { room: 'r', self: { id: b.id, name: 'B' }, members: [{ id: a.id, name: 'A' }] });
   // Well past the grace: the leave timer was cancelled, and no duplicate RTC-JOINED was sent.
-  await sleep(grace + 300);
+  await sleep(Math.max(0, droppedAt + grace + 2000 - Date.now()));
   await nothingElseFor({ ...b, client: back }, a);
   await nothingElseFor(a, { ...b, client: back });
   assert.equal((await scrape(srv)).get('rtc_members'), 2);
@@ -150,13 +152,13 @@ test('reconnecting while the old socket is still open (peerjs #1289) gets OPEN; 
   assert.equal(m.get('rtc_open_connections'), 2);
   assert.equal(m.get('rtc_members'), 2);
   // The replaced socket closing did not count as a drop: well past the grace, b is still there and a heard nothing.
-  await sleep(grace + 300);
+  await sleep(grace + 2000);
   await nothingElseFor(nb, a);
   await nothingElseFor(a, nb);
 });
 
 test('identity: a wrong secret is refused (401) for a connected, a dropped and a pending id', async (t) => {
-  const srv = await startServer(t, { RECONNECT_GRACE: '5000' });
+  const srv = await startServer(t, { RECONNECT_GRACE: '60000' });
   const a = await member(srv, 'r', 'A');
   const b = await member(srv, 'r', 'B');
   await a.client.waitFor('RTC-JOINED');
@@ -166,7 +168,7 @@ test('identity: a wrong secret is refused (401) for a connected, a dropped and a
   assert.equal(await upgradeStatus(srv, { id: a.id, secret: a.secret.slice(0, -1) }), 401, 'a prefix of the secret');
   assert.equal(await upgradeStatus(srv, { id: a.id, secret: '' }), 401, 'empty secret');
   b.client.destroy();
-  await sleep(50);
+  await until(async () => (await scrape(srv)).get('rtc_open_connections') === 1, 10000, 'the drop');
   assert.equal(await upgradeStatus(srv, { id: b.id, secret: forged }), 401, 'dropped id, within the grace');
   // The refused attempts changed nothing: b can still come back, and nobody was told anything.
   const back = await connect(srv, b);

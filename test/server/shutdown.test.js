@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { startServer, spawnCli, member, deafClient, join, until, request, HOST, ROOT, LOG_LEVELS } from './helpers.js';
+import { within } from '../support/within.js';
 
 /**
  * Starts `node server/cli.js` on a free loopback port.
@@ -18,7 +19,7 @@ async function startCli(t, env) {
   });
   const m = await until(
     () => /open http:\/\/[^:]+:(\d+)\//.exec(run.stdout),
-    5000,
+    20000,
     `the server to start (stderr: ${run.stderr})`,
   );
   /** @type {Set<{destroy(): void}>} */
@@ -31,7 +32,8 @@ async function startCli(t, env) {
 }
 
 test('SIGTERM: every client gets RTC-GOODBYE then a 1001 close, and the process exits 0 quickly', async (t) => {
-  const { run, srv } = await startCli(t, { SHUTDOWN_TIMEOUT: '4000', LOG_LEVEL: 'info' });
+  // SHUTDOWN_TIMEOUT far above what a graceful exit takes, so that "quickly" is told apart on a busy machine.
+  const { run, srv } = await startCli(t, { SHUTDOWN_TIMEOUT: '30000', LOG_LEVEL: 'info' });
   const a = await member(srv, 'r', 'A');
   const b = await member(srv, 'r', 'B');
   const c = await member(srv, 'other', 'C');
@@ -39,18 +41,18 @@ test('SIGTERM: every client gets RTC-GOODBYE then a 1001 close, and the process 
   const start = Date.now();
   run.child.kill('SIGTERM');
   for (const m of [a, b, c]) {
-    const bye = await m.client.waitFor('RTC-GOODBYE', 3000);
+    const bye = await m.client.waitFor('RTC-GOODBYE', 10000);
     assert.deepEqual(bye.payload, { reason: 'shutdown' });
     const closed = await m.client.closed;
     assert.equal(closed.code, 1001);
     assert.equal(m.client.all.at(-1)?.type, 'RTC-GOODBYE', 'nothing after the goodbye (no RTC-LEFT storm)');
   }
-  const { code, signal, stdout, stderr } = await run.exited;
+  const { code, signal, stdout, stderr } = await within(run.exited, 40000, 'the process to exit');
   const took = Date.now() - start;
   console.log(`SIGTERM with 3 clients: exited in ${took} ms`);
   assert.equal(signal, null);
   assert.equal(code, 0);
-  assert.ok(took < 2000, `graceful exit took ${took} ms, far less than SHUTDOWN_TIMEOUT`);
+  assert.ok(took < 10000, `graceful exit took ${took} ms, far less than SHUTDOWN_TIMEOUT`);
   assert.match(stdout, /SIGTERM, shutting down/);
   // stderr is JSON lines with a level.
   const lines = stderr.trim().split('\n');
@@ -60,7 +62,7 @@ test('SIGTERM: every client gets RTC-GOODBYE then a 1001 close, and the process 
 });
 
 test('SIGTERM: a client that never answers cannot hold the process past SHUTDOWN_TIMEOUT', async (t) => {
-  const timeout = 1500;
+  const timeout = 3000;
   const { run, srv } = await startCli(t, { SHUTDOWN_TIMEOUT: String(timeout), LOG_LEVEL: 'silent' });
   const a = await member(srv, 'r', 'A');
   const seat = (await join(srv, { room: 'r', name: 'Deaf' })).json;
@@ -68,17 +70,18 @@ test('SIGTERM: a client that never answers cannot hold the process past SHUTDOWN
   await a.client.waitFor('RTC-JOINED');
   const start = Date.now();
   run.child.kill('SIGTERM');
-  assert.equal((await a.client.waitFor('RTC-GOODBYE')).payload.reason, 'shutdown');
-  const { code } = await run.exited;
+  assert.equal((await a.client.waitFor('RTC-GOODBYE', 10000)).payload.reason, 'shutdown');
+  const { code } = await within(run.exited, timeout + 20000, 'the process to exit');
   const took = Date.now() - start;
   console.log(`SIGTERM with a deaf client, SHUTDOWN_TIMEOUT ${timeout} ms: exited in ${took} ms`);
   assert.equal(code, 0);
   assert.ok(took >= timeout - 100, `waited for the deaf client (${took} ms)`);
-  assert.ok(took < timeout + 1000, `exited ${took} ms after SIGTERM`);
+  // Bounded by SHUTDOWN_TIMEOUT, with room for a busy machine (a process held by the deaf client never exits).
+  assert.ok(took < timeout + 6000, `exited ${took} ms after SIGTERM`);
 });
 
 test('close() in-process: clients are told, the port is released, and a deaf client is cut off by SHUTDOWN_TIMEOUT', async (t) => {
-  const timeout = 800;
+  const timeout = 2000;
   const srv = await startServer(t, { SHUTDOWN_TIMEOUT: String(timeout) });
   const a = await member(srv, 'r', 'A');
   const seat = (await join(srv, { room: 'r', name: 'Deaf' })).json;
@@ -88,14 +91,13 @@ test('close() in-process: clients are told, the port is released, and a deaf cli
   const deafClosed = once(deaf, 'close');
   const start = Date.now();
   const closing = srv.rtc.close();
-  assert.equal((await a.client.waitFor('RTC-GOODBYE')).payload.reason, 'shutdown');
-  assert.equal((await a.client.closed).code, 1001);
-  await closing;
+  assert.equal((await a.client.waitFor('RTC-GOODBYE', 10000)).payload.reason, 'shutdown');
+  assert.equal((await within(a.client.closed, 10000, 'the 1001 close')).code, 1001);
+  await within(closing, timeout + 20000, 'close() to resolve');
   const took = Date.now() - start;
-  assert.ok(took < timeout + 500, `close() resolved after ${took} ms`);
+  assert.ok(took < timeout + 6000, `close() resolved after ${took} ms`);
   // The deaf client does not keep a socket (and so the process) alive after close() resolved.
-  const cut = await Promise.race([deafClosed.then(() => true), new Promise((r) => setTimeout(r, 500, false))]);
-  assert.ok(cut, 'the deaf socket was closed by the server');
+  await within(deafClosed, 10000, 'the server to close the deaf socket');
   await assert.rejects(request(srv, 'GET', '/healthz'), /ECONNREFUSED/);
 });
 
@@ -121,7 +123,7 @@ test('a process that embeds the server exits by itself after close()', async () 
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 6000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
   const [code, signal] = await once(child, 'close');
   clearTimeout(timer);
   assert.equal(signal, null, `the process did not exit by itself after close(): ${out}`);

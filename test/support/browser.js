@@ -6,6 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from './chromium.js';
 import { findChromium, findFirefox } from './packages.js';
+import { within } from './within.js';
+
+/**
+ * Closes a browser, and kills it if it does not close in time (a hung browser must not hold the test run).
+ * @param {import('puppeteer-core').Browser} browser
+ */
+async function closeOrKill(browser) {
+  try {
+    await within(browser.close(), 20000, 'the browser to close');
+  } catch {
+    browser.process()?.kill('SIGKILL');
+  }
+}
 
 /** @param {string[]} [extraArgs] */
 export async function launchBrowser(extraArgs = []) {
@@ -18,7 +31,7 @@ export async function launchBrowser(extraArgs = []) {
     protocolTimeout: 60000,
   });
   const close = async () => {
-    await browser.close().catch(() => {});
+    await closeOrKill(browser);
     rmSync(userDataDir, { recursive: true, force: true });
   };
   return { browser, close };
@@ -64,7 +77,7 @@ export async function launchFirefox() {
       'media.gmp-manager.updateEnabled': false,
     },
   });
-  return { browser, close: () => browser.close().catch(() => {}) };
+  return { browser, close: () => closeOrKill(browser) };
 }
 
 /**

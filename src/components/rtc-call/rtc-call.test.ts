@@ -1,6 +1,7 @@
 import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
 import type { RtcCall } from './rtc-call.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { brokers, until, sleep, uniqueRoom } from '../../test-support.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
 import type { PeerStats } from '../../engine/peer-stats.js';
@@ -263,11 +264,59 @@ describe('rtc-call', () => {
     const call = a.call!;
     a.token = 'a-renewed-token';
     await sleep(300);
-    expect(a.call).to.equal(call);
-    expect(call.options.token).to.equal('a-renewed-token');
+    expect(a.call).to.equal(call, 'a new token alone does not start another call');
     a.room = '';
     await until(() => a.call === undefined && remoteTiles(b).length === 0, 'A to leave');
     expect(part(a, 'status')!.textContent).to.contain('Set a room');
+  });
+
+  it('a renewed token is the one the next seat is taken with, once the first has expired', async function () {
+    // Waits for a real token to expire, then for a broker restart: longer than the usual test.
+    this.timeout(120000);
+    const room = uniqueRoom('renew');
+    const mint = (name: string, ttl: number) =>
+      executeServerCommand<string, object>('rtc-mint-token', { room, name, ttl });
+    const joinWith = (token: string) =>
+      fetch(`${brokers.renewal}/rtc/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ room, token }),
+      });
+    // The name a seat gets comes from its token: it tells which token a seat was taken with.
+    const first = await mint('First Token', 10);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <rtc-call id="a" server=${brokers.renewal} room=${room} token=${first}></rtc-call>
+        <rtc-call id="b" server=${brokers.renewal} room=${room} token=${await mint('Other', 600)}></rtc-call>
+      </div>`,
+    );
+    const a = wrap.querySelector<RtcCall>('#a')!;
+    const b = wrap.querySelector<RtcCall>('#b')!;
+    await until(() => remoteTiles(b)[0]?.participant?.name === 'First Token', 'B to see A, named by the first token');
+    const firstSeat = a.call!.seat!.id;
+
+    a.token = await mint('Renewed Token', 600);
+    // The broker checks tokens: the first one, now expired, would not get a seat any more.
+    const end = Date.now() + 60000;
+    while ((await joinWith(first)).status !== 401) {
+      if (Date.now() > end) throw new Error('the first token was never refused');
+      await sleep(500);
+    }
+    expect(a.call!.seat!.id).to.equal(firstSeat, 'the call went on meanwhile, on its first seat');
+
+    // The broker restarts: RTC-GOODBYE, and every widget takes a new seat.
+    await executeServerCommand('rtc-restart-renewal-broker');
+    await until(
+      () => a.callState === 'joined' && !!a.call?.seat && a.call.seat.id !== firstSeat,
+      'A to take a new seat',
+      60000,
+    );
+    expect(a.call!.seat!.name).to.equal('Renewed Token');
+    await until(
+      () => remoteTiles(b).length === 1 && remoteTiles(b)[0].participant?.name === 'Renewed Token',
+      'B to see A again, named by the renewed token',
+      60000,
+    );
   });
 
   it('a dropped link is called again while both are still in the room', async () => {
@@ -332,22 +381,29 @@ describe('rtc-call', () => {
       'the call',
     );
     const turnUser = () => a.call!.seat!.iceServers.find((s) => String(s.urls).startsWith('turn:'))?.username as string;
+    // TURN REST usernames are `expiry:id`.
+    const expiry = (username: string) => Number(username.split(':')[0]);
     const first = turnUser();
-    const [expiry, id] = first.split(':');
-    expect(id).to.equal(a.call!.seat!.id);
-    expect(Number(expiry) * 1000 - Date.now()).to.be.within(0, 11000);
+    expect(first.split(':')[1]).to.equal(a.call!.seat!.id);
+    expect(expiry(first) * 1000 - Date.now()).to.be.within(0, 11000);
     await until(() => turnUser() !== first, 'fresh credentials', 15000);
-    expect(Number(turnUser().split(':')[0])).to.be.greaterThan(Number(expiry));
-    // A connection made after the refresh uses the fresh credentials.
+    // Read now, before anyone else arrives: they are refreshed again every 8 s.
+    const fresh = turnUser();
+    expect(expiry(fresh)).to.be.greaterThan(expiry(first));
+    // A connection made after the refresh uses the fresh credentials (or fresher ones), never the first.
     const c = document.createElement('rtc-call');
     Object.assign(c, { server: brokers.shortTurn, room });
     wrap.append(c);
-    await until(() => remoteTiles(a).length === 2, 'the newcomer');
-    const newcomer = remoteTiles(a).find((t) => t.participant!.id === c.call?.seat?.id)!;
-    // A's side of it, which is the one read below (whichever of the two called).
-    await until(() => !!a.call!.mesh!.peerConnection(newcomer.participant!.id), "A's connection to the newcomer");
-    const pc = a.call!.mesh!.peerConnection(newcomer.participant!.id)!;
-    expect(pc.getConfiguration().iceServers!.map((s) => s.username)).to.include(turnUser());
+    await until(() => !!c.call?.seat && remoteTiles(a).length === 2, 'the newcomer');
+    const newcomerId = c.call!.seat!.id;
+    await until(() => !!a.call!.mesh!.peerConnection(newcomerId), "A's connection to the newcomer");
+    const pc = a.call!.mesh!.peerConnection(newcomerId)!;
+    const used = pc
+      .getConfiguration()
+      .iceServers!.map((s) => s.username)
+      .filter((u): u is string => !!u);
+    expect(used.length).to.be.greaterThan(0);
+    for (const u of used) expect(expiry(u)).to.be.at.least(expiry(fresh), `the connection's TURN username ${u}`);
   });
 
   it('a bad room name is refused in words', async () => {

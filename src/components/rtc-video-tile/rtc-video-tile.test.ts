@@ -31,7 +31,6 @@ describe('rtc-video-tile', () => {
     const stream = await cameraStream();
     const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ stream })}></rtc-video-tile>`);
     const video = el.shadowRoot!.querySelector('video')!;
-    expect(video).to.exist;
     expect(video.srcObject).to.equal(stream);
     expect(video.muted).to.be.false;
     expect(video.hasAttribute('playsinline')).to.be.true;
@@ -40,6 +39,10 @@ describe('rtc-video-tile', () => {
     expect(el.shadowRoot!.querySelector('[part~="name"]')!.textContent!.trim()).to.equal('Ana Lopez');
     expect(el.shadowRoot!.querySelector('[part~="avatar"]')).to.be.null;
     await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+    // Playing, by itself (no user gesture), a picture of the camera's size.
+    expect(video.paused).to.be.false;
+    const { width, height } = stream.getVideoTracks()[0].getSettings();
+    expect([video.videoWidth, video.videoHeight]).to.deep.equal([width, height]);
     await expect(el).to.be.accessible();
     stream.getTracks().forEach((t) => t.stop());
   });
