@@ -89,18 +89,6 @@ export function markTiles(page, mark) {
   }, mark);
 }
 
-/**
- * How many remote tiles still carry the mark (and are in the document).
- * @param {import('puppeteer-core').Page} page
- * @param {string} mark
- */
-export function markedTiles(page, mark) {
-  return page.evaluate((mark) => {
-    const tiles = document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])');
-    return [...(tiles ?? [])].filter((t) => /** @type {any} */ (t).rtcFaultMark === mark && t.isConnected).length;
-  }, mark);
-}
-
 export const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -129,4 +117,19 @@ export async function serverMembers(url) {
   const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
   const m = /^rtc_members (\d+)$/m.exec(await res.text());
   return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Decoded frames of the remote tiles that carry the mark (one number per such tile still in the document).
+ * @param {import('puppeteer-core').Page} page
+ * @param {string} mark
+ * @returns {Promise<number[]>}
+ */
+export function markedFrames(page, mark) {
+  return page.evaluate((mark) => {
+    const tiles = document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])');
+    return [...(tiles ?? [])]
+      .filter((t) => /** @type {any} */ (t).rtcFaultMark === mark && t.isConnected)
+      .map((t) => t.shadowRoot?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? -1);
+  }, mark);
 }
