@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
+import { findIptables } from '../support/packages.js';
 
 const MARK = 'RTC_FAULTS_HOST_NETNS';
 
@@ -59,7 +60,8 @@ export async function inOwnNetns(file) {
  * `remove()` takes the chain away; an exit hook removes it even if the test never gets there.
  */
 export function firewall(chain = 'RTC_FAULT') {
-  const ipt = (/** @type {string[]} */ ...args) => execFileSync('iptables', ['-w', ...args], { stdio: 'pipe' });
+  const iptables = findIptables();
+  const ipt = (/** @type {string[]} */ ...args) => execFileSync(iptables, ['-w', ...args], { stdio: 'pipe' });
   ipt('-N', chain);
   ipt('-I', 'INPUT', '-j', chain);
   let removed = false;
