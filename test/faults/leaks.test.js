@@ -102,8 +102,9 @@ test(`${ROUNDS} leave/join rounds against a long-lived peer leak no connections,
   const warm = /** @type {Awaited<ReturnType<typeof measure>>} */ (table.get(10));
   assert.equal(last.peerConnections, first.peerConnections, 'open RTCPeerConnections');
   assert.equal(last.liveTracks, first.liveTracks, 'live tracks');
-  // The DOM and the heap may settle a little after the first rounds (caches, compiled code); after that, flat.
+  // The DOM and the heap may settle a little after the first rounds (caches, compiled code); after that, flat: 40
+  // more rounds may add at most 15 % (+256 KB), far less than one leaked call's connections, streams and listeners.
   assert.ok(last.domNodes <= warm.domNodes + 50, `DOM nodes ${warm.domNodes} -> ${last.domNodes}`);
-  assert.ok(last.heapKB <= warm.heapKB * 1.2 + 1024, `JS heap ${warm.heapKB} KB -> ${last.heapKB} KB`);
+  assert.ok(last.heapKB <= warm.heapKB * 1.15 + 256, `JS heap ${warm.heapKB} KB -> ${last.heapKB} KB`);
   await Promise.all([host.context.close(), context.close()]);
 });

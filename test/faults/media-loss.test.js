@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { inOwnNetns, firewall } from './netns.js';
 import { startServer } from '../support/server.js';
 import { launchBrowser, waitForRemoteVideos } from '../support/browser.js';
-import { openRecordedPage, widgetLog, sleep } from './support.js';
+import { openRecordedPage, widgetLog, framesByName, poll, sleep } from './support.js';
 
 /** Cuts of up to this long heal in place: no tile may leave before it. */
 const HEAL_WINDOW_MS = 15000;
@@ -54,13 +54,17 @@ if (await inOwnNetns(import.meta.url)) {
       const e = log.find((e) => e.type === 'rtc-participant-left' && e.at >= cutAt && e.at <= restoredAt);
       return e ? e.at - cutAt : undefined;
     });
+    // Back: the other's video advances again (a tile alone, or one still showing its last frame, is not enough).
     const backMs = await Promise.all(
-      pages.map(({ page }) =>
-        waitForRemoteVideos(page, 1, 60000).then(
-          () => Date.now() - restoredAt,
-          () => undefined,
-        ),
-      ),
+      pages.map(async ({ page }, p) => {
+        const other = names[1 - p];
+        const ok = await poll(async () => {
+          const before = (await framesByName(page))[other] ?? -1;
+          await sleep(500);
+          return before > 0 && ((await framesByName(page))[other] ?? -1) > before;
+        }, 60000);
+        return ok ? Date.now() - restoredAt : undefined;
+      }),
     );
     console.log(
       `media cut ${CUT_MS / 1000} s: the other's tile left at ${leftAt.map((ms) => `+${ms} ms`).join(', ')}; ` +
