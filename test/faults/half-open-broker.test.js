@@ -35,7 +35,8 @@ if (await inOwnNetns(import.meta.url)) {
     const pages = [];
     for (const name of names)
       pages.push(await openRecordedPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
-    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2, 60000)));
+    // Generous: the machine is shared, and three pages start their calls at once.
+    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2, 120000)));
 
     const fw = firewall();
     /** @type {string[]} */
