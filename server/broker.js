@@ -16,7 +16,7 @@ import { addressKey } from './address.js';
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
 
-/** Message types a client may send. Everything else (EXPIRE, LEAVE, OPEN, unknown) is refused. */
+/** Message types relayed to another member. HEARTBEAT, RTC-PING and RTC-LEAVE are the server's; the rest is refused. */
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
 /** The query parameters of a broker URL: exactly what the PeerJS client sends. */
@@ -257,6 +257,12 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     }
     if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') return bad('malformed');
     if (msg.type === 'HEARTBEAT') return '{"type":"HEARTBEAT"}';
+    if (msg.type === 'RTC-PING') {
+      // Answered here, never shown to `peer`: the client's proof that the link still carries frames both ways (a
+      // half-open TCP link swallows them without a close). PeerJS ignores the RTC-PONG (no connectionId).
+      c.socket.send('{"type":"RTC-PONG"}');
+      return;
+    }
     if (msg.type === 'RTC-LEAVE') {
       metrics.inc('rtc_leaves_total');
       rooms.left(c.id);

@@ -8,6 +8,12 @@ export interface SeatRequest {
   token?: string;
 }
 
+/**
+ * A request to a server whose packets vanish (a half-open path) would wait for the browser's own TCP timeout, minutes
+ * at worst; giving up sooner lets the reconnect policy's next try land soon after the path is back.
+ */
+const REQUEST_TIMEOUT_MS = 10000;
+
 async function post<T>(server: string, path: string, body: unknown): Promise<T> {
   let res: Response;
   try {
@@ -16,6 +22,7 @@ async function post<T>(server: string, path: string, body: unknown): Promise<T> 
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
       credentials: 'omit',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch {
     throw new RtcError('server-unreachable', `The call server at ${new URL(server).host} cannot be reached. Retrying…`);

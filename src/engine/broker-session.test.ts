@@ -106,7 +106,11 @@ class RecordingPolicy implements ReconnectPolicy {
   }
 }
 
-function setup(policy: ReconnectPolicy = new RecordingPolicy(), reconnectWaitMs = 20) {
+function setup(
+  policy: ReconnectPolicy = new RecordingPolicy(),
+  reconnectWaitMs = 20,
+  ping: { pingIntervalMs?: number; pingDeadlineMs?: number } = {},
+) {
   const peers: FakePeer[] = [];
   const api = new FakeApi();
   const session = new BrokerSession(
@@ -115,6 +119,7 @@ function setup(policy: ReconnectPolicy = new RecordingPolicy(), reconnectWaitMs 
       api,
       policy,
       reconnectWaitMs,
+      ...ping,
       createPeer: (id, options) => {
         const peer = new FakePeer(id, options);
         peers.push(peer);
@@ -323,5 +328,66 @@ describe('broker session', () => {
     expect(p.destroyed).to.be.true;
     expect(events.at(-1)).to.equal('seat-ended {"rejoining":false}');
     expect(session.peer).to.be.undefined;
+  });
+
+  it('pings the server while in the room; a silent server past the deadline is a lost broker (same seat first)', async () => {
+    const policy = new RecordingPolicy();
+    const { session, events, peers, admit } = setup(policy, 60000, { pingIntervalMs: 100, pingDeadlineMs: 1000 });
+    const starting = session.start();
+    const p = await admit(1);
+    await starting;
+    const pings = () => p.sent.filter((m) => (m as { type: string }).type === 'RTC-PING').length;
+    // The server answers every ping: the link stays, for many deadlines' worth of pings.
+    let answered = 0;
+    while (pings() < 30) {
+      await until(() => pings() > answered, 'a ping', 5000);
+      answered = pings();
+      p.push('RTC-PONG');
+    }
+    expect(
+      events.some((e) => e.startsWith('reconnecting')),
+      'an answered link is never called lost',
+    ).to.be.false;
+    expect(p.disconnected).to.be.false;
+    // Now the packets vanish: no answer, no close.
+    const lastWordAt = performance.now();
+    await until(() => events.some((e) => e.startsWith('reconnecting')), 'the silence to be noticed', 10000);
+    const noticedAfter = performance.now() - lastWordAt;
+    // Timers never fire early: not before the deadline.
+    expect(noticedAfter).to.be.at.least(990);
+    expect(p.disconnected, 'our end of the half-open link is closed').to.be.true;
+    await until(() => p.reconnects === 1, 'a reconnect with the same seat', 5000);
+    expect(policy.asked[0].reason).to.equal('lost');
+    expect(peers.length).to.equal(1);
+    // While reconnecting, nothing is sent on the dead link.
+    const sentWhileDown = pings();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(pings()).to.equal(sentWhileDown);
+    // Back with the same seat: pinging goes on, and the deadline starts again.
+    p.opens();
+    p.push('RTC-ROOM', { members: [] });
+    await until(() => pings() > sentWhileDown, 'pings again once back', 5000);
+    session.close();
+    const afterClose = p.sent.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(p.sent.length, 'nothing after close').to.equal(afterClose);
+  });
+
+  it('any message from the server counts as a sign of life, not only RTC-PONG', async () => {
+    const { session, events, admit } = setup(new RecordingPolicy(), 60000, {
+      pingIntervalMs: 40,
+      pingDeadlineMs: 1500,
+    });
+    const starting = session.start();
+    const p = await admit(1);
+    await starting;
+    const end = performance.now() + 4000;
+    while (performance.now() < end) {
+      p.push('RTC-JOINED', { id: 'ana', name: 'Ana' });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(events.some((e) => e.startsWith('reconnecting'))).to.be.false;
+    expect(p.disconnected).to.be.false;
+    session.close();
   });
 });

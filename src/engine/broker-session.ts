@@ -49,6 +49,10 @@ export interface BrokerSessionSeams {
   policy?: ReconnectPolicy;
   /** How long one reconnect with the same seat may take before the next try. */
   reconnectWaitMs?: number;
+  /** How often to ping the server while in the room. */
+  pingIntervalMs?: number;
+  /** Silence from the server after which the broker connection counts as lost. */
+  pingDeadlineMs?: number;
 }
 
 /** A member of the room, by the server's word. */
@@ -82,6 +86,13 @@ interface ServerPush {
 /** Reconnects with the same seat before taking a new one (the server keeps a seat for about ten seconds). */
 const RECONNECTS = 2;
 const RECONNECT_WAIT_MS = 3000;
+/**
+ * A link whose packets silently vanish (no FIN, no RST) looks open to the browser for minutes, and PeerJS's
+ * heartbeat expects no answer. So we ping (the server answers RTC-PONG) and call the link lost after 12 s without a
+ * word from the server: two lost pongs in a row, and noticed well within 15 s.
+ */
+const PING_INTERVAL_MS = 5000;
+const PING_DEADLINE_MS = 12000;
 
 const defaultApi: SeatApi = { requestSeat, releaseSeat, refreshIce };
 const defaultCreatePeer: PeerFactory = (id, options) => new Peer(id, options);
@@ -105,6 +116,10 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
   readonly #api: SeatApi;
   readonly #policy: ReconnectPolicy;
   readonly #reconnectWaitMs: number;
+  readonly #pingIntervalMs: number;
+  readonly #pingDeadlineMs: number;
+  /** Fires when the server has been silent for the deadline; re-armed by every message from it. */
+  #silence?: ReturnType<typeof setTimeout>;
   /** Every start, rejoin and close begins a new generation; callbacks of an older one do nothing. */
   #generation = 0;
   /** The current seat has had its first RTC-ROOM. */
@@ -126,6 +141,8 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     this.#api = seams.api ?? defaultApi;
     this.#policy = seams.policy ?? new DefaultReconnectPolicy();
     this.#reconnectWaitMs = seams.reconnectWaitMs ?? RECONNECT_WAIT_MS;
+    this.#pingIntervalMs = seams.pingIntervalMs ?? PING_INTERVAL_MS;
+    this.#pingDeadlineMs = seams.pingDeadlineMs ?? PING_DEADLINE_MS;
   }
 
   /** The current broker connection, while there is one. */
@@ -220,11 +237,15 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     });
     this.emit('peer', { peer, seat });
     this.#scheduleIceRefresh(seat, generation);
+    this.#schedulePing(peer, generation);
     return entered;
   }
 
   #onPush(msg: ServerPush, generation: number): void {
-    if (generation !== this.#generation || !msg || typeof msg.type !== 'string') return;
+    if (generation !== this.#generation) return;
+    // Any word from the server shows the link carries frames both ways.
+    if (this.#inRoom) this.#armSilence(generation);
+    if (!msg || typeof msg.type !== 'string') return;
     const p = msg.payload ?? {};
     switch (msg.type) {
       case 'RTC-ROOM': {
@@ -232,6 +253,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         const first = !this.#inRoom;
         this.#inRoom = true;
         this.#reconnecting = undefined;
+        this.#armSilence(generation);
         this.emit('room', { members: members(p.members), first });
         const entering = this.#entering;
         this.#entering = undefined;
@@ -283,6 +305,35 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
       // OPEN and RTC-ROOM end the trouble; if they have not come, try again.
       this.#after(this.#reconnectWaitMs, () => this.#reconnecting === trouble && this.#lostBroker(generation));
     });
+  }
+
+  /** Pings the server while the broker connection is open and in the room, for as long as the seat lasts. */
+  #schedulePing(peer: BrokerPeer, generation: number): void {
+    this.#after(this.#pingIntervalMs, () => {
+      if (generation !== this.#generation || peer !== this.#peer) return;
+      if (this.#inRoom && peer.open) peer.socket.send({ type: 'RTC-PING' });
+      this.#schedulePing(peer, generation);
+    });
+  }
+
+  /**
+   * (Re)starts the wait for the server's next word. When it runs out while the connection still looks open, the
+   * link is half-open: close our end, and PeerJS's 'disconnected' takes the lost-broker path (same seat first).
+   */
+  #armSilence(generation: number): void {
+    if (this.#silence !== undefined) {
+      clearTimeout(this.#silence);
+      this.#timers.delete(this.#silence);
+    }
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (this.#silence === t) this.#silence = undefined;
+      const peer = this.#peer;
+      if (generation !== this.#generation || !peer || !peer.open || peer.disconnected || peer.destroyed) return;
+      peer.disconnect();
+    }, this.#pingDeadlineMs);
+    this.#silence = t;
+    this.#timers.add(t);
   }
 
   /** Drops the old seat and its connections, and comes back with a new one after the policy's wait. */
@@ -351,6 +402,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     this.#reconnectPending = false;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    this.#silence = undefined;
     for (const wake of [...this.#sleepers]) wake();
     const entering = this.#entering;
     this.#entering = undefined;

@@ -156,3 +156,22 @@ test('frames after RTC-LEAVE on the same socket are not relayed', async (t) => {
   assert.deepEqual(b.client.inbox, []);
   assert.equal((await scrape(srv)).get('rtc_messages_relayed_total'), 0);
 });
+
+test('RTC-PING is answered with RTC-PONG by the server itself, relayed to nobody, and rate-limited like any frame', async (t) => {
+  const srv = await startServer(t, { MESSAGE_RATE: '10' });
+  const { a, b } = await pair(srv);
+  a.client.send({ type: 'RTC-PING', dst: b.id, payload: { x: 1 } });
+  assert.deepEqual(await a.client.next(), { type: 'RTC-PONG' });
+  await nothingElseFor(a, b);
+  assert.equal(await refusals(srv, 'type'), 0);
+  // The burst is twice the rate (20): the marker and the first ping took two tokens, so 18 of these 40 are answered.
+  for (let i = 0; i < 40; i++) a.client.send({ type: 'RTC-PING' });
+  await until(async () => (await refusals(srv, 'rate')) >= 20, 3000, 'rate refusals');
+  assert.ok(a.client.open, 'pings within the limit do not close the socket');
+  // b's marker reaches a after every answer the server wrote to a before it.
+  const mark = 'after-the-pings';
+  b.client.send({ type: 'OFFER', dst: a.id, payload: { mark } });
+  await a.client.waitFor((m) => m.payload?.mark === mark);
+  const pongs = a.client.inbox.filter((m) => m.type === 'RTC-PONG').length;
+  assert.ok(pongs >= 18 && pongs <= 20, `${pongs} of 40 pings answered`);
+});

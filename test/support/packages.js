@@ -1,5 +1,5 @@
 // @ts-check
-/** The Debian packages the tests drive (chromium, coturn, firefox-esr): found, installed, or explained. */
+/** The Debian packages the tests drive (chromium, coturn, firefox-esr, iptables): found, installed, or explained. */
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
@@ -58,4 +58,13 @@ export const findFirefox = () =>
     paths: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
     pkg: 'firefox-esr',
     what: 'Firefox',
+  });
+
+/** The fault tests' firewall (Debian 12's is the nf_tables one; it works inside a network namespace as root). */
+export const findIptables = () =>
+  findOrInstall({
+    env: 'IPTABLES_PATH',
+    paths: ['/usr/sbin/iptables', '/sbin/iptables', '/usr/bin/iptables'],
+    pkg: 'iptables',
+    what: 'iptables',
   });
