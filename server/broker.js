@@ -12,6 +12,7 @@ import { PEER_ID } from './rooms.js';
 import { QueueBudget } from './queue-budget.js';
 import { safe } from './log.js';
 import { addressKey } from './address.js';
+import { readSignal } from './signal.js';
 
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
@@ -269,6 +270,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       c.socket.close(1000, 'left');
       return;
     }
+    if (msg.type === 'RTC-SIGNAL') return relaySignal(c, msg, bad);
     if (!RELAYED.has(msg.type)) return bad('type');
     const { dst, payload } = msg;
     if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload))
@@ -291,6 +293,28 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     }
     metrics.inc('rtc_messages_relayed_total');
     return frame;
+  };
+
+  /**
+   * Delivers an RTC-SIGNAL (the widget's own offers, answers and candidates) to the receiver's socket itself:
+   * `peer` never sees it. A receiver that is away gets nothing: nothing is queued, because after a reconnect the
+   * sender's perfect negotiation simply offers again (an ICE restart), and stale candidates would be useless.
+   * @param {Conn} c the sender
+   * @param {Record<string, unknown>} msg
+   * @param {(reason: string) => void} bad
+   * @returns {void}
+   */
+  const relaySignal = (c, msg, bad) => {
+    const { dst } = msg;
+    const payload = readSignal(msg.payload);
+    if (typeof dst !== 'string' || !payload) return bad('malformed');
+    if (!rooms.sameRoom(c.id, dst)) return bad('not-in-room');
+    const to = byId.get(dst);
+    if (!to || !to.accepted || to.socket.readyState !== WebSocket.OPEN) return bad('receiver-away');
+    if (to.pending >= config.sendBuffer) return slowReceiver(to);
+    if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
+    to.socket.send(JSON.stringify({ type: 'RTC-SIGNAL', src: c.id, dst, payload }));
+    metrics.inc('rtc_messages_relayed_total');
   };
 
   /** A `ws` server whose sockets pass every frame through `screen` before `peer` listens to them. */

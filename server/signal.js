@@ -1,0 +1,58 @@
+// @ts-check
+/**
+ * The widget's own signalling message, `RTC-SIGNAL`: the offers, answers and ICE candidates of its one
+ * RTCPeerConnection per pair. The guard relays it itself (`peer` never sees it), so it is checked here field by
+ * field and rebuilt from the checked fields only: nothing a sender adds reaches the receiver.
+ */
+
+const DESCRIPTION_TYPES = new Set(['offer', 'answer']);
+/** An SDP of a call with a few tracks and data channels is a few KB; the frame cap (MAX_PAYLOAD) bounds it too. */
+const MAX_SDP = 64 * 1024;
+/** A candidate line is under 300 characters in practice. */
+const MAX_CANDIDATE = 1024;
+const MAX_MID = 64;
+const MAX_UFRAG = 256;
+
+/** @param {unknown} v @param {number} max */
+const text = (v, max) => typeof v === 'string' && v.length <= max;
+/** @param {unknown} v @param {number} max */
+const textOrNull = (v, max) => v === null || v === undefined || text(v, max);
+
+/**
+ * @typedef {{description: {type: string, sdp: string}} | {candidate: {candidate: string, sdpMid: string | null,
+ *   sdpMLineIndex: number | null, usernameFragment: string | null}}} SignalPayload
+ */
+
+/**
+ * Reads an RTC-SIGNAL payload: exactly one of a session description or an ICE candidate.
+ * @param {unknown} payload
+ * @returns {SignalPayload | undefined} the rebuilt payload, or undefined when it is not one
+ */
+export function readSignal(payload) {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
+  const { description, candidate } = /** @type {Record<string, any>} */ (payload);
+  if ((description === undefined) === (candidate === undefined)) return undefined;
+  if (description !== undefined) {
+    if (!description || typeof description !== 'object') return undefined;
+    if (!DESCRIPTION_TYPES.has(description.type) || !text(description.sdp, MAX_SDP)) return undefined;
+    return { description: { type: description.type, sdp: description.sdp } };
+  }
+  if (!candidate || typeof candidate !== 'object') return undefined;
+  const { sdpMLineIndex } = candidate;
+  if (!text(candidate.candidate, MAX_CANDIDATE)) return undefined;
+  if (!textOrNull(candidate.sdpMid, MAX_MID) || !textOrNull(candidate.usernameFragment, MAX_UFRAG)) return undefined;
+  if (!(
+    sdpMLineIndex === null ||
+    sdpMLineIndex === undefined ||
+    (Number.isInteger(sdpMLineIndex) && sdpMLineIndex >= 0 && sdpMLineIndex < 1024)
+  ))
+    return undefined;
+  return {
+    candidate: {
+      candidate: candidate.candidate,
+      sdpMid: candidate.sdpMid ?? null,
+      sdpMLineIndex: sdpMLineIndex ?? null,
+      usernameFragment: candidate.usernameFragment ?? null,
+    },
+  };
+}

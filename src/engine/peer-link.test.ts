@@ -1,0 +1,195 @@
+import { expect } from '@open-wc/testing';
+import { PeerLink, type SignalPayload } from './peer-link.js';
+
+/** Resolves once `check` holds; bounded, so a broken link fails the test instead of hanging it. */
+async function until(check: () => boolean, what: string, timeout = 15000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Two real links in this page, their broker signalling crossed by hand and counted. */
+function pair() {
+  const a = new PeerLink({ polite: false, configuration: {} });
+  const b = new PeerLink({ polite: true, configuration: {} });
+  const viaBroker = { a: 0, b: 0 };
+  a.on('signal', (s: SignalPayload) => void (viaBroker.a++, b.receive(s)));
+  b.on('signal', (s: SignalPayload) => void (viaBroker.b++, a.receive(s)));
+  const tracks = { a: [] as MediaStreamTrack[], b: [] as MediaStreamTrack[] };
+  a.on('track', ({ track }) => tracks.a.push(track));
+  b.on('track', ({ track }) => tracks.b.push(track));
+  return { a, b, viaBroker, tracks };
+}
+
+function canvasTrack(): { track: MediaStreamTrack; stream: MediaStream } {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillRect(0, 0, 64, 48);
+  const stream = canvas.captureStream(10);
+  return { track: stream.getVideoTracks()[0]!, stream };
+}
+
+describe('peer link: one RTCPeerConnection per peer', () => {
+  it('connects, opens the negotiated control channel and carries a track', async () => {
+    const { a, b, tracks } = pair();
+    try {
+      const { track, stream } = canvasTrack();
+      a.addTrack(track, stream);
+      await until(() => a.meshSignalling && b.meshSignalling, 'the control channels');
+      await until(() => tracks.b.length === 1, 'the track at b');
+      await until(() => a.pc.connectionState === 'connected' && b.pc.connectionState === 'connected', 'connected');
+      expect(tracks.b[0]!.kind).to.equal('video');
+      const got: unknown[] = [];
+      b.on('message', (m) => got.push(m));
+      a.sendControl({ v: 1, t: 'hello' });
+      await until(() => got.length === 1, 'the control message');
+      expect(got[0]).to.deep.equal({ v: 1, t: 'hello' });
+      track.stop();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('settles glare: once connected, both sides add a track at once and both tracks arrive', async () => {
+    const { a, b, tracks } = pair();
+    try {
+      await until(() => a.meshSignalling && b.meshSignalling, 'the control channels');
+      await until(() => a.pc.signalingState === 'stable' && b.pc.signalingState === 'stable', 'stable');
+      const one = canvasTrack();
+      const two = canvasTrack();
+      a.addTrack(one.track, one.stream);
+      b.addTrack(two.track, two.stream);
+      await until(() => tracks.a.length === 1 && tracks.b.length === 1, 'both tracks');
+      await until(() => a.pc.signalingState === 'stable' && b.pc.signalingState === 'stable', 'stable');
+      one.track.stop();
+      two.track.stop();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('renegotiates over the control channel, not the broker, once it is open', async () => {
+    const { a, b, viaBroker, tracks } = pair();
+    try {
+      await until(() => a.meshSignalling && b.meshSignalling, 'the control channels');
+      await until(() => a.pc.signalingState === 'stable' && b.pc.signalingState === 'stable', 'stable');
+      // From here the broker is out of the picture: nothing more may go through it.
+      const before = { ...viaBroker };
+      const { track, stream } = canvasTrack();
+      const sender = a.addTrack(track, stream);
+      await until(() => tracks.b.length === 1, 'the added track at b');
+      const remote = tracks.b[0]!;
+      a.removeTrack(sender);
+      // Removing a track renegotiates; the receiving side's track ends (its transceiver goes inactive).
+      await until(() => remote.readyState === 'ended' || remote.muted, 'the removed track at b');
+      await until(() => a.pc.signalingState === 'stable' && b.pc.signalingState === 'stable', 'stable again');
+      expect(viaBroker).to.deep.equal(before);
+      track.stop();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
+
+/** A stand-in RTCPeerConnection for the ICE restart decisions: its ICE state is set by the test. */
+class FakePc extends EventTarget {
+  iceConnectionState: RTCIceConnectionState = 'new';
+  signalingState: RTCSignalingState = 'stable';
+  restarts = 0;
+  closed = false;
+  configuration: RTCConfiguration = { iceServers: [] };
+  readonly channel = Object.assign(new EventTarget(), { readyState: 'connecting', close() {} });
+  createDataChannel() {
+    return this.channel;
+  }
+  getConfiguration() {
+    return this.configuration;
+  }
+  setConfiguration(c: RTCConfiguration) {
+    this.configuration = c;
+  }
+  restartIce() {
+    this.restarts++;
+  }
+  getSenders() {
+    return [];
+  }
+  close() {
+    this.closed = true;
+  }
+  ice(state: RTCIceConnectionState) {
+    this.iceConnectionState = state;
+    this.dispatchEvent(new Event('iceconnectionstatechange'));
+  }
+}
+
+function faked(polite: boolean) {
+  const pc = new FakePc();
+  const fresh: RTCIceServer[] = [{ urls: 'turn:127.0.0.1:9', username: 'new', credential: 'fresh' }];
+  let refreshed = 0;
+  const link = new PeerLink({
+    polite,
+    configuration: {},
+    createPeerConnection: () => pc as unknown as RTCPeerConnection,
+    refreshIce: async () => (refreshed++, fresh),
+    restartAfterMs: 100,
+  });
+  const states: string[] = [];
+  link.on('state', (s) => states.push(s));
+  return { pc, link, fresh, states, refreshed: () => refreshed };
+}
+
+describe('peer link: ICE restart decisions', () => {
+  it('the impolite side restarts ICE with fresh credentials when disconnected does not heal', async () => {
+    const { pc, link, fresh, states, refreshed } = faked(false);
+    pc.ice('disconnected');
+    expect(states).to.deep.equal(['reconnecting']);
+    await until(() => pc.restarts === 1, 'the restart');
+    expect(refreshed()).to.equal(1);
+    expect(pc.configuration.iceServers).to.deep.equal(fresh);
+    link.close();
+  });
+
+  it('does not restart when disconnected heals by itself', async () => {
+    const { pc, link, states } = faked(false);
+    pc.ice('disconnected');
+    pc.ice('connected');
+    // Past the restart delay (100 ms) with a wide margin; the proof is that the timer was cleared.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pc.restarts).to.equal(0);
+    expect(states).to.deep.equal(['reconnecting', 'connected']);
+    link.close();
+  });
+
+  it('restarts at once on failed; the polite side never starts a restart', async () => {
+    const impolite = faked(false);
+    impolite.pc.ice('failed');
+    await until(() => impolite.pc.restarts === 1, 'the restart');
+    const polite = faked(true);
+    polite.pc.ice('failed');
+    polite.pc.ice('disconnected');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(polite.pc.restarts).to.equal(0);
+    expect(polite.states).to.deep.equal(['reconnecting', 'reconnecting']);
+    impolite.link.close();
+    polite.link.close();
+  });
+
+  it('close closes the connection and removes its listeners and timers', async () => {
+    const { pc, link, states } = faked(false);
+    pc.ice('disconnected');
+    link.close();
+    expect(pc.closed).to.be.true;
+    pc.ice('failed');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pc.restarts).to.equal(0);
+    expect(states).to.deep.equal(['reconnecting']);
+  });
+});

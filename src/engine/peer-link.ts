@@ -1,0 +1,222 @@
+import { Emitter } from './emitter.js';
+
+/**
+ * One connection to one remote peer: a single RTCPeerConnection carrying audio, video and a negotiated control
+ * data channel, renegotiated with the W3C "perfect negotiation" pattern and healed by ICE restart. (simple-peer's
+ * index.js is the model: one focused object per remote peer.) Not yet used by the mesh; it is built and tested on
+ * its own first.
+ */
+
+/** What travels between the two sides to negotiate: a session description or one ICE candidate. */
+export type SignalPayload = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit };
+
+/** The control channel's id: negotiated on both sides, so neither waits for the other to create it. */
+export const CONTROL_CHANNEL_ID = 0;
+/** How long the connection may stay ICE-`disconnected` before the impolite side restarts ICE. */
+export const RESTART_AFTER_MS = 2500;
+
+export interface PeerLinkEvents {
+  /** A description or candidate for the other side, to send through the broker (the control channel is not open). */
+  signal: SignalPayload;
+  /** A remote track arrived, with the stream it belongs to. */
+  track: { track: MediaStreamTrack; stream: MediaStream };
+  /** A control message arrived (anything but signalling). */
+  message: unknown;
+  /** The link's state as the call shows it. */
+  state: 'connecting' | 'connected' | 'reconnecting';
+  /** The link is closed for good. */
+  closed: void;
+}
+
+export interface PeerLinkOptions {
+  /** Perfect negotiation's politeness: the polite side yields on glare (the callee of the glare rule). */
+  polite: boolean;
+  configuration: RTCConfiguration;
+  /** Makes the RTCPeerConnection: injectable, so the negotiation decisions run against fakes in unit tests. */
+  createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+  /** Fresh ICE servers (new TURN credentials) before an ICE restart. */
+  refreshIce?: () => Promise<RTCIceServer[] | undefined>;
+  restartAfterMs?: number;
+}
+
+/** Signalling sent over the control channel once it is open: `{v: 1, t: 'signal', ...payload}`. */
+interface SignalMessage {
+  v: 1;
+  t: 'signal';
+  description?: RTCSessionDescriptionInit;
+  candidate?: RTCIceCandidateInit;
+}
+
+function isSignalMessage(m: unknown): m is SignalMessage {
+  return !!m && typeof m === 'object' && (m as { v?: unknown }).v === 1 && (m as { t?: unknown }).t === 'signal';
+}
+
+export class PeerLink extends Emitter<PeerLinkEvents> {
+  readonly pc: RTCPeerConnection;
+  readonly control: RTCDataChannel;
+  readonly polite: boolean;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #restarting = false;
+  #closed = false;
+  readonly #refreshIce: PeerLinkOptions['refreshIce'];
+  readonly #restartAfterMs: number;
+  /** Every listener added to the pc and channel, to remove them all on close. */
+  readonly #unlisten: (() => void)[] = [];
+
+  constructor(options: PeerLinkOptions) {
+    super();
+    this.polite = options.polite;
+    this.#refreshIce = options.refreshIce;
+    this.#restartAfterMs = options.restartAfterMs ?? RESTART_AFTER_MS;
+    const create = options.createPeerConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
+    this.pc = create(options.configuration);
+    this.control = this.pc.createDataChannel('rtc-control', { negotiated: true, id: CONTROL_CHANNEL_ID });
+    this.#listen(this.pc, 'negotiationneeded', () => void this.#negotiate());
+    this.#listen(this.pc, 'icecandidate', (e) => {
+      const { candidate } = e as RTCPeerConnectionIceEvent;
+      if (candidate) this.#send({ candidate: candidate.toJSON() });
+    });
+    this.#listen(this.pc, 'track', (e) => {
+      const { track, streams } = e as RTCTrackEvent;
+      this.emit('track', { track, stream: streams[0] ?? new MediaStream([track]) });
+    });
+    this.#listen(this.pc, 'iceconnectionstatechange', () => this.#iceState());
+    this.#listen(this.control, 'message', (e) => this.#controlMessage((e as MessageEvent).data));
+  }
+
+  /** True once signalling can go over the mesh instead of the broker. */
+  get meshSignalling(): boolean {
+    return this.control.readyState === 'open';
+  }
+
+  /** Adds a local track (the pc renegotiates by itself). */
+  addTrack(track: MediaStreamTrack, stream: MediaStream): RTCRtpSender {
+    return this.pc.addTrack(track, stream);
+  }
+
+  removeTrack(sender: RTCRtpSender): void {
+    if (this.pc.signalingState !== 'closed') this.pc.removeTrack(sender);
+  }
+
+  /** Sends a control message to the other side, if the channel is open. */
+  sendControl(message: unknown): boolean {
+    if (this.control.readyState !== 'open') return false;
+    this.control.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** A description or candidate from the other side (through the broker, or the control channel). */
+  async receive(signal: SignalPayload): Promise<void> {
+    if (this.#closed) return;
+    const pc = this.pc;
+    try {
+      if ('description' in signal) {
+        const description = signal.description;
+        const collision = description.type === 'offer' && (this.#makingOffer || pc.signalingState !== 'stable');
+        this.#ignoreOffer = !this.polite && collision;
+        if (this.#ignoreOffer) return;
+        // On glare the polite side's setRemoteDescription rolls back its own offer implicitly.
+        await pc.setRemoteDescription(description);
+        if (description.type === 'offer') {
+          await pc.setLocalDescription();
+          if (pc.localDescription) this.#send({ description: pc.localDescription.toJSON() });
+        }
+      } else {
+        try {
+          await pc.addIceCandidate(signal.candidate);
+        } catch (err) {
+          // Candidates of an offer we ignored fail; anything else is a real error.
+          if (!this.#ignoreOffer) throw err;
+        }
+      }
+    } catch {
+      // A description that does not apply (a stale one, a closed pc) is dropped; the next negotiation recovers.
+    }
+  }
+
+  /** Restarts ICE with fresh credentials. Only the impolite side starts it; the other answers the new offer. */
+  async restartIce(): Promise<void> {
+    if (this.#closed || this.polite || this.#restarting) return;
+    this.#restarting = true;
+    try {
+      const iceServers = await this.#refreshIce?.().catch(() => undefined);
+      if (this.#closed) return;
+      if (iceServers) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+      this.pc.restartIce();
+    } finally {
+      this.#restarting = false;
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#restartTimer);
+    for (const off of this.#unlisten.splice(0)) off();
+    // The senders' tracks are the local camera and microphone, shared with every other link: the call stops them.
+    this.control.close();
+    this.pc.close();
+    this.emit('closed', undefined);
+  }
+
+  async #negotiate(): Promise<void> {
+    if (this.#closed) return;
+    // The caller (impolite) makes the first offer, as the glare rule says: the polite side waits for it rather than
+    // racing it (both sides create the control channel, so both would offer at once). Whatever the polite side
+    // still needs after answering fires negotiationneeded again once the connection is stable.
+    if (this.polite && !this.pc.remoteDescription) return;
+    try {
+      this.#makingOffer = true;
+      await this.pc.setLocalDescription();
+      if (this.pc.localDescription) this.#send({ description: this.pc.localDescription.toJSON() });
+    } catch {
+      // The state moved on under us (a remote offer arrived): that negotiation will carry our changes.
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  /** Over the control channel once it is open, else through the broker (the `signal` event). */
+  #send(payload: SignalPayload): void {
+    if (this.#closed) return;
+    if (this.control.readyState === 'open') this.control.send(JSON.stringify({ v: 1, t: 'signal', ...payload }));
+    else this.emit('signal', payload);
+  }
+
+  #controlMessage(data: unknown): void {
+    let message: unknown;
+    try {
+      message = typeof data === 'string' ? JSON.parse(data) : undefined;
+    } catch {
+      return;
+    }
+    if (!isSignalMessage(message)) return void this.emit('message', message);
+    if (message.description) void this.receive({ description: message.description });
+    else if (message.candidate) void this.receive({ candidate: message.candidate });
+  }
+
+  #iceState(): void {
+    const state = this.pc.iceConnectionState;
+    if (state === 'connected' || state === 'completed') {
+      clearTimeout(this.#restartTimer);
+      this.#restartTimer = undefined;
+      this.emit('state', 'connected');
+    } else if (state === 'disconnected') {
+      this.emit('state', 'reconnecting');
+      // `disconnected` often heals by itself within a second or two; restart only when it does not.
+      clearTimeout(this.#restartTimer);
+      this.#restartTimer = setTimeout(() => void this.restartIce(), this.#restartAfterMs);
+    } else if (state === 'failed') {
+      this.emit('state', 'reconnecting');
+      clearTimeout(this.#restartTimer);
+      void this.restartIce();
+    }
+  }
+
+  #listen(target: EventTarget, type: string, listener: (e: Event) => void): void {
+    target.addEventListener(type, listener);
+    this.#unlisten.push(() => target.removeEventListener(type, listener));
+  }
+}
