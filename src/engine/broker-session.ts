@@ -4,6 +4,7 @@ import { RtcError, type RtcErrorDetail } from './errors.js';
 import { peerOptions, refreshIce, releaseSeat, requestSeat, type SeatRequest } from './broker-client.js';
 import type { MeshPeer } from './mesh.js';
 import { DefaultReconnectPolicy, type ReconnectContext, type ReconnectPolicy } from './reconnect-policy.js';
+import { Timers } from './timers.js';
 import type { Seat } from './types.js';
 
 /**
@@ -128,7 +129,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
   #entering?: { resolve: () => void; reject: (e: RtcError) => void };
   #reconnecting?: { since: number; tries: number };
   #reconnectPending = false;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #timers = new Timers();
   /** Waits that end early when the seat is torn down. */
   #sleepers = new Set<() => void>();
 
@@ -297,19 +298,19 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     });
     if (delay === null) return this.#fail(gaveUp(undefined));
     this.#reconnectPending = true;
-    this.#after(delay, () => {
+    this.#timers.after(delay, () => {
       this.#reconnectPending = false;
       const peer = this.#peer;
       if (generation !== this.#generation || !peer || peer.destroyed) return;
       if (peer.disconnected) peer.reconnect();
       // OPEN and RTC-ROOM end the trouble; if they have not come, try again.
-      this.#after(this.#reconnectWaitMs, () => this.#reconnecting === trouble && this.#lostBroker(generation));
+      this.#timers.after(this.#reconnectWaitMs, () => this.#reconnecting === trouble && this.#lostBroker(generation));
     });
   }
 
   /** Pings the server while the broker connection is open and in the room, for as long as the seat lasts. */
   #schedulePing(peer: BrokerPeer, generation: number): void {
-    this.#after(this.#pingIntervalMs, () => {
+    this.#timers.after(this.#pingIntervalMs, () => {
       if (generation !== this.#generation || peer !== this.#peer) return;
       if (this.#inRoom && peer.open) peer.socket.send({ type: 'RTC-PING' });
       this.#schedulePing(peer, generation);
@@ -321,19 +322,14 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
    * link is half-open: close our end, and PeerJS's 'disconnected' takes the lost-broker path (same seat first).
    */
   #armSilence(generation: number): void {
-    if (this.#silence !== undefined) {
-      clearTimeout(this.#silence);
-      this.#timers.delete(this.#silence);
-    }
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
+    this.#timers.cancel(this.#silence);
+    const t = this.#timers.after(this.#pingDeadlineMs, () => {
       if (this.#silence === t) this.#silence = undefined;
       const peer = this.#peer;
       if (generation !== this.#generation || !peer || !peer.open || peer.disconnected || peer.destroyed) return;
       peer.disconnect();
-    }, this.#pingDeadlineMs);
+    });
     this.#silence = t;
-    this.#timers.add(t);
   }
 
   /** Drops the old seat and its connections, and comes back with a new one after the policy's wait. */
@@ -352,7 +348,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
    */
   #scheduleIceRefresh(seat: Seat, generation: number, delayMs = Math.max(5, seat.ttl * 0.8) * 1000): void {
     if (!seat.ttl) return;
-    this.#after(delayMs, async () => {
+    this.#timers.after(delayMs, async () => {
       if (generation !== this.#generation) return;
       try {
         const ice = await this.#api.refreshIce(this.options.server, seat, this.options.token);
@@ -400,21 +396,12 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     this.#inRoom = false;
     this.#reconnecting = undefined;
     this.#reconnectPending = false;
-    for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#silence = undefined;
     for (const wake of [...this.#sleepers]) wake();
     const entering = this.#entering;
     this.#entering = undefined;
     entering?.reject(new RtcError('connection-lost', 'The connection to the call server was closed.'));
-  }
-
-  #after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      fn();
-    }, ms);
-    this.#timers.add(t);
   }
 
   /** Waits `ms`, or less if the seat is torn down meanwhile (the caller checks its generation). */
@@ -425,7 +412,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         resolve();
       };
       this.#sleepers.add(wake);
-      this.#after(ms, wake);
+      this.#timers.after(ms, wake);
     });
   }
 }

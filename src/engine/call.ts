@@ -1,6 +1,7 @@
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
 import { LocalMedia } from './local-media.js';
+import { Timers } from './timers.js';
 import { Mesh, shouldCall } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
 import { readPeerStats, type PeerStats } from './peer-stats.js';
@@ -54,7 +55,7 @@ export class Call extends Emitter<CallEvents> {
   #offSession: (() => void)[] = [];
   #mesh?: Mesh;
   /** Re-calls waiting to happen; cancelled with the mesh they were for. */
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #timers = new Timers();
   #onPageHide = () => void this.leave();
   #offMedia: (() => void)[] = [];
 
@@ -208,7 +209,7 @@ export class Call extends Emitter<CallEvents> {
       // media or state arrives; a peer that is really gone is removed by the server's RTC-LEFT.
       const seat = this.#session?.seat;
       if (this.#mesh !== mesh || !roster.isMember(id) || !seat || !shouldCall(seat.id, id)) return;
-      this.#after(RECALL_MS, () => {
+      this.#timers.after(RECALL_MS, () => {
         // While the broker is away, the RTC-ROOM that follows the reconnect makes the call instead.
         if (this.#mesh === mesh && roster.isMember(id) && !mesh.has(id) && this.#session?.peer?.open) mesh.connect(id);
       });
@@ -277,7 +278,6 @@ export class Call extends Emitter<CallEvents> {
     // Its 'closed' events may still schedule re-calls, which are cancelled just after.
     this.#mesh?.close();
     this.#mesh = undefined;
-    for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#roster.clearOthers();
   }
@@ -288,13 +288,5 @@ export class Call extends Emitter<CallEvents> {
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.media.stop();
     this.#roster.setSelf(undefined);
-  }
-
-  #after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      fn();
-    }, ms);
-    this.#timers.add(t);
   }
 }
