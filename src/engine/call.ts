@@ -113,11 +113,11 @@ export class Call extends Emitter<CallEvents> {
       announce: (seat) => this.#mesh?.announceSeat(seat.id) ?? Promise.resolve(),
     });
     this.#session = session;
-    this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState());
-    this.#wireMesh(this.#mesh);
-    this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once.
     const mediaReady = this.media.start({ audio: this.options.audio ?? true, video: this.options.video ?? true });
+    this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), mediaReady);
+    this.#wireMesh(this.#mesh);
+    this.#offSession = this.#wireSession(session);
     try {
       // The session resolves once the server has told us who is in the room, which is what makes us joined.
       await session.start();

@@ -111,12 +111,27 @@ export class Mesh extends Emitter<MeshEvents> {
   /** Waits for `seat-ack`s, by seat announced. */
   readonly #acks = new Map<string, { waiting: Set<string>; done: () => void }>();
 
+  /** Connections wait for this: local media settled (opened, or refused). */
+  #ready = false;
+  readonly #whenReady: Promise<void>;
+  #closed = false;
+
+  /**
+   * @param ready settles when local media has (or has failed): connections start after it, because a connection
+   * made before the page may use the camera gathers only obfuscated (mDNS) host candidates, and takes much longer
+   * to connect.
+   */
   constructor(
     private readonly signaller: MeshSignaller,
     private readonly media: LocalMedia,
     private readonly state: () => StateMessage,
+    ready: Promise<unknown> = Promise.resolve(),
   ) {
     super();
+    this.#whenReady = ready.then(
+      () => void (this.#ready = true),
+      () => void (this.#ready = true),
+    );
   }
 
   has(id: string): boolean {
@@ -151,12 +166,17 @@ export class Mesh extends Emitter<MeshEvents> {
 
   /** Calls the member on seat `seat` (the caller side of the glare rule). */
   connect(seat: string): void {
+    if (this.#closed) return;
+    if (!this.#ready) return void this.#whenReady.then(() => this.connect(seat));
     if (this.#bySeat.has(seat) || this.#entries.has(seat)) return;
     this.#add(seat, seat, false);
   }
 
   /** Signalling from seat `src`, through the broker. */
   receive(src: string, payload: SignalPayload): void {
+    if (this.#closed) return;
+    // Held in order until ready (the same promise delivers them in the order they came).
+    if (!this.#ready) return void this.#whenReady.then(() => this.receive(src, payload));
     const key = this.#bySeat.get(src);
     const entry = key === undefined ? undefined : this.#entries.get(key);
     const offer = 'description' in payload && payload.description.type === 'offer' ? payload.description : undefined;
@@ -220,6 +240,7 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   close(): void {
+    this.#closed = true;
     clearInterval(this.#pinger);
     for (const e of [...this.#entries.values()]) this.#drop(e);
     for (const { done } of [...this.#acks.values()]) done();
@@ -259,7 +280,7 @@ export class Mesh extends Emitter<MeshEvents> {
     entry.connected = false;
     entry.bytes = 0;
     entry.heardAt = Date.now();
-    for (const t of entry.remote.getTracks()) entry.remote.removeTrack(t);
+    entry.remote = new MediaStream();
     this.#giveUpIn(entry, CONNECT_TIMEOUT_MS);
     entry.offLink.push(
       link.on('signal', (payload) => this.signaller.signal(entry.seat, payload)),
@@ -303,8 +324,9 @@ export class Mesh extends Emitter<MeshEvents> {
 
   #track(entry: Entry, track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
     if (!mainTransceivers(entry.link.pc).includes(transceiver)) return;
-    for (const t of entry.remote.getTracks()) if (t.kind === track.kind && t !== track) entry.remote.removeTrack(t);
-    if (!entry.remote.getTracks().includes(track)) entry.remote.addTrack(track);
+    if (entry.remote.getTracks().includes(track)) return;
+    // A new stream object for every change, so a view sees the change by identity (and sets it on its <video> anew).
+    entry.remote = new MediaStream([...entry.remote.getTracks().filter((t) => t.kind !== track.kind), track]);
     this.emit('stream', { id: entry.key, stream: entry.remote });
   }
 
