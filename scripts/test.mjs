@@ -1,7 +1,7 @@
 // `npm test`: every check, in order, stopping at the first failure. Chromium is found (or installed, or explained)
 // before any browser test starts. A test step passes only if it ran tests and none failed, was skipped, left as
 // todo or cancelled (see test-steps.mjs); the last line, `N passed, N failed`, is what CI reads.
-import { findChromium, findTurnserver, findFirefox } from '../test/support/packages.js';
+import { findChromium, findTurnserver, findFirefox, findIptables, findIp } from '../test/support/packages.js';
 import { runSteps } from './test-steps.mjs';
 
 const steps = [
@@ -27,6 +27,12 @@ const steps = [
     args: ['run', 'test:e2e', '--silent'],
     tests: 'tap',
   },
+  {
+    name: 'fault tests (network namespaces: broker link and media path cut on purpose)',
+    cmd: 'npm',
+    args: ['run', 'test:faults', '--silent'],
+    tests: 'tap',
+  },
 ];
 
 // What the browser and relay tests drive: found, installed (as root, with apt-get), or explained, before anything runs.
@@ -34,6 +40,8 @@ try {
   process.env.CHROME_PATH = findChromium();
   process.env.TURNSERVER_PATH = findTurnserver();
   process.env.FIREFOX_PATH = findFirefox();
+  findIptables();
+  findIp();
 } catch (err) {
   console.error(String(err instanceof Error ? err.message : err));
   process.exit(1);

@@ -110,6 +110,7 @@ function setup(
   policy: ReconnectPolicy = new RecordingPolicy(),
   reconnectWaitMs = 20,
   ping: { pingIntervalMs?: number; pingDeadlineMs?: number } = {},
+  announce?: (seat: Seat) => Promise<void>,
 ) {
   const peers: FakePeer[] = [];
   const api = new FakeApi();
@@ -120,6 +121,7 @@ function setup(
       policy,
       reconnectWaitMs,
       ...ping,
+      announce,
       createPeer: (id, options) => {
         const peer = new FakePeer(id, options);
         peers.push(peer);
@@ -388,6 +390,59 @@ describe('broker session', () => {
     }
     expect(events.some((e) => e.startsWith('reconnecting'))).to.be.false;
     expect(p.disconnected).to.be.false;
+    session.close();
+  });
+
+  it('RTC-SIGNAL from the server becomes a signal event; ours goes out on the broker socket only while in the room', async () => {
+    const { session, peer, admit } = setup();
+    const signals: unknown[] = [];
+    session.on('signal', (s) => signals.push(s));
+    const starting = session.start();
+    const p = await peer(1);
+    expect(session.sendSignal('ana', { candidate: { candidate: 'c' } }), 'not open yet').to.be.false;
+    await admit(1);
+    await starting;
+    const offer = { type: 'offer', sdp: 'v=0' };
+    p.pushRaw({ type: 'RTC-SIGNAL', src: 'ana', payload: { description: offer } });
+    p.pushRaw({ type: 'RTC-SIGNAL', src: 'ana', payload: { candidate: { candidate: 'a=x', sdpMid: '0' } } });
+    // Malformed: no src, a description of no known type, neither kind.
+    p.pushRaw({ type: 'RTC-SIGNAL', payload: { description: offer } });
+    p.pushRaw({ type: 'RTC-SIGNAL', src: 'ana', payload: { description: { type: 'rollback', sdp: '' } } });
+    p.pushRaw({ type: 'RTC-SIGNAL', src: 'ana', payload: {} });
+    expect(signals).to.deep.equal([
+      { src: 'ana', payload: { description: offer } },
+      { src: 'ana', payload: { candidate: { candidate: 'a=x', sdpMid: '0' } } },
+    ]);
+    expect(session.sendSignal('ana', { description: { type: 'answer', sdp: 'v=0' } })).to.be.true;
+    expect(p.sent.at(-1)).to.deep.equal({
+      type: 'RTC-SIGNAL',
+      dst: 'ana',
+      payload: { description: { type: 'answer', sdp: 'v=0' } },
+    });
+    p.drops();
+    expect(session.sendSignal('ana', { candidate: { candidate: 'c' } }), 'the broker is away').to.be.false;
+    session.close();
+  });
+
+  it('announces every new seat before its broker connection opens, and waits for the announcement', async () => {
+    const announced: string[] = [];
+    let release = () => {};
+    const { session, peers, peer, admit } = setup(new RecordingPolicy(() => 5), 20, {}, async (seat) => {
+      announced.push(seat.id);
+      if (seat.id === 'seat-2') await new Promise<void>((r) => (release = r));
+    });
+    const starting = session.start();
+    const first = await admit(1);
+    await starting;
+    expect(announced).to.deep.equal(['seat-1']);
+    first.push('RTC-GOODBYE', { reason: 'restart' });
+    await until(() => announced.length === 2, 'the new seat to be announced', 5000);
+    expect(announced).to.deep.equal(['seat-1', 'seat-2']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(peers.length, 'no broker connection before the announcement is done').to.equal(1);
+    release();
+    const second = await peer(2);
+    expect(second.id).to.equal('seat-2');
     session.close();
   });
 });

@@ -1,17 +1,20 @@
-import { Peer, type DataConnection, type MediaConnection, type PeerOptions } from 'peerjs';
+import { Peer, type PeerOptions } from 'peerjs';
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
 import { peerOptions, refreshIce, releaseSeat, requestSeat, type SeatRequest } from './broker-client.js';
-import type { MeshPeer } from './mesh.js';
+import type { SignalPayload } from './peer-link.js';
 import { DefaultReconnectPolicy, type ReconnectContext, type ReconnectPolicy } from './reconnect-policy.js';
 import { Timers } from './timers.js';
 import type { Seat } from './types.js';
 
 /**
- * The seam in front of PeerJS: what the session needs of a `Peer` (the mesh needs the `MeshPeer` part). The real
- * `Peer` fits it as it is; a unit test hands in a fake through `createPeer`.
+ * The seam in front of PeerJS: what the session needs of a `Peer`. The real `Peer` fits it as it is; a unit test
+ * hands in a fake through `createPeer`. Only the broker connection is used: ids, heartbeats, reconnects, and its
+ * socket for the server's pushes and our own signalling (RTC-SIGNAL). PeerJS's own media and data connections are
+ * not: the mesh makes its own (peer-link.ts).
  */
-export interface BrokerPeer extends MeshPeer {
+export interface BrokerPeer {
+  readonly open: boolean;
   readonly disconnected: boolean;
   readonly destroyed: boolean;
   readonly options: PeerOptions;
@@ -19,8 +22,6 @@ export interface BrokerPeer extends MeshPeer {
   on(event: 'open', listener: (id: string) => void): unknown;
   on(event: 'disconnected', listener: (id: string) => void): unknown;
   on(event: 'error', listener: (err: { type: string }) => void): unknown;
-  on(event: 'call', listener: (call: MediaConnection) => void): unknown;
-  on(event: 'connection', listener: (conn: DataConnection) => void): unknown;
   reconnect(): void;
   disconnect(): void;
   destroy(): void;
@@ -50,6 +51,11 @@ export interface BrokerSessionSeams {
   policy?: ReconnectPolicy;
   /** How long one reconnect with the same seat may take before the next try. */
   reconnectWaitMs?: number;
+  /**
+   * Called with a new seat before its broker connection opens (and so before the others hear of it): the call
+   * tells the peers it is still connected to, so they know the new seat as the same person.
+   */
+  announce?: (seat: Seat) => Promise<void>;
   /** How often to ping the server while in the room. */
   pingIntervalMs?: number;
   /** Silence from the server after which the broker connection counts as lost. */
@@ -69,6 +75,8 @@ export interface BrokerSessionEvents {
   room: { members: Member[]; first: boolean };
   'member-joined': Member;
   'member-left': { id: string };
+  /** Signalling for our connection to seat `src` (RTC-SIGNAL), checked for shape. */
+  signal: { src: string; payload: SignalPayload };
   /** The broker connection is lost; the session is getting it back (the calls in the mesh go on). */
   reconnecting: RtcErrorDetail;
   /** The seat and its broker connection are gone; `rejoining` when a new seat is on its way. */
@@ -81,7 +89,18 @@ export interface BrokerSessionEvents {
 
 interface ServerPush {
   type?: unknown;
-  payload?: { id?: unknown; name?: unknown; members?: unknown };
+  src?: unknown;
+  payload?: { id?: unknown; name?: unknown; members?: unknown; description?: unknown; candidate?: unknown };
+}
+
+/** The server checks and rebuilds RTC-SIGNAL payloads; this only makes sure of the shape the mesh relies on. */
+function signalPayload(p: ServerPush['payload']): SignalPayload | undefined {
+  const d = p?.description as RTCSessionDescriptionInit | undefined;
+  if (d && typeof d === 'object' && (d.type === 'offer' || d.type === 'answer') && typeof d.sdp === 'string')
+    return { description: { type: d.type, sdp: d.sdp } };
+  const c = p?.candidate as RTCIceCandidateInit | undefined;
+  if (c && typeof c === 'object' && typeof c.candidate === 'string') return { candidate: c };
+  return undefined;
 }
 
 /** Reconnects with the same seat before taking a new one (the server keeps a seat for about ten seconds). */
@@ -115,6 +134,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
   #peer?: BrokerPeer;
   readonly #createPeer: PeerFactory;
   readonly #api: SeatApi;
+  readonly #announce: BrokerSessionSeams['announce'];
   readonly #policy: ReconnectPolicy;
   readonly #reconnectWaitMs: number;
   readonly #pingIntervalMs: number;
@@ -140,6 +160,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     super();
     this.#createPeer = seams.createPeer ?? defaultCreatePeer;
     this.#api = seams.api ?? defaultApi;
+    this.#announce = seams.announce;
     this.#policy = seams.policy ?? new DefaultReconnectPolicy();
     this.#reconnectWaitMs = seams.reconnectWaitMs ?? RECONNECT_WAIT_MS;
     this.#pingIntervalMs = seams.pingIntervalMs ?? PING_INTERVAL_MS;
@@ -163,6 +184,17 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
       if (generation === this.#generation) this.#end();
       throw err;
     }
+  }
+
+  /**
+   * Sends signalling for our connection to seat `dst` through the broker; false when the broker connection is not
+   * open (the connection's own retries make up for it).
+   */
+  sendSignal(dst: string, payload: SignalPayload): boolean {
+    const peer = this.#peer;
+    if (!peer?.open || !this.#inRoom) return false;
+    peer.socket.send({ type: 'RTC-SIGNAL', dst, payload });
+    return true;
   }
 
   /** Gives the seat back and closes the broker connection. */
@@ -191,6 +223,8 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
       try {
         const { room, name, token, server } = this.options;
         const seat = await this.#api.requestSeat(server, { room, name, token });
+        if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
+        await this.#announce?.(seat).catch(() => {});
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
         await this.#openPeer(seat, generation);
         return;
@@ -229,7 +263,8 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
       this.#lostBroker(generation);
     });
     peer.on('error', (err) => {
-      // Errors about one peer are the mesh's; the rest mean the broker connection is in trouble.
+      // Errors about one peer's PeerJS connection do not concern us; the rest mean the broker connection is in
+      // trouble.
       if (err.type === 'peer-unavailable' || err.type === 'webrtc') return;
       if (peer.open) return;
       if (generation === this.#generation && !this.#inRoom)
@@ -268,6 +303,11 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
       case 'RTC-LEFT':
         if (typeof p.id === 'string') this.emit('member-left', { id: p.id });
         break;
+      case 'RTC-SIGNAL': {
+        const payload = signalPayload(msg.payload);
+        if (typeof msg.src === 'string' && payload) this.emit('signal', { src: msg.src, payload });
+        break;
+      }
       case 'RTC-GOODBYE':
         // The server is going away (a restart): our seat goes with it.
         if (this.#inRoom) this.#lostBroker(generation, true);

@@ -2,7 +2,7 @@ import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
 import { LocalMedia } from './local-media.js';
 import { Timers } from './timers.js';
-import { Mesh, shouldCall } from './mesh.js';
+import { Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
 import { readPeerStats, type PeerStats } from './peer-stats.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
@@ -45,6 +45,9 @@ const RECALL_MS = 3000;
  * One visitor's call, as the page and `<rtc-call>` see it: it composes the broker session (seat, PeerJS, the
  * server's pushes, reconnects), the roster (who is here), local media and the mesh of connections to the others.
  * Framework-free; the `<rtc-call>` element is a view of it.
+ *
+ * The mesh lives as long as the join, not the seat: when the broker connection is lost and a new seat is taken,
+ * the connections to the others go on, and the call tells them its new seat over those connections.
  */
 export class Call extends Emitter<CallEvents> {
   readonly media: LocalMedia;
@@ -56,6 +59,8 @@ export class Call extends Emitter<CallEvents> {
   #mesh?: Mesh;
   /** Re-calls waiting to happen; cancelled with the mesh they were for. */
   readonly #timers = new Timers();
+  /** `joined` has been told for this join (a new seat after trouble does not tell it again). */
+  #joinedOnce = false;
   #onPageHide = () => void this.leave();
   #offMedia: (() => void)[] = [];
 
@@ -103,11 +108,16 @@ export class Call extends Emitter<CallEvents> {
     );
     globalThis.addEventListener?.('pagehide', this.#onPageHide);
     this.#roster.setSelf(this.#selfParticipant('', this.options.name ?? ''));
-    const session = new BrokerSession(this.options, { policy: this.options.reconnectPolicy });
+    const session = new BrokerSession(this.options, {
+      policy: this.options.reconnectPolicy,
+      announce: (seat) => this.#mesh?.announceSeat(seat.id) ?? Promise.resolve(),
+    });
     this.#session = session;
-    this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once.
     const mediaReady = this.media.start({ audio: this.options.audio ?? true, video: this.options.video ?? true });
+    this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), mediaReady);
+    this.#wireMesh(this.#mesh);
+    this.#offSession = this.#wireSession(session);
     try {
       // The session resolves once the server has told us who is in the room, which is what makes us joined.
       await session.start();
@@ -152,44 +162,82 @@ export class Call extends Emitter<CallEvents> {
     await this.media.setVideoEnabled(on);
   }
 
+  /** How the mesh reaches the broker: through whatever seat the session has now. */
+  #signaller(session: BrokerSession): MeshSignaller {
+    const policy = this.options.iceTransportPolicy ?? 'all';
+    return {
+      signal: (dst, payload) => session.sendSignal(dst, payload),
+      configuration: () => ({ iceServers: session.seat?.iceServers ?? [], iceTransportPolicy: policy }),
+      // The session keeps the seat's TURN credentials fresh (renewed at 80% of their life), so the current ones
+      // are fresh; an ICE restart needs no trip to the server, which may be away just then.
+      refreshIce: async () => session.seat?.iceServers,
+    };
+  }
+
   #wireSession(session: BrokerSession): (() => void)[] {
     return [
-      session.on('peer', ({ peer, seat }) => {
-        this.#mesh = new Mesh(peer, this.media, () => this.#controlState());
-        this.#wireMesh(this.#mesh);
-        this.#roster.setSelf(this.#selfParticipant(seat.id, seat.name || this.options.name || ''));
+      session.on('peer', ({ seat }) => {
+        // You stay who you were when you joined, under whatever seat: the others keep your tile too.
+        const self = this.#roster.self;
+        const name = seat.name || this.options.name || '';
+        if (!self?.id) return this.#roster.setSelf(this.#selfParticipant(seat.id, name));
+        // A new seat may come with a new name (a renewed room token names its holder): tell the others.
+        if (name && name !== self.name) {
+          this.#roster.updateSelf({ name });
+          this.#mesh?.broadcast(this.#controlState());
+        }
       }),
       session.on('room', ({ members, first }) => {
         const present = new Set(members.map((m) => m.id));
-        for (const id of this.#roster.memberIds()) if (!present.has(id)) this.#memberLeft(id);
+        for (const key of this.#roster.memberIds()) {
+          const seat = this.#mesh?.seatOf(key) ?? key;
+          if (!present.has(seat)) this.#memberLeft(seat);
+        }
         for (const m of members) this.#memberJoined(m);
         this.#setState('joined');
-        if (first) this.emit('joined', this.#roster.self!);
+        if (first && this.#joinedOnce !== true) {
+          this.#joinedOnce = true;
+          this.emit('joined', this.#roster.self!);
+        }
       }),
       session.on('member-joined', (m) => this.#memberJoined(m)),
       session.on('member-left', ({ id }) => this.#memberLeft(id)),
+      session.on('signal', ({ src, payload }) => this.#mesh?.receive(src, payload)),
       session.on('reconnecting', (detail) => {
         this.#setState('reconnecting');
         this.emit('error', detail);
       }),
       session.on('warning', (detail) => this.emit('error', detail)),
-      session.on('seat-ended', ({ rejoining }) => {
-        this.#closeMesh();
-        if (rejoining) this.#setState('joining');
+      session.on('seat-ended', () => {
+        // The connections go on; re-calls wait for the next seat's room.
+        this.#timers.clear();
       }),
       session.on('failed', (e) => this.#fail(e)),
     ];
   }
 
-  #memberJoined({ id, name }: Member): void {
-    this.#roster.memberJoined(id, name);
-    const seat = this.#session?.seat;
-    if (seat && shouldCall(seat.id, id)) this.#mesh?.connect(id);
+  /** The server says seat `seat` is in the room. */
+  #memberJoined({ id: seat, name }: Member): void {
+    const mesh = this.#mesh;
+    if (!mesh || mesh.isRetired(seat)) return;
+    const key = mesh.keyOf(seat) ?? seat;
+    this.#roster.memberJoined(key, name);
+    const own = this.#session?.seat;
+    if (own && !mesh.has(key) && shouldCall(own.id, seat)) mesh.connect(seat);
   }
 
-  #memberLeft(id: string): void {
-    this.#roster.memberLeft(id);
-    this.#mesh?.drop(id);
+  /**
+   * The server says seat `seat` has left the room. A person we still hear over our connection is not gone: their
+   * seat ended (they lost the server for a while) and they will say which seat they have now; until then, or until
+   * they fall silent, they stay.
+   */
+  #memberLeft(seat: string): void {
+    const mesh = this.#mesh;
+    if (!mesh || mesh.isRetired(seat)) return;
+    const key = mesh.keyOf(seat) ?? seat;
+    if (mesh.isAlive(key)) return this.#roster.notMember(key);
+    this.#roster.memberLeft(key);
+    mesh.drop(key);
   }
 
   #wireMesh(mesh: Mesh): void {
@@ -203,15 +251,19 @@ export class Call extends Emitter<CallEvents> {
         videoEnabled: message.video,
       }),
     );
-    mesh.on('closed', ({ id }) => {
+    mesh.on('closed', ({ id, seat }) => {
       roster.remove(id);
+      if (!roster.isMember(id)) return;
       // Still in the room by the server's word: the caller tries again, quietly. The tile comes back only when
-      // media or state arrives; a peer that is really gone is removed by the server's RTC-LEFT.
-      const seat = this.#session?.seat;
-      if (this.#mesh !== mesh || !roster.isMember(id) || !seat || !shouldCall(seat.id, id)) return;
+      // media or state arrives; a peer that is really gone is removed by the server's RTC-LEFT. Someone met under
+      // an older seat is met again under the one they have now.
+      if (seat !== id) roster.rekeyMember(id, seat);
+      const own = this.#session?.seat;
+      if (this.#mesh !== mesh || !own || !shouldCall(own.id, seat)) return;
       this.#timers.after(RECALL_MS, () => {
         // While the broker is away, the RTC-ROOM that follows the reconnect makes the call instead.
-        if (this.#mesh === mesh && roster.isMember(id) && !mesh.has(id) && this.#session?.peer?.open) mesh.connect(id);
+        if (this.#mesh === mesh && roster.isMember(seat) && !mesh.has(seat) && this.#session?.peer?.open)
+          mesh.connect(seat);
       });
     });
   }
@@ -262,24 +314,19 @@ export class Call extends Emitter<CallEvents> {
     this.#setState('failed');
   }
 
-  /** Gives the seat back and closes the network side: the mesh, the broker connection, who is in the room. */
+  /** Closes the network side: the connections to the others, then the seat and the broker connection. */
   #endSession(): void {
     const session = this.#session;
     this.#session = undefined;
-    // The session says goodbye over the broker connection, then (through 'seat-ended') the mesh closes before
-    // the broker connection it was made over.
-    session?.close();
-    for (const off of this.#offSession.splice(0)) off();
-    this.#closeMesh();
-  }
-
-  /** Closes the connections of one seat, and forgets the room it was in. */
-  #closeMesh(): void {
-    // Its 'closed' events may still schedule re-calls, which are cancelled just after.
+    // Our connections close first, so the others see us go at once (their data channels close) rather than wait
+    // for the server's word, which they would otherwise check against a connection still alive.
     this.#mesh?.close();
     this.#mesh = undefined;
     this.#timers.clear();
+    session?.close();
+    for (const off of this.#offSession.splice(0)) off();
     this.#roster.clearOthers();
+    this.#joinedOnce = false;
   }
 
   /** Lets go of what join() took: the camera and microphone, media listeners and the page-hide hook. */

@@ -18,6 +18,11 @@ describe('engine logic', () => {
     expect(isControlMessage({ v: 1, t: 'ping' })).to.be.true;
     expect(isControlMessage({ v: 1, t: 'state', name: 7, audio: true, video: false })).to.be.false;
     expect(isControlMessage({ v: 1, t: 'chat' })).to.be.false;
+    expect(isControlMessage({ v: 1, t: 'seat', id: 'AbC_12-xyz0123456789' })).to.be.true;
+    expect(isControlMessage({ v: 1, t: 'seat-ack', id: 'AbC_12-xyz0123456789' })).to.be.true;
+    expect(isControlMessage({ v: 1, t: 'seat', id: 'a b' })).to.be.false;
+    expect(isControlMessage({ v: 1, t: 'seat', id: 'x'.repeat(65) })).to.be.false;
+    expect(isControlMessage({ v: 1, t: 'seat' })).to.be.false;
     expect(isControlMessage({ v: 2, t: 'state', audio: true, video: false })).to.be.false;
     expect(isControlMessage({ v: 1, t: 'state', audio: 'yes', video: false })).to.be.false;
     expect(isControlMessage(null)).to.be.false;

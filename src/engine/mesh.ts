@@ -1,58 +1,76 @@
-import type { CallOption, DataConnection, MediaConnection, PeerConnectOption } from 'peerjs';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
+import { PeerLink, fingerprint, type SignalPayload } from './peer-link.js';
+import { Timers } from './timers.js';
 import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
 
 export interface MeshEvents {
-  /** A peer's media arrived. */
+  /** A peer's media arrived (or a track of it changed): `id` is the participant, not the seat. */
   stream: { id: string; stream: MediaStream };
-  /** A peer told us its state on its data connection. */
+  /** A peer told us its state on the control channel. */
   control: { id: string; message: StateMessage };
   /** A peer's connection state changed. */
   connection: { id: string; state: 'connecting' | 'connected' | 'reconnecting' };
-  /** The connection to a peer is gone. */
-  closed: { id: string };
+  /** A peer told us it is on the server under a new seat. */
+  reseated: { id: string; seat: string; previous: string };
+  /** The connection to a peer is gone; `seat` is the one it last had. */
+  closed: { id: string; seat: string };
 }
 
-/** What the mesh needs of the broker connection (PeerJS's `Peer`): calls in and out. */
-export interface MeshPeer {
-  readonly open: boolean;
-  on(event: 'call', listener: (call: MediaConnection) => void): unknown;
-  on(event: 'connection', listener: (conn: DataConnection) => void): unknown;
-  call(id: string, stream: MediaStream, options?: CallOption): MediaConnection;
-  connect(id: string, options?: PeerConnectOption): DataConnection;
+/** What the mesh needs from the call: a way to the broker, and the ICE configuration of the current seat. */
+export interface MeshSignaller {
+  /** Sends our signalling for seat `dst` through the broker (RTC-SIGNAL); false when the broker is away. */
+  signal(dst: string, payload: SignalPayload): boolean;
+  /** The configuration for a new connection (ICE servers with the current TURN credentials, transport policy). */
+  configuration(): RTCConfiguration;
+  /** Fresh ICE servers for an ICE restart; undefined to keep the current ones. */
+  refreshIce(): Promise<RTCIceServer[] | undefined>;
 }
 
-interface Link {
-  id: string;
-  media?: MediaConnection;
-  data?: DataConnection;
-  /** Gives up on a link that never connects (lost signalling) or stays ICE-disconnected. */
-  giveUpTimer?: ReturnType<typeof setTimeout>;
-  /** When we last heard from the peer (ms): a data message, or any bytes on its media connection. */
+interface Entry {
+  /** The participant: the seat id they had when we met. */
+  key: string;
+  /** Their seat now: where signalling through the broker goes. */
+  seat: string;
+  /** Seats they had before: the server's news about those is old news. */
+  retired: Set<string>;
+  link: PeerLink;
+  /** Their camera and microphone, as one stream for the tile. */
+  remote: MediaStream;
+  /** When we last heard from them (ms): a control message, or bytes arriving on the connection. */
   heardAt: number;
-  /** Bytes received on the media connection at the last look. */
   bytes: number;
+  connected: boolean;
+  /** Gives up on a connection that is never made (lost signalling): the caller then tries again. */
+  giveUp?: ReturnType<typeof setTimeout>;
+  offLink: (() => void)[];
 }
 
-/** A link that is not connected this long after it was made is given up (and the caller tries again). */
+/** A connection that is not made this long after it began is given up (and the caller tries again). */
 export const CONNECT_TIMEOUT_MS = 20000;
-/** How long a peer may stay ICE-disconnected before its link is given up. */
-export const LOST_AFTER_MS = 3000;
-/** Peers ping each other this often on the data connection… */
+/** Peers ping each other this often on the control channel… */
 export const PING_MS = 1000;
-/** …and a peer we hear nothing from for this long is gone (its network died, its machine froze). */
-export const SILENT_MS = 5000;
+/**
+ * …and a peer we hear nothing from for this long is gone. Shorter silences are a network that is changing or cut
+ * for a while (a phone moving from Wi-Fi to mobile data): the connection is kept, shown as reconnecting, and healed
+ * by ICE restart.
+ */
+export const SILENT_MS = 30000;
+/** A peer heard from this recently is alive: the server saying its seat ended does not end the call with it. */
+export const ALIVE_MS = 4000;
+/** How long a new seat's announcement waits for the others to acknowledge it. */
+export const ANNOUNCE_TIMEOUT_MS = 2000;
+const MAX_RETIRED = 8;
 
 /**
  * Glare rule: of any two members, the one with the smaller id calls. Both sides can tell without talking, so they
- * never call each other at once.
+ * never call each other at once; the caller is the impolite side of perfect negotiation.
  */
 export function shouldCall(selfId: string, otherId: string): boolean {
   return selfId < otherId;
 }
 
-/** Everything a connection has received: RTP, RTCP and ICE consent checks alike. */
+/** Everything a connection has received: RTP, RTCP, data and ICE consent checks alike. */
 async function bytesReceived(pc: RTCPeerConnection): Promise<number> {
   let transport = 0;
   let pairs = 0;
@@ -63,175 +81,338 @@ async function bytesReceived(pc: RTCPeerConnection): Promise<number> {
   return transport || pairs;
 }
 
+/** The camera and microphone transceivers: the first audio and the first video one (later ones: a screen, say). */
+function mainTransceivers(pc: RTCPeerConnection): RTCRtpTransceiver[] {
+  const main: RTCRtpTransceiver[] = [];
+  const seen = new Set<string>();
+  for (const t of pc.getTransceivers()) {
+    const kind = t.receiver.track.kind;
+    if (seen.has(kind) || t.currentDirection === 'stopped') continue;
+    seen.add(kind);
+    main.push(t);
+  }
+  return main;
+}
+
 /**
- * The mesh: one media connection (audio and video) and one data connection to every other member. It owns the
- * PeerJS connections; the call decides who should be connected.
+ * The mesh: one connection (a PeerLink: one RTCPeerConnection with audio, video and a control channel) to every
+ * other participant, kept across changes of seat on either side. It owns the connections; the call decides who
+ * should be connected.
  */
 export class Mesh extends Emitter<MeshEvents> {
-  readonly #links = new Map<string, Link>();
+  /** By participant. */
+  readonly #entries = new Map<string, Entry>();
+  /** Current seat → participant. */
+  readonly #bySeat = new Map<string, string>();
+  /** The stream our tracks are sent as, so the other side sees camera and microphone as one. */
+  readonly #local = new MediaStream();
+  readonly #timers = new Timers();
   readonly #pinger = setInterval(() => void this.#ping(), PING_MS);
+  /** Waits for `seat-ack`s, by seat announced. */
+  readonly #acks = new Map<string, { waiting: Set<string>; done: () => void }>();
 
+  /** Connections wait for this: local media settled (opened, or refused). */
+  #ready = false;
+  readonly #whenReady: Promise<void>;
+  #closed = false;
+
+  /**
+   * @param ready settles when local media has (or has failed): connections start after it, because a connection
+   * made before the page may use the camera gathers only obfuscated (mDNS) host candidates, and takes much longer
+   * to connect.
+   */
   constructor(
-    private readonly peer: MeshPeer,
+    private readonly signaller: MeshSignaller,
     private readonly media: LocalMedia,
     private readonly state: () => StateMessage,
+    ready: Promise<unknown> = Promise.resolve(),
   ) {
     super();
-    peer.on('call', (mc) => this.#adoptMedia(mc, true));
-    peer.on('connection', (dc) => this.#adoptData(dc));
+    this.#whenReady = ready.then(
+      () => void (this.#ready = true),
+      () => void (this.#ready = true),
+    );
   }
 
   has(id: string): boolean {
-    return this.#links.has(id);
+    return this.#entries.has(id);
   }
 
   ids(): string[] {
-    return [...this.#links.keys()];
+    return [...this.#entries.keys()];
   }
 
-  /** Calls a member (the caller side of the glare rule). Needs an open broker connection. */
-  connect(id: string): void {
-    if (this.#links.has(id) || !this.peer.open) return;
-    this.#adoptMedia(this.peer.call(id, this.media.sendStream(), { metadata: { v: 1 } }), false);
-    this.#adoptData(this.peer.connect(id, { label: 'rtc-control', serialization: 'json', reliable: true }));
+  /** The participant on seat `seat` that we have a connection to. */
+  keyOf(seat: string): string | undefined {
+    return this.#bySeat.get(seat);
+  }
+
+  /** The seat participant `id` is on now, by our connection to them. */
+  seatOf(id: string): string | undefined {
+    return this.#entries.get(id)?.seat;
+  }
+
+  /** A seat one of our peers has left behind for a new one: news about it is old news. */
+  isRetired(seat: string): boolean {
+    for (const e of this.#entries.values()) if (e.retired.has(seat)) return true;
+    return false;
+  }
+
+  /** Whether participant `id` has been heard from within ALIVE_MS, over a working connection. */
+  isAlive(id: string): boolean {
+    const e = this.#entries.get(id);
+    return !!e && e.connected && Date.now() - e.heardAt < ALIVE_MS;
+  }
+
+  /** Calls the member on seat `seat` (the caller side of the glare rule). */
+  connect(seat: string): void {
+    if (this.#closed) return;
+    if (!this.#ready) return void this.#whenReady.then(() => this.connect(seat));
+    if (this.#bySeat.has(seat) || this.#entries.has(seat)) return;
+    this.#add(seat, seat, false);
+  }
+
+  /** Signalling from seat `src`, through the broker. */
+  receive(src: string, payload: SignalPayload): void {
+    if (this.#closed) return;
+    // Held in order until ready (the same promise delivers them in the order they came).
+    if (!this.#ready) return void this.#whenReady.then(() => this.receive(src, payload));
+    const key = this.#bySeat.get(src);
+    const entry = key === undefined ? undefined : this.#entries.get(key);
+    const offer = 'description' in payload && payload.description.type === 'offer' ? payload.description : undefined;
+    if (entry) {
+      // An offer from a new certificate is a new connection from their side (they gave the old one up): take it in
+      // place of ours, keeping the participant and tile.
+      const known = entry.link.remoteFingerprint;
+      if (offer && known && fingerprint(offer.sdp) !== known) this.#replaceLink(entry, true);
+      void entry.link.receive(payload);
+      return;
+    }
+    // Someone new calls us: the connection is theirs to start, we answer (the polite side).
+    if (!offer || this.isRetired(src)) return;
+    this.#add(src, src, true).link.receive(payload);
   }
 
   /** Tells every peer something. */
   broadcast(message: ControlMessage): void {
-    for (const link of this.#links.values()) if (link.data?.open) void link.data.send(message);
+    for (const e of this.#entries.values()) e.link.sendControl(message);
+  }
+
+  /**
+   * Tells every peer we can still reach that we are on the server under seat `seat` now, and waits (at most
+   * ANNOUNCE_TIMEOUT_MS) until they have taken note, so that the server's news of the new seat finds them knowing it.
+   */
+  announceSeat(seat: string): Promise<void> {
+    const waiting = new Set<string>();
+    for (const e of this.#entries.values())
+      if (e.link.sendControl({ v: 1, t: 'seat', id: seat } satisfies ControlMessage)) waiting.add(e.key);
+    if (!waiting.size) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = this.#timers.after(ANNOUNCE_TIMEOUT_MS, () => done());
+      const done = () => {
+        this.#timers.cancel(t);
+        this.#acks.delete(seat);
+        resolve();
+      };
+      this.#acks.set(seat, { waiting, done });
+    });
   }
 
   /** Puts the current local tracks on every sender, without renegotiating. */
   syncTracks(): void {
-    for (const link of this.#links.values()) this.#syncLink(link);
+    for (const e of this.#entries.values()) this.#syncTracks(e.link.pc);
   }
 
-  /** The RTCPeerConnection carrying a peer's media, for stats. */
+  /** The RTCPeerConnection to a participant. */
   peerConnection(id: string): RTCPeerConnection | undefined {
-    return this.#links.get(id)?.media?.peerConnection;
+    return this.#entries.get(id)?.link.pc;
   }
 
-  /** Every RTCPeerConnection to a peer: the media connection's, then the data connection's. */
+  /** Every RTCPeerConnection to a participant (there is one). */
   peerConnections(id: string): RTCPeerConnection[] {
-    const link = this.#links.get(id);
-    return [link?.media?.peerConnection, link?.data?.peerConnection].filter((pc): pc is RTCPeerConnection => !!pc);
+    const pc = this.peerConnection(id);
+    return pc ? [pc] : [];
   }
 
   drop(id: string): void {
-    const link = this.#links.get(id);
-    if (link) this.#drop(link);
+    const e = this.#entries.get(id);
+    if (e) this.#drop(e);
   }
 
   close(): void {
+    this.#closed = true;
     clearInterval(this.#pinger);
-    for (const link of [...this.#links.values()]) this.#drop(link);
+    for (const e of [...this.#entries.values()]) this.#drop(e);
+    for (const { done } of [...this.#acks.values()]) done();
+    this.#timers.clear();
   }
 
-  /** Closes a link, if it is still the current one for its peer (an old one may close after its replacement). */
-  #drop(link: Link): void {
-    if (this.#links.get(link.id) !== link) return;
-    this.#links.delete(link.id);
-    clearTimeout(link.giveUpTimer);
-    const { media, data } = link;
-    link.media = link.data = undefined;
-    media?.close();
-    data?.close();
-    this.emit('closed', { id: link.id });
+  #add(key: string, seat: string, polite: boolean): Entry {
+    const entry: Entry = {
+      key,
+      seat,
+      retired: new Set(),
+      link: undefined as unknown as PeerLink,
+      remote: new MediaStream(),
+      heardAt: Date.now(),
+      bytes: 0,
+      connected: false,
+      offLink: [],
+    };
+    this.#entries.set(key, entry);
+    this.#bySeat.set(seat, key);
+    this.#replaceLink(entry, polite);
+    return entry;
   }
 
-  #link(id: string): Link {
-    let link = this.#links.get(id);
-    if (!link) {
-      link = { id, heardAt: Date.now(), bytes: 0 };
-      this.#links.set(id, link);
-      this.#giveUpIn(link, CONNECT_TIMEOUT_MS);
-      this.emit('connection', { id, state: 'connecting' });
-    }
-    return link;
-  }
-
-  #giveUpIn(link: Link, ms: number | undefined): void {
-    clearTimeout(link.giveUpTimer);
-    link.giveUpTimer = ms === undefined ? undefined : setTimeout(() => this.#drop(link), ms);
-  }
-
-  #adoptMedia(mc: MediaConnection, incoming: boolean): void {
-    const link = this.#link(mc.peer);
-    const old = link.media;
-    link.media = mc;
-    if (old && old !== mc) {
-      // The peer called again (it lost us, or came back): the new connection replaces the old one.
-      old.close();
-      this.#giveUpIn(link, CONNECT_TIMEOUT_MS);
-    }
-    mc.on('stream', (stream) => link.media === mc && this.emit('stream', { id: link.id, stream }));
-    mc.on('iceStateChanged', (state) => link.media === mc && this.#iceState(link, state));
-    mc.on('close', () => link.media === mc && this.#drop(link));
-    mc.on('error', () => link.media === mc && this.#drop(link));
-    if (incoming) mc.answer(this.media.sendStream());
-    this.#syncLink(link);
-  }
-
-  #adoptData(dc: DataConnection): void {
-    const link = this.#link(dc.peer);
-    const old = link.data;
-    link.data = dc;
+  /** Makes the entry's connection anew (the first time, or when the other side started a new one). */
+  #replaceLink(entry: Entry, polite: boolean): void {
+    const old = entry.link as PeerLink | undefined;
+    for (const off of entry.offLink.splice(0)) off();
     old?.close();
-    dc.on('open', () => {
-      if (link.data !== dc) return;
-      link.heardAt = Date.now();
-      void dc.send(this.state());
+    const link = new PeerLink({
+      polite,
+      configuration: this.signaller.configuration(),
+      refreshIce: () => this.signaller.refreshIce(),
+      onRemoteOffer: (pc) => this.#answerWithOurs(pc),
     });
-    dc.on('data', (data) => {
-      if (link.data !== dc) return;
-      link.heardAt = Date.now();
-      if (isControlMessage(data) && data.t === 'state') this.emit('control', { id: link.id, message: data });
-    });
-    dc.on('close', () => link.data === dc && this.#drop(link));
+    entry.link = link;
+    entry.connected = false;
+    entry.bytes = 0;
+    entry.heardAt = Date.now();
+    entry.remote = new MediaStream();
+    this.#giveUpIn(entry, CONNECT_TIMEOUT_MS);
+    entry.offLink.push(
+      link.on('signal', (payload) => this.signaller.signal(entry.seat, payload)),
+      link.on('open', () => {
+        entry.heardAt = Date.now();
+        link.sendControl(this.state());
+      }),
+      link.on('message', (m) => this.#message(entry, m)),
+      link.on('track', ({ track, transceiver }) => this.#track(entry, track, transceiver)),
+      link.on('state', (state) => this.#state(entry, state)),
+      link.on('closed', () => this.#drop(entry)),
+    );
+    if (!polite) {
+      // The caller sets up what the connection carries: camera and microphone (tracks put on by #syncTracks, so a
+      // later device change or mute is a replaceTrack, never a renegotiation), and the control channel.
+      for (const kind of ['audio', 'video'] as const)
+        link.pc.addTransceiver(kind, { direction: 'sendrecv', streams: [this.#local] });
+      this.#syncTracks(link.pc);
+    }
+    this.emit('connection', { id: entry.key, state: 'connecting' });
   }
 
-  #iceState(link: Link, state: RTCIceConnectionState): void {
-    if (state === 'connected' || state === 'completed') {
-      this.#giveUpIn(link, undefined);
-      this.emit('connection', { id: link.id, state: 'connected' });
-    } else if (state === 'disconnected') {
-      this.emit('connection', { id: link.id, state: 'reconnecting' });
-      this.#giveUpIn(link, LOST_AFTER_MS);
+  /** The callee's side of the camera and microphone: it sends on the transceivers the caller's offer made. */
+  #answerWithOurs(pc: RTCPeerConnection): void {
+    for (const t of mainTransceivers(pc)) {
+      if (t.direction === 'recvonly' || t.direction === 'inactive') t.direction = 'sendrecv';
+      t.sender.setStreams?.(this.#local);
     }
+    this.#syncTracks(pc);
+  }
+
+  #syncTracks(pc: RTCPeerConnection): void {
+    if (pc.signalingState === 'closed') return;
+    for (const t of mainTransceivers(pc)) {
+      const kind = t.receiver.track.kind;
+      if (kind !== 'audio' && kind !== 'video') continue;
+      const want = this.media.track(kind);
+      if (t.sender.track !== want) t.sender.replaceTrack(want).catch(() => {});
+    }
+  }
+
+  #track(entry: Entry, track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
+    if (!mainTransceivers(entry.link.pc).includes(transceiver)) return;
+    if (entry.remote.getTracks().includes(track)) return;
+    // A new stream object for every change, so a view sees the change by identity (and sets it on its <video> anew).
+    entry.remote = new MediaStream([...entry.remote.getTracks().filter((t) => t.kind !== track.kind), track]);
+    this.emit('stream', { id: entry.key, stream: entry.remote });
+  }
+
+  #state(entry: Entry, state: 'connecting' | 'connected' | 'reconnecting'): void {
+    if (state === 'connected') {
+      entry.connected = true;
+      entry.heardAt = Date.now();
+      this.#giveUpIn(entry, undefined);
+    }
+    this.emit('connection', { id: entry.key, state });
+  }
+
+  #message(entry: Entry, m: unknown): void {
+    entry.heardAt = Date.now();
+    if (!isControlMessage(m)) return;
+    switch (m.t) {
+      case 'state':
+        this.emit('control', { id: entry.key, message: m });
+        break;
+      case 'seat':
+        this.#reseat(entry, m.id);
+        entry.link.sendControl({ v: 1, t: 'seat-ack', id: m.id } satisfies ControlMessage);
+        break;
+      case 'seat-ack': {
+        const wait = this.#acks.get(m.id);
+        wait?.waiting.delete(entry.key);
+        if (wait && !wait.waiting.size) wait.done();
+        break;
+      }
+    }
+  }
+
+  /** The other end of this connection is on the server under `seat` now. */
+  #reseat(entry: Entry, seat: string): void {
+    if (seat === entry.seat) return;
+    // A seat we know as someone else's is not theirs to claim.
+    const holder = this.#bySeat.get(seat);
+    if (holder !== undefined && holder !== entry.key) return;
+    const previous = entry.seat;
+    this.#bySeat.delete(previous);
+    entry.retired.add(previous);
+    if (entry.retired.size > MAX_RETIRED) entry.retired.delete(entry.retired.values().next().value!);
+    entry.retired.delete(seat);
+    entry.seat = seat;
+    this.#bySeat.set(seat, entry.key);
+    this.emit('reseated', { id: entry.key, seat, previous });
+  }
+
+  #giveUpIn(entry: Entry, ms: number | undefined): void {
+    this.#timers.cancel(entry.giveUp);
+    entry.giveUp = ms === undefined ? undefined : this.#timers.after(ms, () => this.#drop(entry));
+  }
+
+  /** Closes a participant's connection, if it is still the current one. */
+  #drop(entry: Entry): void {
+    if (this.#entries.get(entry.key) !== entry) return;
+    this.#entries.delete(entry.key);
+    if (this.#bySeat.get(entry.seat) === entry.key) this.#bySeat.delete(entry.seat);
+    this.#timers.cancel(entry.giveUp);
+    for (const off of entry.offLink.splice(0)) off();
+    entry.link.close();
+    for (const wait of this.#acks.values()) {
+      wait.waiting.delete(entry.key);
+      if (!wait.waiting.size) wait.done();
+    }
+    this.emit('closed', { id: entry.key, seat: entry.seat });
   }
 
   /**
-   * Pings every peer, and gives up on peers we have heard nothing from for SILENT_MS. Hearing is a data message or
-   * any bytes on the media connection: a page whose script is busy (an alert, a debugger) still sends media and
+   * Pings every peer, and gives up on peers we have heard nothing from for SILENT_MS. Hearing is a control message
+   * or bytes arriving on the connection: a page whose script is busy (an alert, a debugger) still sends media and
    * RTCP and is not dropped, and a peer with camera and microphone off still pings.
    */
   async #ping(): Promise<void> {
-    for (const link of [...this.#links.values()]) {
-      if (link.data?.open) void link.data.send({ v: 1, t: 'ping' } satisfies ControlMessage);
-      const pc = link.media?.peerConnection;
-      if (pc && pc.connectionState !== 'closed') {
-        const bytes = await bytesReceived(pc).catch(() => link.bytes);
-        if (bytes > link.bytes) {
-          link.bytes = bytes;
-          link.heardAt = Date.now();
+    const now = Date.now();
+    for (const e of [...this.#entries.values()]) {
+      e.link.sendControl({ v: 1, t: 'ping' } satisfies ControlMessage);
+      // Stats cost a little: read them only when the channel has been quiet for a while.
+      if (now - e.heardAt > 2 * PING_MS && e.link.pc.connectionState !== 'closed') {
+        const bytes = await bytesReceived(e.link.pc).catch(() => e.bytes);
+        if (bytes > e.bytes) {
+          e.bytes = bytes;
+          e.heardAt = Date.now();
         }
       }
-      if (link.data?.open && Date.now() - link.heardAt > SILENT_MS) this.#drop(link);
+      if (e.connected && Date.now() - e.heardAt > SILENT_MS) this.#drop(e);
     }
-  }
-
-  #syncLink(link: Link): void {
-    const pc = link.media?.peerConnection;
-    if (!pc || pc.signalingState === 'closed') return;
-    for (const sender of pc.getSenders()) {
-      const kind = sender.track?.kind ?? this.#senderKind(pc, sender);
-      if (kind !== 'audio' && kind !== 'video') continue;
-      const want = this.media.track(kind);
-      if (sender.track !== want) sender.replaceTrack(want).catch(() => {});
-    }
-  }
-
-  #senderKind(pc: RTCPeerConnection, sender: RTCRtpSender): string | undefined {
-    return pc.getTransceivers().find((t) => t.sender === sender)?.receiver.track.kind;
   }
 }

@@ -120,6 +120,13 @@ class FakePc extends EventTarget {
   restartIce() {
     this.restarts++;
   }
+  readonly rollbacks: string[] = [];
+  async setLocalDescription(d?: { type: string }) {
+    if (d?.type === 'rollback') {
+      this.rollbacks.push(this.signalingState);
+      this.signalingState = 'stable';
+    }
+  }
   getSenders() {
     return [];
   }
@@ -142,6 +149,7 @@ function faked(polite: boolean) {
     createPeerConnection: () => pc as unknown as RTCPeerConnection,
     refreshIce: async () => (refreshed++, fresh),
     restartAfterMs: 100,
+    restartRetryMs: 150,
   });
   const states: string[] = [];
   link.on('state', (s) => states.push(s));
@@ -193,5 +201,36 @@ describe('peer link: ICE restart decisions', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(pc.restarts).to.equal(0);
     expect(states).to.deep.equal(['reconnecting']);
+  });
+
+  it('while the connection is not back, the impolite side restarts again, and stops once it is', async () => {
+    const { pc, link } = faked(false);
+    pc.ice('disconnected');
+    await until(() => pc.restarts === 2, 'a second restart');
+    pc.ice('connected');
+    const restarts = pc.restarts;
+    // Several retry periods (150 ms) with a wide margin; the proof is that the retry timer was cleared.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(pc.restarts).to.equal(restarts);
+    link.close();
+  });
+
+  it('an offer that was never answered is rolled back before the restart', async () => {
+    const { pc, link } = faked(false);
+    pc.signalingState = 'have-local-offer';
+    await link.restartIce();
+    expect(pc.rollbacks).to.deep.equal(['have-local-offer']);
+    expect(pc.restarts).to.equal(1);
+    link.close();
+  });
+
+  it('signalling goes over the control channel only while the path under it works', () => {
+    const { pc, link } = faked(false);
+    pc.channel.readyState = 'open';
+    pc.ice('connected');
+    expect(link.meshSignalling).to.be.true;
+    pc.ice('disconnected');
+    expect(link.meshSignalling, 'open, but nothing gets through').to.be.false;
+    link.close();
   });
 });

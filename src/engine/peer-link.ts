@@ -3,8 +3,7 @@ import { Emitter } from './emitter.js';
 /**
  * One connection to one remote peer: a single RTCPeerConnection carrying audio, video and a negotiated control
  * data channel, renegotiated with the W3C "perfect negotiation" pattern and healed by ICE restart. (simple-peer's
- * index.js is the model: one focused object per remote peer.) Not yet used by the mesh; it is built and tested on
- * its own first.
+ * index.js is the model: one focused object per remote peer.) The mesh keeps one per remote participant.
  */
 
 /** What travels between the two sides to negotiate: a session description or one ICE candidate. */
@@ -14,12 +13,16 @@ export type SignalPayload = { description: RTCSessionDescriptionInit } | { candi
 export const CONTROL_CHANNEL_ID = 0;
 /** How long the connection may stay ICE-`disconnected` before the impolite side restarts ICE. */
 export const RESTART_AFTER_MS = 2500;
+/** While a restarted connection is still not back, the impolite side restarts again this often. */
+export const RESTART_RETRY_MS = 6000;
 
 export interface PeerLinkEvents {
   /** A description or candidate for the other side, to send through the broker (the control channel is not open). */
   signal: SignalPayload;
-  /** A remote track arrived, with the stream it belongs to. */
-  track: { track: MediaStreamTrack; stream: MediaStream };
+  /** A remote track arrived, with its transceiver and the stream it belongs to. */
+  track: { track: MediaStreamTrack; stream: MediaStream; transceiver: RTCRtpTransceiver };
+  /** The control channel opened. */
+  open: void;
   /** A control message arrived (anything but signalling). */
   message: unknown;
   /** The link's state as the call shows it. */
@@ -36,7 +39,13 @@ export interface PeerLinkOptions {
   createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
   /** Fresh ICE servers (new TURN credentials) before an ICE restart. */
   refreshIce?: () => Promise<RTCIceServer[] | undefined>;
+  /**
+   * Called with a remote offer applied and before the answer is made: the place to attach local tracks to the
+   * transceivers the offer created, so the answer sends them too.
+   */
+  onRemoteOffer?: (pc: RTCPeerConnection) => void;
   restartAfterMs?: number;
+  restartRetryMs?: number;
 }
 
 /** Signalling sent over the control channel once it is open: `{v: 1, t: 'signal', ...payload}`. */
@@ -51,6 +60,11 @@ function isSignalMessage(m: unknown): m is SignalMessage {
   return !!m && typeof m === 'object' && (m as { v?: unknown }).v === 1 && (m as { t?: unknown }).t === 'signal';
 }
 
+/** The `a=fingerprint` of an SDP: the DTLS certificate of the side that wrote it. */
+export function fingerprint(sdp: string | undefined): string | undefined {
+  return sdp?.match(/^a=fingerprint:(.+)$/m)?.[1]?.trim();
+}
+
 export class PeerLink extends Emitter<PeerLinkEvents> {
   readonly pc: RTCPeerConnection;
   readonly control: RTCDataChannel;
@@ -59,9 +73,13 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   #ignoreOffer = false;
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #restarting = false;
+  /** When the last ICE restart began (ms), so that a quick run of `failed` states does not restart in a loop. */
+  #restartedAt = 0;
   #closed = false;
   readonly #refreshIce: PeerLinkOptions['refreshIce'];
+  readonly #onRemoteOffer: PeerLinkOptions['onRemoteOffer'];
   readonly #restartAfterMs: number;
+  readonly #restartRetryMs: number;
   /** Every listener added to the pc and channel, to remove them all on close. */
   readonly #unlisten: (() => void)[] = [];
 
@@ -69,7 +87,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     super();
     this.polite = options.polite;
     this.#refreshIce = options.refreshIce;
+    this.#onRemoteOffer = options.onRemoteOffer;
     this.#restartAfterMs = options.restartAfterMs ?? RESTART_AFTER_MS;
+    this.#restartRetryMs = options.restartRetryMs ?? RESTART_RETRY_MS;
     const create = options.createPeerConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
     this.pc = create(options.configuration);
     this.control = this.pc.createDataChannel('rtc-control', { negotiated: true, id: CONTROL_CHANNEL_ID });
@@ -79,16 +99,29 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       if (candidate) this.#send({ candidate: candidate.toJSON() });
     });
     this.#listen(this.pc, 'track', (e) => {
-      const { track, streams } = e as RTCTrackEvent;
-      this.emit('track', { track, stream: streams[0] ?? new MediaStream([track]) });
+      const { track, streams, transceiver } = e as RTCTrackEvent;
+      this.emit('track', { track, transceiver, stream: streams[0] ?? new MediaStream([track]) });
     });
     this.#listen(this.pc, 'iceconnectionstatechange', () => this.#iceState());
     this.#listen(this.control, 'message', (e) => this.#controlMessage((e as MessageEvent).data));
+    this.#listen(this.control, 'open', () => this.emit('open', undefined));
+    // The other side closed its connection (it left, or its page went away): SCTP tells us at once.
+    this.#listen(this.control, 'close', () => this.close());
   }
 
-  /** True once signalling can go over the mesh instead of the broker. */
+  /**
+   * True while signalling can go over the mesh instead of the broker: the control channel is open and the path
+   * under it works. While ICE is disconnected the channel still says `open`, but what is sent on it waits for a
+   * path that may never come back without an ICE restart, and the restart's own offer must not wait with it.
+   */
   get meshSignalling(): boolean {
-    return this.control.readyState === 'open';
+    const ice = this.pc.iceConnectionState;
+    return this.control.readyState === 'open' && (ice === 'connected' || ice === 'completed');
+  }
+
+  /** The fingerprint of the remote DTLS certificate, from the remote description (undefined before one). */
+  get remoteFingerprint(): string | undefined {
+    return fingerprint(this.pc.remoteDescription?.sdp);
   }
 
   /** Adds a local track (the pc renegotiates by itself). */
@@ -120,6 +153,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
         // On glare the polite side's setRemoteDescription rolls back its own offer implicitly.
         await pc.setRemoteDescription(description);
         if (description.type === 'offer') {
+          this.#onRemoteOffer?.(pc);
           await pc.setLocalDescription();
           if (pc.localDescription) this.#send({ description: pc.localDescription.toJSON() });
         }
@@ -144,10 +178,19 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       const iceServers = await this.#refreshIce?.().catch(() => undefined);
       if (this.#closed) return;
       if (iceServers) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+      // An offer of ours that was never answered (lost with the path or the broker) would hold the restart back
+      // forever: take it back first, so the restart's offer can go out now.
+      if (this.pc.signalingState === 'have-local-offer')
+        await this.pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+      if (this.#closed) return;
+      this.#restartedAt = Date.now();
       this.pc.restartIce();
     } finally {
       this.#restarting = false;
     }
+    // Until the connection is back, try again now and then: an offer or answer may be lost while the broker is
+    // away too, and checks that ran out while the path was cut do not start again by themselves.
+    this.#armRestart(this.#restartRetryMs);
   }
 
   close(): void {
@@ -178,11 +221,16 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     }
   }
 
-  /** Over the control channel once it is open, else through the broker (the `signal` event). */
+  /** Over the control channel while the path works, else through the broker (the `signal` event). */
   #send(payload: SignalPayload): void {
     if (this.#closed) return;
-    if (this.control.readyState === 'open') this.control.send(JSON.stringify({ v: 1, t: 'signal', ...payload }));
+    if (this.meshSignalling) this.control.send(JSON.stringify({ v: 1, t: 'signal', ...payload }));
     else this.emit('signal', payload);
+  }
+
+  #armRestart(ms: number): void {
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = this.#closed || this.polite ? undefined : setTimeout(() => void this.restartIce(), ms);
   }
 
   #controlMessage(data: unknown): void {
@@ -206,12 +254,14 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     } else if (state === 'disconnected') {
       this.emit('state', 'reconnecting');
       // `disconnected` often heals by itself within a second or two; restart only when it does not.
-      clearTimeout(this.#restartTimer);
-      this.#restartTimer = setTimeout(() => void this.restartIce(), this.#restartAfterMs);
+      this.#armRestart(this.#restartAfterMs);
     } else if (state === 'failed') {
       this.emit('state', 'reconnecting');
-      clearTimeout(this.#restartTimer);
-      void this.restartIce();
+      const since = Date.now() - this.#restartedAt;
+      if (since >= this.#restartAfterMs) {
+        clearTimeout(this.#restartTimer);
+        void this.restartIce();
+      } else this.#armRestart(this.#restartAfterMs - since);
     }
   }
 

@@ -107,4 +107,23 @@ describe('roster', () => {
     roster.setSelf(undefined);
     expect(roster.participants).to.deep.equal([]);
   });
+
+  it('someone still heard is kept when the server drops their seat, and listed again under their new one', () => {
+    const roster = new Roster();
+    roster.setSelf(me);
+    roster.memberJoined('ana-1', 'Ana');
+    const { log } = recorded(roster);
+    roster.notMember('ana-1');
+    expect(roster.isMember('ana-1')).to.be.false;
+    expect(roster.get('ana-1'), 'still shown').to.exist;
+    // Their new seat is listed under the participant they are.
+    roster.memberJoined('ana-1', 'Ana');
+    expect(roster.isMember('ana-1')).to.be.true;
+    expect(log).to.deep.equal([]);
+    // A member met again under the seat they have now.
+    roster.rekeyMember('ana-1', 'ana-2');
+    expect(roster.isMember('ana-1')).to.be.false;
+    expect(roster.isMember('ana-2')).to.be.true;
+    expect(roster.memberName('ana-2')).to.equal('Ana');
+  });
 });

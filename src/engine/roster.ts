@@ -72,6 +72,19 @@ export class Roster extends Emitter<RosterEvents> {
     this.remove(id);
   }
 
+  /** The server no longer lists `id`, but they are still shown: we still hear them over our connection. */
+  notMember(id: string): void {
+    this.#members.delete(id);
+  }
+
+  /** A member we knew as `from` is listed under `to` now (a person met again under their current seat). */
+  rekeyMember(from: string, to: string): void {
+    const name = this.#members.get(from);
+    if (name === undefined) return;
+    this.#members.delete(from);
+    this.#members.set(to, name);
+  }
+
   /** Something about `id` changed (media, state, name): a new snapshot; shown now if it was not. */
   update(id: string, patch: Partial<Omit<Participant, 'id' | 'local'>>): void {
     const current = this.#people.get(id);

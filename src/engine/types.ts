@@ -1,6 +1,9 @@
 /** One person in the call, as the views see it. A new object is made whenever anything in it changes. */
 export interface Participant {
-  /** The peer id the server issued. */
+  /**
+   * Who this is for the length of the call: the peer id the server issued when you first met them. A person who
+   * comes back under a new seat (after losing the server for a while) keeps their id, tile and connection.
+   */
   readonly id: string;
   readonly name: string;
   /** This is you. */
@@ -15,16 +18,28 @@ export interface Participant {
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
-/** Control messages on each peer's data connection. Typed and versioned: receivers ignore what they don't know. */
+/** Control messages on each peer's control channel. Typed and versioned: receivers ignore what they don't know. */
 export type StateMessage = { v: 1; t: 'state'; name: string; audio: boolean; video: boolean };
-/** Sent every second, so a peer whose network died is noticed in seconds, not when ICE gives up. */
+/** Sent every second, so a peer whose network died is noticed by its silence. */
 export type PingMessage = { v: 1; t: 'ping' };
-export type ControlMessage = StateMessage | PingMessage;
+/**
+ * "I am on the server under a new seat now": sent by a peer that lost its seat (a half-open broker link, a server
+ * restart) over the connections it still has, before it takes its place in the room again. Only the other end of
+ * this DTLS connection can send it, so the receiver keeps the person (tile, connection) and knows them by the new
+ * seat from then on. Answered with `seat-ack`.
+ */
+export type SeatMessage = { v: 1; t: 'seat'; id: string };
+export type SeatAckMessage = { v: 1; t: 'seat-ack'; id: string };
+export type ControlMessage = StateMessage | PingMessage | SeatMessage | SeatAckMessage;
+
+/** Seat ids are what the server hands out: short, printable. */
+const SEAT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isControlMessage(x: unknown): x is ControlMessage {
-  const m = x as Partial<StateMessage> | Partial<PingMessage> | null;
+  const m = x as { v?: unknown; t?: unknown; id?: unknown; name?: unknown; audio?: unknown; video?: unknown } | null;
   if (!m || typeof m !== 'object' || m.v !== 1) return false;
   if (m.t === 'ping') return true;
+  if (m.t === 'seat' || m.t === 'seat-ack') return typeof m.id === 'string' && SEAT_ID.test(m.id);
   return (
     m.t === 'state' &&
     typeof m.audio === 'boolean' &&

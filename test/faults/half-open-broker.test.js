@@ -88,6 +88,10 @@ if (await inOwnNetns(import.meta.url)) {
       ),
     );
     const reached = reachedMs.map((ms) => ms !== undefined);
+    const danLog = (await widgetLog(dan.page)).map(
+      (e) => `+${e.at - newcomerAt} ms ${e.type} ${JSON.stringify(e.detail)}`,
+    );
+    console.log(`the newcomer's widget: ${danLog.join('; ')}`);
 
     const logs = await Promise.all(pages.map(({ page }) => widgetLog(page)));
     const noticed = logs.map((log) => {

@@ -1,13 +1,14 @@
 // @ts-check
 /**
  * Fault tests break the network, so each test file runs in a network namespace of its own: the first run of the
- * file re-executes itself under `unshare -n` (as root) and passes the child's test report through; the child brings
+ * file re-executes itself under `unshare -n` (as root; other users in a user namespace of their own, `unshare -r -n`)
+ * and passes the child's test report through; the child brings
  * its loopback up and runs the tests. Firewall rules live in that namespace only, and the namespace (with every rule
  * in it) is gone when its last process exits, whatever happened: nothing is left on the host.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
-import { findIptables } from '../support/packages.js';
+import { findIp, findIptables } from '../support/packages.js';
 
 const MARK = 'RTC_FAULTS_HOST_NETNS';
 
@@ -25,19 +26,29 @@ export async function inOwnNetns(file) {
   if (host) {
     // Never touch the firewall of a namespace we did not make.
     if (host === currentNetns()) throw new Error('fault tests: not in a network namespace of their own');
-    execFileSync('ip', ['link', 'set', 'lo', 'up']);
+    const ip = findIp();
+    execFileSync(ip, ['link', 'set', 'lo', 'up']);
     // Chromium gathers no ICE candidates on loopback alone: give it an address on a veth pair that leads nowhere
     // but itself (traffic to a local address still goes over lo, where the rules apply).
-    execFileSync('ip', ['link', 'add', 'rtc0', 'type', 'veth', 'peer', 'name', 'rtc1']);
-    execFileSync('ip', ['addr', 'add', '10.99.0.1/24', 'dev', 'rtc0']);
-    for (const dev of ['rtc0', 'rtc1']) execFileSync('ip', ['link', 'set', dev, 'up']);
+    execFileSync(ip, ['link', 'add', 'rtc0', 'type', 'veth', 'peer', 'name', 'rtc1']);
+    execFileSync(ip, ['addr', 'add', '10.99.0.1/24', 'dev', 'rtc0']);
+    for (const dev of ['rtc0', 'rtc1']) execFileSync(ip, ['link', 'set', dev, 'up']);
     return true;
   }
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
-    throw new Error('fault tests need root (unshare -n, iptables): run them as root or in the CI container');
+  // Root makes the namespace itself; anyone else makes a user namespace too, in which they are root (Debian allows
+  // this by default: kernel.unprivileged_userns_clone).
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const unshare = root ? ['--net'] : ['--user', '--map-root-user', '--net'];
   const child = spawn(
     'unshare',
-    ['--net', '--kill-child', process.execPath, ...process.execArgv, new URL(file).pathname, ...process.argv.slice(2)],
+    [
+      ...unshare,
+      '--kill-child',
+      process.execPath,
+      ...process.execArgv,
+      new URL(file).pathname,
+      ...process.argv.slice(2),
+    ],
     { stdio: 'inherit', env: { ...process.env, [MARK]: currentNetns() } },
   );
   // If the outer process is killed, the inner one (and its namespace) goes too.

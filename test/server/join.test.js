@@ -77,6 +77,24 @@ test('bodies that are not JSON objects are refused cleanly', async (t) => {
   assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
 });
 
+test('a join labelled text/plain (no CORS preflight) is read as JSON, and the origin is still checked', async (t) => {
+  const srv = await startServer(t, { ALLOWED_ORIGINS: 'https://site.example' });
+  const body = JSON.stringify({ room: 'plain', name: 'Ada' });
+  const ok = await request(srv, 'POST', '/rtc/join', {
+    body,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://site.example' },
+  });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.json.name, 'Ada');
+  // What a hostile page could send without a preflight is refused by the route itself.
+  const other = await request(srv, 'POST', '/rtc/join', {
+    body,
+    headers: { 'content-type': 'text/plain', origin: 'https://evil.example' },
+  });
+  assert.equal(other.status, 403);
+  assert.equal(other.json.code, 'origin-not-allowed');
+});
+
 test('ROOM_MAX: the next join gets 409 room-full; a seat frees up when someone leaves', async (t) => {
   const srv = await startServer(t, { ROOM_MAX: '2' });
   const a = await member(srv, 'small', 'A');

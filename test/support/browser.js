@@ -168,3 +168,24 @@ export function waitForRemoteTiles(page, n, timeout = 20000) {
     n,
   );
 }
+
+/**
+ * Waits until the remote tile showing `name` says `status` (its `status` part: "Connecting…", "Reconnecting…").
+ * @param {import('puppeteer-core').Page} page
+ * @param {string} name
+ * @param {string} status
+ * @param {number} [timeout]
+ */
+export function waitForTileStatus(page, name, status, timeout = 20000) {
+  return page.waitForFunction(
+    (name, status) =>
+      [...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile:not([local])') ?? [])].some(
+        (t) =>
+          t.shadowRoot?.querySelector('[part~="name"]')?.textContent?.trim() === name &&
+          t.shadowRoot?.querySelector('[part~="status"]')?.textContent?.trim() === status,
+      ),
+    { timeout, polling: 200 },
+    name,
+    status,
+  );
+}

@@ -68,3 +68,12 @@ export const findIptables = () =>
     pkg: 'iptables',
     what: 'iptables',
   });
+
+/** `ip`, which brings the fault tests' namespace up (iproute2: not in every minimal image). */
+export const findIp = () =>
+  findOrInstall({
+    env: 'IP_PATH',
+    paths: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'],
+    pkg: 'iproute2',
+    what: 'ip (iproute2)',
+  });
