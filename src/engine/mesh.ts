@@ -115,6 +115,8 @@ export class Mesh extends Emitter<MeshEvents> {
   #ready = false;
   readonly #whenReady: Promise<void>;
   #closed = false;
+  /** Our own seat, as last announced: told again to a peer whose connection comes back. */
+  #ownSeat?: string;
 
   /**
    * @param ready settles when local media has (or has failed): connections start after it, because a connection
@@ -203,6 +205,7 @@ export class Mesh extends Emitter<MeshEvents> {
    * ANNOUNCE_TIMEOUT_MS) until they have taken note, so that the server's news of the new seat finds them knowing it.
    */
   announceSeat(seat: string): Promise<void> {
+    this.#ownSeat = seat;
     const waiting = new Set<string>();
     for (const e of this.#entries.values())
       if (e.link.sendControl({ v: 1, t: 'seat', id: seat } satisfies ControlMessage)) waiting.add(e.key);
@@ -332,6 +335,8 @@ export class Mesh extends Emitter<MeshEvents> {
 
   #state(entry: Entry, state: 'connecting' | 'connected' | 'reconnecting'): void {
     if (state === 'connected') {
+      // Back after a break: a new seat we announced meanwhile may not have got through.
+      if (entry.connected && this.#ownSeat) entry.link.sendControl({ v: 1, t: 'seat', id: this.#ownSeat });
       entry.connected = true;
       entry.heardAt = Date.now();
       this.#giveUpIn(entry, undefined);
