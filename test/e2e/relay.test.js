@@ -114,7 +114,13 @@ test('two relay-only pages see each other through our coturn', async () => {
 
     const seen = [];
     for (const { page, name } of pages) {
-      const info = await page.evaluate(selectedPairs);
+      // The selected pair's `state` is that of its latest check: while a consent check is in flight it reads
+      // `in-progress` for a moment. Wait (bounded) for the state this test then reads.
+      let info = await page.evaluate(selectedPairs);
+      for (let i = 0; i < 40 && info.peers.some((/** @type {any} */ p) => p.pair?.state !== 'succeeded'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        info = await page.evaluate(selectedPairs);
+      }
       seen.push(info);
       console.log(`${name} (${info.self}): ${JSON.stringify(info.peers)}`);
       assert.equal(info.peers.length, 1, `${name}: one peer in the mesh`);
