@@ -43,6 +43,11 @@ export class CallController implements ReactiveController {
     this.call = call;
     this.notices = [];
     const host = this.host;
+    // The engine learns who is already in the room just before it calls itself joined; a page sets up on
+    // `rtc-joined`, so the people already there are announced after it, in the order they came.
+    let joined = false;
+    const held: Event[] = [];
+    const announce = (event: Event) => (joined ? host.dispatchEvent(event) : held.push(event));
     this.#off.push(
       call.on('state', (s) => {
         this.state = s;
@@ -53,9 +58,13 @@ export class CallController implements ReactiveController {
         this.participants = list;
         host.requestUpdate();
       }),
-      call.on('joined', (p) => host.dispatchEvent(rtcJoined({ room: options.room, participant: p }))),
-      call.on('participant-joined', (p) => host.dispatchEvent(rtcParticipantJoined({ participant: p }))),
-      call.on('participant-left', (p) => host.dispatchEvent(rtcParticipantLeft({ participant: p }))),
+      call.on('joined', (p) => {
+        host.dispatchEvent(rtcJoined({ room: options.room, participant: p }));
+        for (const event of held.splice(0)) host.dispatchEvent(event);
+        joined = true;
+      }),
+      call.on('participant-joined', (p) => announce(rtcParticipantJoined({ participant: p }))),
+      call.on('participant-left', (p) => announce(rtcParticipantLeft({ participant: p }))),
       call.on('left', () => host.dispatchEvent(rtcLeft({ room: options.room }))),
       call.on('error', (e) => {
         this.notices = [...this.notices.filter((n) => n.code !== e.code), e];
