@@ -8,4 +8,11 @@ export { RtcVideoTile } from './components/rtc-video-tile/rtc-video-tile.js';
 export { RtcDevicePicker } from './components/rtc-device-picker/rtc-device-picker.js';
 export * from './engine.js';
 export { callContext, type CallContextValue } from './context.js';
-export type { RtcJoinedDetail, RtcParticipantDetail, RtcLeftDetail, RtcDeviceSelectDetail } from './events.js';
+export type {
+  RtcJoinedDetail,
+  RtcParticipantDetail,
+  RtcLeftDetail,
+  RtcDeviceSelectDetail,
+  RtcCallState,
+  RtcStateChangeDetail,
+} from './events.js';

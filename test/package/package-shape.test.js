@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -112,6 +112,49 @@ test('every JavaScript subpath has types, for TypeScript (bundler and NodeNext r
       const file = resolvedModule ? rel(resolvedModule.resolvedFileName) : '(unresolved)';
       assert.ok(file.endsWith('.d.ts') && shipped.has(file), `${specifier} → ${file}`);
     }
+  }
+});
+
+test('a TypeScript page gets the element, its state and its events typed from the package', () => {
+  // Inside the package directory, so `rtc-call` resolves to this package through `exports` (self-reference).
+  const dir = join(ROOT, 'tmp', `types-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'consumer.ts');
+  writeFileSync(
+    file,
+    `import 'rtc-call';
+import type { RtcCallState, RtcStateChangeDetail } from 'rtc-call';
+const el = document.querySelector('rtc-call')!;
+const now: RtcCallState = el.state;
+el.addEventListener('rtc-state-change', (e) => {
+  const next: RtcCallState = e.detail.state;
+  const previous: RtcCallState = e.detail.previous;
+  console.log(now, next, previous);
+});
+const typed: HTMLElementEventMap['rtc-state-change'] = new CustomEvent<RtcStateChangeDetail>('rtc-state-change', {
+  detail: { state: 'prejoin', previous: 'idle' },
+});
+// @ts-expect-error: not a state
+const wrong: RtcCallState = 'connected';
+console.log(typed, wrong);
+`,
+  );
+  try {
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+      types: [],
+      skipLibCheck: true,
+      experimentalDecorators: true,
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    assert.deepEqual(problems, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

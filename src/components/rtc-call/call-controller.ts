@@ -22,7 +22,11 @@ export class CallController implements ReactiveController {
   #off: (() => void)[] = [];
   #starts = 0;
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  /** `stateChanged` is called as soon as the call's state changes, before the host renders it. */
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly stateChanged: () => void = () => {},
+  ) {
     host.addController(this);
   }
 
@@ -52,6 +56,7 @@ export class CallController implements ReactiveController {
       call.on('state', (s) => {
         this.state = s;
         if (s === 'joined') this.notices = this.notices.filter((n) => !TRANSIENT.includes(n.code));
+        this.stateChanged();
         host.requestUpdate();
       }),
       call.on('participants', (list) => {

@@ -27,4 +27,60 @@ describe('rtc-call: what the page sees', () => {
     expect(ana.participant).to.include({ name: 'Ana', local: false });
     b.remove();
   });
+
+  const changes = (log: { detail: unknown }[]) =>
+    log.map((e) => {
+      const { previous, state } = e.detail as { previous: string; state: string };
+      return `${previous}>${state}`;
+    });
+
+  it('state and its attribute go prejoin, joining, joined, left, with rtc-state-change for each step', async () => {
+    const el = document.createElement('rtc-call');
+    Object.assign(el, { server: brokers.open, room: uniqueRoom(), manual: true });
+    const log = record(el, ['rtc-state-change']);
+    const wrap = await fixture<HTMLDivElement>(html`<div></div>`);
+    wrap.append(el);
+    expect(el.state).to.equal('prejoin');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).to.equal('prejoin');
+
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="join-button"]')!.click();
+    await until(() => el.state === 'joined', 'joined');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).to.equal('joined');
+
+    await el.leave();
+    expect(el.state).to.equal('left');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).to.equal('left');
+    expect(changes(log)).to.deep.equal(['idle>prejoin', 'prejoin>joining', 'joining>joined', 'joined>left']);
+    const event = (await Promise.all([oneEvent(el, 'rtc-state-change'), el.join()]))[0];
+    expect(event.bubbles && event.composed).to.be.true;
+    expect(event.detail).to.deep.equal({ state: 'joining', previous: 'left' });
+  });
+
+  it('joins by itself from idle; a refused join ends in failed; a page cannot set state', async () => {
+    const el = document.createElement('rtc-call');
+    Object.assign(el, { server: brokers.open, room: 'no spaces allowed' });
+    const log = record(el, ['rtc-state-change']);
+    expect(el.state).to.equal('idle');
+    const wrap = await fixture<HTMLDivElement>(html`<div></div>`);
+    wrap.append(el);
+    await until(() => el.state === 'failed', 'failed');
+    expect(changes(log)).to.deep.equal(['idle>joining', 'joining>failed']);
+    el.setAttribute('state', 'joined');
+    await el.updateComplete;
+    expect(el.state).to.equal('failed');
+    expect(el.getAttribute('state')).to.equal('failed');
+    expect(changes(log)).to.have.length(2);
+  });
+
+  it('a manual element without a room is idle, and prejoin once it has one', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call manual server=${brokers.open}></rtc-call>`);
+    expect(el.state).to.equal('idle');
+    const change = oneEvent(el, 'rtc-state-change');
+    el.room = uniqueRoom();
+    expect((await change).detail).to.deep.equal({ state: 'prejoin', previous: 'idle' });
+    expect(el.getAttribute('state')).to.equal('prejoin');
+  });
 });

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { provide } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
-import { rtcRequestLeave } from '../../events.js';
+import { rtcRequestLeave, rtcStateChange, type RtcCallState } from '../../events.js';
 import type { CallState } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
@@ -70,6 +70,8 @@ const STATUS: Partial<Record<CallState, string>> = {
  * stable (`unauthorized`, `room-full`, `invalid-room`, `origin-not-allowed`, `server-unreachable`, `connection-lost`,
  * `camera-denied`, `microphone-denied`, `camera-unavailable`, `microphone-unavailable`, `media-unsupported`, …),
  * `message` is for people, and `fatal` says the attempt to join has ended.
+ * @fires {CustomEvent<RtcStateChangeDetail>} rtc-state-change - `state` changed. Detail: `{ state, previous }`. Fires on
+ * every transition, in order, as it happens.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  *
  * @csspart base - The call's frame.
@@ -143,7 +145,14 @@ export class RtcCall extends LitElement {
   /** Do not join by itself; wait for `join()` or the Join button. */
   @property({ type: Boolean }) manual = false;
 
-  /** What the call is doing: `idle`, `joining`, `joined`, `reconnecting`, `left` or `failed`. Read-only. */
+  /**
+   * What the element is doing: `idle` (no call yet), `prejoin` (it has a room and waits for the visitor to join:
+   * `manual`), `joining`, `joined`, `reconnecting` (the link to the server was lost and is being restored), `left` or
+   * `failed` (joining has ended; `rtc-error` said why). Read-only; `rtc-state-change` fires on every change.
+   */
+  @property({ reflect: true }) state: RtcCallState = 'idle';
+
+  /** The call engine's own state: `state` without `prejoin` (there it is `idle`). Read-only. */
   @property({ reflect: true, attribute: 'call-state' }) callState: CallState = 'idle';
 
   @provide({ context: callContext })
@@ -152,17 +161,20 @@ export class RtcCall extends LitElement {
 
   @state() private pickerOpen = false;
 
-  private readonly controller = new CallController(this);
+  private readonly controller = new CallController(this, () => this.#syncState());
   /** Whether the visitor should be in the call: decided on first connection (`manual`), then by join() and leave(). */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
+  /** The last `state` announced by `rtc-state-change`. */
+  #reported: RtcCallState = 'idle';
   /** Where keyboard focus goes once the controls have changed under it. */
   #focusNext?: 'mic-button' | 'join-button';
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#wantJoined ??= !this.manual;
+    this.#syncState();
     // Back on the page after being removed (a move keeps its call): join again if the visitor had not left.
     if (!this.controller.call) {
       this.#joinedWith = '';
@@ -205,7 +217,21 @@ export class RtcCall extends LitElement {
     return JSON.stringify([this.room, this.server, this.iceTransportPolicy]);
   }
 
+  /** `state` from the call's state and what the visitor wants; fires `rtc-state-change` when it changes. */
+  #syncState(): void {
+    const engine = this.controller.state;
+    const next: RtcCallState =
+      engine !== 'idle' ? engine : this.room && this.#wantJoined === false ? 'prejoin' : 'idle';
+    const previous = this.#reported;
+    this.state = next;
+    if (next === previous) return;
+    this.#reported = next;
+    this.dispatchEvent(rtcStateChange({ state: next, previous }));
+  }
+
   protected override willUpdate(): void {
+    // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
+    this.#syncState();
     this.callState = this.controller.state;
     this.deviceContext = this.controller.context;
   }
