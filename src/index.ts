@@ -16,3 +16,4 @@ export type {
   RtcCallState,
   RtcStateChangeDetail,
 } from './events.js';
+export type { RtcStrings, RtcStringKey } from './i18n/strings.js';
