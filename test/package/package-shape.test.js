@@ -19,6 +19,7 @@ const SPECIFIERS = [
   'rtc-call',
   'rtc-call/engine',
   ...COMPONENTS.map((c) => `rtc-call/components/${c}`),
+  'rtc-call/react',
   'rtc-call/rtc-call.js',
   'rtc-call/server',
   'rtc-call/custom-elements.json',
@@ -115,13 +116,38 @@ test('every JavaScript subpath has types, for TypeScript (bundler and NodeNext r
   }
 });
 
-test('a TypeScript page gets the element, its state and its events typed from the package', () => {
-  // Inside the package directory, so `rtc-call` resolves to this package through `exports` (self-reference).
-  const dir = join(ROOT, 'tmp', `types-${process.pid}`);
+/**
+ * Type-checks `source` as a file of a consumer project inside this package (so `rtc-call` resolves to it through
+ * `exports`), and returns TypeScript's complaints.
+ * @param {string} name
+ * @param {string} source
+ */
+function typeCheck(name, source) {
+  const dir = join(ROOT, 'tmp', `types-${process.pid}-${name}`);
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'consumer.ts');
-  writeFileSync(
-    file,
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  try {
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+      jsx: ts.JsxEmit.ReactJSX,
+      types: [],
+      skipLibCheck: true,
+    });
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a TypeScript page gets the element, its state and its events typed from the package', () => {
+  const problems = typeCheck(
+    'consumer.ts',
     `import 'rtc-call';
 import type { RtcCallState, RtcStateChangeDetail } from 'rtc-call';
 const el = document.querySelector('rtc-call')!;
@@ -139,23 +165,67 @@ const wrong: RtcCallState = 'connected';
 console.log(typed, wrong);
 `,
   );
-  try {
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-      types: [],
-      skipLibCheck: true,
-      experimentalDecorators: true,
-    });
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    assert.deepEqual(problems, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  assert.deepEqual(problems, []);
+});
+
+test('rtc-call/react: typed props and onRtc… events for TSX (React and react-dom are not installed to render it)', () => {
+  const problems = typeCheck(
+    'page.tsx',
+    `import { RtcCall, RtcDevicePicker } from 'rtc-call/react';
+import type { RtcCallState } from 'rtc-call';
+export const page = (
+  <>
+    <RtcCall
+      room="standup"
+      name="Ana"
+      manual
+      strings={{ leave: 'Hang up' }}
+      onRtcJoined={(e) => console.log(e.detail.room, e.detail.participant.local)}
+      onRtcStateChange={(e) => {
+        const state: RtcCallState = e.detail.state;
+        console.log(state);
+      }}
+      onRtcError={(e) => console.log(e.detail.code, e.detail.fatal)}
+      onRtcRequestLeave={(e) => e.preventDefault()}
+    />
+    <RtcDevicePicker onRtcDeviceSelect={(e) => console.log(e.detail.kind, e.detail.deviceId)} />
+  </>
+);
+// @ts-expect-error: no such prop
+export const misspelt = <RtcCall rooom="standup" />;
+// @ts-expect-error: manual is a boolean
+export const wrongType = <RtcCall manual="yes" />;
+// @ts-expect-error: rtc-joined's detail has no code
+export const wrongEvent = <RtcCall onRtcJoined={(e) => e.detail.code} />;
+`,
+  );
+  assert.deepEqual(problems, []);
+});
+
+test('the script-tag bundle has no React in it: nothing lib/index.js imports reaches lib/react.js', () => {
+  /** @type {Set<string>} */
+  const seen = new Set();
+  /** @type {Set<string>} */
+  const bare = new Set();
+  const visit = (/** @type {string} */ file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(join(ROOT, file), 'utf8');
+    for (const [, spec] of code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+      if (spec.startsWith('.')) visit(join(file, '..', spec).replace(/\\/g, '/'));
+      else bare.add(spec);
+    }
+  };
+  visit('lib/index.js');
+  assert.ok(
+    seen.has('lib/components/rtc-call/rtc-call.js') && seen.has('vendor/peerjs.js'),
+    'the walk follows imports',
+  );
+  assert.ok(!seen.has('lib/react.js'));
+  assert.deepEqual(
+    [...bare].filter((s) => /react/.test(s)),
+    [],
+  );
 });
 
 test('custom-elements.json points at the shipped modules, not at src/', () => {
