@@ -7,19 +7,10 @@ import { CHROMIUM_ARGS } from './test/support/chromium.js';
 import { findChromium } from './test/support/packages.js';
 import { createRtcServer, parseConfig, mintRoomToken } from './server/index.js';
 import { createLogger } from './server/log.js';
+import { vendorPeerjs } from './scripts/vendor-peerjs.mjs';
 
-/**
- * webrtc-adapter (under peerjs) imports `sdp`, which ships CommonJS behind its `module` field. The dev server serves
- * files as they are, so wrap that one file as an ES module before peerjs loads in the browser.
- */
-const sdpAsModule = {
-  name: 'sdp-as-module',
-  transform(context) {
-    if (!/\/node_modules\/sdp\/sdp\.js$/.test(context.path)) return undefined;
-    const body = `const module = { exports: {} };\n${context.body}\nexport default module.exports;\n`;
-    return { body };
-  },
-};
+// The sources import PeerJS from vendor/peerjs.js (see scripts/vendor-peerjs.mjs), built fresh for each run.
+await vendorPeerjs();
 
 async function broker(env, listenPort = 0) {
   const rtc = createRtcServer(parseConfig([], { LOG_LEVEL: 'silent', JOIN_RATE: '100000', ...env }), {
@@ -108,7 +99,6 @@ export default {
         return undefined;
       },
     },
-    sdpAsModule,
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
   ],
   testRunnerHtml: (testFramework) => `<!doctype html><html lang="en"><head><title>rtc-call tests</title></head><body>

@@ -19,6 +19,12 @@ const steps = [
     args: ['run', 'test:scripts', '--silent'],
     tests: 'tap',
   },
+  {
+    name: 'the package as consumers load it (Node, buildless browser, packed files)',
+    cmd: 'npm',
+    args: ['run', 'test:package', '--silent'],
+    tests: 'tap',
+  },
   { name: 'server tests', cmd: 'npm', args: ['run', 'test:server', '--silent'], tests: 'tap' },
   { name: 'element tests (headless Chromium)', cmd: 'npm', args: ['run', 'test:elements', '--silent'], tests: 'wtr' },
   {

@@ -66,6 +66,8 @@ async function start() {
 
 try {
   if (args.includes('--help') || args.includes('-h')) process.stdout.write(helpText());
+  else if (args[0] === '--version')
+    process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
   else if (args[0] === 'mint-token') await mint();
   else await start();
 } catch (err) {

@@ -18,6 +18,15 @@ export interface RtcParticipantDetail {
 export interface RtcLeftDetail {
   room: string;
 }
+/**
+ * What `<rtc-call>` is doing: `idle` (no call yet), `prejoin` (waiting for the visitor to join: `manual`), `joining`,
+ * `joined`, `reconnecting`, `left` or `failed`.
+ */
+export type RtcCallState = 'idle' | 'prejoin' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
+export interface RtcStateChangeDetail {
+  state: RtcCallState;
+  previous: RtcCallState;
+}
 export interface RtcDeviceSelectDetail {
   kind: DeviceKind;
   deviceId: string;
@@ -28,6 +37,7 @@ export const rtcParticipantJoined = (d: RtcParticipantDetail) => event('rtc-part
 export const rtcParticipantLeft = (d: RtcParticipantDetail) => event('rtc-participant-left', d);
 export const rtcLeft = (d: RtcLeftDetail) => event('rtc-left', d);
 export const rtcError = (d: RtcErrorDetail) => event('rtc-error', d);
+export const rtcStateChange = (d: RtcStateChangeDetail) => event('rtc-state-change', d);
 export const rtcRequestLeave = () => event('rtc-request-leave', {}, true);
 export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-select', d);
 
@@ -38,6 +48,7 @@ declare global {
     'rtc-participant-left': CustomEvent<RtcParticipantDetail>;
     'rtc-left': CustomEvent<RtcLeftDetail>;
     'rtc-error': CustomEvent<RtcErrorDetail>;
+    'rtc-state-change': CustomEvent<RtcStateChangeDetail>;
     'rtc-request-leave': CustomEvent<Record<string, never>>;
     'rtc-device-select': CustomEvent<RtcDeviceSelectDetail>;
   }

@@ -1,4 +1,4 @@
-import { Peer, type PeerOptions } from 'peerjs';
+import { Peer, type PeerOptions } from '../peerjs.js';
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
 import { peerOptions, refreshIce, releaseSeat, requestSeat, type SeatRequest } from './broker-client.js';

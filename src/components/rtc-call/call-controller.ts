@@ -22,7 +22,11 @@ export class CallController implements ReactiveController {
   #off: (() => void)[] = [];
   #starts = 0;
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  /** `stateChanged` is called as soon as the call's state changes, before the host renders it. */
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly stateChanged: () => void = () => {},
+  ) {
     host.addController(this);
   }
 
@@ -43,19 +47,29 @@ export class CallController implements ReactiveController {
     this.call = call;
     this.notices = [];
     const host = this.host;
+    // The engine learns who is already in the room just before it calls itself joined; a page sets up on
+    // `rtc-joined`, so the people already there are announced after it, in the order they came.
+    let joined = false;
+    const held: Event[] = [];
+    const announce = (event: Event) => (joined ? host.dispatchEvent(event) : held.push(event));
     this.#off.push(
       call.on('state', (s) => {
         this.state = s;
         if (s === 'joined') this.notices = this.notices.filter((n) => !TRANSIENT.includes(n.code));
+        this.stateChanged();
         host.requestUpdate();
       }),
       call.on('participants', (list) => {
         this.participants = list;
         host.requestUpdate();
       }),
-      call.on('joined', (p) => host.dispatchEvent(rtcJoined({ room: options.room, participant: p }))),
-      call.on('participant-joined', (p) => host.dispatchEvent(rtcParticipantJoined({ participant: p }))),
-      call.on('participant-left', (p) => host.dispatchEvent(rtcParticipantLeft({ participant: p }))),
+      call.on('joined', (p) => {
+        host.dispatchEvent(rtcJoined({ room: options.room, participant: p }));
+        for (const event of held.splice(0)) host.dispatchEvent(event);
+        joined = true;
+      }),
+      call.on('participant-joined', (p) => announce(rtcParticipantJoined({ participant: p }))),
+      call.on('participant-left', (p) => announce(rtcParticipantLeft({ participant: p }))),
       call.on('left', () => host.dispatchEvent(rtcLeft({ room: options.room }))),
       call.on('error', (e) => {
         this.notices = [...this.notices.filter((n) => n.code !== e.code), e];

@@ -3,11 +3,14 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { provide } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
-import { rtcRequestLeave } from '../../events.js';
+import { rtcRequestLeave, rtcStateChange, type RtcCallState } from '../../events.js';
 import type { CallState } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import { format, type RtcStringKey, type RtcStrings } from '../../i18n/strings.js';
+import type { RtcErrorDetail } from '../../engine/errors.js';
 import { styles } from './rtc-call.styles.js';
 import '../rtc-video-tile/rtc-video-tile.js';
 import '../rtc-device-picker/rtc-device-picker.js';
@@ -42,12 +45,12 @@ const PICKER_PARTS = [
   'empty: picker-empty',
 ].join(', ');
 
-const STATUS: Partial<Record<CallState, string>> = {
-  idle: 'Not in a call.',
-  joining: 'Joining…',
-  reconnecting: 'Reconnecting…',
-  left: 'You left the call.',
-  failed: 'Could not join the call.',
+const STATUS: Partial<Record<CallState, RtcStringKey>> = {
+  idle: 'statusIdle',
+  joining: 'statusJoining',
+  reconnecting: 'statusReconnecting',
+  left: 'statusLeft',
+  failed: 'statusFailed',
 };
 
 /**
@@ -56,6 +59,9 @@ const STATUS: Partial<Record<CallState, string>> = {
  *
  * Joins as soon as it is on the page with a `room` (unless `manual` is set). Leaves when removed from the page, when
  * the visitor clicks Leave, or when the tab closes.
+ *
+ * Speaks the language of its `lang` attribute, else of the nearest element above it with one, else the page's:
+ * English or Simplified Chinese (`zh-CN`); `strings` overrides any word. The tiles and the picker inside it follow.
  *
  * @tagname rtc-call
  *
@@ -70,6 +76,8 @@ const STATUS: Partial<Record<CallState, string>> = {
  * stable (`unauthorized`, `room-full`, `invalid-room`, `origin-not-allowed`, `server-unreachable`, `connection-lost`,
  * `camera-denied`, `microphone-denied`, `camera-unavailable`, `microphone-unavailable`, `media-unsupported`, …),
  * `message` is for people, and `fatal` says the attempt to join has ended.
+ * @fires {CustomEvent<RtcStateChangeDetail>} rtc-state-change - `state` changed. Detail: `{ state, previous }`. Fires on
+ * every transition, in order, as it happens.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  *
  * @csspart base - The call's frame.
@@ -140,10 +148,24 @@ export class RtcCall extends LitElement {
   /** Join with the camera off. */
   @property({ type: Boolean, attribute: 'start-camera-off' }) startCameraOff = false;
 
+  /**
+   * Words to use instead of the language's own, any of them (`{ leave: 'Hang up', errors: { 'room-full': '…' } }`);
+   * see `RtcStrings`. The language is the element's `lang`, else the nearest ancestor's, else the page's (`<html
+   * lang>`): English, or Simplified Chinese (`zh-CN`, `zh`, `zh-Hans`), whose words load the first time they are needed.
+   */
+  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+
   /** Do not join by itself; wait for `join()` or the Join button. */
   @property({ type: Boolean }) manual = false;
 
-  /** What the call is doing: `idle`, `joining`, `joined`, `reconnecting`, `left` or `failed`. Read-only. */
+  /**
+   * What the element is doing: `idle` (no call yet), `prejoin` (it has a room and waits for the visitor to join:
+   * `manual`), `joining`, `joined`, `reconnecting` (the link to the server was lost and is being restored), `left` or
+   * `failed` (joining has ended; `rtc-error` said why). Read-only; `rtc-state-change` fires on every change.
+   */
+  @property({ reflect: true }) state: RtcCallState = 'idle';
+
+  /** The call engine's own state: `state` without `prejoin` (there it is `idle`). Read-only. */
   @property({ reflect: true, attribute: 'call-state' }) callState: CallState = 'idle';
 
   @provide({ context: callContext })
@@ -152,17 +174,21 @@ export class RtcCall extends LitElement {
 
   @state() private pickerOpen = false;
 
-  private readonly controller = new CallController(this);
+  private readonly controller = new CallController(this, () => this.#syncState());
+  readonly #l10n = new LocalizeController(this);
   /** Whether the visitor should be in the call: decided on first connection (`manual`), then by join() and leave(). */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
+  /** The last `state` announced by `rtc-state-change`. */
+  #reported: RtcCallState = 'idle';
   /** Where keyboard focus goes once the controls have changed under it. */
   #focusNext?: 'mic-button' | 'join-button';
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#wantJoined ??= !this.manual;
+    this.#syncState();
     // Back on the page after being removed (a move keeps its call): join again if the visitor had not left.
     if (!this.controller.call) {
       this.#joinedWith = '';
@@ -205,7 +231,21 @@ export class RtcCall extends LitElement {
     return JSON.stringify([this.room, this.server, this.iceTransportPolicy]);
   }
 
+  /** `state` from the call's state and what the visitor wants; fires `rtc-state-change` when it changes. */
+  #syncState(): void {
+    const engine = this.controller.state;
+    const next: RtcCallState =
+      engine !== 'idle' ? engine : this.room && this.#wantJoined === false ? 'prejoin' : 'idle';
+    const previous = this.#reported;
+    this.state = next;
+    if (next === previous) return;
+    this.#reported = next;
+    this.dispatchEvent(rtcStateChange({ state: next, previous }));
+  }
+
   protected override willUpdate(): void {
+    // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
+    this.#syncState();
     this.callState = this.controller.state;
     this.deviceContext = this.controller.context;
   }
@@ -251,6 +291,19 @@ export class RtcCall extends LitElement {
     if (media) void media.setVideoEnabled(!media.videoEnabled);
   }
 
+  /** A problem in this element's language: its words for the code, else the engine's message. */
+  #noticeText(notice: RtcErrorDetail): string {
+    const words = this.#l10n.strings.errors[notice.code];
+    if (!words) return notice.message;
+    let host = '';
+    try {
+      host = new URL(this.server).host;
+    } catch {
+      /* no host to name */
+    }
+    return format(words, { host });
+  }
+
   protected override render() {
     const c = this.controller;
     const inCall = c.state === 'joining' || c.state === 'joined' || c.state === 'reconnecting';
@@ -259,19 +312,22 @@ export class RtcCall extends LitElement {
     const media = c.call?.media;
     const micOn = !!media?.audioEnabled;
     const camOn = !!media?.videoEnabled;
-    const status = !this.room
-      ? 'Set a room to start a call.'
+    const t = this.#l10n;
+    const statusKey: RtcStringKey | undefined = !this.room
+      ? 'statusNoRoom'
       : c.state === 'joined' && people.length <= 1
-        ? 'Waiting for others to join…'
-        : (STATUS[c.state] ?? '');
+        ? 'statusWaiting'
+        : STATUS[c.state];
+    const status = statusKey ? t.t(statusKey) : '';
+    const lang = t.language;
     return html`
       <div part="base">
         <div part="notices" role="alert">
           ${c.notices.map(
             (n) =>
               html`<div part="notice" data-code=${n.code}>
-                <span>${n.message}</span>
-                <button aria-label="Dismiss" @click=${() => c.dismiss(n.code)}>✕</button>
+                <span>${this.#noticeText(n)}</span>
+                <button aria-label=${t.t('dismiss')} @click=${() => c.dismiss(n.code)}>✕</button>
               </div>`,
           )}
         </div>
@@ -284,6 +340,8 @@ export class RtcCall extends LitElement {
                   (p) =>
                     html`<rtc-video-tile
                       exportparts=${TILE_PARTS}
+                      lang=${lang}
+                      .strings=${this.strings}
                       .participant=${p}
                       .sinkId=${c.context?.selected.audiooutput ?? ''}
                     ></rtc-video-tile>`,
@@ -292,49 +350,49 @@ export class RtcCall extends LitElement {
             : nothing
         }
         ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
-        <div part="controls" role="toolbar" aria-label="Call controls">
+        <div part="controls" role="toolbar" aria-label=${t.t('controls')}>
           ${
             inCall
               ? html`
                   <button
                     part="control mic-button"
-                    aria-label="Microphone"
+                    aria-label=${t.t('microphone')}
                     aria-pressed=${micOn ? 'true' : 'false'}
-                    title=${micOn ? 'Mute microphone' : 'Unmute microphone'}
+                    title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
                     @click=${this.toggleMic}
                   >
                     ${micOn ? micIcon : micOffIcon}
                   </button>
                   <button
                     part="control camera-button"
-                    aria-label="Camera"
+                    aria-label=${t.t('camera')}
                     aria-pressed=${camOn ? 'true' : 'false'}
-                    title=${camOn ? 'Turn camera off' : 'Turn camera on'}
+                    title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
                     @click=${this.toggleCamera}
                   >
                     ${camOn ? camIcon : camOffIcon}
                   </button>
                   <button
                     part="control devices-button"
-                    aria-label="Devices"
+                    aria-label=${t.t('devices')}
                     aria-expanded=${this.pickerOpen ? 'true' : 'false'}
                     aria-controls="picker"
-                    title="Choose camera, microphone and speaker"
+                    title=${t.t('chooseDevices')}
                     @click=${() => (this.pickerOpen = !this.pickerOpen)}
                   >
                     ${settingsIcon}
                   </button>
                   <button
                     part="control leave-button"
-                    aria-label="Leave call"
-                    title="Leave call"
+                    aria-label=${t.t('leave')}
+                    title=${t.t('leave')}
                     @click=${this.requestLeave}
                   >
                     ${leaveIcon}
                   </button>
                 `
               : html`<button part="control join-button" ?disabled=${!this.room} @click=${this.clickJoin}>
-                  ${c.state === 'left' || c.state === 'failed' ? 'Join again' : 'Join'}
+                  ${c.state === 'left' || c.state === 'failed' ? t.t('joinAgain') : t.t('join')}
                 </button>`
           }
         </div>
@@ -342,6 +400,8 @@ export class RtcCall extends LitElement {
           id="picker"
           part="device-picker"
           exportparts=${PICKER_PARTS}
+          lang=${lang}
+          .strings=${this.strings}
           ?hidden=${!this.pickerOpen || !inCall}
         ></rtc-device-picker>
       </div>

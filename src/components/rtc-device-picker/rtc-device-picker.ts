@@ -1,15 +1,21 @@
 import { LitElement, html, nothing } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import type { RtcStrings } from '../../i18n/strings.js';
 import { callContext, type CallContextValue } from '../../context.js';
 import type { DeviceKind } from '../../engine/local-media.js';
 import { rtcDeviceSelect } from '../../events.js';
 import { styles } from './rtc-device-picker.styles.js';
 
-const KINDS: { kind: DeviceKind; label: string; fallback: string }[] = [
-  { kind: 'videoinput', label: 'Camera', fallback: 'Camera' },
-  { kind: 'audioinput', label: 'Microphone', fallback: 'Microphone' },
-  { kind: 'audiooutput', label: 'Speaker', fallback: 'Speaker' },
+const KINDS: {
+  kind: DeviceKind;
+  label: 'camera' | 'microphone' | 'speaker';
+  unnamed: 'unnamedCamera' | 'unnamedMicrophone' | 'unnamedSpeaker';
+}[] = [
+  { kind: 'videoinput', label: 'camera', unnamed: 'unnamedCamera' },
+  { kind: 'audioinput', label: 'microphone', unnamed: 'unnamedMicrophone' },
+  { kind: 'audiooutput', label: 'speaker', unnamed: 'unnamedSpeaker' },
 ];
 
 /** Whether this browser can choose where sound plays (Safari and Firefox mostly cannot). */
@@ -47,6 +53,14 @@ export class RtcDevicePicker extends LitElement {
   @state()
   private call?: CallContextValue;
 
+  /**
+   * Words to use instead of the language's own (`{ noDevices: '…' }`); see `RtcStrings`. The language is the
+   * element's `lang`, else the nearest ancestor's, else the page's.
+   */
+  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+
+  readonly #l10n = new LocalizeController(this);
+
   /** Devices found when used outside a call. */
   @state() private ownDevices: MediaDeviceInfo[] = [];
   @state() private ownSelected: Record<DeviceKind, string> = { audioinput: '', videoinput: '', audiooutput: '' };
@@ -80,20 +94,21 @@ export class RtcDevicePicker extends LitElement {
     const devices = this.call?.devices ?? this.ownDevices;
     const selected = this.call?.selected ?? this.ownSelected;
     const kinds = KINDS.filter((k) => k.kind !== 'audiooutput' || canChooseSpeaker());
-    const fields = kinds.map(({ kind, label, fallback }) => {
+    const t = this.#l10n;
+    const fields = kinds.map(({ kind, label, unnamed }) => {
       const list = devices.filter((d) => d.kind === kind && d.deviceId);
       if (!list.length) return nothing;
       const id = `select-${kind}`;
       return html`<div part="field">
-        <label part="label" for=${id}>${label}</label>
+        <label part="label" for=${id}>${t.t(label)}</label>
         <select part="select" id=${id} data-kind=${kind} @change=${(e: Event) => this.choose(kind, e)}>
-          ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === selected[kind]}>${d.label || `${fallback} ${i + 1}`}</option>`)}
+          ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === selected[kind]}>${d.label || t.t(unnamed, { n: i + 1 })}</option>`)}
         </select>
       </div>`;
     });
     const any = fields.some((f) => f !== nothing);
-    return html`<div part="base" role="group" aria-label="Devices">
-      ${any ? fields : html`<p part="empty">No cameras or microphones found.</p>`}
+    return html`<div part="base" role="group" aria-label=${t.t('devices')}>
+      ${any ? fields : html`<p part="empty">${t.t('noDevices')}</p>`}
     </div>`;
   }
 }

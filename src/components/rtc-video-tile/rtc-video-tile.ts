@@ -2,6 +2,8 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { Participant } from '../../engine/types.js';
 import { camOffIcon, micOffIcon } from '../../icons.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import type { RtcStrings } from '../../i18n/strings.js';
 import { styles } from './rtc-video-tile.styles.js';
 
 /** Up to two initials of a name, for the avatar shown while the camera is off. */
@@ -56,7 +58,15 @@ export class RtcVideoTile extends LitElement {
   /** Reflects whether the participant's camera is off (the avatar shows instead). */
   @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
 
+  /**
+   * Words to use instead of the language's own (`{ playSound: '…' }`); see `RtcStrings`. The language is the
+   * element's `lang`, else the nearest ancestor's, else the page's.
+   */
+  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+
   @state() private soundBlocked = false;
+
+  readonly #l10n = new LocalizeController(this);
 
   @query('video') private video!: HTMLVideoElement;
 
@@ -111,13 +121,17 @@ export class RtcVideoTile extends LitElement {
 
   protected override render() {
     const p = this.participant;
-    const name = p?.name || (this.local ? 'You' : 'Guest');
-    const label = `${name}${this.local ? ' (you)' : ''}${this.audioMuted ? ', microphone off' : ''}${this.videoOff ? ', camera off' : ''}`;
+    const t = this.#l10n;
+    const name = p?.name || (this.local ? t.t('you') : t.t('guest'));
+    const shown = this.local ? t.t('nameYou', { name }) : name;
+    const label = [shown, this.audioMuted && t.t('tileMicrophoneOff'), this.videoOff && t.t('tileCameraOff')]
+      .filter(Boolean)
+      .join(t.t('listSeparator'));
     const status =
       p && !p.local && p.connection !== 'connected'
         ? p.connection === 'reconnecting'
-          ? 'Reconnecting…'
-          : 'Connecting…'
+          ? t.t('reconnecting')
+          : t.t('connecting')
         : '';
     return html`
       <div part="base" role="group" aria-label=${label}>
@@ -132,11 +146,15 @@ export class RtcVideoTile extends LitElement {
         ${this.videoOff ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
         ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
         <div part="label">
-          <span part="name">${name}${this.local ? ' (you)' : ''}</span>
-          ${this.audioMuted ? html`<span part="mic-state" title="Microphone off">${micOffIcon}</span>` : nothing}
-          ${this.videoOff ? html`<span part="camera-state" title="Camera off">${camOffIcon}</span>` : nothing}
+          <span part="name">${shown}</span>
+          ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
+          ${this.videoOff ? html`<span part="camera-state" title=${t.t('cameraOff')}>${camOffIcon}</span>` : nothing}
         </div>
-        ${this.soundBlocked ? html`<button part="unmute-button" @click=${this.unblockSound}>Play sound</button>` : nothing}
+        ${
+          this.soundBlocked
+            ? html`<button part="unmute-button" @click=${this.unblockSound}>${t.t('playSound')}</button>`
+            : nothing
+        }
       </div>
     `;
   }

@@ -1,0 +1,51 @@
+// @ts-check
+/**
+ * PeerJS as one plain ES module, vendor/peerjs.js, that the widget's modules import instead of `peerjs`.
+ *
+ * Why: peerjs's `main` is CommonJS, so `import { Peer } from 'peerjs'` throws in Node (server-side rendering), and its
+ * ES build imports webrtc-adapter, whose ES sources import `sdp`, which is CommonJS behind its `module` field: a
+ * browser loading the modules unbundled (`@web/dev-server --node-resolve`, Vite with the package excluded from
+ * pre-bundling) stops at `sdp.js does not provide an export named 'default'`. Bundled here once, with those inside,
+ * the published modules need no plugin and no CommonJS interop anywhere. (vendor/peerjs.d.ts gives it peerjs's types.)
+ *
+ * `node scripts/vendor-peerjs.mjs` writes it; `npm run build` and the element tests' config call `vendorPeerjs()`.
+ */
+import { fileURLToPath } from 'node:url';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+
+export const VENDORED_PEERJS = fileURLToPath(new URL('../vendor/peerjs.js', import.meta.url));
+
+const ENTRY = '\0vendor-peerjs-entry';
+
+export async function vendorPeerjs() {
+  const bundle = await rollup({
+    // Only what the widget uses, so the rest (the MessagePack serializer, …) is shaken out as before.
+    input: ENTRY,
+    plugins: [
+      {
+        name: 'entry',
+        resolveId: (id) => (id === ENTRY ? id : null),
+        load: (id) => (id === ENTRY ? "export { Peer } from 'peerjs/dist/bundler.mjs';" : null),
+      },
+      nodeResolve({ browser: true }),
+      commonjs(),
+    ],
+    onwarn(warning, warn) {
+      if (warning.code === 'THIS_IS_UNDEFINED') return;
+      warn(warning);
+    },
+  });
+  try {
+    await bundle.write({
+      file: VENDORED_PEERJS,
+      format: 'es',
+      banner: '// PeerJS and what it imports, bundled by scripts/vendor-peerjs.mjs (MIT, see their packages).',
+    });
+  } finally {
+    await bundle.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await vendorPeerjs();

@@ -1,0 +1,105 @@
+import type { RtcErrorCode } from '../engine/errors.js';
+
+/**
+ * Every word the elements show or announce, in one language. `{name}`-style placeholders are filled in when shown.
+ * A page overrides any of them with the elements' `strings` property; a language is one file that exports all of
+ * them (see `en` below and zh-CN.ts).
+ */
+export interface RtcStrings {
+  /** `<rtc-call>`'s status line. */
+  statusIdle: string;
+  statusNoRoom: string;
+  statusJoining: string;
+  statusWaiting: string;
+  statusReconnecting: string;
+  statusLeft: string;
+  statusFailed: string;
+  /** The control bar. */
+  controls: string;
+  microphone: string;
+  muteMicrophone: string;
+  unmuteMicrophone: string;
+  camera: string;
+  turnCameraOff: string;
+  turnCameraOn: string;
+  devices: string;
+  chooseDevices: string;
+  leave: string;
+  join: string;
+  joinAgain: string;
+  dismiss: string;
+  /**
+   * The words for a problem, by its `code`. Left out, the engine's own (English) message is shown. `{host}` is the
+   * call server's host where there is one.
+   */
+  errors: Partial<Record<RtcErrorCode, string>>;
+  /** `<rtc-video-tile>`. */
+  you: string;
+  guest: string;
+  /** Your own tile's name: `{name}` is your name. */
+  nameYou: string;
+  /** What a screen reader hears for a tile: `{name}`, then the parts that apply, joined with `listSeparator`. */
+  tileMicrophoneOff: string;
+  tileCameraOff: string;
+  listSeparator: string;
+  connecting: string;
+  reconnecting: string;
+  microphoneOff: string;
+  cameraOff: string;
+  playSound: string;
+  /** `<rtc-device-picker>`; `{n}` numbers a device the browser gives no name. */
+  speaker: string;
+  unnamedCamera: string;
+  unnamedMicrophone: string;
+  unnamedSpeaker: string;
+  noDevices: string;
+}
+
+/** The keys of the plain strings (all but `errors`). */
+export type RtcStringKey = Exclude<keyof RtcStrings, 'errors'>;
+
+/** English: built in, so it needs no request. */
+export const en: RtcStrings = {
+  statusIdle: 'Not in a call.',
+  statusNoRoom: 'Set a room to start a call.',
+  statusJoining: 'Joining…',
+  statusWaiting: 'Waiting for others to join…',
+  statusReconnecting: 'Reconnecting…',
+  statusLeft: 'You left the call.',
+  statusFailed: 'Could not join the call.',
+  controls: 'Call controls',
+  microphone: 'Microphone',
+  muteMicrophone: 'Mute microphone',
+  unmuteMicrophone: 'Unmute microphone',
+  camera: 'Camera',
+  turnCameraOff: 'Turn camera off',
+  turnCameraOn: 'Turn camera on',
+  devices: 'Devices',
+  chooseDevices: 'Choose camera, microphone and speaker',
+  leave: 'Leave call',
+  join: 'Join',
+  joinAgain: 'Join again',
+  dismiss: 'Dismiss',
+  errors: {},
+  you: 'You',
+  guest: 'Guest',
+  nameYou: '{name} (you)',
+  tileMicrophoneOff: 'microphone off',
+  tileCameraOff: 'camera off',
+  listSeparator: ', ',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  microphoneOff: 'Microphone off',
+  cameraOff: 'Camera off',
+  playSound: 'Play sound',
+  speaker: 'Speaker',
+  unnamedCamera: 'Camera {n}',
+  unnamedMicrophone: 'Microphone {n}',
+  unnamedSpeaker: 'Speaker {n}',
+  noDevices: 'No cameras or microphones found.',
+};
+
+/** Fills `{key}` placeholders; an unknown one stays as written. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}

@@ -1,0 +1,276 @@
+// @ts-check
+// The package as npm would publish it (`npm pack --dry-run`, after `npm run build`): what is in it, what is not, and
+// that every entry point, type and manifest path resolves to a file that is in it.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+import { ROOT } from '../server/helpers.js';
+
+const run = promisify(execFile);
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const COMPONENTS = ['rtc-call', 'rtc-video-tile', 'rtc-device-picker'];
+/** Every way in that the exports map offers, as a consumer writes it. */
+const SPECIFIERS = [
+  'rtc-call',
+  'rtc-call/engine',
+  ...COMPONENTS.map((c) => `rtc-call/components/${c}`),
+  'rtc-call/react',
+  'rtc-call/rtc-call.js',
+  'rtc-call/server',
+  'rtc-call/custom-elements.json',
+  'rtc-call/package.json',
+];
+
+/** @type {Set<string>} */
+let shipped;
+
+before(async () => {
+  // --ignore-scripts: judge what `npm run build` made (prepack would build again).
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: ROOT,
+    timeout: 60000,
+  });
+  shipped = new Set(JSON.parse(stdout)[0].files.map((/** @type {{path: string}} */ f) => f.path));
+});
+
+/** @param {string} file an absolute path in the repository */
+const rel = (file) => file.slice(ROOT.length).replace(/^\//, '');
+
+test('the tarball has the built modules, PeerJS, the bundle with its types, the manifest and a LICENSE', () => {
+  for (const file of [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'custom-elements.json',
+    'lib/index.js',
+    'lib/index.d.ts',
+    'lib/engine.js',
+    'lib/engine.d.ts',
+    'vendor/peerjs.js',
+    'vendor/peerjs.d.ts',
+    'dist/rtc-call.js',
+    'dist/rtc-call.d.ts',
+    'server/cli.js',
+    'server/index.js',
+    ...COMPONENTS.map((c) => `lib/components/${c}/${c}.js`),
+  ])
+    assert.ok(shipped.has(file), `${file} is shipped`);
+  const stray = [...shipped].filter(
+    (f) => /^(src|test|scripts|bench|\.ci)\//.test(f) || /(^|\/)test-support\./.test(f) || f.endsWith('.d.ts.map'),
+  );
+  assert.deepEqual(stray, [], 'no sources, tests, test helpers or declaration maps of unshipped sources');
+  assert.match(readFileSync(join(ROOT, 'LICENSE'), 'utf8'), /^MIT License/);
+  assert.equal(pkg.license, 'MIT');
+});
+
+test('every shipped source map of lib/ carries the sources it points at', () => {
+  const maps = [...shipped].filter((f) => f.startsWith('lib/') && f.endsWith('.js.map'));
+  assert.ok(maps.length >= 20, `${maps.length} maps`);
+  for (const file of maps) {
+    const map = JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+    assert.equal(map.sourcesContent?.length, map.sources.length, `${file}: sourcesContent`);
+    assert.ok(
+      map.sourcesContent.every((/** @type {unknown} */ s) => typeof s === 'string' && s.length > 0),
+      file,
+    );
+  }
+});
+
+test('package.json: repository, bugs, keywords, and a sideEffects list that keeps the element registrations', () => {
+  assert.match(pkg.repository?.url ?? '', /^git\+https:\/\//);
+  assert.match(pkg.bugs?.url ?? '', /^https:\/\//);
+  assert.ok(Array.isArray(pkg.keywords) && pkg.keywords.includes('webrtc'));
+  assert.ok(Array.isArray(pkg.sideEffects), 'a list, not false: the component modules register elements');
+  const matches = (/** @type {string} */ file) =>
+    pkg.sideEffects.some((/** @type {string} */ glob) =>
+      new RegExp(`^${glob.replace(/^\.\//, '').replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(file),
+    );
+  for (const c of COMPONENTS) assert.ok(matches(`lib/components/${c}/${c}.js`), `${c} registers an element`);
+  assert.ok(matches('vendor/peerjs.js'), 'webrtc-adapter in PeerJS patches the page on import');
+  assert.ok(matches('dist/rtc-call.js'));
+  assert.ok(!matches('lib/engine/call.js') && !matches('lib/engine.js'), 'the engine modules can be shaken');
+});
+
+test('every subpath export resolves, in Node, to a shipped file', async () => {
+  for (const specifier of SPECIFIERS) {
+    const file = rel(fileURLToPath(import.meta.resolve(specifier)));
+    assert.ok(shipped.has(file), `${specifier} → ${file} is shipped`);
+  }
+});
+
+test('every JavaScript subpath has types, for TypeScript (bundler and NodeNext resolution)', () => {
+  const host = ts.createCompilerHost({});
+  const importer = join(ROOT, 'consumer.mts');
+  for (const moduleResolution of [ts.ModuleResolutionKind.Bundler, ts.ModuleResolutionKind.NodeNext]) {
+    const module = moduleResolution === ts.ModuleResolutionKind.Bundler ? ts.ModuleKind.ESNext : ts.ModuleKind.NodeNext;
+    for (const specifier of SPECIFIERS.filter((s) => !s.endsWith('.json'))) {
+      const { resolvedModule } = ts.resolveModuleName(specifier, importer, { moduleResolution, module }, host);
+      const file = resolvedModule ? rel(resolvedModule.resolvedFileName) : '(unresolved)';
+      assert.ok(file.endsWith('.d.ts') && shipped.has(file), `${specifier} → ${file}`);
+    }
+  }
+});
+
+/**
+ * Type-checks `source` as a file of a consumer project inside this package (so `rtc-call` resolves to it through
+ * `exports`), and returns TypeScript's complaints.
+ * @param {string} name
+ * @param {string} source
+ */
+function typeCheck(name, source) {
+  const dir = join(ROOT, 'tmp', `types-${process.pid}-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  try {
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+      jsx: ts.JsxEmit.ReactJSX,
+      types: [],
+      skipLibCheck: true,
+    });
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a TypeScript page gets the element, its state and its events typed from the package', () => {
+  const problems = typeCheck(
+    'consumer.ts',
+    `import 'rtc-call';
+import type { RtcCallState, RtcStateChangeDetail } from 'rtc-call';
+const el = document.querySelector('rtc-call')!;
+const now: RtcCallState = el.state;
+el.addEventListener('rtc-state-change', (e) => {
+  const next: RtcCallState = e.detail.state;
+  const previous: RtcCallState = e.detail.previous;
+  console.log(now, next, previous);
+});
+const typed: HTMLElementEventMap['rtc-state-change'] = new CustomEvent<RtcStateChangeDetail>('rtc-state-change', {
+  detail: { state: 'prejoin', previous: 'idle' },
+});
+// @ts-expect-error: not a state
+const wrong: RtcCallState = 'connected';
+console.log(typed, wrong);
+`,
+  );
+  assert.deepEqual(problems, []);
+});
+
+test('rtc-call/react: typed props and onRtc… events for TSX (React and react-dom are not installed to render it)', () => {
+  const problems = typeCheck(
+    'page.tsx',
+    `import { RtcCall, RtcDevicePicker } from 'rtc-call/react';
+import type { RtcCallState } from 'rtc-call';
+export const page = (
+  <>
+    <RtcCall
+      room="standup"
+      name="Ana"
+      manual
+      strings={{ leave: 'Hang up' }}
+      onRtcJoined={(e) => console.log(e.detail.room, e.detail.participant.local)}
+      onRtcStateChange={(e) => {
+        const state: RtcCallState = e.detail.state;
+        console.log(state);
+      }}
+      onRtcError={(e) => console.log(e.detail.code, e.detail.fatal)}
+      onRtcRequestLeave={(e) => e.preventDefault()}
+    />
+    <RtcDevicePicker onRtcDeviceSelect={(e) => console.log(e.detail.kind, e.detail.deviceId)} />
+  </>
+);
+// @ts-expect-error: no such prop
+export const misspelt = <RtcCall rooom="standup" />;
+// @ts-expect-error: manual is a boolean
+export const wrongType = <RtcCall manual="yes" />;
+// @ts-expect-error: rtc-joined's detail has no code
+export const wrongEvent = <RtcCall onRtcJoined={(e) => e.detail.code} />;
+`,
+  );
+  assert.deepEqual(problems, []);
+});
+
+test('the script-tag bundle has no React in it: nothing lib/index.js imports reaches lib/react.js', () => {
+  /** @type {Set<string>} */
+  const seen = new Set();
+  /** @type {Set<string>} */
+  const bare = new Set();
+  const visit = (/** @type {string} */ file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(join(ROOT, file), 'utf8');
+    for (const [, spec] of code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+      if (spec.startsWith('.')) visit(join(file, '..', spec).replace(/\\/g, '/'));
+      else bare.add(spec);
+    }
+  };
+  visit('lib/index.js');
+  assert.ok(
+    seen.has('lib/components/rtc-call/rtc-call.js') && seen.has('vendor/peerjs.js'),
+    'the walk follows imports',
+  );
+  assert.ok(!seen.has('lib/react.js'));
+  assert.deepEqual(
+    [...bare].filter((s) => /react/.test(s)),
+    [],
+  );
+});
+
+test('custom-elements.json points at the shipped modules, not at src/', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
+  /** @type {string[]} */
+  const paths = [];
+  const walk = (/** @type {any} */ node) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) {
+        if ((key === 'path' || key === 'module') && typeof value === 'string') paths.push(value);
+        else walk(value);
+      }
+  };
+  walk(manifest.modules);
+  assert.ok(paths.length >= 3 * COMPONENTS.length, `${paths.length} paths`);
+  for (const path of paths) assert.ok(shipped.has(path), `${path} is shipped`);
+  const tags = manifest.modules.flatMap((/** @type {any} */ m) =>
+    m.declarations.map((/** @type {any} */ d) => d.tagName),
+  );
+  assert.deepEqual(tags.filter(Boolean).sort(), [...COMPONENTS].sort());
+});
+
+test('rtc-call/engine loads no Lit and registers nothing; a component entry registers its element', async () => {
+  const probe = async (/** @type {string} */ specifier) => {
+    const script = `await import(${JSON.stringify(specifier)});
+      console.log(JSON.stringify({
+        registry: typeof globalThis.customElements,
+        defined: ${JSON.stringify(COMPONENTS)}.filter((t) => globalThis.customElements?.get(t)),
+      }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      timeout: 30000,
+    });
+    return JSON.parse(stdout.trim());
+  };
+  // Lit's Node build installs a custom element registry when it loads: none here means no Lit.
+  assert.deepEqual(await probe('rtc-call/engine'), { registry: 'undefined', defined: [] });
+  assert.deepEqual(await probe('rtc-call/components/rtc-video-tile'), {
+    registry: 'object',
+    defined: ['rtc-video-tile'],
+  });
+});
+
+test('the bin says its version', async () => {
+  const { stdout } = await run(process.execPath, [join(ROOT, 'server/cli.js'), '--version'], { timeout: 30000 });
+  assert.equal(stdout, `${pkg.version}\n`);
+});
