@@ -113,14 +113,20 @@ export class Call extends Emitter<CallEvents> {
       announce: (seat) => this.#mesh?.announceSeat(seat.id) ?? Promise.resolve(),
     });
     this.#session = session;
-    // Devices and the seat are independent: ask for both at once.
-    const mediaReady = this.media.start({ audio: this.options.audio ?? true, video: this.options.video ?? true });
-    this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), mediaReady);
+    // Connections start as soon as the others are known, not after the devices: the camera and microphone join
+    // them by replaceTrack when they come, with no renegotiation.
+    this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState());
     this.#wireMesh(this.#mesh);
     this.#offSession = this.#wireSession(session);
+    // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
+    // devices take their time to start).
+    const started = session.start();
+    const mediaReady = this.media.start({ audio: this.options.audio ?? true, video: this.options.video ?? true });
+    // Awaited after the seat; until then a failure here is not "unhandled".
+    mediaReady.catch(() => {});
     try {
       // The session resolves once the server has told us who is in the room, which is what makes us joined.
-      await session.start();
+      await started;
       await mediaReady;
     } catch (err) {
       if (session !== this.#session) return;
@@ -167,7 +173,12 @@ export class Call extends Emitter<CallEvents> {
     const policy = this.options.iceTransportPolicy ?? 'all';
     return {
       signal: (dst, payload) => session.sendSignal(dst, payload),
-      configuration: () => ({ iceServers: session.seat?.iceServers ?? [], iceTransportPolicy: policy }),
+      // One transport for audio, video and data from the start: a third of the candidates to gather and send.
+      configuration: () => ({
+        iceServers: session.seat?.iceServers ?? [],
+        iceTransportPolicy: policy,
+        bundlePolicy: 'max-bundle',
+      }),
       // The session keeps the seat's TURN credentials fresh (renewed at 80% of their life), so the current ones
       // are fresh; an ICE restart needs no trip to the server, which may be away just then.
       refreshIce: async () => session.seat?.iceServers,

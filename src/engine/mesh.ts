@@ -111,29 +111,16 @@ export class Mesh extends Emitter<MeshEvents> {
   /** Waits for `seat-ack`s, by seat announced. */
   readonly #acks = new Map<string, { waiting: Set<string>; done: () => void }>();
 
-  /** Connections wait for this: local media settled (opened, or refused). */
-  #ready = false;
-  readonly #whenReady: Promise<void>;
   #closed = false;
   /** Our own seat, as last announced: told again to a peer whose connection comes back. */
   #ownSeat?: string;
 
-  /**
-   * @param ready settles when local media has (or has failed): connections start after it, because a connection
-   * made before the page may use the camera gathers only obfuscated (mDNS) host candidates, and takes much longer
-   * to connect.
-   */
   constructor(
     private readonly signaller: MeshSignaller,
     private readonly media: LocalMedia,
     private readonly state: () => StateMessage,
-    ready: Promise<unknown> = Promise.resolve(),
   ) {
     super();
-    this.#whenReady = ready.then(
-      () => void (this.#ready = true),
-      () => void (this.#ready = true),
-    );
   }
 
   has(id: string): boolean {
@@ -169,7 +156,6 @@ export class Mesh extends Emitter<MeshEvents> {
   /** Calls the member on seat `seat` (the caller side of the glare rule). */
   connect(seat: string): void {
     if (this.#closed) return;
-    if (!this.#ready) return void this.#whenReady.then(() => this.connect(seat));
     if (this.#bySeat.has(seat) || this.#entries.has(seat)) return;
     this.#add(seat, seat, false);
   }
@@ -177,8 +163,6 @@ export class Mesh extends Emitter<MeshEvents> {
   /** Signalling from seat `src`, through the broker. */
   receive(src: string, payload: SignalPayload): void {
     if (this.#closed) return;
-    // Held in order until ready (the same promise delivers them in the order they came).
-    if (!this.#ready) return void this.#whenReady.then(() => this.receive(src, payload));
     const key = this.#bySeat.get(src);
     const entry = key === undefined ? undefined : this.#entries.get(key);
     const offer = 'description' in payload && payload.description.type === 'offer' ? payload.description : undefined;
