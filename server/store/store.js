@@ -1,0 +1,41 @@
+// @ts-check
+/**
+ * What a room store keeps, and the interface both stores (memory.js, redis.js) implement. Every method is async, so
+ * a store shared by several broker instances (Redis) can stand in for the in-memory one. The rules (who may take a
+ * seat, when a seat ends) live in rooms.js; a store only keeps the data and answers questions about it.
+ */
+
+/**
+ * @typedef {'pending'|'connected'|'away'} SeatState
+ * pending: issued, websocket not opened yet; connected: its websocket is open (on `inst`); away: its websocket
+ * closed, and the seat waits for it until `until`.
+ */
+
+/**
+ * @typedef {object} TicketChange
+ * @property {SeatState} [state]
+ * @property {number} [until] ms since the epoch when a pending or away seat ends; 0: never (a connected seat)
+ * @property {string} [inst] the broker instance that holds its websocket
+ */
+
+/**
+ * @typedef {object} RoomStore
+ * @property {boolean} shared whether other broker instances see the same data (then signalling for a member whose
+ *   websocket is elsewhere goes through the store's relay, and the queue for absent members lives in the store)
+ * @property {(ticket: import('../rooms.js').Ticket) => Promise<void>} add
+ * @property {(id: string) => Promise<import('../rooms.js').Ticket | undefined>} get
+ * @property {(id: string, change: TicketChange) => Promise<import('../rooms.js').Ticket | undefined>} update
+ *   changes a seat that exists (undefined when it does not)
+ * @property {(id: string) => Promise<import('../rooms.js').Ticket | undefined>} remove the removed ticket: of
+ *   several instances removing the same seat, exactly one gets it (and so tells the room)
+ * @property {(room: string) => Promise<import('../rooms.js').Ticket[]>} inRoom every ticket of a room, pending or not
+ * @property {(owner: string) => Promise<string[]>} pendingOf pending seats issued to an address key, oldest first
+ * @property {(now: number) => Promise<string[]>} due seats whose `until` has passed
+ * @property {() => Promise<{rooms: number, members: number, pending: number}>} counts
+ * @property {(key: string, perMinute: number, now?: number) => Promise<boolean>} takeJoin takes one join from the
+ *   address key's bucket (`perMinute` a minute, in bursts of that many); false when it has none left
+ * @property {() => Promise<boolean>} reachable
+ * @property {() => Promise<void>} close
+ */
+
+export {};
