@@ -336,16 +336,21 @@ export function createRtcServer(config, deps = {}) {
     /** Graceful shutdown: stop accepting, tell clients, close; resolves within `shutdownTimeout`. */
     close() {
       stopping = true;
+      // Redis last: the seats of the sockets closing now are marked away in it first, for other instances to take.
+      const done = async () => {
+        await cluster?.stop();
+        await redis?.close();
+      };
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           broker.terminateAll();
           server.closeAllConnections();
-          resolve(undefined);
+          void done().then(resolve);
         }, config.shutdownTimeout);
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
-          resolve(undefined);
+          void done().then(resolve);
         });
         metricsServer?.close();
         metricsServer?.closeAllConnections();
@@ -353,7 +358,6 @@ export function createRtcServer(config, deps = {}) {
         broker.stop();
         rooms.close();
         seatExpiry.close();
-        void cluster?.stop().then(() => redis?.close());
         server.closeIdleConnections();
       });
     },

@@ -74,7 +74,8 @@ export function upgradeIdentity(url) {
  * @property {number} overSince when `pending` last went over the budget (ms), 0 while under it
  * @property {boolean} closed
  * @property {import('./rooms.js').Ticket | undefined} ticket its seat, as it was when the socket opened
- * @property {Promise<void>} chain the frames being screened, in order (room checks ask the store, which is async)
+ * @property {Promise<void>} chain the frames being relayed, in order (room checks ask the store, which is async)
+ * @property {number} waiting frames in `chain`: while any wait, a frame that needs no store waits its turn too
  */
 
 /**
@@ -222,6 +223,22 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   /** @param {string} id */
   const clearQueue = (id) => queues.clear(id);
 
+  /**
+   * The receiver's seat when the sender may signal it (same room). While the store cannot answer (Redis is away),
+   * two members whose websockets are both here still can: this instance saw both seats when they connected.
+   * @param {Conn} c the sender
+   * @param {string} dst
+   */
+  const sameRoom = async (c, dst) => {
+    try {
+      return await rooms.sameRoom(c.id, dst);
+    } catch (err) {
+      const to = byId.get(dst);
+      if (!to?.ticket || !c.ticket || to === c) throw err;
+      return to.accepted && to.ticket.room === c.ticket.room ? to.ticket : undefined;
+    }
+  };
+
   /** Whether a seat's websocket is open on another instance. @param {import('./rooms.js').Ticket} t */
   const elsewhere = (t) => !!peers && t.state === 'connected' && !!t.inst && t.inst !== peers.inst;
 
@@ -308,13 +325,14 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   };
 
   /**
-   * Every frame within the rate passes here, in order. Returns the frame `peer` may see, or undefined.
+   * Every frame within the rate passes here, in order. Returns the frame `peer` may see, undefined when there is
+   * none, or, for a frame to relay, what relays it once the store has said where its receiver is (async).
    * @param {Conn} c
    * @param {unknown} data
    * @param {boolean} isBinary
-   * @returns {Promise<string | undefined | void>}
+   * @returns {string | undefined | void | (() => Promise<string | undefined | void>)}
    */
-  const screen = async (c, data, isBinary) => {
+  const screen = (c, data, isBinary) => {
     /** @param {string} reason */
     const bad = (reason) => {
       refuse(reason);
@@ -335,23 +353,42 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       c.socket.send('{"type":"RTC-PONG"}');
       return;
     }
-    if (msg.type === 'RTC-LEAVE') {
-      metrics.inc('rtc_leaves_total');
-      await rooms.left(c.id);
-      c.socket.close(1000, 'left');
-      return;
+    if (msg.type === 'RTC-LEAVE')
+      return async () => {
+        metrics.inc('rtc_leaves_total');
+        await rooms.left(c.id);
+        c.socket.close(1000, 'left');
+      };
+    if (msg.type === 'RTC-SIGNAL') {
+      const { dst } = msg;
+      const payload = readSignal(msg.payload);
+      if (typeof dst !== 'string' || !payload) return bad('malformed');
+      return () => relaySignal(c, dst, payload, bad);
     }
-    if (msg.type === 'RTC-SIGNAL') return relaySignal(c, msg, bad);
     if (!RELAYED.has(msg.type)) return bad('type');
     const { dst, payload } = msg;
     if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload))
       return bad('malformed');
-    const seat = await rooms.sameRoom(c.id, dst);
+    return () => relay(c, msg.type, dst, payload, bad);
+  };
+
+  /**
+   * Relays a PeerJS frame (OFFER, ANSWER, CANDIDATE) that passed `screen`: returns the frame for `peer` to deliver
+   * or queue here, or sends it on to the receiver's instance itself.
+   * @param {Conn} c the sender
+   * @param {string} type
+   * @param {string} dst
+   * @param {object} payload
+   * @param {(reason: string) => void} bad
+   * @returns {Promise<string | undefined | void>}
+   */
+  const relay = async (c, type, dst, payload, bad) => {
+    const seat = await sameRoom(c, dst);
     if (!seat) return bad('not-in-room');
     const to = byId.get(dst);
     if (!to && store.shared) {
       // `peer` only knows this instance's sockets: stamp the frame as it would, and send it on.
-      const refused = await toElsewhere(seat, JSON.stringify({ type: msg.type, src: c.id, dst, payload }), true);
+      const refused = await toElsewhere(seat, JSON.stringify({ type, src: c.id, dst, payload }), true);
       if (refused) return bad(refused);
       metrics.inc('rtc_messages_relayed_total');
       return;
@@ -361,7 +398,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       if (to.pending >= config.sendBuffer) return slowReceiver(to);
       if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
     }
-    const frame = JSON.stringify({ type: msg.type, dst, payload });
+    const frame = JSON.stringify({ type, dst, payload });
     if (!to) {
       // `peer` queues messages for absent ids; keep that queue bounded.
       const full = queues.take(c.id, dst, c.ticket?.room ?? '', frame.length);
@@ -379,15 +416,13 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
    * `peer` never sees it. A receiver that is away gets nothing: nothing is queued, because after a reconnect the
    * sender's perfect negotiation simply offers again (an ICE restart), and stale candidates would be useless.
    * @param {Conn} c the sender
-   * @param {Record<string, unknown>} msg
+   * @param {string} dst
+   * @param {import('./signal.js').SignalPayload} payload checked and rebuilt
    * @param {(reason: string) => void} bad
    * @returns {Promise<void>}
    */
-  const relaySignal = async (c, msg, bad) => {
-    const { dst } = msg;
-    const payload = readSignal(msg.payload);
-    if (typeof dst !== 'string' || !payload) return bad('malformed');
-    const seat = await rooms.sameRoom(c.id, dst);
+  const relaySignal = async (c, dst, payload, bad) => {
+    const seat = await sameRoom(c, dst);
     if (!seat) return bad('not-in-room');
     const frame = JSON.stringify({ type: 'RTC-SIGNAL', src: c.id, dst, payload });
     const to = byId.get(dst);
@@ -441,6 +476,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         closed: false,
         ticket,
         chain: Promise.resolve(),
+        waiting: 0,
       };
       bySocket.set(socket, c);
       open++;
@@ -488,14 +524,24 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         (/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
           if (ev !== 'message') return rawEmit(ev, ...a);
           if (!withinRate(c)) return false;
-          const [data, isBinary] = a;
+          const out = screen(c, a[0], a[1]);
+          if (!out) return false;
+          /** @param {string | undefined | void} frame */
+          const pass = (frame) =>
+            void (frame !== undefined && !c.closed && rawEmit('message', Buffer.from(frame), false));
+          if (typeof out === 'string' && !c.waiting) {
+            pass(out);
+            return true;
+          }
+          c.waiting++;
           c.chain = c.chain
-            .then(() => screen(c, data, isBinary))
-            .then((frame) => void (frame !== undefined && !c.closed && rawEmit('message', Buffer.from(frame), false)))
+            .then(typeof out === 'string' ? () => out : out)
+            .then(pass)
             .catch((err) => {
               refuse('store-unavailable');
-              log.debug('frame not screened', { id, err: safe(err) });
-            });
+              log.debug('frame not relayed', { id, err: safe(err) });
+            })
+            .finally(() => void c.waiting--);
           return true;
         }
       );

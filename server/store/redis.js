@@ -318,6 +318,8 @@ export class RedisRoomStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#onReady.clear();
-    if (this.client.isOpen) this.client.destroy();
+    // close() lets the commands already sent finish; a client still trying to reach Redis is just dropped.
+    if (this.client.isReady) await this.client.close().catch(() => this.client.destroy());
+    else if (this.client.isOpen) this.client.destroy();
   }
 }
