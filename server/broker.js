@@ -445,6 +445,11 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
    */
   const seated = async (c) => {
     const t = await rooms.connected(c.id);
+    if (t === 'full') {
+      // Another instance seated someone in the last place first.
+      refuse('room-full');
+      return void c.socket.close(4002, 'room full');
+    }
     if (t) c.ticket = t;
     if (!('drain' in store)) return;
     const held = await /** @type {import('./store/redis.js').RedisRoomStore} */ (store).drain(c.id);

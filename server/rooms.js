@@ -189,15 +189,15 @@ export class Rooms {
   /**
    * The member's websocket is open (first time, or back after a drop), on this instance.
    * @param {string} id
-   * @returns {Promise<Ticket | undefined>} its seat
+   * @returns {Promise<Ticket | 'full' | undefined>} its seat; 'full' when the room filled up (on other instances
+   *   too) since `hasPlace` let the websocket open: the socket should close, and the seat stays pending
    */
   async connected(id) {
-    const before = await this.store.get(id);
-    if (!before) return undefined;
+    const claim = await this.store.claim(id, this.roomMax, this.inst);
+    if (!('ticket' in claim)) return claim.result === 'full' ? 'full' : undefined;
     this.#cancel(id);
-    const first = before.state === 'pending';
-    const t = await this.store.update(id, { state: 'connected', until: 0, inst: this.inst });
-    if (!t) return undefined;
+    const first = claim.result === 'first';
+    const t = claim.ticket;
     const others = (await this.members(t.room)).filter((m) => m.id !== id);
     if (first) for (const m of others) this.send(m, { type: 'RTC-JOINED', payload: { id, name: t.name } });
     this.send(t, {

@@ -49,6 +49,19 @@ export class MemoryRoomStore {
     return { ...t };
   }
 
+  /** @param {string} id @param {number} roomMax @param {string} inst @returns {Promise<import('./store.js').Claim>} */
+  async claim(id, roomMax, inst) {
+    const t = this.#tickets.get(id);
+    if (!t) return { result: 'gone' };
+    const first = t.state === 'pending';
+    if (first) {
+      const seated = (await this.inRoom(t.room)).filter((m) => m.state !== 'pending').length;
+      if (seated >= roomMax) return { result: 'full' };
+    }
+    const ticket = /** @type {Ticket} */ (await this.update(id, { state: 'connected', until: 0, inst }));
+    return { result: first ? 'first' : 'back', ticket };
+  }
+
   /** @param {string} id */
   async remove(id) {
     const t = this.#tickets.get(id);

@@ -61,6 +61,30 @@ if inst ~= '' then
 end
 return fields(k)`;
 
+const CLAIM = `${FIELDS}
+local p, id, max, inst = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local k = p .. 't:' .. id
+local t = map(fields(k))
+if not t.id then return {'gone'} end
+local first = t.state == 'pending'
+if first then
+  local seated = 0
+  for _, other in ipairs(redis.call('SMEMBERS', p .. 'r:' .. t.room)) do
+    local state = redis.call('HGET', p .. 't:' .. other, 'state')
+    if state and state ~= 'pending' then seated = seated + 1 end
+  end
+  if seated >= max then return {'full'} end
+  redis.call('ZREM', p .. 'p:' .. (t.owner or ''), id)
+  redis.call('SREM', p .. 'pending', id)
+  redis.call('SADD', p .. 'members', id)
+end
+redis.call('HSET', k, 'state', 'connected', 'until', '0', 'inst', inst)
+redis.call('ZREM', p .. 'dl', id)
+if t.inst and t.inst ~= inst then redis.call('SREM', p .. 'i:' .. t.inst, id) end
+if inst ~= '' then redis.call('SADD', p .. 'i:' .. inst, id) end
+if first then return {'first', fields(k)} end
+return {'back', fields(k)}`;
+
 const REMOVE = `${FIELDS}
 local p, id = ARGV[1], ARGV[2]
 local k = p .. 't:' .. id
@@ -237,6 +261,14 @@ export class RedisRoomStore {
     return ticketOf(
       /** @type {string[] | null} */ (await this.#run(UPDATE, [id, state ?? '', until ?? '', inst ?? ''])),
     );
+  }
+
+  /** @param {string} id @param {number} roomMax @param {string} inst @returns {Promise<import('./store.js').Claim>} */
+  async claim(id, roomMax, inst) {
+    const [result, flat] = /** @type {[string, string[] | undefined]} */ (await this.#run(CLAIM, [id, roomMax, inst]));
+    if (result === 'first' || result === 'back')
+      return { result, ticket: /** @type {Ticket} */ (ticketOf(flat ?? [])) };
+    return { result: result === 'full' ? 'full' : 'gone' };
   }
 
   /** @param {string} id */

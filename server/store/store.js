@@ -19,6 +19,11 @@
  */
 
 /**
+ * @typedef {{result: 'gone' | 'full'} | {result: 'first' | 'back', ticket: import('../rooms.js').Ticket}} Claim
+ * first: a pending seat took its place; back: a member's websocket opened again (or moved to another instance)
+ */
+
+/**
  * @typedef {object} RoomStore
  * @property {boolean} shared whether other broker instances see the same data (then signalling for a member whose
  *   websocket is elsewhere goes through the store's relay, and the queue for absent members lives in the store)
@@ -26,6 +31,9 @@
  * @property {(id: string) => Promise<import('../rooms.js').Ticket | undefined>} get
  * @property {(id: string, change: TicketChange) => Promise<import('../rooms.js').Ticket | undefined>} update
  *   changes a seat that exists (undefined when it does not)
+ * @property {(id: string, roomMax: number, inst: string) => Promise<Claim>} claim the seat's websocket is open (on
+ *   `inst`): a pending seat takes its place in the room only while fewer than `roomMax` members are seated there, in
+ *   one step, so that of several seats connecting at once on several instances no more get in than there are places
  * @property {(id: string) => Promise<import('../rooms.js').Ticket | undefined>} remove the removed ticket: of
  *   several instances removing the same seat, exactly one gets it (and so tells the room)
  * @property {(room: string) => Promise<import('../rooms.js').Ticket[]>} inRoom every ticket of a room, pending or not

@@ -100,6 +100,34 @@ test('ROOM_MAX counts the members of every instance', async (t) => {
   assert.equal(third.json.code, 'room-full');
 });
 
+test('two seats opening their websockets at once on two instances for the last place: one gets in', async (t) => {
+  const { list } = await instances(t, 2, { ROOM_MAX: '2' });
+  const [a, b] = list;
+  for (let round = 0; round < 5; round++) {
+    const room = `last-${round}`;
+    await memberAcross(a, b, room, 'First');
+    const seats = [(await join(a, { room, name: 'P' })).json, (await join(b, { room, name: 'Q' })).json];
+    /** @param {any} srv @param {any} seat @returns {Promise<'in' | 'refused'>} */
+    const attempt = async (srv, seat) => {
+      const c = await connect(srv, seat).catch((e) => {
+        assert.equal(e.status, 409);
+        return undefined;
+      });
+      if (!c) return 'refused';
+      for (;;) {
+        const m = await c.next().catch(() => undefined);
+        if (!m) {
+          assert.deepEqual(c.closeInfo, { code: 4002, reason: 'room full' });
+          return 'refused';
+        }
+        if (m.type === 'RTC-ROOM') return 'in';
+      }
+    };
+    const results = await Promise.all([attempt(a, seats[0]), attempt(b, seats[1])]);
+    assert.deepEqual(results.sort(), ['in', 'refused'], `round ${round}`);
+  }
+});
+
 test('a hostile client cannot signal into another room, nor take an id, through the other instance', async (t) => {
   const { list } = await instances(t, 2);
   const [a, b] = list;

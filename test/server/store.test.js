@@ -125,6 +125,24 @@ for (const [kind, make] of Object.entries(STORES)) {
     assert.deepEqual(await s.due(6000), [later.id]);
   });
 
+  test(`${kind} store: a claim seats a pending seat only while the room has a place`, async () => {
+    const s = await make();
+    const seated = ticket({ room: 'claims', state: 'connected' });
+    const p1 = ticket({ room: 'claims' });
+    const p2 = ticket({ room: 'claims', until: 99 });
+    for (const t of [seated, p1, p2]) await s.add(t);
+    const first = await s.claim(p1.id, 2, 'A');
+    assert.equal(first.result, 'first');
+    assert.deepEqual(first.result === 'first' && [first.ticket.state, first.ticket.inst], ['connected', 'A']);
+    assert.deepEqual(await s.claim(p2.id, 2, 'B'), { result: 'full' }, 'no third member in a room of 2');
+    assert.equal((await s.get(p2.id))?.state, 'pending', 'a seat refused for a full room stays pending');
+    assert.deepEqual(await s.due(100), [p2.id]);
+    const back = await s.claim(seated.id, 2, 'B');
+    assert.equal(back.result, 'back', 'a member coming back needs no new place');
+    assert.deepEqual(await s.claim('nobody-here-at-all', 2, 'A'), { result: 'gone' });
+    assert.deepEqual(await s.counts(), { rooms: 1, members: 2, pending: 1 });
+  });
+
   test(`${kind} store: the join rate per address is a bucket of perMinute, refilled over the minute`, async () => {
     const s = await make();
     const t0 = 1_000_000;
@@ -228,6 +246,18 @@ test('redis: two instances on one Redis see the same seats, and only one of them
   assert.equal(a.gone.length + b.gone.length, 1, 'the seat ended once');
   a.rooms.close();
   b.rooms.close();
+});
+
+test('redis: of seats claiming the last place at once from several instances, exactly one gets it', async () => {
+  const prefix = `race${randomBytes(3).toString('hex')}:`;
+  const stores = [await redisStore(prefix), await redisStore(prefix), await redisStore(prefix)];
+  for (let round = 0; round < 10; round++) {
+    const room = `race-${round}`;
+    const seats = stores.map(() => ticket({ room }));
+    for (const t of seats) await stores[0].add(t);
+    const results = await Promise.all(seats.map((t, i) => stores[i].claim(t.id, 1, `inst-${i}`)));
+    assert.deepEqual(results.map((r) => r.result).sort(), ['first', 'full', 'full'], `round ${round}`);
+  }
 });
 
 test('redis: the seats of an instance that stops beating become away, and end after the grace', async () => {
