@@ -209,12 +209,10 @@ export class Rooms {
 
   /** The member's websocket closed; its seat and id wait for it for the grace period. @param {string} id */
   async dropped(id) {
-    const t = await this.store.get(id);
-    if (!t || t.state === 'pending') return this.left(id);
-    // It came back through another instance meanwhile.
-    if (t.inst && t.inst !== this.inst) return;
-    await this.store.update(id, { state: 'away', until: Date.now() + this.reconnectGrace });
-    this.#later(id, this.reconnectGrace);
+    const seat = await this.store.release(id, this.inst, Date.now() + this.reconnectGrace);
+    if (seat === 'pending') return this.left(id);
+    // 'elsewhere': it came back through another instance meanwhile, and is connected there.
+    if (seat === 'away') this.#later(id, this.reconnectGrace);
   }
 
   /** The member is gone for good. @param {string} id */

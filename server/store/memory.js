@@ -62,6 +62,16 @@ export class MemoryRoomStore {
     return { result: first ? 'first' : 'back', ticket };
   }
 
+  /** @param {string} id @param {string} inst @param {number} until */
+  async release(id, inst, until) {
+    const t = this.#tickets.get(id);
+    if (!t) return 'gone';
+    if (t.state === 'pending') return 'pending';
+    if ((t.inst ?? '') !== inst) return 'elsewhere';
+    Object.assign(t, { state: 'away', until });
+    return 'away';
+  }
+
   /** @param {string} id */
   async remove(id) {
     const t = this.#tickets.get(id);

@@ -85,6 +85,17 @@ if inst ~= '' then redis.call('SADD', p .. 'i:' .. inst, id) end
 if first then return {'first', fields(k)} end
 return {'back', fields(k)}`;
 
+const RELEASE = `
+local p, id, inst, untilv = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local k = p .. 't:' .. id
+local t = redis.call('HMGET', k, 'state', 'inst')
+if not t[1] then return 'gone' end
+if t[1] == 'pending' then return 'pending' end
+if (t[2] or '') ~= inst then return 'elsewhere' end
+redis.call('HSET', k, 'state', 'away', 'until', untilv)
+redis.call('ZADD', p .. 'dl', untilv, id)
+return 'away'`;
+
 const REMOVE = `${FIELDS}
 local p, id = ARGV[1], ARGV[2]
 local k = p .. 't:' .. id
@@ -271,6 +282,12 @@ export class RedisRoomStore {
     return { result: result === 'full' ? 'full' : 'gone' };
   }
 
+  /** @param {string} id @param {string} inst @param {number} until */
+  async release(id, inst, until) {
+    const answer = String(await this.#run(RELEASE, [id, inst, until]));
+    return /** @type {'away' | 'pending' | 'elsewhere' | 'gone'} */ (answer);
+  }
+
   /** @param {string} id */
   async remove(id) {
     return ticketOf(/** @type {string[] | null} */ (await this.#run(REMOVE, [id])));
@@ -350,8 +367,26 @@ export class RedisRoomStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#onReady.clear();
-    // close() lets the commands already sent finish; a client still trying to reach Redis is just dropped.
-    if (this.client.isReady) await this.client.close().catch(() => this.client.destroy());
-    else if (this.client.isOpen) this.client.destroy();
+    // close() lets the commands already sent finish, but waits for ever for the replies of a Redis that died
+    // meanwhile: after a second, or for a client still trying to reach Redis, the connection is just dropped.
+    if (this.client.isReady) {
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let timer;
+      const late = new Promise((resolve) => (timer = setTimeout(() => resolve(false), 1000)));
+      const closed = await Promise.race([
+        this.client.close().then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+      clearTimeout(timer);
+      if (closed) return;
+    }
+    try {
+      this.client.destroy();
+    } catch {
+      // already closed
+    }
   }
 }

@@ -34,6 +34,10 @@
  * @property {(id: string, roomMax: number, inst: string) => Promise<Claim>} claim the seat's websocket is open (on
  *   `inst`): a pending seat takes its place in the room only while fewer than `roomMax` members are seated there, in
  *   one step, so that of several seats connecting at once on several instances no more get in than there are places
+ * @property {(id: string, inst: string, until: number) => Promise<'away' | 'pending' | 'elsewhere' | 'gone'>} release
+ *   the seat's websocket on `inst` closed: a connected seat there becomes away until `until`, in one step, so a seat
+ *   that meanwhile came back through another instance stays connected there ('elsewhere'); a pending seat is left
+ *   as it is ('pending': it never connected, and should end)
  * @property {(id: string) => Promise<import('../rooms.js').Ticket | undefined>} remove the removed ticket: of
  *   several instances removing the same seat, exactly one gets it (and so tells the room)
  * @property {(room: string) => Promise<import('../rooms.js').Ticket[]>} inRoom every ticket of a room, pending or not

@@ -1,38 +1,11 @@
 // Several broker instances sharing rooms through one real redis-server, on loopback: a join and its websocket on
-// different instances, signalling and room events across them, the guard's rules across them, an instance killed
-// with SIGKILL, and Redis going away and coming back.
+// different instances, signalling and room events across them, ROOM_MAX across them, and the guard's rules across
+// them. (Instances dying, restarting, and Redis going away: instances-failure.test.js.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, member, join, connect, request, refusals, nothingElseFor, until, fakeId } from './helpers.js';
-import { startServer as spawnServer } from '../support/server.js';
-import { startRedis } from '../support/redis.js';
+import { member, join, connect, refusals, nothingElseFor, until, fakeId } from './helpers.js';
 import { roundRobin } from '../support/round-robin.js';
-import { within } from '../support/within.js';
-
-/**
- * A redis-server of the test's own, and `n` in-process instances sharing it.
- * @param {import('node:test').TestContext} t
- * @param {number} n
- * @param {Record<string, string>} [env]
- */
-async function instances(t, n, env = {}) {
-  const redis = await startRedis();
-  t.after(() => redis.stop());
-  const list = [];
-  for (let i = 0; i < n; i++) list.push(await startServer(t, { REDIS_URL: redis.url, ...env }));
-  return { redis, list };
-}
-
-/** Joins through `via`, opens the websocket on `on`. @param {any} via @param {any} on @param {string} room */
-async function memberAcross(via, on, room, name = 'someone') {
-  const res = await join(via, { room, name });
-  assert.equal(res.status, 200, res.text);
-  const client = await connect(on, res.json);
-  assert.equal((await client.next()).type, 'OPEN');
-  const roomMsg = await client.next();
-  assert.equal(roomMsg.type, 'RTC-ROOM');
-  return { id: res.json.id, secret: res.json.secret, name: res.json.name, client, roomMsg };
-}
+import { instances, memberAcross } from './cluster-helpers.js';
 
 test('a seat issued by one instance opens its websocket on another, and members on two instances signal each other', async (t) => {
   const { list } = await instances(t, 2);
@@ -149,106 +122,4 @@ test('a hostile client cannot signal into another room, nor take an id, through 
   await assert.rejects(connect(b, { id: fakeId(), secret: ann.secret }), (e) => e.status === 401);
   // Ann is still there, on A.
   await nothingElseFor(bob, ann);
-});
-
-test('kill -9 of an instance: its members come back through the balancer to another, same id and room', async (t) => {
-  const redis = await startRedis();
-  t.after(() => redis.stop());
-  const env = { REDIS_URL: redis.url, RECONNECT_GRACE: '15000', LOG_LEVEL: 'warn' };
-  const procs = [await spawnServer(env), await spawnServer(env)];
-  t.after(() => Promise.all(procs.map((p) => p.stop())));
-  const [doomed, survivor] = procs;
-  const lb = await roundRobin(() => procs.map((p) => p.port));
-  t.after(() => lb.close());
-  const owned = new Set();
-  t.after(() => {
-    for (const s of owned) s.destroy();
-  });
-  const at = (/** @type {number} */ port) => ({ port, owned });
-  const ann = await memberAcross(at(doomed.port), at(doomed.port), 'kill', 'Ann');
-  const bob = await memberAcross(at(survivor.port), at(survivor.port), 'kill', 'Bob');
-  await ann.client.waitFor('RTC-JOINED');
-
-  const killedAt = Date.now();
-  doomed.proc.kill('SIGKILL');
-  await within(ann.client.closed, 10000, "Ann's socket to close");
-  // Ann's page reconnects (as PeerJS does: the same id and secret) through the balancer; only the survivor answers.
-  const back = await until(
-    () => connect(at(lb.port), ann).catch(() => undefined),
-    10000,
-    'Ann to reconnect through the balancer',
-  );
-  assert.equal((await back.next()).type, 'OPEN');
-  const room = await back.next();
-  const backMs = Date.now() - killedAt;
-  t.diagnostic(`a client of the killed instance was back ${backMs} ms after the kill`);
-  assert.equal(room.type, 'RTC-ROOM');
-  assert.deepEqual(room.payload.self, { id: ann.id, name: 'Ann' });
-  assert.deepEqual(room.payload.members, [{ id: bob.id, name: 'Bob' }]);
-  // Bob never saw her leave, and they signal each other again.
-  bob.client.send({ type: 'OFFER', dst: ann.id, payload: { again: true } });
-  assert.equal((await back.waitFor('OFFER')).src, bob.id);
-  assert.ok(!bob.client.all.some((m) => m.type === 'RTC-LEFT'), 'no RTC-LEFT for a member who came back');
-});
-
-test('kill -9 of an instance: a member who never comes back leaves once the grace is over', async (t) => {
-  const redis = await startRedis();
-  t.after(() => redis.stop());
-  const env = { REDIS_URL: redis.url, RECONNECT_GRACE: '2000', LOG_LEVEL: 'warn' };
-  const procs = [await spawnServer(env), await spawnServer(env)];
-  t.after(() => Promise.all(procs.map((p) => p.stop())));
-  const owned = new Set();
-  t.after(() => {
-    for (const s of owned) s.destroy();
-  });
-  const ann = await memberAcross({ port: procs[0].port, owned }, { port: procs[0].port, owned }, 'gone', 'Ann');
-  const bob = await memberAcross({ port: procs[1].port, owned }, { port: procs[1].port, owned }, 'gone', 'Bob');
-  await ann.client.waitFor('RTC-JOINED');
-  const killedAt = Date.now();
-  procs[0].proc.kill('SIGKILL');
-  // The survivor notices the missed heartbeats (3 s), then the grace (2 s) runs out: bounded well above both.
-  const left = await bob.client.waitFor('RTC-LEFT', 20000);
-  assert.deepEqual(left.payload, { id: ann.id });
-  const ms = Date.now() - killedAt;
-  t.diagnostic(`the seat of a member of the killed instance ended ${ms} ms after the kill`);
-  assert.ok(ms >= 2000, `not before the grace (${ms} ms)`);
-});
-
-test('Redis away: joins refused at once with store-unavailable, calls go on; back: state rebuilt from live sockets', async (t) => {
-  const { redis, list } = await instances(t, 2);
-  const [a, b] = list;
-  const ann = await memberAcross(a, a, 'outage', 'Ann');
-  const bob = await memberAcross(b, b, 'outage', 'Bob');
-  const cy = await memberAcross(a, a, 'outage', 'Cy');
-  assert.deepEqual((await request(a, 'GET', '/healthz')).json.redis, 'up');
-
-  await redis.kill();
-  await until(async () => (await request(a, 'GET', '/healthz')).json.redis === 'down', 10000, 'healthz to say down');
-  const started = Date.now();
-  const refused = await join(b, { room: 'outage', name: 'Dee' });
-  assert.equal(refused.status, 503);
-  assert.equal(refused.json.code, 'store-unavailable');
-  assert.ok(Date.now() - started < 2000, `refused in ${Date.now() - started} ms, not a hang`);
-  assert.equal((await request(a, 'GET', '/healthz')).status, 200, 'an instance without Redis still serves its calls');
-  // Sockets stay open, and two members on one instance still signal each other.
-  ann.client.send({ type: 'OFFER', dst: cy.id, payload: { during: 'outage' } });
-  assert.equal((await cy.client.waitFor('OFFER')).payload.during, 'outage');
-  for (const m of [ann, bob, cy]) assert.ok(m.client.open);
-
-  await redis.restart();
-  await until(async () => (await request(b, 'GET', '/healthz')).json.redis === 'up', 15000, 'healthz to say up');
-  // The restarted Redis is empty; the instances put their live seats back, and signalling across works again.
-  await until(
-    async () => {
-      ann.client.send({ type: 'OFFER', dst: bob.id, payload: { after: 'outage' } });
-      return bob.client
-        .waitFor('OFFER', 300)
-        .then(() => true)
-        .catch(() => false);
-    },
-    15000,
-    'Ann to reach Bob again across instances',
-  );
-  const dee = await memberAcross(b, a, 'outage', 'Dee');
-  assert.deepEqual(dee.roomMsg.payload.members.map((m) => m.name).sort(), ['Ann', 'Bob', 'Cy']);
 });

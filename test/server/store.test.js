@@ -143,6 +143,23 @@ for (const [kind, make] of Object.entries(STORES)) {
     assert.deepEqual(await s.counts(), { rooms: 1, members: 2, pending: 1 });
   });
 
+  test(`${kind} store: a release marks a seat away only where its websocket is`, async () => {
+    const s = await make();
+    const t = ticket({ room: 'release' });
+    await s.add(t);
+    assert.equal(await s.release(t.id, 'A', 500), 'pending', 'a pending seat is not made away');
+    await s.claim(t.id, 8, 'A');
+    // It came back through B before A saw its old socket close: A's late release leaves it connected on B.
+    await s.claim(t.id, 8, 'B');
+    assert.equal(await s.release(t.id, 'A', 500), 'elsewhere');
+    assert.equal((await s.get(t.id))?.state, 'connected');
+    assert.deepEqual(await s.due(1000), []);
+    assert.equal(await s.release(t.id, 'B', 500), 'away');
+    assert.deepEqual(await s.get(t.id).then((x) => [x?.state, x?.until]), ['away', 500]);
+    assert.deepEqual(await s.due(1000), [t.id]);
+    assert.equal(await s.release('nobody-here-at-all', 'A', 500), 'gone');
+  });
+
   test(`${kind} store: the join rate per address is a bucket of perMinute, refilled over the minute`, async () => {
     const s = await make();
     const t0 = 1_000_000;
