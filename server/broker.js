@@ -13,6 +13,9 @@ import { QueueBudget } from './queue-budget.js';
 import { safe } from './log.js';
 import { addressKey } from './address.js';
 import { readSignal } from './signal.js';
+import { remoteDelivery, roomOf } from './remote.js';
+import { inOrder } from './in-order.js';
+import { takeFrame } from './frame-rate.js';
 
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
@@ -74,8 +77,7 @@ export function upgradeIdentity(url) {
  * @property {number} overSince when `pending` last went over the budget (ms), 0 while under it
  * @property {boolean} closed
  * @property {import('./rooms.js').Ticket | undefined} ticket its seat, as it was when the socket opened
- * @property {Promise<void>} chain the frames being relayed, in order (room checks ask the store, which is async)
- * @property {number} waiting frames in `chain`: while any wait, a frame that needs no store waits its turn too
+ * @property {ReturnType<typeof inOrder<string | undefined | void>>} order its frames, handled in order
  */
 
 /**
@@ -150,7 +152,7 @@ function housekeeping(start) {
  * @param {Peers} [deps.peers] with a shared store: the other instances
  */
 export function mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp, peers }) {
-  const store = rooms.store;
+  const remote = remoteDelivery({ store: rooms.store, peers, config });
   /** Current connection of each id. @type {Map<string, Conn>} */
   const byId = new Map();
   /** @type {WeakMap<WebSocket, Conn>} */
@@ -210,8 +212,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   const send = (to, message) => {
     const id = typeof to === 'string' ? to : to.id;
     const c = byId.get(id);
-    if (!c && peers && typeof to !== 'string' && elsewhere(to))
-      return peers.publish(to.inst ?? '', { kind: 'push', dst: id, message });
+    if (!c && typeof to !== 'string' && remote.push(to, message)) return;
     if (!c || c.socket.readyState !== WebSocket.OPEN) return;
     if (c.pending >= config.sendBuffer) {
       refuse('slow-receiver');
@@ -222,41 +223,6 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   /** @param {string} id */
   const clearQueue = (id) => queues.clear(id);
-
-  /**
-   * The receiver's seat when the sender may signal it (same room). While the store cannot answer (Redis is away),
-   * two members whose websockets are both here still can: this instance saw both seats when they connected.
-   * @param {Conn} c the sender
-   * @param {string} dst
-   */
-  const sameRoom = async (c, dst) => {
-    try {
-      return await rooms.sameRoom(c.id, dst);
-    } catch (err) {
-      const to = byId.get(dst);
-      if (!to?.ticket || !c.ticket || to === c) throw err;
-      return to.accepted && to.ticket.room === c.ticket.room ? to.ticket : undefined;
-    }
-  };
-
-  /** Whether a seat's websocket is open on another instance. @param {import('./rooms.js').Ticket} t */
-  const elsewhere = (t) => !!peers && t.state === 'connected' && !!t.inst && t.inst !== peers.inst;
-
-  /**
-   * Delivers a stamped frame to a member whose websocket is not here (shared store only): through its instance,
-   * or into the store's queue while it is away (`queue`), or nowhere (RTC-SIGNAL is never queued).
-   * @param {import('./rooms.js').Ticket} to
-   * @param {string} frame
-   * @param {boolean} queue
-   * @returns {Promise<string | undefined>} why it was refused
-   */
-  const toElsewhere = async (to, frame, queue) => {
-    if (peers && elsewhere(to)) return void peers.publish(to.inst ?? '', { kind: 'frame', dst: to.id, frame });
-    if (!queue || !('enqueue' in store)) return 'receiver-away';
-    const limits = { perPeer: config.queuePerPeer, bytesPerPeer: config.queueBytesPerPeer, ttl: config.reconnectGrace };
-    const full = await /** @type {import('./store/redis.js').RedisRoomStore} */ (store).enqueue(to.id, frame, limits);
-    return full && 'queue-full';
-  };
 
   /**
    * A frame from another instance for a member here: the sender's instance screened and stamped it; the budgets of
@@ -302,26 +268,6 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       log.warn('room store unreachable', { err: safe(err) });
       fail('store-unavailable', 503, 'Service unavailable');
     });
-  };
-
-  /**
-   * The per-connection rate limit, applied as each frame arrives (before it waits for anything), so a flood never
-   * builds up a backlog.
-   * @param {Conn} c
-   */
-  const withinRate = (c) => {
-    const now = Date.now();
-    c.tokens = Math.min(burst, c.tokens + ((now - c.refill) / 1000) * config.messageRate);
-    if (Math.floor(now / 1000) !== Math.floor(c.refill / 1000)) c.strikes = 0;
-    c.refill = now;
-    if (c.tokens < 1) {
-      refuse('rate');
-      // A client that keeps going far past its limit is not a browser having a bad second.
-      if (++c.strikes > burst * 10) c.socket.close(1008, 'rate limit');
-      return false;
-    }
-    c.tokens -= 1;
-    return true;
   };
 
   /**
@@ -383,12 +329,12 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
    * @returns {Promise<string | undefined | void>}
    */
   const relay = async (c, type, dst, payload, bad) => {
-    const seat = await sameRoom(c, dst);
-    if (!seat) return bad('not-in-room');
     const to = byId.get(dst);
-    if (!to && store.shared) {
+    const seat = await roomOf(rooms, c, to, dst);
+    if (!seat) return bad('not-in-room');
+    if (!to && remote.shared) {
       // `peer` only knows this instance's sockets: stamp the frame as it would, and send it on.
-      const refused = await toElsewhere(seat, JSON.stringify({ type, src: c.id, dst, payload }), true);
+      const refused = await remote.frame(seat, JSON.stringify({ type, src: c.id, dst, payload }), true);
       if (refused) return bad(refused);
       metrics.inc('rtc_messages_relayed_total');
       return;
@@ -422,12 +368,12 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
    * @returns {Promise<void>}
    */
   const relaySignal = async (c, dst, payload, bad) => {
-    const seat = await sameRoom(c, dst);
+    const to = byId.get(dst);
+    const seat = await roomOf(rooms, c, to, dst);
     if (!seat) return bad('not-in-room');
     const frame = JSON.stringify({ type: 'RTC-SIGNAL', src: c.id, dst, payload });
-    const to = byId.get(dst);
-    if (!to && store.shared) {
-      const refused = await toElsewhere(seat, frame, false);
+    if (!to && remote.shared) {
+      const refused = await remote.frame(seat, frame, false);
       if (refused) return bad(refused);
       return void metrics.inc('rtc_messages_relayed_total');
     }
@@ -451,9 +397,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       return void c.socket.close(4002, 'room full');
     }
     if (t) c.ticket = t;
-    if (!('drain' in store)) return;
-    const held = await /** @type {import('./store/redis.js').RedisRoomStore} */ (store).drain(c.id);
-    for (const frame of held) if (!c.closed) c.socket.send(frame);
+    for (const frame of await remote.held(c.id)) if (!c.closed) c.socket.send(frame);
   };
 
   /** A `ws` server whose sockets pass every frame through `screen` before `peer` listens to them. */
@@ -480,8 +424,10 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         overSince: 0,
         closed: false,
         ticket,
-        chain: Promise.resolve(),
-        waiting: 0,
+        order: inOrder((err) => {
+          refuse('store-unavailable');
+          log.debug('frame not relayed', { id, err: safe(err) });
+        }),
       };
       bySocket.set(socket, c);
       open++;
@@ -528,25 +474,15 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       socket.emit = /** @type {typeof socket.emit} */ (
         (/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
           if (ev !== 'message') return rawEmit(ev, ...a);
-          if (!withinRate(c)) return false;
+          const rate = takeFrame(c, config.messageRate, burst);
+          if (rate !== 'ok') {
+            refuse('rate');
+            if (rate === 'cut-off') c.socket.close(1008, 'rate limit');
+            return false;
+          }
           const out = screen(c, a[0], a[1]);
           if (!out) return false;
-          /** @param {string | undefined | void} frame */
-          const pass = (frame) =>
-            void (frame !== undefined && !c.closed && rawEmit('message', Buffer.from(frame), false));
-          if (typeof out === 'string' && !c.waiting) {
-            pass(out);
-            return true;
-          }
-          c.waiting++;
-          c.chain = c.chain
-            .then(typeof out === 'string' ? () => out : out)
-            .then(pass)
-            .catch((err) => {
-              refuse('store-unavailable');
-              log.debug('frame not relayed', { id, err: safe(err) });
-            })
-            .finally(() => void c.waiting--);
+          c.order(out, (frame) => void (frame && !c.closed && rawEmit('message', Buffer.from(frame), false)));
           return true;
         }
       );
@@ -636,7 +572,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     disconnect(id, code = 1000, reason = 'left') {
       const c = byId.get(id);
       if (c) c.socket.close(code, reason);
-      else peers?.broadcast({ kind: 'close', id, code, reason });
+      else remote.close(id, code, reason);
     },
     /** What another instance sent this one. @param {RelayMessage} m */
     deliver(m) {
