@@ -1,7 +1,14 @@
 // `npm test`: every check, in order, stopping at the first failure. Chromium is found (or installed, or explained)
 // before any browser test starts. A test step passes only if it ran tests and none failed, was skipped, left as
 // todo or cancelled (see test-steps.mjs); the last line, `N passed, N failed`, is what CI reads.
-import { findChromium, findTurnserver, findFirefox, findIptables, findIp } from '../test/support/packages.js';
+import {
+  findChromium,
+  findTurnserver,
+  findFirefox,
+  findIptables,
+  findIp,
+  findRedisServer,
+} from '../test/support/packages.js';
 import { runSteps } from './test-steps.mjs';
 
 const steps = [
@@ -48,6 +55,7 @@ try {
   process.env.FIREFOX_PATH = findFirefox();
   findIptables();
   findIp();
+  findRedisServer();
 } catch (err) {
   console.error(String(err instanceof Error ? err.message : err));
   process.exit(1);

@@ -4,7 +4,10 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
-import { MemoryRoomStore, Rooms, roomNameProblem, cleanName } from './rooms.js';
+import { Rooms, roomNameProblem, cleanName } from './rooms.js';
+import { MemoryRoomStore } from './store/memory.js';
+import { RedisRoomStore, StoreUnavailable } from './store/redis.js';
+import { createCluster } from './cluster.js';
 import { iceServersFor } from './ice.js';
 import { tokenVerifier } from './tokens.js';
 import { SeatExpiry } from './seat-expiry.js';
@@ -13,7 +16,6 @@ import { metricsHandler } from './metrics-access.js';
 import { demoHeaders } from './demo-headers.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
-import { perAddressLimit } from './rate.js';
 import { addressKey } from './address.js';
 import { proxyTrust, clientAddress } from './proxy.js';
 import { capSocketsPerAddress } from './sockets.js';
@@ -22,7 +24,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * @param {import('./config.js').Config} config
- * @param {{log?: import('./log.js').Logger, store?: import('./rooms.js').RoomStore}} [deps]
+ * @param {{log?: import('./log.js').Logger, store?: import('./rooms.js').RoomStore}} [deps] store: by default in
+ *   memory, or in Redis with REDIS_URL
  */
 export function createRtcServer(config, deps = {}) {
   const log = deps.log ?? createLogger(config.logLevel);
@@ -55,17 +58,24 @@ export function createRtcServer(config, deps = {}) {
 
   /** @type {ReturnType<typeof mountBroker>} */
   let broker;
+  const redis = config.redisUrl
+    ? new RedisRoomStore({ url: config.redisUrl, onError: (err) => log.debug('redis', { err: safe(err) }) })
+    : undefined;
+  const store = deps.store ?? redis ?? new MemoryRoomStore();
+  const cluster = redis && createCluster({ store: redis, log });
   const rooms = new Rooms({
-    store: deps.store ?? new MemoryRoomStore(),
+    store,
+    inst: cluster?.inst,
     roomMax: config.roomMax,
     reconnectGrace: config.reconnectGrace,
     pendingTimeout: config.pendingTimeout,
     pendingPerOwner: config.pendingPerIp,
-    send: (id, msg) => broker.send(id, msg),
-    replaced: (id) => {
-      broker.disconnect(id, 4001, 'replaced');
-      log.info('seat replaced', { id });
+    send: (to, msg) => broker.send(to, msg),
+    replaced: (old) => {
+      broker.disconnect(old.id, 4001, 'replaced');
+      log.info('seat replaced', { id: old.id });
     },
+    failed: (err) => log.warn('room store unreachable', { err: safe(err) }),
     gone: (id) => {
       broker.forget(id);
       seatExpiry.forget(id);
@@ -80,19 +90,28 @@ export function createRtcServer(config, deps = {}) {
       metrics.inc('rtc_seats_expired_total');
       log.info('seat ended: room token expired', { id });
       broker.send(id, { type: 'RTC-GOODBYE', payload: { reason: 'token-expired' } });
-      rooms.left(id);
+      rooms.left(id).catch((err) => log.warn('room store unreachable', { err: safe(err) }));
       broker.disconnect(id);
     },
   });
 
   metrics.gauge('rtc_open_connections', 'Open broker websocket connections', () => broker.openConnections());
-  metrics.gauge('rtc_rooms', 'Rooms with at least one member or reserved seat', () => rooms.store.roomCount());
+  // With REDIS_URL these three are the totals of every instance (read from Redis); the rest are this instance's.
+  metrics.gauge(
+    'rtc_rooms',
+    'Rooms with at least one member or reserved seat',
+    async () => (await store.counts()).rooms,
+  );
   metrics.gauge(
     'rtc_members',
     'People seated in rooms (connected or briefly away)',
-    () => rooms.store.all().filter((t) => t.state !== 'pending').length,
+    async () => (await store.counts()).members,
   );
-  metrics.gauge('rtc_pending_seats', 'Seats issued whose websocket has not opened yet', () => rooms.pendingCount());
+  metrics.gauge(
+    'rtc_pending_seats',
+    'Seats issued whose websocket has not opened yet',
+    async () => (await store.counts()).pending,
+  );
   metrics.counter('rtc_joins_total', 'Seats issued by POST /rtc/join');
   metrics.counter('rtc_leaves_total', 'Members who left on purpose');
   metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
@@ -133,10 +152,16 @@ export function createRtcServer(config, deps = {}) {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res
-      .status(stopping ? 503 : 200)
-      .json({ status: stopping ? 'stopping' : 'ok', uptime: Math.round((Date.now() - started) / 1000) });
+  // With REDIS_URL, `redis` says whether it answers: without it this instance takes no joins, while the calls it
+  // carries go on, so it stays 200 (taking it out of a load balancer would end those calls for nothing).
+  app.get('/healthz', (_req, res, next) => {
+    const uptime = Math.round((Date.now() - started) / 1000);
+    const status = stopping ? 'stopping' : 'ok';
+    if (!redis) return void res.status(stopping ? 503 : 200).json({ status, uptime });
+    redis
+      .reachable()
+      .then((up) => res.status(stopping ? 503 : 200).json({ status, uptime, redis: up ? 'up' : 'down' }))
+      .catch(next);
   });
 
   app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
@@ -147,8 +172,6 @@ export function createRtcServer(config, deps = {}) {
     metrics.inc('rtc_refusals_total', { reason: code });
     res.status(status).json({ code, message });
   };
-
-  const joinAllowed = perAddressLimit({ perMinute: config.joinRate });
 
   // Seats carry secrets and TURN credentials: no cache (browser, proxy or CDN) may keep them.
   app.use('/rtc', (_req, res, next) => {
@@ -172,7 +195,7 @@ export function createRtcServer(config, deps = {}) {
     if (stopping) return fail(res, 503, 'unavailable', 'The server is restarting. Try again in a moment.');
     if (!originAllowed(req.headers.origin))
       return fail(res, 403, 'origin-not-allowed', 'This site may not use this call server.');
-    if (!joinAllowed(clientIp(req)))
+    if (!(await store.takeJoin(addressKey(clientIp(req)), config.joinRate)))
       return fail(res, 429, 'rate-limited', 'Too many attempts. Wait a minute and try again.');
     const body = req.body && typeof req.body === 'object' ? req.body : {};
     const problem = roomNameProblem(body.room);
@@ -190,7 +213,7 @@ export function createRtcServer(config, deps = {}) {
       identity = check.identity;
       exp = check.exp;
     }
-    const ticket = rooms.issue(room, name, { owner: addressKey(clientIp(req)), identity });
+    const ticket = await rooms.issue(room, name, { owner: addressKey(clientIp(req)), identity });
     if (!ticket) return fail(res, 409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
     if (exp !== undefined) seatExpiry.set(ticket.id, ticket.secret, exp);
     metrics.inc('rtc_joins_total');
@@ -215,7 +238,7 @@ export function createRtcServer(config, deps = {}) {
   /** @param {import('express').Request} req @param {import('express').Response} res */
   const refreshIce = async (req, res) => {
     const body = req.body && typeof req.body === 'object' ? req.body : {};
-    const ticket = rooms.check(body.id, body.secret);
+    const ticket = await rooms.check(body.id, body.secret);
     if (!ticket) {
       if (seatExpiry.expired(body.id, body.secret)) return tokenExpired(res);
       return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
@@ -224,7 +247,8 @@ export function createRtcServer(config, deps = {}) {
       // A token that does not verify (or is for another room) extends nothing; the seat keeps the exp it has.
       const check = await verifyToken(body.token, ticket.room);
       if (check.ok) seatExpiry.set(ticket.id, ticket.secret, check.exp);
-      if (!rooms.check(body.id, body.secret)) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
+      if (!(await rooms.check(body.id, body.secret)))
+        return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
     }
     const until = seatExpiry.until(ticket.id);
     if (until !== undefined && Date.now() >= until) {
@@ -237,22 +261,28 @@ export function createRtcServer(config, deps = {}) {
   };
 
   // A client hands its seat back (it left before its broker connection opened, or the page is closing).
-  app.post('/rtc/leave', json, (req, res) => {
+  app.post('/rtc/leave', json, (req, res, next) => void leave(req, res).catch(next));
+  /** @param {import('express').Request} req @param {import('express').Response} res */
+  const leave = async (req, res) => {
     const body = req.body && typeof req.body === 'object' ? req.body : {};
-    const ticket = rooms.check(body.id, body.secret);
+    const ticket = await rooms.check(body.id, body.secret);
     if (!ticket) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
     metrics.inc('rtc_leaves_total');
-    rooms.left(ticket.id);
+    await rooms.left(ticket.id);
     broker.disconnect(ticket.id);
     res.status(204).end();
-  });
+  };
 
-  broker = mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp });
+  broker = mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp, peers: cluster?.peers });
 
   app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
   app.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
   /** @type {import('express').ErrorRequestHandler} */
   const onError = (err, _req, res, _next) => {
+    if (err instanceof StoreUnavailable) {
+      log.warn('room store unreachable', { err: safe(err.message) });
+      return fail(res, 503, 'store-unavailable', 'The call server cannot reach its room store. Try again in a moment.');
+    }
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log.error('request failed', { err: safe(err?.stack ?? err) });
     fail(res, status, status === 500 ? 'internal' : 'bad-request', status === 500 ? 'Internal error' : 'Bad request');
@@ -285,6 +315,11 @@ export function createRtcServer(config, deps = {}) {
      * @returns {Promise<{port: number, metricsPort?: number}>} metricsPort: where /metrics is, with METRICS_PORT
      */
     async listen(port = config.port, host = config.host) {
+      if (redis && cluster) {
+        await connectRedis(redis);
+        await cluster.start(broker, rooms);
+        log.info('sharing rooms through redis', { instance: cluster.inst });
+      }
       const actual = await listenOn(server, port, host);
       log.info('listening', { port: actual, host: host || '*' });
       if (!metricsServer) return { port: actual };
@@ -303,16 +338,21 @@ export function createRtcServer(config, deps = {}) {
     /** Graceful shutdown: stop accepting, tell clients, close; resolves within `shutdownTimeout`. */
     close() {
       stopping = true;
+      // Redis last: the seats of the sockets closing now are marked away in it first, for other instances to take.
+      const done = async () => {
+        await cluster?.stop();
+        await redis?.close();
+      };
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           broker.terminateAll();
           server.closeAllConnections();
-          resolve(undefined);
+          void done().then(resolve);
         }, config.shutdownTimeout);
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
-          resolve(undefined);
+          void done().then(resolve);
         });
         metricsServer?.close();
         metricsServer?.closeAllConnections();
@@ -324,6 +364,27 @@ export function createRtcServer(config, deps = {}) {
       });
     },
   };
+}
+
+/**
+ * Connects to Redis before the server takes anything: one that does not answer within a few seconds stops the start
+ * with an error naming REDIS_URL (later outages are survived: see cluster.js).
+ * @param {RedisRoomStore} redis
+ */
+async function connectRedis(redis) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000);
+  });
+  try {
+    await Promise.race([redis.connect(), late]);
+  } catch (err) {
+    await redis.close();
+    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { setting: 'REDIS_URL' });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

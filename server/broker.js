@@ -13,6 +13,9 @@ import { QueueBudget } from './queue-budget.js';
 import { safe } from './log.js';
 import { addressKey } from './address.js';
 import { readSignal } from './signal.js';
+import { remoteDelivery, roomOf } from './remote.js';
+import { inOrder } from './in-order.js';
+import { takeFrame } from './frame-rate.js';
 
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
@@ -73,6 +76,20 @@ export function upgradeIdentity(url) {
  * @property {number} pending bytes handed to the socket and not yet written to the OS
  * @property {number} overSince when `pending` last went over the budget (ms), 0 while under it
  * @property {boolean} closed
+ * @property {import('./rooms.js').Ticket | undefined} ticket its seat, as it was when the socket opened
+ * @property {ReturnType<typeof inOrder<string | undefined | void>>} order its frames, handled in order
+ */
+
+/**
+ * @typedef {object} Peers how this instance reaches members whose websocket is on another instance (cluster.js)
+ * @property {string} inst this instance
+ * @property {(inst: string, message: RelayMessage) => void} publish
+ * @property {(message: RelayMessage) => void} broadcast to every instance
+ */
+
+/**
+ * @typedef {{kind: 'frame', dst: string, frame: string} | {kind: 'push', dst: string, message: object} |
+ *   {kind: 'close', id: string, code: number, reason: string}} RelayMessage
  */
 
 /**
@@ -132,13 +149,18 @@ function housekeeping(start) {
  * @param {import('./log.js').Logger} deps.log
  * @param {(origin: string | undefined) => boolean} deps.originAllowed
  * @param {(req: import('node:http').IncomingMessage) => string} deps.clientIp
+ * @param {Peers} [deps.peers] with a shared store: the other instances
  */
-export function mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp }) {
+export function mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp, peers }) {
+  const remote = remoteDelivery({ store: rooms.store, peers, config });
   /** Current connection of each id. @type {Map<string, Conn>} */
   const byId = new Map();
   /** @type {WeakMap<WebSocket, Conn>} */
   const bySocket = new WeakMap();
-  /** The id the guard authenticated, per upgrade request. @type {WeakMap<import('node:http').IncomingMessage, string>} */
+  /**
+   * The seat the guard authenticated, per upgrade request.
+   * @type {WeakMap<import('node:http').IncomingMessage, import('./rooms.js').Ticket>}
+   */
   const checked = new WeakMap();
   /** @type {Map<string, number>} */
   const perIp = new Map();
@@ -184,11 +206,13 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   /**
    * Server pushes (room events) are small and must not be lost, or the member's view of the room would be wrong:
    * a receiver over its budget is dropped instead, and gets the whole room again when it reconnects.
-   * @param {string} id
+   * @param {import('./rooms.js').Ticket | string} to a seat (on this or another instance), or the id of one here
    * @param {object} message
    */
-  const send = (id, message) => {
+  const send = (to, message) => {
+    const id = typeof to === 'string' ? to : to.id;
     const c = byId.get(id);
+    if (!c && typeof to !== 'string' && remote.push(to, message)) return;
     if (!c || c.socket.readyState !== WebSocket.OPEN) return;
     if (c.pending >= config.sendBuffer) {
       refuse('slow-receiver');
@@ -199,6 +223,19 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   /** @param {string} id */
   const clearQueue = (id) => queues.clear(id);
+
+  /**
+   * A frame from another instance for a member here: the sender's instance screened and stamped it; the budgets of
+   * the receiver's socket are checked here, as for a local delivery.
+   * @param {string} dst @param {string} frame
+   */
+  const deliverFrame = (dst, frame) => {
+    const to = byId.get(dst);
+    if (!to || !to.accepted || to.socket.readyState !== WebSocket.OPEN) return refuse('receiver-away');
+    if (to.pending >= config.sendBuffer) return slowReceiver(to);
+    if (buffered >= config.sendBufferTotal) return refuse('send-buffer-full');
+    to.socket.send(frame);
+  };
 
   /**
    * Checks an upgrade before `peer` sees it.
@@ -218,32 +255,30 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       return fail('ip-limit', 429, 'Too many connections');
     const who = upgradeIdentity(req.url);
     if (!who) return fail('bad-request', 400, 'Bad request');
-    if (!rooms.check(who.id, who.token)) return fail('identity', 401, 'Unknown id or wrong token');
-    if (!rooms.hasPlace(who.id)) return fail('room-full', 409, 'The room is full');
-    // `peer` reads the identity from req.url again: give it exactly what was checked.
-    req.url = who.url;
-    checked.set(req, who.id);
-    done(true);
+    const admit = async () => {
+      const ticket = await rooms.check(who.id, who.token);
+      if (!ticket) return fail('identity', 401, 'Unknown id or wrong token');
+      if (!(await rooms.hasPlace(ticket))) return fail('room-full', 409, 'The room is full');
+      // `peer` reads the identity from req.url again: give it exactly what was checked.
+      req.url = who.url;
+      checked.set(req, ticket);
+      done(true);
+    };
+    admit().catch((err) => {
+      log.warn('room store unreachable', { err: safe(err) });
+      fail('store-unavailable', 503, 'Service unavailable');
+    });
   };
 
   /**
-   * Every frame passes here first. Returns the frame `peer` may see, or undefined.
+   * Every frame within the rate passes here, in order. Returns the frame `peer` may see, undefined when there is
+   * none, or, for a frame to relay, what relays it once the store has said where its receiver is (async).
    * @param {Conn} c
    * @param {unknown} data
    * @param {boolean} isBinary
+   * @returns {string | undefined | void | (() => Promise<string | undefined | void>)}
    */
   const screen = (c, data, isBinary) => {
-    const now = Date.now();
-    c.tokens = Math.min(burst, c.tokens + ((now - c.refill) / 1000) * config.messageRate);
-    if (Math.floor(now / 1000) !== Math.floor(c.refill / 1000)) c.strikes = 0;
-    c.refill = now;
-    if (c.tokens < 1) {
-      refuse('rate');
-      // A client that keeps going far past its limit is not a browser having a bad second.
-      if (++c.strikes > burst * 10) c.socket.close(1008, 'rate limit');
-      return;
-    }
-    c.tokens -= 1;
     /** @param {string} reason */
     const bad = (reason) => {
       refuse(reason);
@@ -264,28 +299,55 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       c.socket.send('{"type":"RTC-PONG"}');
       return;
     }
-    if (msg.type === 'RTC-LEAVE') {
-      metrics.inc('rtc_leaves_total');
-      rooms.left(c.id);
-      c.socket.close(1000, 'left');
-      return;
+    if (msg.type === 'RTC-LEAVE')
+      return async () => {
+        metrics.inc('rtc_leaves_total');
+        await rooms.left(c.id);
+        c.socket.close(1000, 'left');
+      };
+    if (msg.type === 'RTC-SIGNAL') {
+      const { dst } = msg;
+      const payload = readSignal(msg.payload);
+      if (typeof dst !== 'string' || !payload) return bad('malformed');
+      return () => relaySignal(c, dst, payload, bad);
     }
-    if (msg.type === 'RTC-SIGNAL') return relaySignal(c, msg, bad);
     if (!RELAYED.has(msg.type)) return bad('type');
     const { dst, payload } = msg;
     if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload))
       return bad('malformed');
-    if (!rooms.sameRoom(c.id, dst)) return bad('not-in-room');
+    return () => relay(c, msg.type, dst, payload, bad);
+  };
+
+  /**
+   * Relays a PeerJS frame (OFFER, ANSWER, CANDIDATE) that passed `screen`: returns the frame for `peer` to deliver
+   * or queue here, or sends it on to the receiver's instance itself.
+   * @param {Conn} c the sender
+   * @param {string} type
+   * @param {string} dst
+   * @param {object} payload
+   * @param {(reason: string) => void} bad
+   * @returns {Promise<string | undefined | void>}
+   */
+  const relay = async (c, type, dst, payload, bad) => {
     const to = byId.get(dst);
+    const seat = await roomOf(rooms, c, to, dst);
+    if (!seat) return bad('not-in-room');
+    if (!to && remote.shared) {
+      // `peer` only knows this instance's sockets: stamp the frame as it would, and send it on.
+      const refused = await remote.frame(seat, JSON.stringify({ type, src: c.id, dst, payload }), true);
+      if (refused) return bad(refused);
+      metrics.inc('rtc_messages_relayed_total');
+      return;
+    }
     if (to) {
       // `peer` writes the frame to the receiver's socket; one that does not read would hold it in memory.
       if (to.pending >= config.sendBuffer) return slowReceiver(to);
       if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
     }
-    const frame = JSON.stringify({ type: msg.type, dst, payload });
+    const frame = JSON.stringify({ type, dst, payload });
     if (!to) {
       // `peer` queues messages for absent ids; keep that queue bounded.
-      const full = queues.take(c.id, dst, rooms.store.get(c.id)?.room ?? '', frame.length);
+      const full = queues.take(c.id, dst, c.ticket?.room ?? '', frame.length);
       if (full) {
         log.debug('queue limit', { limit: full, id: c.id });
         return bad('queue-full');
@@ -300,21 +362,42 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
    * `peer` never sees it. A receiver that is away gets nothing: nothing is queued, because after a reconnect the
    * sender's perfect negotiation simply offers again (an ICE restart), and stale candidates would be useless.
    * @param {Conn} c the sender
-   * @param {Record<string, unknown>} msg
+   * @param {string} dst
+   * @param {import('./signal.js').SignalPayload} payload checked and rebuilt
    * @param {(reason: string) => void} bad
-   * @returns {void}
+   * @returns {Promise<void>}
    */
-  const relaySignal = (c, msg, bad) => {
-    const { dst } = msg;
-    const payload = readSignal(msg.payload);
-    if (typeof dst !== 'string' || !payload) return bad('malformed');
-    if (!rooms.sameRoom(c.id, dst)) return bad('not-in-room');
+  const relaySignal = async (c, dst, payload, bad) => {
     const to = byId.get(dst);
+    const seat = await roomOf(rooms, c, to, dst);
+    if (!seat) return bad('not-in-room');
+    const frame = JSON.stringify({ type: 'RTC-SIGNAL', src: c.id, dst, payload });
+    if (!to && remote.shared) {
+      const refused = await remote.frame(seat, frame, false);
+      if (refused) return bad(refused);
+      return void metrics.inc('rtc_messages_relayed_total');
+    }
     if (!to || !to.accepted || to.socket.readyState !== WebSocket.OPEN) return bad('receiver-away');
     if (to.pending >= config.sendBuffer) return slowReceiver(to);
     if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
-    to.socket.send(JSON.stringify({ type: 'RTC-SIGNAL', src: c.id, dst, payload }));
+    to.socket.send(frame);
     metrics.inc('rtc_messages_relayed_total');
+  };
+
+  /**
+   * Takes the member's place in the room, then hands it what the store held while it was away (shared store; with
+   * the memory store `peer` holds that queue, and flushed it on registration).
+   * @param {Conn} c
+   */
+  const seated = async (c) => {
+    const t = await rooms.connected(c.id);
+    if (t === 'full') {
+      // Another instance seated someone in the last place first.
+      refuse('room-full');
+      return void c.socket.close(4002, 'room full');
+    }
+    if (t) c.ticket = t;
+    for (const frame of await remote.held(c.id)) if (!c.closed) c.socket.send(frame);
   };
 
   /** A `ws` server whose sockets pass every frame through `screen` before `peer` listens to them. */
@@ -323,7 +406,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     emit(event, ...args) {
       if (event !== 'connection') return super.emit(event, ...args);
       const [socket, req] = /** @type {[WebSocket, import('node:http').IncomingMessage]} */ (args);
-      const id = checked.get(req) ?? '';
+      const ticket = checked.get(req);
+      const id = ticket?.id ?? '';
       const ip = addressKey(clientIp(req));
       /** @type {Conn} */
       const c = {
@@ -339,6 +423,11 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         pending: 0,
         overSince: 0,
         closed: false,
+        ticket,
+        order: inOrder((err) => {
+          refuse('store-unavailable');
+          log.debug('frame not relayed', { id, err: safe(err) });
+        }),
       };
       bySocket.set(socket, c);
       open++;
@@ -385,8 +474,16 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       socket.emit = /** @type {typeof socket.emit} */ (
         (/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
           if (ev !== 'message') return rawEmit(ev, ...a);
-          const frame = screen(c, a[0], a[1]);
-          return frame === undefined ? false : rawEmit('message', Buffer.from(frame), false);
+          const rate = takeFrame(c, config.messageRate, burst);
+          if (rate !== 'ok') {
+            refuse('rate');
+            if (rate === 'cut-off') c.socket.close(1008, 'rate limit');
+            return false;
+          }
+          const out = screen(c, a[0], a[1]);
+          if (!out) return false;
+          c.order(out, (frame) => void (frame && !c.closed && rawEmit('message', Buffer.from(frame), false)));
+          return true;
         }
       );
       socket.on('close', () => {
@@ -399,7 +496,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         else perIp.delete(ip);
         if (byId.get(id) === c) {
           byId.delete(id);
-          rooms.dropped(id);
+          rooms.dropped(id).catch((err) => log.warn('room store unreachable', { id, err: safe(err) }));
         }
       });
       const handled = super.emit(event, ...args);
@@ -411,7 +508,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         // (peerjs #1289), so peer.reconnect() would hang.
         if (!c.openSent && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'OPEN' }));
         if (previous && previous !== c) previous.socket.close(4000, 'replaced');
-        rooms.connected(id);
+        seated(c).catch((err) => log.warn('room store unreachable', { id, err: safe(err) }));
         log.info('member connected', { id, ip: safe(clientIp(req)) });
       }
       return handled;
@@ -471,9 +568,24 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     openConnections: () => open,
     /** Stops peer's housekeeping timers. */
     stop: () => stopHousekeeping(),
-    /** Closes one member's socket (it left by other means). @param {string} id */
+    /** Closes one member's socket (it left by other means), here or on another instance. @param {string} id */
     disconnect(id, code = 1000, reason = 'left') {
-      byId.get(id)?.socket.close(code, reason);
+      const c = byId.get(id);
+      if (c) c.socket.close(code, reason);
+      else remote.close(id, code, reason);
+    },
+    /** What another instance sent this one. @param {RelayMessage} m */
+    deliver(m) {
+      if (m.kind === 'frame') deliverFrame(m.dst, m.frame);
+      else if (m.kind === 'push') send(m.dst, m.message);
+      else if (m.kind === 'close') byId.get(m.id)?.socket.close(m.code, m.reason);
+    },
+    /** The seats of the websockets open here (to rebuild a shared store that lost them). */
+    localSeats() {
+      /** @type {import('./rooms.js').Ticket[]} */
+      const seats = [];
+      for (const c of byId.values()) if (c.accepted && !c.closed && c.ticket) seats.push(c.ticket);
+      return seats;
     },
     /** Says goodbye to every client and closes its socket. @param {string} reason */
     closeAll(reason) {

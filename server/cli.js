@@ -39,6 +39,8 @@ async function start() {
   const config = parseConfig(args, process.env);
   const rtc = createRtcServer(config);
   const { port, metricsPort } = await rtc.listen().catch((/** @type {any} */ err) => {
+    // The URL is not repeated: it may hold a password.
+    if (err?.setting === 'REDIS_URL') throw new ConfigError(`cannot reach Redis (REDIS_URL): ${err?.message ?? err}`);
     // EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND: a setting problem, not a crash.
     if (err?.setting)
       throw new ConfigError(

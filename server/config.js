@@ -48,6 +48,7 @@ export class ConfigError extends Error {}
  * @property {number | undefined} metricsPort undefined: /metrics on the main port
  * @property {string} metricsHost
  * @property {string} metricsToken
+ * @property {string} redisUrl empty: the in-memory room store (one instance)
  */
 
 /**
@@ -448,6 +449,15 @@ export const SETTINGS = [
     help: 'when set, /metrics needs "Authorization: Bearer <token>"; without it, only loopback clients may read it',
     check: (v) =>
       v && !/^[\x21-\x7e]{16,}$/.test(v) ? 'must be at least 16 printable characters, no spaces' : undefined,
+  },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    flag: '--redis-url',
+    type: 'string',
+    def: '',
+    help: 'redis:// or rediss:// URL of the Redis that several instances share rooms through (default: in memory)',
+    check: (v) => (v && !/^rediss?:\/\/[^\s]+$/.test(v) ? 'must be a redis:// or rediss:// URL' : undefined),
   },
   {
     key: 'logLevel',

@@ -5,3 +5,4 @@ export { parseConfig, helpText, ConfigError, SETTINGS } from './config.js';
 export { mintRoomToken, signRoomToken, verifyRoomToken, tokenVerifier } from './tokens.js';
 export { turnCredentials, iceServersFor } from './ice.js';
 export { MemoryRoomStore, Rooms, roomNameProblem } from './rooms.js';
+export { RedisRoomStore } from './store/redis.js';

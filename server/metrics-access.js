@@ -51,6 +51,6 @@ export function metricsHandler({ metrics, token, ownPort, refuse }) {
       refuse('metrics-not-local');
       return void res.status(404).json({ code: 'not-found', message: 'Not found' });
     }
-    res.type('text/plain; version=0.0.4').send(metrics.text());
+    metrics.text().then((text) => res.type('text/plain; version=0.0.4').send(text));
   };
 }

@@ -4,7 +4,7 @@
 export class Metrics {
   /** @type {Map<string, number>} */
   #counters = new Map();
-  /** @type {Map<string, () => number>} */
+  /** @type {Map<string, () => number | Promise<number>>} */
   #gauges = new Map();
   /** @type {Map<string, string>} */
   #help = new Map();
@@ -12,7 +12,7 @@ export class Metrics {
   /**
    * @param {string} name
    * @param {string} help
-   * @param {() => number} read
+   * @param {() => number | Promise<number>} read (async for what the room store counts)
    */
   gauge(name, help, read) {
     this.#gauges.set(name, read);
@@ -41,16 +41,22 @@ export class Metrics {
   }
 
   /** @param {string} key a series, as written in the text format */
-  value(key) {
-    return this.#counters.get(key) ?? this.#gauges.get(key)?.() ?? 0;
+  async value(key) {
+    return this.#counters.get(key) ?? (await this.#gauges.get(key)?.()) ?? 0;
   }
 
-  text() {
+  async text() {
     const out = [];
     for (const [name, help] of this.#help) {
       const gauge = this.#gauges.get(name);
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${gauge ? 'gauge' : 'counter'}`);
-      if (gauge) out.push(`${name} ${gauge()}`);
+      // A gauge the room store cannot answer now (Redis unreachable) reads NaN: the rest of the page still comes.
+      if (gauge)
+        out.push(
+          `${name} ${await Promise.resolve()
+            .then(gauge)
+            .catch(() => NaN)}`,
+        );
       else {
         const series = [...this.#counters].filter(([k]) => k === name || k.startsWith(name + '{'));
         if (!series.length) out.push(`${name} 0`);

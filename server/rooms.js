@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * Rooms. PeerJS has none, so the broker keeps them. The data lives behind the small `RoomStore` interface, so another
- * store (Redis, for several broker instances) can replace the in-memory one.
+ * Rooms. PeerJS has none, so the broker keeps them. The data lives behind the async `RoomStore` interface
+ * (store/store.js): in memory, or in Redis for several broker instances.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+export { MemoryRoomStore } from './store/memory.js';
 
 export const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const PEER_ID = /^[A-Za-z0-9_-]{16,64}$/;
@@ -36,65 +37,15 @@ export function cleanName(name) {
  * @property {string} secret what proves the id (the PeerJS token)
  * @property {string} room
  * @property {string} name
- * @property {'pending'|'connected'|'away'} state
+ * @property {import('./store/store.js').SeatState} state
  * @property {number} issuedAt ms
  * @property {string} [owner] the address key it was issued to (for the cap on pending seats per address)
  * @property {string} [identity] who the room token says this is (`sub`, else `jti`): one seat each
+ * @property {number} [until] ms: when a pending or away seat ends
+ * @property {string} [inst] the broker instance holding its websocket
  */
 
-/**
- * @typedef {object} RoomStore
- * @property {(ticket: Ticket) => void} add
- * @property {(id: string) => Ticket | undefined} get
- * @property {(id: string) => void} remove
- * @property {(room: string) => Ticket[]} inRoom every ticket of a room, pending or not
- * @property {() => number} roomCount
- * @property {() => Ticket[]} all
- */
-
-/** @implements {RoomStore} */
-export class MemoryRoomStore {
-  /** @type {Map<string, Ticket>} */
-  #tickets = new Map();
-  /** @type {Map<string, Set<string>>} */
-  #rooms = new Map();
-
-  /** @param {Ticket} t */
-  add(t) {
-    this.#tickets.set(t.id, t);
-    let ids = this.#rooms.get(t.room);
-    if (!ids) this.#rooms.set(t.room, (ids = new Set()));
-    ids.add(t.id);
-  }
-
-  /** @param {string} id */
-  get(id) {
-    return this.#tickets.get(id);
-  }
-
-  /** @param {string} id */
-  remove(id) {
-    const t = this.#tickets.get(id);
-    if (!t) return;
-    this.#tickets.delete(id);
-    const ids = this.#rooms.get(t.room);
-    ids?.delete(id);
-    if (ids && ids.size === 0) this.#rooms.delete(t.room);
-  }
-
-  /** @param {string} room */
-  inRoom(room) {
-    return [...(this.#rooms.get(room) ?? [])].map((id) => /** @type {Ticket} */ (this.#tickets.get(id)));
-  }
-
-  roomCount() {
-    return this.#rooms.size;
-  }
-
-  all() {
-    return [...this.#tickets.values()];
-  }
-}
+/** @typedef {import('./store/store.js').RoomStore} RoomStore */
 
 const token = (/** @type {number} */ bytes) => randomBytes(bytes).toString('base64url');
 
@@ -105,12 +56,14 @@ const token = (/** @type {number} */ bytes) => randomBytes(bytes).toString('base
  * ("pending") holds no place: it expires after `pendingTimeout`, and there are at most `pendingPerOwner` per address
  * and `roomMax` per room, a further one pushing out the oldest. So seats that nobody uses cannot lock a room; the
  * place is taken when the websocket opens, and `hasPlace` refuses that when the room filled up meanwhile.
+ *
+ * A pending or away seat carries its deadline (`until`) in the store. This instance arms a timer for the seats it
+ * issued or saw drop; `sweep` ends the seats whose deadline passed without one (their instance died), so with a
+ * shared store no seat outlives its deadline by more than the sweep interval.
  */
 export class Rooms {
   /** @type {Map<string, ReturnType<typeof setTimeout>>} */
   #timers = new Map();
-  /** Pending seats per owner, oldest first. @type {Map<string, Set<string>>} */
-  #pendingByOwner = new Map();
 
   /**
    * @param {object} opts
@@ -119,10 +72,12 @@ export class Rooms {
    * @param {number} opts.reconnectGrace ms
    * @param {number} [opts.pendingTimeout] ms a ticket waits for its websocket
    * @param {number} [opts.pendingPerOwner] pending seats one address may hold
-   * @param {(id: string, message: object) => void} opts.send push a message to a connected member
+   * @param {string} [opts.inst] this broker instance
+   * @param {(to: Ticket, message: object) => void} opts.send push a message to a connected member
    * @param {(id: string) => void} [opts.gone] an id is gone for good
-   * @param {(id: string) => void} [opts.replaced] a seat was taken over by a new join with the same identity; it is
+   * @param {(old: Ticket) => void} [opts.replaced] a seat was taken over by a new join with the same identity; it is
    *   gone for good right after this, which should close its socket
+   * @param {(err: unknown) => void} [opts.failed] a timer's store call failed (the sweep retries it)
    */
   constructor({
     store,
@@ -130,17 +85,21 @@ export class Rooms {
     reconnectGrace,
     pendingTimeout = 10000,
     pendingPerOwner = 4,
+    inst = '',
     send,
     gone = () => {},
     replaced = () => {},
+    failed = () => {},
   }) {
     this.gone = gone;
     this.replaced = replaced;
+    this.failed = failed;
     this.pendingPerOwner = pendingPerOwner;
     this.store = store;
     this.roomMax = roomMax;
     this.reconnectGrace = reconnectGrace;
     this.pendingTimeout = pendingTimeout;
+    this.inst = inst;
     this.send = send;
   }
 
@@ -149,56 +108,62 @@ export class Rooms {
    * @param {string} room
    * @param {string} name
    * @param {{owner?: string, identity?: string}} [who] the address key asking, and the token's identity
-   * @returns {Ticket | undefined} undefined when the room is full
+   * @returns {Promise<Ticket | undefined>} undefined when the room is full
    */
-  issue(room, name, { owner = '', identity } = {}) {
+  async issue(room, name, { owner = '', identity } = {}) {
     // One identity, one seat: the new join takes over (a reload, another device), and frees the old one's place.
     if (identity)
-      for (const old of this.store.inRoom(room).filter((x) => x.identity === identity)) {
-        this.replaced(old.id);
-        this.left(old.id);
+      for (const old of (await this.store.inRoom(room)).filter((x) => x.identity === identity)) {
+        this.replaced(old);
+        await this.left(old.id);
       }
-    if (this.members(room).length >= this.roomMax) return undefined;
-    const mine = [...(this.#pendingByOwner.get(owner) ?? [])];
-    for (const id of mine.slice(0, Math.max(0, mine.length - this.pendingPerOwner + 1))) this.left(id);
-    const waiting = this.store.inRoom(room).filter((x) => x.state === 'pending');
-    for (const old of waiting.slice(0, Math.max(0, waiting.length - this.roomMax + 1))) this.left(old.id);
+    if ((await this.members(room)).length >= this.roomMax) return undefined;
+    const mine = await this.store.pendingOf(owner);
+    for (const id of mine.slice(0, Math.max(0, mine.length - this.pendingPerOwner + 1))) await this.left(id);
+    const waiting = (await this.store.inRoom(room))
+      .filter((x) => x.state === 'pending')
+      .sort((a, b) => a.issuedAt - b.issuedAt);
+    for (const old of waiting.slice(0, Math.max(0, waiting.length - this.roomMax + 1))) await this.left(old.id);
+    const issuedAt = Date.now();
     /** @type {Ticket} */
-    const t = { id: token(12), secret: token(24), room, name, state: 'pending', issuedAt: Date.now(), owner };
+    const t = {
+      id: token(12),
+      secret: token(24),
+      room,
+      name,
+      state: 'pending',
+      issuedAt,
+      owner,
+      until: issuedAt + this.pendingTimeout,
+    };
     if (identity) t.identity = identity;
-    this.store.add(t);
-    let pending = this.#pendingByOwner.get(owner);
-    if (!pending) this.#pendingByOwner.set(owner, (pending = new Set()));
-    pending.add(t.id);
-    this.#later(t.id, this.pendingTimeout, () => this.store.get(t.id)?.state === 'pending' && this.left(t.id));
+    await this.store.add(t);
+    this.#later(t.id, this.pendingTimeout);
     return t;
   }
 
   /**
    * Whether this seat's websocket may open: a member coming back always may, a pending seat only while the room
    * has a place (it may have filled up since the seat was issued).
-   * @param {string} id
+   * @param {Ticket} t
    */
-  hasPlace(id) {
-    const t = this.store.get(id);
-    return !!t && (t.state !== 'pending' || this.members(t.room).length < this.roomMax);
+  async hasPlace(t) {
+    return t.state !== 'pending' || (await this.members(t.room)).length < this.roomMax;
   }
 
   /** Seats issued and not yet connected. */
-  pendingCount() {
-    let n = 0;
-    for (const ids of this.#pendingByOwner.values()) n += ids.size;
-    return n;
+  async pendingCount() {
+    return (await this.store.counts()).pending;
   }
 
   /**
-   * Whether `secret` proves `id`.
+   * The seat `secret` proves `id` to be, or undefined.
    * @param {unknown} id
    * @param {unknown} secret
    */
-  check(id, secret) {
+  async check(id, secret) {
     if (typeof id !== 'string' || typeof secret !== 'string') return undefined;
-    const t = this.store.get(id);
+    const t = await this.store.get(id);
     if (!t) return undefined;
     const a = Buffer.from(t.secret);
     const b = Buffer.from(secret);
@@ -206,63 +171,63 @@ export class Rooms {
   }
 
   /** Members that are (or may soon be again) connected. @param {string} room */
-  members(room) {
-    return this.store.inRoom(room).filter((t) => t.state !== 'pending');
+  async members(room) {
+    return (await this.store.inRoom(room)).filter((t) => t.state !== 'pending');
   }
 
   /**
-   * Whether `src` may send signalling to `dst`: both are seated in the same room.
+   * The seat of `dst` when `src` may send signalling to it (both are seated in the same room), else undefined.
    * @param {string} src
    * @param {string} dst
    */
-  sameRoom(src, dst) {
-    const a = this.store.get(src);
-    const b = this.store.get(dst);
-    return !!a && !!b && src !== dst && a.room === b.room && b.state !== 'pending';
+  async sameRoom(src, dst) {
+    if (src === dst) return undefined;
+    const [a, b] = await Promise.all([this.store.get(src), this.store.get(dst)]);
+    return a && b && a.room === b.room && b.state !== 'pending' ? b : undefined;
   }
 
-  /** The member's websocket is open (first time, or back after a drop). @param {string} id */
-  connected(id) {
-    const t = this.store.get(id);
-    if (!t) return;
+  /**
+   * The member's websocket is open (first time, or back after a drop), on this instance.
+   * @param {string} id
+   * @returns {Promise<Ticket | 'full' | undefined>} its seat; 'full' when the room filled up (on other instances
+   *   too) since `hasPlace` let the websocket open: the socket should close, and the seat stays pending
+   */
+  async connected(id) {
+    const claim = await this.store.claim(id, this.roomMax, this.inst);
+    if (!('ticket' in claim)) return claim.result === 'full' ? 'full' : undefined;
     this.#cancel(id);
-    const first = t.state === 'pending';
-    if (first) this.#notPending(t);
-    t.state = 'connected';
-    const others = this.members(t.room).filter((m) => m.id !== id);
-    if (first) for (const m of others) this.send(m.id, { type: 'RTC-JOINED', payload: { id, name: t.name } });
-    this.send(id, {
+    const first = claim.result === 'first';
+    const t = claim.ticket;
+    const others = (await this.members(t.room)).filter((m) => m.id !== id);
+    if (first) for (const m of others) this.send(m, { type: 'RTC-JOINED', payload: { id, name: t.name } });
+    this.send(t, {
       type: 'RTC-ROOM',
       payload: { room: t.room, self: { id, name: t.name }, members: others.map((m) => ({ id: m.id, name: m.name })) },
     });
+    return t;
   }
 
   /** The member's websocket closed; its seat and id wait for it for the grace period. @param {string} id */
-  dropped(id) {
-    const t = this.store.get(id);
-    if (!t || t.state === 'pending') return this.left(id);
-    t.state = 'away';
-    this.#later(id, this.reconnectGrace, () => this.left(id));
+  async dropped(id) {
+    const seat = await this.store.release(id, this.inst, Date.now() + this.reconnectGrace);
+    if (seat === 'pending') return this.left(id);
+    // 'elsewhere': it came back through another instance meanwhile, and is connected there.
+    if (seat === 'away') this.#later(id, this.reconnectGrace);
   }
 
   /** The member is gone for good. @param {string} id */
-  left(id) {
-    const t = this.store.get(id);
+  async left(id) {
     this.#cancel(id);
+    const t = await this.store.remove(id);
     if (!t) return;
-    if (t.state === 'pending') this.#notPending(t);
-    this.store.remove(id);
     this.gone(id);
     if (t.state === 'pending') return;
-    for (const m of this.members(t.room)) this.send(m.id, { type: 'RTC-LEFT', payload: { id } });
+    for (const m of await this.members(t.room)) this.send(m, { type: 'RTC-LEFT', payload: { id } });
   }
 
-  /** @param {Ticket} t */
-  #notPending(t) {
-    const owner = t.owner ?? '';
-    const ids = this.#pendingByOwner.get(owner);
-    ids?.delete(t.id);
-    if (ids && ids.size === 0) this.#pendingByOwner.delete(owner);
+  /** Ends the seats whose deadline has passed (their timer was on an instance that is gone, or was lost). */
+  async sweep() {
+    for (const id of await this.store.due(Date.now())) await this.#expire(id);
   }
 
   close() {
@@ -270,12 +235,23 @@ export class Rooms {
     this.#timers.clear();
   }
 
-  /** @param {string} id @param {number} ms @param {() => void} fn */
-  #later(id, ms, fn) {
+  /**
+   * Ends the seat if it is still pending or away and its deadline has passed. A seat that came back meanwhile (here
+   * or on another instance), or dropped again later, keeps its place.
+   * @param {string} id @param {number} [slack] ms
+   */
+  async #expire(id, slack = 0) {
+    const t = await this.store.get(id);
+    if (t && t.state !== 'connected' && t.until !== undefined && t.until <= Date.now() + slack) await this.left(id);
+  }
+
+  /** @param {string} id @param {number} ms */
+  #later(id, ms) {
     this.#cancel(id);
     const timer = setTimeout(() => {
       this.#timers.delete(id);
-      fn();
+      // A timer may fire a moment before Date.now() reaches the deadline it was armed for.
+      this.#expire(id, 50).catch(this.failed);
     }, ms);
     timer.unref?.();
     this.#timers.set(id, timer);

@@ -83,6 +83,7 @@ const BAD = {
   LOG_LEVEL: ['loud', 'INFO'],
   METRICS_PORT: ['65536', 'nine', '-1'],
   METRICS_TOKEN: ['too-short', 'has a space in it 0123456789'],
+  REDIS_URL: ['http://127.0.0.1:6379', '127.0.0.1:6379', 'redis://a b'],
 };
 
 test('every bad value is refused with a ConfigError naming the variable and the flag', () => {

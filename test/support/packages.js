@@ -1,5 +1,8 @@
 // @ts-check
-/** The Debian packages the tests drive (chromium, coturn, firefox-esr, iptables): found, installed, or explained. */
+/**
+ * The Debian packages the tests drive (chromium, coturn, firefox-esr, iptables, redis-server): found, installed, or
+ * explained.
+ */
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
@@ -76,4 +79,13 @@ export const findIp = () =>
     paths: ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'],
     pkg: 'iproute2',
     what: 'ip (iproute2)',
+  });
+
+/** The shared room store of the several-instances tests. */
+export const findRedisServer = () =>
+  findOrInstall({
+    env: 'REDIS_SERVER_PATH',
+    paths: ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server'],
+    pkg: 'redis-server',
+    what: 'Redis (redis-server)',
   });

@@ -1,0 +1,113 @@
+// @ts-check
+/**
+ * This instance among others sharing one Redis: it relays signalling and room pushes to the instance holding the
+ * receiver's websocket (one pub/sub channel per instance, so a message goes only where it is read, in the order it
+ * was published), says it is alive, ends the seats of instances that died, and puts back what Redis lost.
+ */
+import { randomBytes } from 'node:crypto';
+import { safe } from './log.js';
+
+/**
+ * @param {object} deps
+ * @param {import('./store/redis.js').RedisRoomStore} deps.store
+ * @param {import('./log.js').Logger} deps.log
+ * @param {number} [deps.every] ms between heartbeats and sweeps; an instance is dead after three missed
+ */
+export function createCluster({ store, log, every = 1000 }) {
+  const inst = randomBytes(6).toString('hex');
+  const own = `to:${inst}`;
+  const all = 'to:all';
+  const sub = store.client.duplicate();
+  sub.on('error', (err) => log.debug('redis subscriber', { err: safe(err) }));
+  /** @type {(m: import('./broker.js').RelayMessage) => void} */
+  let deliver = () => {};
+  /** @type {() => Array<import('./rooms.js').Ticket>} */
+  let localSeats = () => [];
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let timer;
+  let busy = false;
+  /** @type {import('./rooms.js').Rooms | undefined} */
+  let rooms;
+
+  /** @param {string} text */
+  const received = (text) => {
+    let m;
+    try {
+      m = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (m && typeof m === 'object') deliver(m);
+  };
+
+  /** @param {string} channel @param {import('./broker.js').RelayMessage} m */
+  const publish = (channel, m) =>
+    store.publish(channel, JSON.stringify(m)).catch((err) => log.debug('relay lost', { err: safe(err) }));
+
+  /** Alive for three more beats; the seats of instances that missed theirs wait for their people elsewhere. */
+  const beat = async () => {
+    if (busy || !rooms) return;
+    busy = true;
+    try {
+      await store.heartbeat(inst, every * 3);
+      const away = await store.reap(Date.now(), rooms.reconnectGrace);
+      if (away.length) log.info('seats of a stopped instance wait for their people', { seats: away.length });
+      await rooms.sweep();
+    } catch (err) {
+      log.debug('cluster beat failed', { err: safe(err) });
+    } finally {
+      busy = false;
+    }
+  };
+
+  /**
+   * Redis is back (or was restarted empty): the websockets open here are the truth, so their seats go back in; a
+   * seat the store still places here whose websocket closed meanwhile waits out its grace like any dropped one.
+   */
+  const rebuild = async () => {
+    if (!rooms) return;
+    const grace = rooms.reconnectGrace;
+    try {
+      const live = localSeats();
+      const ids = new Set(live.map((t) => t.id));
+      for (const t of live) await store.add({ ...t, state: 'connected', until: undefined, inst });
+      for (const id of await store.seatsOf(inst))
+        if (!ids.has(id)) await store.update(id, { state: 'away', until: Date.now() + grace });
+      await beat();
+      if (live.length) log.info('room store rebuilt from this instance', { seats: live.length });
+    } catch (err) {
+      log.warn('room store rebuild failed', { err: safe(err) });
+    }
+  };
+
+  return {
+    inst,
+    /** @type {import('./broker.js').Peers} */
+    peers: {
+      inst,
+      publish: (to, m) => void publish(`to:${to}`, m),
+      broadcast: (m) => void publish(all, m),
+    },
+    /**
+     * Starts relaying to `broker` and beating.
+     * @param {{deliver: (m: import('./broker.js').RelayMessage) => void, localSeats: () => Array<import('./rooms.js').Ticket>}} broker
+     * @param {import('./rooms.js').Rooms} seats
+     */
+    async start(broker, seats) {
+      rooms = seats;
+      deliver = broker.deliver;
+      localSeats = broker.localSeats;
+      await sub.connect();
+      await sub.subscribe([`${store.prefix}${own}`, `${store.prefix}${all}`], received);
+      // The store connected before this started: each later 'ready' is Redis coming back.
+      store.onReady(() => void rebuild());
+      await beat();
+      timer = setInterval(() => void beat(), every);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      if (sub.isOpen) sub.destroy();
+    },
+  };
+}
