@@ -32,11 +32,14 @@ export interface DefaultReconnectPolicyOptions {
   random?: () => number;
 }
 
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 15000, 30000];
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 10000];
 export const DEFAULT_JITTER = 0.5;
 
 /**
- * Back-off that doubles up to half a minute, each wait spread evenly over ±50 % of its middle. The spread is the
+ * Back-off that doubles up to 10 s, each wait spread evenly over ±50 % of its middle. It stops growing there: after
+ * a long outage (a train tunnel, a dead Wi-Fi) the visitor must be back within seconds of the network, not after a
+ * half-minute wait that began while it was still down; ±50 % of 10 s still spreads a restarted server's clients
+ * over 10 s. The spread is the
  * point: when a server restarts, every client hears goodbye at once, and without it they would all come back in
  * the same millisecond.
  */
