@@ -394,10 +394,9 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         const ice = await this.#api.refreshIce(this.options.server, seat, this.options.token);
         const peer = this.#peer;
         if (generation !== this.#generation || !peer) return;
+        // Every new connection and every ICE restart takes them from the seat (the mesh's configuration()).
         seat.iceServers = ice.iceServers;
         seat.ttl = ice.ttl;
-        // Every new connection (a newcomer, a re-call) takes them from PeerJS's options.
-        (peer.options.config as RTCConfiguration).iceServers = ice.iceServers;
         this.#scheduleIceRefresh(seat, generation);
       } catch {
         // The old credentials still hold for a fifth of their life: try again soon.
