@@ -4,7 +4,8 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
-import { Rooms, roomNameProblem, cleanName } from './rooms.js';
+import { Rooms } from './rooms.js';
+import { seatTaker } from './join.js';
 import { MemoryRoomStore } from './store/memory.js';
 import { RedisRoomStore, StoreUnavailable } from './store/redis.js';
 import { createCluster } from './cluster.js';
@@ -16,7 +17,6 @@ import { metricsHandler } from './metrics-access.js';
 import { demoHeaders } from './demo-headers.js';
 import { serveBuilt } from './bundle.js';
 import { createLogger, safe } from './log.js';
-import { addressKey } from './address.js';
 import { proxyTrust, clientAddress } from './proxy.js';
 import { capSocketsPerAddress } from './sockets.js';
 
@@ -190,42 +190,34 @@ export function createRtcServer(config, deps = {}) {
   const json = express.json({ limit: '8kb', strict: true, type: ['application/json', 'text/plain'] });
   // Async (tokens are checked by jose): Express 4 does not catch a rejected handler, so pass errors on by hand.
   app.post('/rtc/join', json, (req, res, next) => void joinRoom(req, res).catch(next));
+  const seats = seatTaker({
+    config,
+    rooms,
+    seatExpiry,
+    verifyToken,
+    tokensRequired,
+    metrics,
+    log,
+    originAllowed,
+    stopping: () => stopping,
+  });
   /** @param {import('express').Request} req @param {import('express').Response} res */
   const joinRoom = async (req, res) => {
-    if (stopping) return fail(res, 503, 'unavailable', 'The server is restarting. Try again in a moment.');
-    if (!originAllowed(req.headers.origin))
-      return fail(res, 403, 'origin-not-allowed', 'This site may not use this call server.');
-    if (!(await store.takeJoin(addressKey(clientIp(req)), config.joinRate)))
-      return fail(res, 429, 'rate-limited', 'Too many attempts. Wait a minute and try again.');
     const body = req.body && typeof req.body === 'object' ? req.body : {};
-    const problem = roomNameProblem(body.room);
-    if (problem) return fail(res, 400, 'invalid-room', `Invalid room name: ${problem}.`);
-    const room = /** @type {string} */ (body.room);
-    let name = cleanName(body.name);
-    /** @type {string | undefined} */
-    let identity;
-    /** @type {number | undefined} */
-    let exp;
-    if (tokensRequired) {
-      const check = await verifyToken(body.token, room);
-      if (!check.ok) return fail(res, 401, 'unauthorized', `You may not join this room: ${check.reason}.`);
-      if (check.name) name = cleanName(check.name);
-      identity = check.identity;
-      exp = check.exp;
-    }
-    const ticket = await rooms.issue(room, name, { owner: addressKey(clientIp(req)), identity });
-    if (!ticket) return fail(res, 409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
-    if (exp !== undefined) seatExpiry.set(ticket.id, ticket.secret, exp);
-    metrics.inc('rtc_joins_total');
-    const ice = iceServersFor(config, ticket.id, seatExpiry.until(ticket.id));
-    if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
-    log.info('seat issued', { room: safe(room), id: ticket.id, ip: safe(clientIp(req)) });
+    const answer = await seats.takeSeat({
+      room: body.room,
+      name: body.name,
+      token: body.token,
+      ip: clientIp(req),
+      origin: req.headers.origin,
+    });
+    if (!answer.ok) return fail(res, answer.status, answer.code, answer.message);
+    const { ticket } = answer;
     res.json({
       id: ticket.id,
       secret: ticket.secret,
-      name,
       broker: { path: `${BROKER_PATH}/`, key: PEER_KEY },
-      ...ice,
+      ...seats.seatDetails(ticket),
     });
   };
 
@@ -273,7 +265,18 @@ export function createRtcServer(config, deps = {}) {
     res.status(204).end();
   };
 
-  broker = mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp, peers: cluster?.peers });
+  broker = mountBroker({
+    server,
+    app,
+    config,
+    rooms,
+    metrics,
+    log,
+    originAllowed,
+    clientIp,
+    peers: cluster?.peers,
+    seats,
+  });
 
   app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
   app.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));

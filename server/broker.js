@@ -13,6 +13,7 @@ import { QueueBudget } from './queue-budget.js';
 import { safe } from './log.js';
 import { addressKey } from './address.js';
 import { readSignal } from './signal.js';
+import { clientSeatValid } from './join.js';
 import { remoteDelivery, roomOf } from './remote.js';
 import { inOrder } from './in-order.js';
 import { takeFrame } from './frame-rate.js';
@@ -23,8 +24,11 @@ export const BROKER_PATH = '/broker';
 /** Message types relayed to another member. HEARTBEAT, RTC-PING and RTC-LEAVE are the server's; the rest is refused. */
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
-/** The query parameters of a broker URL: exactly what the PeerJS client sends. */
-const QUERY = new Set(['key', 'id', 'token', 'version']);
+/**
+ * The query parameters of a broker URL: what the PeerJS client sends, and, for a seat taken in the upgrade itself,
+ * the room, the name and the room token (the widget puts them after its PeerJS `key`).
+ */
+const QUERY = new Set(['key', 'id', 'token', 'version', 'room', 'name', 'jwt']);
 const VERSION = /^[0-9A-Za-z.+-]{1,32}$/;
 /** What `peer` may send a socket before it has registered it: nothing addressed to an id. */
 const HANDSHAKE = /^\{"type":"(OPEN|ERROR|ID-TAKEN)"/;
@@ -36,7 +40,8 @@ const HANDSHAKE = /^\{"type":"(OPEN|ERROR|ID-TAKEN)"/;
  * rather than interpreted. `peer` is handed a URL rebuilt from the checked values only, so other names, ignored
  * here, never reach it.
  * @param {string | undefined} url the request target
- * @returns {{id: string, token: string, url: string} | undefined}
+ * @returns {{id: string, token: string, url: string, join?: {room: string, name?: string, jwt?: string}} | undefined}
+ *   `join` when the client asks for a seat in the upgrade (it has `room`)
  */
 export function upgradeIdentity(url) {
   let parsed;
@@ -59,7 +64,9 @@ export function upgradeIdentity(url) {
   const version = q.get('version');
   if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return undefined;
   if (version !== undefined && !VERSION.test(version)) return undefined;
-  return { id, token, url: `${parsed.pathname}?${new URLSearchParams({ key: PEER_KEY, id, token })}` };
+  const room = q.get('room');
+  const join = room === undefined ? undefined : { room, name: q.get('name'), jwt: q.get('jwt') };
+  return { id, token, url: `${parsed.pathname}?${new URLSearchParams({ key: PEER_KEY, id, token })}`, join };
 }
 
 /**
@@ -77,6 +84,7 @@ export function upgradeIdentity(url) {
  * @property {number} overSince when `pending` last went over the budget (ms), 0 while under it
  * @property {boolean} closed
  * @property {import('./rooms.js').Ticket | undefined} ticket its seat, as it was when the socket opened
+ * @property {boolean} joined its upgrade asked for the seat (so it is told the seat's details before RTC-ROOM)
  * @property {ReturnType<typeof inOrder<string | undefined | void>>} order its frames, handled in order
  */
 
@@ -150,8 +158,9 @@ function housekeeping(start) {
  * @param {(origin: string | undefined) => boolean} deps.originAllowed
  * @param {(req: import('node:http').IncomingMessage) => string} deps.clientIp
  * @param {Peers} [deps.peers] with a shared store: the other instances
+ * @param {ReturnType<typeof import('./join.js').seatTaker>} deps.seats takes seats for upgrades that ask for one
  */
-export function mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp, peers }) {
+export function mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp, peers, seats }) {
   const remote = remoteDelivery({ store: rooms.store, peers, config });
   /** Current connection of each id. @type {Map<string, Conn>} */
   const byId = new Map();
@@ -162,6 +171,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
    * @type {WeakMap<import('node:http').IncomingMessage, import('./rooms.js').Ticket>}
    */
   const checked = new WeakMap();
+  /** The upgrades that asked for their seat in the URL: their socket is told the seat's details first. */
+  const joining = new WeakSet();
   /** @type {Map<string, number>} */
   const perIp = new Map();
   /** What `peer` holds for absent ids. */
@@ -256,12 +267,30 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     const who = upgradeIdentity(req.url);
     if (!who) return fail('bad-request', 400, 'Bad request');
     const admit = async () => {
-      const ticket = await rooms.check(who.id, who.token);
+      let ticket = await rooms.check(who.id, who.token);
+      // A seat asked for in the upgrade: one round trip instead of a join request and then the upgrade. The id is
+      // the hash of the client's secret, so nobody can take another's; all else is checked as for POST /rtc/join.
+      // (A client coming back with its own id and secret gets its seat back, or, if it ended meanwhile, a new one
+      // with the same id.)
+      if (!ticket && who.join) {
+        if (!clientSeatValid(who.id, who.token)) return fail('identity', 401, 'Unknown id or wrong token');
+        const answer = await seats.takeSeat({
+          room: who.join.room,
+          name: who.join.name,
+          token: who.join.jwt,
+          ip: clientIp(req),
+          origin: info.origin,
+          seat: { id: who.id, secret: who.token },
+        });
+        if (!answer.ok) return fail(answer.code, answer.status, answer.message);
+        ticket = answer.ticket;
+      }
       if (!ticket) return fail('identity', 401, 'Unknown id or wrong token');
       if (!(await rooms.hasPlace(ticket))) return fail('room-full', 409, 'The room is full');
       // `peer` reads the identity from req.url again: give it exactly what was checked.
       req.url = who.url;
       checked.set(req, ticket);
+      if (who.join) joining.add(req);
       done(true);
     };
     admit().catch((err) => {
@@ -390,6 +419,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
    * @param {Conn} c
    */
   const seated = async (c) => {
+    // Before RTC-ROOM: the client makes its connections to the others with these ICE servers.
+    if (c.joined && c.ticket) send(c.id, { type: 'RTC-SEAT', payload: seats.seatDetails(c.ticket) });
     const t = await rooms.connected(c.id);
     if (t === 'full') {
       // Another instance seated someone in the last place first.
@@ -424,6 +455,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         overSince: 0,
         closed: false,
         ticket,
+        joined: joining.has(req),
         order: inOrder((err) => {
           refuse('store-unavailable');
           log.debug('frame not relayed', { id, err: safe(err) });

@@ -33,7 +33,8 @@ export function cleanName(name) {
 
 /**
  * @typedef {object} Ticket a seat in a room, issued by the join endpoint
- * @property {string} id the peer id, issued by the server
+ * @property {string} id the peer id, issued by the server (or, for a seat taken in the websocket upgrade, the hash
+ *   of the secret the client made)
  * @property {string} secret what proves the id (the PeerJS token)
  * @property {string} room
  * @property {string} name
@@ -107,10 +108,11 @@ export class Rooms {
    * Reserves a seat. The caller has validated the room name and the room token.
    * @param {string} room
    * @param {string} name
-   * @param {{owner?: string, identity?: string}} [who] the address key asking, and the token's identity
+   * @param {{owner?: string, identity?: string, seat?: {id: string, secret: string}}} [who] the address key asking,
+   *   the token's identity, and the id and secret the client made itself (checked by the caller), if it did
    * @returns {Promise<Ticket | undefined>} undefined when the room is full
    */
-  async issue(room, name, { owner = '', identity } = {}) {
+  async issue(room, name, { owner = '', identity, seat } = {}) {
     // One identity, one seat: the new join takes over (a reload, another device), and frees the old one's place.
     if (identity)
       for (const old of (await this.store.inRoom(room)).filter((x) => x.identity === identity)) {
@@ -127,8 +129,8 @@ export class Rooms {
     const issuedAt = Date.now();
     /** @type {Ticket} */
     const t = {
-      id: token(12),
-      secret: token(24),
+      id: seat?.id ?? token(12),
+      secret: seat?.secret ?? token(24),
       room,
       name,
       state: 'pending',

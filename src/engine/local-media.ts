@@ -16,8 +16,8 @@ export interface LocalMediaEvents {
 const KIND: Record<MediaKind, DeviceKind> = { audio: 'audioinput', video: 'videoinput' };
 
 const VIDEO: MediaTrackConstraints = {
-  width: { ideal: 1280 },
-  height: { ideal: 720 },
+  width: { ideal: 640 },
+  height: { ideal: 360 },
   frameRate: { ideal: 30, max: 30 },
 };
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };

@@ -1,0 +1,116 @@
+// @ts-check
+/**
+ * Taking a seat: the checks and the seat that `POST /rtc/join` and a joining websocket upgrade share, so both give
+ * the same answers (origin, rate, room name, room token, room full) and seat the same way.
+ */
+import { createHash } from 'node:crypto';
+import { roomNameProblem, cleanName } from './rooms.js';
+import { iceServersFor } from './ice.js';
+import { addressKey } from './address.js';
+import { safe } from './log.js';
+
+/** A seat secret a client made itself: 32 to 64 base64url characters (at least 192 random bits). */
+const CLIENT_SECRET = /^[A-Za-z0-9_-]{32,64}$/;
+
+/**
+ * The id a client-made secret stands for. A seat taken in the websocket upgrade has the id the client chose, and
+ * only this id: whoever saw it in a room cannot claim it (they would need the secret it is the hash of), now or after
+ * the seat has ended.
+ * @param {string} secret
+ */
+export function idOfSecret(secret) {
+  return createHash('sha256').update(secret).digest('base64url').slice(0, 22);
+}
+
+/** Whether `id` and `secret` make a seat a client may take in the upgrade. @param {string} id @param {string} secret */
+export function clientSeatValid(id, secret) {
+  return CLIENT_SECRET.test(secret) && idOfSecret(secret) === id;
+}
+
+/**
+ * @typedef {object} SeatRequest
+ * @property {unknown} room
+ * @property {unknown} [name]
+ * @property {unknown} [token] the room token (JWT), when the server requires one
+ * @property {string} ip the client's address
+ * @property {string | undefined} origin
+ * @property {{id: string, secret: string}} [seat] the client's own id and secret (upgrade joins)
+ */
+/**
+ * @typedef {{ok: true, ticket: import('./rooms.js').Ticket, name: string}
+ *   | {ok: false, status: number, code: string, message: string}} SeatAnswer
+ */
+
+/**
+ * @param {object} deps
+ * @param {import('./config.js').Config} deps.config
+ * @param {import('./rooms.js').Rooms} deps.rooms
+ * @param {import('./seat-expiry.js').SeatExpiry} deps.seatExpiry
+ * @param {ReturnType<typeof import('./tokens.js').tokenVerifier>} deps.verifyToken
+ * @param {boolean} deps.tokensRequired
+ * @param {import('./metrics.js').Metrics} deps.metrics
+ * @param {import('./log.js').Logger} deps.log
+ * @param {(origin: string | undefined) => boolean} deps.originAllowed
+ * @param {() => boolean} deps.stopping
+ */
+export function seatTaker({
+  config,
+  rooms,
+  seatExpiry,
+  verifyToken,
+  tokensRequired,
+  metrics,
+  log,
+  originAllowed,
+  stopping,
+}) {
+  /** @param {number} status @param {string} code @param {string} message @returns {SeatAnswer} */
+  const no = (status, code, message) => ({ ok: false, status, code, message });
+
+  /**
+   * Checks a request for a seat and takes one. Refusals are answers, not exceptions; the room store being away
+   * rejects (StoreUnavailable).
+   * @param {SeatRequest} req
+   * @returns {Promise<SeatAnswer>}
+   */
+  async function takeSeat({ room, name: asked, token, ip, origin, seat }) {
+    if (stopping()) return no(503, 'unavailable', 'The server is restarting. Try again in a moment.');
+    if (!originAllowed(origin)) return no(403, 'origin-not-allowed', 'This site may not use this call server.');
+    if (!(await rooms.store.takeJoin(addressKey(ip), config.joinRate)))
+      return no(429, 'rate-limited', 'Too many attempts. Wait a minute and try again.');
+    const problem = roomNameProblem(room);
+    if (problem) return no(400, 'invalid-room', `Invalid room name: ${problem}.`);
+    const roomName = /** @type {string} */ (room);
+    let name = cleanName(asked);
+    /** @type {string | undefined} */
+    let identity;
+    /** @type {number | undefined} */
+    let exp;
+    if (tokensRequired) {
+      const check = await verifyToken(token, roomName);
+      if (!check.ok) return no(401, 'unauthorized', `You may not join this room: ${check.reason}.`);
+      if (check.name) name = cleanName(check.name);
+      identity = check.identity;
+      exp = check.exp;
+    }
+    const ticket = await rooms.issue(roomName, name, { owner: addressKey(ip), identity, seat });
+    if (!ticket) return no(409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
+    if (exp !== undefined) seatExpiry.set(ticket.id, ticket.secret, exp);
+    metrics.inc('rtc_joins_total');
+    log.info('seat issued', { room: safe(roomName), id: ticket.id, ip: safe(ip), via: seat ? 'upgrade' : 'http' });
+    return { ok: true, ticket, name };
+  }
+
+  /**
+   * What a client needs of its seat besides id and secret: its name (a room token may set it) and the ICE servers,
+   * with TURN credentials that do not outlive the seat.
+   * @param {import('./rooms.js').Ticket} ticket
+   */
+  function seatDetails(ticket) {
+    const ice = iceServersFor(config, ticket.id, seatExpiry.until(ticket.id));
+    if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
+    return { name: ticket.name, ...ice };
+  }
+
+  return { takeSeat, seatDetails };
+}
