@@ -13,13 +13,14 @@ import { safe } from './log.js';
 const CLIENT_SECRET = /^[A-Za-z0-9_-]{32,64}$/;
 
 /**
- * The id a client-made secret stands for. A seat taken in the websocket upgrade has the id the client chose, and
+ * The id a client-made secret stands for: 32 hex digits of its SHA-256 (PeerJS takes only ids of letters and digits
+ * with single inner separators). A seat taken in the websocket upgrade has the id the client chose, and
  * only this id: whoever saw it in a room cannot claim it (they would need the secret it is the hash of), now or after
  * the seat has ended.
  * @param {string} secret
  */
 export function idOfSecret(secret) {
-  return createHash('sha256').update(secret).digest('base64url').slice(0, 22);
+  return createHash('sha256').update(secret).digest('hex').slice(0, 32);
 }
 
 /** Whether `id` and `secret` make a seat a client may take in the upgrade. @param {string} id @param {string} secret */

@@ -129,7 +129,8 @@ export class Rooms {
     const issuedAt = Date.now();
     /** @type {Ticket} */
     const t = {
-      id: seat?.id ?? token(12),
+      // Letters and digits only: PeerJS refuses an id that starts or ends with `-` or `_`, or has two in a row.
+      id: seat?.id ?? randomBytes(12).toString('hex'),
       secret: seat?.secret ?? token(24),
       room,
       name,

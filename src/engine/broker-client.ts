@@ -1,6 +1,7 @@
 import type { PeerOptions } from 'peerjs';
 import { RtcError, serverError } from './errors.js';
 import type { Seat } from './types.js';
+import { sha256 } from './sha256.js';
 
 /**
  * Our requests carry JSON labelled text/plain: a cross-origin POST of that type needs no CORS preflight, so the seat
@@ -38,6 +39,32 @@ async function post<T>(server: string, path: string, body: unknown): Promise<T> 
   return data;
 }
 
+/** Where the broker lives on our server, and its PeerJS key (as POST /rtc/join says too). */
+const BROKER = { path: '/broker/', key: 'rtc-call' };
+
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+/**
+ * A seat to ask for in the broker's websocket upgrade itself, one round trip sooner than POST /rtc/join: a secret
+ * made here, and the id it stands for (its SHA-256, so nobody else can claim that id). The server tells the name and
+ * ICE servers (RTC-SEAT) before the room. Synchronous, so the socket opens in the task that joins. Undefined where
+ * the page has no `crypto.getRandomValues`: then the seat comes from POST /rtc/join.
+ */
+export function ownSeat(req: SeatRequest): Seat | undefined {
+  if (typeof globalThis.crypto?.getRandomValues !== 'function') return undefined;
+  const secret = base64url(crypto.getRandomValues(new Uint8Array(24)));
+  // Hex: PeerJS refuses an id that starts or ends with `-` or `_`, or has two in a row.
+  const id = [...sha256(new TextEncoder().encode(secret))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, 32);
+  return { id, secret, name: req.name ?? '', broker: BROKER, iceServers: [], ttl: 0 };
+}
+
 /** Asks the server for a seat in a room: an id, the secret that proves it, and the ICE servers to use. */
 export function requestSeat(server: string, req: SeatRequest): Promise<Seat> {
   return post<Seat>(server, '/rtc/join', req);
@@ -66,17 +93,31 @@ export function releaseSeat(server: string, seat: Seat): void {
 
 /**
  * PeerJS options that point at our broker and nowhere else: host, port, path, key, token and ICE servers are
- * always explicit, so PeerJS's cloud broker and public STUN/TURN defaults are never used.
+ * always explicit, so PeerJS's cloud broker and public STUN/TURN defaults are never used. With `join`, the seat is
+ * asked for in the upgrade: PeerJS writes its key into the query unescaped (`peerjs?key=…&id=…&token=…`), so the
+ * room, name and room token ride after it, escaped here.
  */
-export function peerOptions(server: string, seat: Seat, iceTransportPolicy: RTCIceTransportPolicy): PeerOptions {
+export function peerOptions(
+  server: string,
+  seat: Seat,
+  iceTransportPolicy: RTCIceTransportPolicy,
+  join?: SeatRequest,
+): PeerOptions {
   const url = new URL(server);
+  let key = seat.broker.key;
+  if (join) {
+    const q = new URLSearchParams({ room: join.room });
+    if (join.name) q.set('name', join.name);
+    if (join.token) q.set('jwt', join.token);
+    key += `&${q}`;
+  }
   const secure = url.protocol === 'https:';
   return {
     host: url.hostname,
     port: Number(url.port) || (secure ? 443 : 80),
     secure,
     path: seat.broker.path,
-    key: seat.broker.key,
+    key,
     token: seat.secret,
     debug: 0,
     config: { iceServers: seat.iceServers, iceTransportPolicy },

@@ -96,6 +96,22 @@ class FakeApi implements SeatApi {
   }
 }
 
+/** A page that can make its own seat, to ask for in the websocket upgrade. */
+class OwnSeatApi extends FakeApi {
+  own = 0;
+  ownSeat(req: { name?: string }): Seat {
+    const id = `own-${++this.own}`;
+    return {
+      id,
+      secret: `secret-${id}`,
+      name: req.name ?? '',
+      broker: { path: '/broker/', key: 'k' },
+      iceServers: [],
+      ttl: 0,
+    };
+  }
+}
+
 /** Answers with fixed waits and remembers what it was asked. */
 class RecordingPolicy implements ReconnectPolicy {
   readonly asked: ReconnectContext[] = [];
@@ -111,9 +127,9 @@ function setup(
   reconnectWaitMs = 20,
   ping: { pingIntervalMs?: number; pingDeadlineMs?: number } = {},
   announce?: (seat: Seat) => Promise<void>,
+  api: FakeApi = new FakeApi(),
 ) {
   const peers: FakePeer[] = [];
-  const api = new FakeApi();
   const session = new BrokerSession(
     { server: 'http://127.0.0.1:9', room: 'standup', token: 't1' },
     {
@@ -443,6 +459,69 @@ describe('broker session', () => {
     release();
     const second = await peer(2);
     expect(second.id).to.equal('seat-2');
+    session.close();
+  });
+
+  it('a first join asks for its seat in the websocket upgrade; RTC-SEAT tells its name and ICE servers before the room', async () => {
+    const { session, api, events, peer } = setup(undefined, 20, {}, undefined, new OwnSeatApi());
+    const seats: string[] = [];
+    session.on('seat', (seat) => seats.push(`${seat.id} ${seat.name} ${JSON.stringify(seat.iceServers)}`));
+    const starting = session.start();
+    const p = await peer(1);
+    expect(p.id).to.equal('own-1');
+    expect(api.requests, 'no join request').to.deep.equal([]);
+    // PeerJS writes the key into the query as it is: the room and the room token ride after it, escaped.
+    expect(p.options.key).to.equal('k&room=standup&jwt=t1');
+    expect(p.options.token).to.equal('secret-own-1');
+    p.opens();
+    p.push('RTC-SEAT', {
+      name: 'Ada',
+      iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }],
+      ttl: 600,
+    });
+    expect(seats).to.deep.equal(['own-1 Ada [{"urls":["turn:127.0.0.1:3478"],"username":"u","credential":"c"}]']);
+    expect(session.seat).to.deep.include({ name: 'Ada', ttl: 600 });
+    p.push('RTC-ROOM', { room: 'standup', members: [] });
+    await starting;
+    expect(events).to.deep.equal(['room {"members":[],"first":true}']);
+    session.close();
+  });
+
+  it('an upgrade join that fails asks POST /rtc/join at once (no wait, no warning), whose answer says why', async () => {
+    const policy = new RecordingPolicy();
+    const { session, api, events, peer, admit } = setup(policy, 20, {}, undefined, new OwnSeatApi());
+    const starting = session.start();
+    const refused = await peer(1);
+    expect(refused.id).to.equal('own-1');
+    refused.drops();
+    const p = await admit(2);
+    await starting;
+    expect(p.id, 'the seat from the join request').to.equal('seat-1');
+    expect(policy.asked, 'no wait before asking over HTTP').to.deep.equal([]);
+    expect(events, 'no warning').to.deep.equal(['seat-ended {"rejoining":true}', 'room {"members":[],"first":true}']);
+    session.close();
+
+    const full = setup(policy, 20, {}, undefined, new OwnSeatApi());
+    full.api.answers.push(new RtcError('room-full', 'The room is full.', true));
+    const failing = full.session.start().then(
+      () => undefined,
+      (e: RtcError) => e,
+    );
+    (await full.peer(1)).drops();
+    expect((await failing)?.code).to.equal('room-full');
+    expect(full.peers.length).to.equal(1);
+  });
+
+  it('a new seat after trouble comes from POST /rtc/join, not the upgrade', async () => {
+    const { session, api, admit } = setup(new RecordingPolicy(() => 5), 20, {}, undefined, new OwnSeatApi());
+    const starting = session.start();
+    const first = await admit(1);
+    await starting;
+    expect(first.id).to.equal('own-1');
+    first.push('RTC-GOODBYE', { reason: 'restart' });
+    const second = await admit(2);
+    expect(second.id).to.equal('seat-1');
+    expect(api.own).to.equal(1);
     session.close();
   });
 });

@@ -1,7 +1,7 @@
 import { Peer, type PeerOptions } from '../peerjs.js';
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
-import { peerOptions, refreshIce, releaseSeat, requestSeat, type SeatRequest } from './broker-client.js';
+import { ownSeat, peerOptions, refreshIce, releaseSeat, requestSeat, type SeatRequest } from './broker-client.js';
 import type { SignalPayload } from './peer-link.js';
 import { DefaultReconnectPolicy, type ReconnectContext, type ReconnectPolicy } from './reconnect-policy.js';
 import { Timers } from './timers.js';
@@ -34,6 +34,8 @@ export interface SeatApi {
   requestSeat(server: string, req: SeatRequest): Promise<Seat>;
   releaseSeat(server: string, seat: Seat): void;
   refreshIce(server: string, seat: Seat, token?: string): Promise<Pick<Seat, 'iceServers' | 'ttl'>>;
+  /** A seat to ask for in the websocket upgrade itself, when the page can make one. */
+  ownSeat?(req: SeatRequest): Seat | undefined;
 }
 
 /** Read afresh for every seat, so a new token (setToken) or name is used the next time. */
@@ -71,6 +73,8 @@ export interface Member {
 export interface BrokerSessionEvents {
   /** A seat's broker connection was made: connections to the others go through it. */
   peer: { peer: BrokerPeer; seat: Seat };
+  /** The server told the seat's name and ICE servers (a seat asked for in the upgrade learns them so). */
+  seat: Seat;
   /** The server's list of the others in the room (RTC-ROOM); `first` for the first of a seat. */
   room: { members: Member[]; first: boolean };
   'member-joined': Member;
@@ -90,7 +94,15 @@ export interface BrokerSessionEvents {
 interface ServerPush {
   type?: unknown;
   src?: unknown;
-  payload?: { id?: unknown; name?: unknown; members?: unknown; description?: unknown; candidate?: unknown };
+  payload?: {
+    id?: unknown;
+    name?: unknown;
+    members?: unknown;
+    description?: unknown;
+    candidate?: unknown;
+    iceServers?: unknown;
+    ttl?: unknown;
+  };
 }
 
 /** The server checks and rebuilds RTC-SIGNAL payloads; this only makes sure of the shape the mesh relies on. */
@@ -114,7 +126,7 @@ const RECONNECT_WAIT_MS = 3000;
 const PING_INTERVAL_MS = 5000;
 const PING_DEADLINE_MS = 12000;
 
-const defaultApi: SeatApi = { requestSeat, releaseSeat, refreshIce };
+const defaultApi: SeatApi = { requestSeat, releaseSeat, refreshIce, ownSeat };
 const defaultCreatePeer: PeerFactory = (id, options) => new Peer(id, options);
 
 function members(x: unknown): Member[] {
@@ -150,6 +162,8 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
   #reconnecting?: { since: number; tries: number };
   #reconnectPending = false;
   readonly #timers = new Timers();
+  /** The next TURN credentials refresh, while one is due. */
+  #iceRefresh?: ReturnType<typeof setTimeout>;
   /** Waits that end early when the seat is torn down. */
   #sleepers = new Set<() => void>();
 
@@ -202,11 +216,16 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     this.#end();
   }
 
-  /** Tries for a seat and a broker connection until in the room; waits first when coming back after trouble. */
+  /**
+   * Tries for a seat and a broker connection until in the room; waits first when coming back after trouble. A first
+   * join asks for the seat in the websocket upgrade (one round trip); if that fails, POST /rtc/join is asked at once,
+   * and its answer says why when joining cannot work (room full, token refused, …).
+   */
   async #connect(generation: number, reason?: ReconnectContext['reason']): Promise<void> {
     const since = Date.now();
     let retryCount = 0;
     let wait = reason !== undefined;
+    let inUpgrade = reason === undefined && !!this.#api.ownSeat;
     let last: RtcError | undefined;
     for (;;) {
       if (wait) {
@@ -220,13 +239,16 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         if (generation !== this.#generation) return;
       }
       wait = true;
+      const { room, name, token, server } = this.options;
+      const request = { room, name, token };
+      let own: Seat | undefined;
       try {
-        const { room, name, token, server } = this.options;
-        const seat = await this.#api.requestSeat(server, { room, name, token });
+        own = inUpgrade ? this.#api.ownSeat?.(request) : undefined;
+        const seat = own ?? (await this.#api.requestSeat(server, request));
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
         await this.#announce?.(seat).catch(() => {});
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
-        await this.#openPeer(seat, generation);
+        await this.#openPeer(seat, generation, own && request);
         return;
       } catch (err) {
         const e =
@@ -237,6 +259,12 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         // A seat whose broker connection failed to open is handed back, so it does not hold a place in the room.
         this.#giveUpSeat();
         this.#teardown(true);
+        if (inUpgrade) {
+          // The upgrade cannot say why it was refused: ask the join endpoint, now.
+          inUpgrade = false;
+          wait = false;
+          continue;
+        }
         this.emit('warning', e.toDetail());
         last = e;
         reason ??= 'unreachable';
@@ -244,10 +272,10 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     }
   }
 
-  #openPeer(seat: Seat, generation: number): Promise<void> {
+  #openPeer(seat: Seat, generation: number, join?: SeatRequest): Promise<void> {
     this.seat = seat;
     const { server, iceTransportPolicy } = this.options;
-    const peer = this.#createPeer(seat.id, peerOptions(server, seat, iceTransportPolicy ?? 'all'));
+    const peer = this.#createPeer(seat.id, peerOptions(server, seat, iceTransportPolicy ?? 'all', join));
     this.#peer = peer;
     const entered = new Promise<void>((resolve, reject) => (this.#entering = { resolve, reject }));
     const notEntered = (message: string) => {
@@ -284,6 +312,20 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     if (!msg || typeof msg.type !== 'string') return;
     const p = msg.payload ?? {};
     switch (msg.type) {
+      case 'RTC-SEAT': {
+        // Before RTC-ROOM, for a seat asked for in the upgrade (also after each reconnect with it).
+        const seat = this.seat;
+        if (!seat) break;
+        if (typeof p.name === 'string') seat.name = p.name;
+        if (Array.isArray(p.iceServers)) seat.iceServers = p.iceServers as RTCIceServer[];
+        if (typeof p.ttl === 'number' && p.ttl >= 0) {
+          seat.ttl = p.ttl;
+          this.#timers.cancel(this.#iceRefresh);
+          this.#scheduleIceRefresh(seat, generation);
+        }
+        this.emit('seat', seat);
+        break;
+      }
       case 'RTC-ROOM': {
         // The first RTC-ROOM of a seat; later ones come after a reconnect and only bring us up to date.
         const first = !this.#inRoom;
@@ -388,7 +430,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
    */
   #scheduleIceRefresh(seat: Seat, generation: number, delayMs = Math.max(5, seat.ttl * 0.8) * 1000): void {
     if (!seat.ttl) return;
-    this.#timers.after(delayMs, async () => {
+    this.#iceRefresh = this.#timers.after(delayMs, async () => {
       if (generation !== this.#generation) return;
       try {
         const ice = await this.#api.refreshIce(this.options.server, seat, this.options.token);

@@ -187,17 +187,8 @@ export class Call extends Emitter<CallEvents> {
 
   #wireSession(session: BrokerSession): (() => void)[] {
     return [
-      session.on('peer', ({ seat }) => {
-        // You stay who you were when you joined, under whatever seat: the others keep your tile too.
-        const self = this.#roster.self;
-        const name = seat.name || this.options.name || '';
-        if (!self?.id) return this.#roster.setSelf(this.#selfParticipant(seat.id, name));
-        // A new seat may come with a new name (a renewed room token names its holder): tell the others.
-        if (name && name !== self.name) {
-          this.#roster.updateSelf({ name });
-          this.#mesh?.broadcast(this.#controlState());
-        }
-      }),
+      session.on('peer', ({ seat }) => this.#seatIs(seat)),
+      session.on('seat', (seat) => this.#seatIs(seat)),
       session.on('room', ({ members, first }) => {
         const present = new Set(members.map((m) => m.id));
         for (const key of this.#roster.memberIds()) {
@@ -225,6 +216,20 @@ export class Call extends Emitter<CallEvents> {
       }),
       session.on('failed', (e) => this.#fail(e)),
     ];
+  }
+
+  /** Our seat, or what we know of it, changed. */
+  #seatIs(seat: Seat): void {
+    // You stay who you were when you joined, under whatever seat: the others keep your tile too. (Until then, the
+    // seat that gets you in is who you are: a seat asked for in the upgrade may be refused, and another taken.)
+    const self = this.#roster.self;
+    const name = seat.name || this.options.name || '';
+    if (!self?.id || !this.#joinedOnce) return this.#roster.setSelf(this.#selfParticipant(seat.id, name));
+    // A new seat may come with a new name (a renewed room token names its holder): tell the others.
+    if (name && name !== self.name) {
+      this.#roster.updateSelf({ name });
+      this.#mesh?.broadcast(this.#controlState());
+    }
   }
 
   /** The server says seat `seat` is in the room. */

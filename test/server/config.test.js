@@ -150,7 +150,8 @@ test('CLI: a bad setting stops start-up with exit code 2 and a one-line message 
     [{ ROOM_SECRET: 'short' }, 'ROOM_SECRET'],
     [{ ALLOWED_ORIGINS: 'nope' }, 'ALLOWED_ORIGINS'],
   ];
-  const results = await Promise.all(cases.map(([env]) => runCli([], { HOST, PORT: '0', ...env })));
+  // Four CLIs start at once: on a busy 2-core machine, loading express and peer alone can take seconds each.
+  const results = await Promise.all(cases.map(([env]) => runCli([], { HOST, PORT: '0', ...env }, 30000)));
   for (const [i, r] of results.entries()) {
     const [, name] = cases[i];
     assert.equal(r.code, 2, `${name}: ${r.stderr}`);

@@ -12,7 +12,7 @@ const TURN = { TURN_URLS: 'turn:turn.test:3478', TURN_SECRET: 'coturn-static-aut
 /** A client-made seat: a random secret and the id it stands for. */
 function ownSeat() {
   const secret = randomBytes(24).toString('base64url');
-  return { secret, id: createHash('sha256').update(secret).digest('base64url').slice(0, 22) };
+  return { secret, id: createHash('sha256').update(secret).digest('hex').slice(0, 32) };
 }
 
 /**
@@ -75,7 +75,7 @@ test('an id that is not the hash of its secret, or a short secret, is refused: n
   const cases = [
     ['another seat\u2019s id', { id: ada.id, secret: mine.secret }],
     ['an id of my choosing', { id: randomBytes(16).toString('base64url'), secret: mine.secret }],
-    ['a short secret', { id: createHash('sha256').update(short).digest('base64url').slice(0, 22), secret: short }],
+    ['a short secret', { id: createHash('sha256').update(short).digest('hex').slice(0, 32), secret: short }],
   ];
   for (const [what, seat] of cases) {
     const { status } = await upgrade(srv, seat, { room: 'standup', name: 'Mallory' });
@@ -142,5 +142,23 @@ test('upgrade join parameters written twice or disguised are refused', async (t)
       (err) => err.status,
     );
     assert.equal(status, 400, extra);
+  }
+});
+
+test('every seat id is one the PeerJS client accepts (letters and digits), whoever made it', async () => {
+  const { Rooms, MemoryRoomStore } = await import('../../server/rooms.js');
+  const { idOfSecret } = await import('../../server/join.js');
+  // PeerJS's own check (util.validateId): an id that fails it never reaches the server, and the join fails.
+  const PEERJS_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+  const rooms = new Rooms({ store: new MemoryRoomStore(), roomMax: 1000, reconnectGrace: 1000, send: () => {} });
+  try {
+    for (let i = 0; i < 500; i++) {
+      const t = await rooms.issue(`room-${i}`, 'x', { owner: `owner-${i}` });
+      assert.ok(t && PEERJS_ID.test(t.id), `issued id ${t?.id}`);
+      const own = idOfSecret(randomBytes(24).toString('base64url'));
+      assert.ok(PEERJS_ID.test(own) && own.length === 32, `client-made id ${own}`);
+    }
+  } finally {
+    rooms.close();
   }
 });
