@@ -489,7 +489,7 @@ describe('broker session', () => {
 
   it('an upgrade join that fails asks POST /rtc/join at once (no wait, no warning), whose answer says why', async () => {
     const policy = new RecordingPolicy();
-    const { session, api, events, peer, admit } = setup(policy, 20, {}, undefined, new OwnSeatApi());
+    const { session, events, peer, admit } = setup(policy, 20, {}, undefined, new OwnSeatApi());
     const starting = session.start();
     const refused = await peer(1);
     expect(refused.id).to.equal('own-1');
