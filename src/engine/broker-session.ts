@@ -57,7 +57,7 @@ export interface BrokerSessionSeams {
    * Called with a new seat before its broker connection opens (and so before the others hear of it): the call
    * tells the peers it is still connected to, so they know the new seat as the same person.
    */
-  announce?: (seat: Seat) => Promise<void>;
+  announce?: (seat: Seat) => Promise<void> | undefined;
   /** How often to ping the server while in the room. */
   pingIntervalMs?: number;
   /** Silence from the server after which the broker connection counts as lost. */
@@ -246,7 +246,9 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         own = inUpgrade ? this.#api.ownSeat?.(request) : undefined;
         const seat = own ?? (await this.#api.requestSeat(server, request));
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
-        await this.#announce?.(seat).catch(() => {});
+        // Nothing to wait for on a first join (nobody to tell): the socket then opens in the task that joins.
+        const announcing = this.#announce?.(seat);
+        if (announcing) await announcing.catch(() => {});
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
         await this.#openPeer(seat, generation, own && request);
         return;

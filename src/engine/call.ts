@@ -110,7 +110,7 @@ export class Call extends Emitter<CallEvents> {
     this.#roster.setSelf(this.#selfParticipant('', this.options.name ?? ''));
     const session = new BrokerSession(this.options, {
       policy: this.options.reconnectPolicy,
-      announce: (seat) => this.#mesh?.announceSeat(seat.id) ?? Promise.resolve(),
+      announce: (seat) => this.#mesh?.announceSeat(seat.id),
     });
     this.#session = session;
     // Connections start as soon as the others are known, not after the devices: the camera and microphone join

@@ -187,13 +187,14 @@ export class Mesh extends Emitter<MeshEvents> {
   /**
    * Tells every peer we can still reach that we are on the server under seat `seat` now, and waits (at most
    * ANNOUNCE_TIMEOUT_MS) until they have taken note, so that the server's news of the new seat finds them knowing it.
+   * Undefined when there is nobody to tell.
    */
-  announceSeat(seat: string): Promise<void> {
+  announceSeat(seat: string): Promise<void> | undefined {
     this.#ownSeat = seat;
     const waiting = new Set<string>();
     for (const e of this.#entries.values())
       if (e.link.sendControl({ v: 1, t: 'seat', id: seat } satisfies ControlMessage)) waiting.add(e.key);
-    if (!waiting.size) return Promise.resolve();
+    if (!waiting.size) return undefined;
     return new Promise((resolve) => {
       const t = this.#timers.after(ANNOUNCE_TIMEOUT_MS, () => done());
       const done = () => {

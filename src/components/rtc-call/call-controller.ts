@@ -40,7 +40,8 @@ export class CallController implements ReactiveController {
   /** Starts a new call (leaving any current one). Resolves when joined; problems arrive as `rtc-error`. */
   async start(options: CallOptions): Promise<void> {
     const start = ++this.#starts;
-    await this.#end();
+    // (No wait when there is no call to end: the call's broker connection then opens in the task that started it.)
+    if (this.call) await this.#end();
     // Another start or a stop came while the old call was ending, or the element left the page: that one wins.
     if (start !== this.#starts || !this.host.isConnected) return;
     const call = new Call(options);
