@@ -106,8 +106,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         for (const kind of kinds) await this.#open(kind);
       }
     }
-    await this.refreshDevices();
+    // The tracks first (the connections take them at once), then the device list, whose labels need them.
     this.emit('change', undefined);
+    await this.refreshDevices();
   }
 
   /** Turns the microphone on or off. Muting keeps the track, so unmuting is instant. */

@@ -244,6 +244,9 @@ export class RtcCall extends LitElement {
   }
 
   protected override willUpdate(): void {
+    // Joining before this render, not after it: the call's broker connection is then on its way while the widget
+    // renders.
+    if (this.isConnected && this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
@@ -260,8 +263,7 @@ export class RtcCall extends LitElement {
     }
     if (!this.isConnected) return;
     const call = this.controller.call;
-    if (this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
-    else if (!this.room && call) {
+    if (!this.room && call) {
       this.#joinedWith = '';
       void this.controller.stop();
     } else if (call) {
