@@ -98,6 +98,15 @@ export class Call extends Emitter<CallEvents> {
     return readPeerStats(this.#mesh?.peerConnections(id) ?? []);
   }
 
+  /**
+   * Says how tall participant `id`'s video is shown here, in device pixels (video-fit's `viewStep`; 0 when it is not
+   * shown: hidden, scrolled away, the page in the background). They then send no more than that, and nothing at 0.
+   * Views call it for each tile.
+   */
+  setView(id: string, height: number): void {
+    this.#mesh?.setView(id, height);
+  }
+
   /** Joins the room. Resolves once joined; rejects with an RtcError when joining cannot succeed. */
   async join(): Promise<void> {
     if (this.state === 'joining' || this.state === 'joined' || this.state === 'reconnecting') return;

@@ -1,5 +1,6 @@
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
+import { CAPTURE_LADDER } from './video-fit.js';
 
 export type MediaKind = 'audio' | 'video';
 export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
@@ -15,11 +16,12 @@ export interface LocalMediaEvents {
 
 const KIND: Record<MediaKind, DeviceKind> = { audio: 'audioinput', video: 'videoinput' };
 
-const VIDEO: MediaTrackConstraints = {
-  width: { ideal: 640 },
-  height: { ideal: 360 },
+/** The camera at `height` (16:9), 30 fps at most. The mesh picks the height: what the others show (video-fit.ts). */
+const video = (height: number): MediaTrackConstraints => ({
+  width: { ideal: Math.round((height * 16) / 9) },
+  height: { ideal: height },
   frameRate: { ideal: 30, max: 30 },
-};
+});
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
 /** Turns a getUserMedia failure into words a visitor understands. */
@@ -58,6 +60,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #audioContext?: AudioContext;
   #onDeviceChange = () => void this.#devicesChanged();
   #stopped = false;
+  /** The camera's height now: the smallest that covers what the others show (360 until they say). */
+  #captureHeight: number = CAPTURE_LADDER[0];
 
   constructor(private readonly md: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
     super();
@@ -109,6 +113,21 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     // The tracks first (the connections take them at once), then the device list, whose labels need them.
     this.emit('change', undefined);
     await this.refreshDevices();
+  }
+
+  /**
+   * Captures at `height` (16:9) from now on: the camera open now is reconfigured in place (applyConstraints), with
+   * no new track and no renegotiation. Resolves once the camera has been asked.
+   */
+  async setCaptureHeight(height: number): Promise<void> {
+    if (height === this.#captureHeight) return;
+    this.#captureHeight = height;
+    await this.#tracks.video?.applyConstraints(video(height)).catch(() => {});
+  }
+
+  /** The height the camera is asked for now. */
+  get captureHeight(): number {
+    return this.#captureHeight;
   }
 
   /** Turns the microphone on or off. Muting keeps the track, so unmuting is instant. */
@@ -177,7 +196,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     const c: MediaStreamConstraints = {};
     for (const kind of kinds) {
       const id = this.selected[KIND[kind]];
-      const base = kind === 'video' ? VIDEO : AUDIO;
+      const base = kind === 'video' ? video(this.#captureHeight) : AUDIO;
       c[kind] = id ? { ...base, deviceId: { exact: id } } : base;
     }
     return c;

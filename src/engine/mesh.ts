@@ -3,6 +3,7 @@ import type { LocalMedia } from './local-media.js';
 import { PeerLink, fingerprint, type SignalPayload } from './peer-link.js';
 import { Timers } from './timers.js';
 import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
+import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
 
 export interface MeshEvents {
   /** A peer's media arrived (or a track of it changed): `id` is the participant, not the seat. */
@@ -44,6 +45,10 @@ interface Entry {
   /** Gives up on a connection that is never made (lost signalling): the caller then tries again. */
   giveUp?: ReturnType<typeof setTimeout>;
   offLink: (() => void)[];
+  /** How tall they show our video (device pixels; 0: not shown), once they have said. */
+  view?: number;
+  /** The encoding change under way. */
+  fitting?: Promise<void>;
 }
 
 /** A connection that is not made this long after it began is given up (and the caller tries again). */
@@ -108,6 +113,8 @@ export class Mesh extends Emitter<MeshEvents> {
   readonly #local = new MediaStream();
   readonly #timers = new Timers();
   readonly #pinger = setInterval(() => void this.#ping(), PING_MS);
+  /** How tall we show each participant's video (told them whenever it changes, and on every new connection). */
+  readonly #views = new Map<string, number>();
   /** Waits for `seat-ack`s, by seat announced. */
   readonly #acks = new Map<string, { waiting: Set<string>; done: () => void }>();
 
@@ -177,6 +184,16 @@ export class Mesh extends Emitter<MeshEvents> {
     // Someone new calls us: the connection is theirs to start, we answer (the polite side).
     if (!offer || this.isRetired(src)) return;
     this.#add(src, src, true).link.receive(payload);
+  }
+
+  /**
+   * We show participant `id`'s video `height` device pixels tall (a step of video-fit's `viewStep`; 0: not shown).
+   * They are told when it changes, and they send us no more than that.
+   */
+  setView(id: string, height: number): void {
+    if (this.#views.get(id) === height) return;
+    this.#views.set(id, height);
+    this.#entries.get(id)?.link.sendControl({ v: 1, t: 'view', h: height } satisfies ControlMessage);
   }
 
   /** Tells every peer something. */
@@ -275,6 +292,8 @@ export class Mesh extends Emitter<MeshEvents> {
       link.on('open', () => {
         entry.heardAt = Date.now();
         link.sendControl(this.state());
+        const h = this.#views.get(entry.key);
+        if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
       }),
       link.on('message', (m) => this.#message(entry, m)),
       link.on('track', ({ track, transceiver }) => this.#track(entry, track, transceiver)),
@@ -310,6 +329,39 @@ export class Mesh extends Emitter<MeshEvents> {
     }
   }
 
+  /**
+   * Fits our video to what the others show of it: the camera at the smallest height that covers the tallest view,
+   * and each connection's encoding scaled to its receiver's view (paused when they do not show it).
+   */
+  fitVideo(): void {
+    if (this.#closed) return;
+    const views = [...this.#entries.values()].map((e) => e.view ?? DEFAULT_VIEW);
+    const target = captureHeight(views);
+    if (target !== this.media.captureHeight) void this.media.setCaptureHeight(target).then(() => this.#fitEncodings());
+    else this.#fitEncodings();
+  }
+
+  #fitEncodings(): void {
+    const captured = this.media.track('video')?.getSettings?.().height || this.media.captureHeight;
+    // One change at a time per sender: setParameters must see the parameters of the getParameters before it.
+    for (const e of this.#entries.values())
+      e.fitting = (e.fitting ?? Promise.resolve()).then(() => this.#fitEncoding(e, captured));
+  }
+
+  async #fitEncoding(e: Entry, captured: number): Promise<void> {
+    const sender = mainTransceivers(e.link.pc).find((t) => t.receiver.track.kind === 'video')?.sender;
+    if (!sender || e.link.pc.signalingState === 'closed') return;
+    const params = sender.getParameters();
+    // Not negotiated yet: fitted again once connected.
+    const enc = params.encodings?.[0];
+    if (!enc) return;
+    const want = encodingFor(captured, e.view ?? DEFAULT_VIEW);
+    if (enc.active === want.active && (enc.scaleResolutionDownBy ?? 1) === want.scaleResolutionDownBy) return;
+    enc.active = want.active;
+    enc.scaleResolutionDownBy = want.scaleResolutionDownBy;
+    await sender.setParameters(params).catch(() => {});
+  }
+
   #track(entry: Entry, track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
     if (!mainTransceivers(entry.link.pc).includes(transceiver)) return;
     if (entry.remote.getTracks().includes(track)) return;
@@ -325,6 +377,7 @@ export class Mesh extends Emitter<MeshEvents> {
       entry.connected = true;
       entry.heardAt = Date.now();
       this.#giveUpIn(entry, undefined);
+      this.fitVideo();
     }
     this.emit('connection', { id: entry.key, state });
   }
@@ -339,6 +392,11 @@ export class Mesh extends Emitter<MeshEvents> {
       case 'seat':
         this.#reseat(entry, m.id);
         entry.link.sendControl({ v: 1, t: 'seat-ack', id: m.id } satisfies ControlMessage);
+        break;
+      case 'view':
+        if (entry.view === m.h) break;
+        entry.view = m.h;
+        this.fitVideo();
         break;
       case 'seat-ack': {
         const wait = this.#acks.get(m.id);
@@ -383,6 +441,8 @@ export class Mesh extends Emitter<MeshEvents> {
       if (!wait.waiting.size) wait.done();
     }
     this.emit('closed', { id: entry.key, seat: entry.seat });
+    // The one who showed us largest may be gone.
+    this.fitVideo();
   }
 
   /**

@@ -30,15 +30,29 @@ export type PingMessage = { v: 1; t: 'ping' };
  */
 export type SeatMessage = { v: 1; t: 'seat'; id: string };
 export type SeatAckMessage = { v: 1; t: 'seat-ack'; id: string };
-export type ControlMessage = StateMessage | PingMessage | SeatMessage | SeatAckMessage;
+/**
+ * "I show your video this tall" (device pixels, in steps: video-fit.ts `viewStep`; 0 when it is not shown), so the
+ * sender scales what it sends us to that, pauses it when 0, and captures no more than anyone shows.
+ */
+export type ViewMessage = { v: 1; t: 'view'; h: number };
+export type ControlMessage = StateMessage | PingMessage | SeatMessage | SeatAckMessage | ViewMessage;
 
 /** Seat ids are what the server hands out: short, printable. */
 const SEAT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isControlMessage(x: unknown): x is ControlMessage {
-  const m = x as { v?: unknown; t?: unknown; id?: unknown; name?: unknown; audio?: unknown; video?: unknown } | null;
+  const m = x as {
+    v?: unknown;
+    t?: unknown;
+    id?: unknown;
+    name?: unknown;
+    audio?: unknown;
+    video?: unknown;
+    h?: unknown;
+  } | null;
   if (!m || typeof m !== 'object' || m.v !== 1) return false;
   if (m.t === 'ping') return true;
+  if (m.t === 'view') return typeof m.h === 'number' && Number.isInteger(m.h) && m.h >= 0 && m.h <= 4320;
   if (m.t === 'seat' || m.t === 'seat-ack') return typeof m.id === 'string' && SEAT_ID.test(m.id);
   return (
     m.t === 'state' &&

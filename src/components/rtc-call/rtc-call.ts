@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { provide } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
-import { rtcRequestLeave, rtcStateChange, type RtcCallState } from '../../events.js';
+import { rtcRequestLeave, rtcStateChange, type RtcCallState, type RtcTileViewDetail } from '../../events.js';
 import type { CallState } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
@@ -335,7 +335,11 @@ export class RtcCall extends LitElement {
         </div>
         ${
           people.length
-            ? html`<div part="grid" style="--rtc-columns: ${columns}">
+            ? html`<div
+                part="grid"
+                style="--rtc-columns: ${columns}"
+                @rtc-tile-view=${(e: CustomEvent<RtcTileViewDetail>) => c.call?.setView(e.detail.id, e.detail.height)}
+              >
                 ${repeat(
                   people,
                   (p) => (p.local ? 'self' : p.id),

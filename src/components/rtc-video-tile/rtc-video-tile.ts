@@ -5,6 +5,8 @@ import { camOffIcon, micOffIcon } from '../../icons.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { RtcStrings } from '../../i18n/strings.js';
 import { styles } from './rtc-video-tile.styles.js';
+import { viewStep } from '../../engine/video-fit.js';
+import { rtcTileView } from '../../events.js';
 
 /** Up to two initials of a name, for the avatar shown while the camera is off. */
 export function initials(name: string): string {
@@ -39,6 +41,11 @@ export function initials(name: string): string {
  * @cssproperty [--rtc-tile-avatar-background=#5b6ee1] - Background of the initials avatar.
  * @cssproperty [--rtc-tile-avatar-size=30%] - Width of the avatar, relative to the tile.
  * @cssproperty [--rtc-tile-muted-color=#ff6b6b] - Color of the muted-microphone and camera-off icons.
+ *
+ * @fires rtc-tile-view - How tall a remote participant's video is shown, in device pixels (in steps; 0 while the
+ *   tile is hidden, scrolled out of sight or the page is in the background). `<rtc-call>` passes it to the call
+ *   (`call.setView(id, height)`), so the participant sends no more than that; a page that lays out tiles itself
+ *   does the same.
  */
 export class RtcVideoTile extends LitElement {
   static override styles = styles;
@@ -79,6 +86,7 @@ export class RtcVideoTile extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('participant')) this.#sayView();
     const video = this.video;
     const stream = this.participant?.stream ?? null;
     if (changed.has('participant') && video.srcObject !== stream) {
@@ -94,11 +102,50 @@ export class RtcVideoTile extends LitElement {
     super.connectedCallback();
     // Back on the page (tiles are moved when the grid reorders): show the stream again.
     if (this.hasUpdated) this.requestUpdate('participant');
+    this.#watchView();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this.video) this.video.srcObject = null;
+    for (const off of this.#offView.splice(0)) off();
+  }
+
+  /** The tile's height in CSS pixels, whether any of it is on screen, and what was last said about it. */
+  #view = { height: 0, onScreen: true, said: '' };
+  #offView: (() => void)[] = [];
+
+  /** Follows the tile's size and visibility, to say how tall the participant's video is shown. */
+  #watchView(): void {
+    if (typeof ResizeObserver !== 'function') return;
+    const resize = new ResizeObserver(([entry]) => {
+      this.#view.height = entry.contentRect.height;
+      this.#sayView();
+    });
+    resize.observe(this);
+    const seen = new IntersectionObserver(([entry]) => {
+      this.#view.onScreen = entry.isIntersecting;
+      this.#sayView();
+    });
+    seen.observe(this);
+    const visibility = () => this.#sayView();
+    document.addEventListener('visibilitychange', visibility);
+    this.#offView.push(
+      () => resize.disconnect(),
+      () => seen.disconnect(),
+      () => document.removeEventListener('visibilitychange', visibility),
+    );
+  }
+
+  #sayView(): void {
+    const p = this.participant;
+    if (!p || p.local) return;
+    const shown = this.#view.onScreen && document.visibilityState !== 'hidden';
+    const height = viewStep(this.#view.height, globalThis.devicePixelRatio, shown);
+    const said = `${p.id} ${height}`;
+    if (said === this.#view.said) return;
+    this.#view.said = said;
+    this.dispatchEvent(rtcTileView({ id: p.id, height }));
   }
 
   /** Starts playback; when the browser wants a click first, plays muted and offers a button. */

@@ -1,0 +1,36 @@
+import { expect } from '@open-wc/testing';
+import { captureHeight, encodingFor, viewStep, DEFAULT_VIEW } from './video-fit.js';
+
+describe('video fit', () => {
+  it('a receiver reports its tile height in device pixels, rounded up to a step; hidden is 0', () => {
+    expect(viewStep(100)).to.equal(180);
+    expect(viewStep(100, 2)).to.equal(270);
+    expect(viewStep(360)).to.equal(360);
+    expect(viewStep(361)).to.equal(540);
+    expect(viewStep(700, 2)).to.equal(1080);
+    expect(viewStep(300, 1, false)).to.equal(0);
+    expect(viewStep(0)).to.equal(0);
+    expect(viewStep(Number.NaN)).to.equal(0);
+  });
+
+  it('captures at the smallest ladder height that covers the tallest view, 720 at most', () => {
+    expect(captureHeight([])).to.equal(360);
+    expect(captureHeight([0, 0])).to.equal(360);
+    expect(captureHeight([180, DEFAULT_VIEW])).to.equal(360);
+    expect(captureHeight([180, 540])).to.equal(540);
+    expect(captureHeight([720])).to.equal(720);
+    expect(captureHeight([1080, 90])).to.equal(720);
+  });
+
+  it('scales each receiver’s encoding to what it shows, never below it; a hidden tile pauses the stream', () => {
+    expect(encodingFor(720, 720)).to.deep.equal({ active: true, scaleResolutionDownBy: 1 });
+    expect(encodingFor(720, 1080)).to.deep.equal({ active: true, scaleResolutionDownBy: 1 });
+    expect(encodingFor(720, 360)).to.deep.equal({ active: true, scaleResolutionDownBy: 2 });
+    expect(encodingFor(720, 270)).to.deep.equal({ active: true, scaleResolutionDownBy: 2 });
+    expect(encodingFor(720, 180)).to.deep.equal({ active: true, scaleResolutionDownBy: 4 });
+    expect(encodingFor(360, 180)).to.deep.equal({ active: true, scaleResolutionDownBy: 2 });
+    expect(encodingFor(360, 90)).to.deep.equal({ active: true, scaleResolutionDownBy: 4 });
+    expect(encodingFor(540, 360)).to.deep.equal({ active: true, scaleResolutionDownBy: 1.5 });
+    expect(encodingFor(720, 0)).to.deep.equal({ active: false, scaleResolutionDownBy: 1 });
+  });
+});

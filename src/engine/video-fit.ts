@@ -1,0 +1,39 @@
+/**
+ * Sending each peer the video it shows, and capturing no more than anyone shows. Pure functions: the mesh applies
+ * them to its senders (RTCRtpSender.setParameters) and to the camera (applyConstraints).
+ *
+ * Receivers tell each sender how tall (in device pixels) they show its video, over the control channel (`view`).
+ * A sender captures at the smallest height of the ladder that covers the tallest view, and scales its encoding down
+ * for each receiver to what that receiver shows. A hidden tile (height 0) pauses the stream to it.
+ */
+
+/** Capture heights (16:9): 640x360, 960x540, 1280x720. */
+export const CAPTURE_LADDER = [360, 540, 720] as const;
+/** What a peer that has not said yet is assumed to show: a tile in a grid. */
+export const DEFAULT_VIEW = 360;
+/** Heights a receiver reports, so that a tile resized by a few pixels says nothing new. 0 is hidden. */
+const VIEW_STEPS = [0, 90, 180, 270, 360, 540, 720, 1080];
+/** Scales Chromium and Firefox apply cleanly. */
+const SCALES = [1, 1.5, 2, 3, 4, 6, 8];
+
+/** The height a receiver reports for a tile `cssHeight` CSS pixels tall, on a screen of `dpr` device pixels per. */
+export function viewStep(cssHeight: number, dpr = 1, visible = true): number {
+  if (!visible || !(cssHeight > 0)) return 0;
+  const px = Math.ceil(cssHeight * (dpr > 0 ? dpr : 1));
+  return VIEW_STEPS.find((s) => s >= px) ?? VIEW_STEPS[VIEW_STEPS.length - 1];
+}
+
+/** The capture height for these views (one per peer; a peer that has not said counts as DEFAULT_VIEW). */
+export function captureHeight(views: readonly number[]): number {
+  const tallest = Math.max(0, ...views);
+  return CAPTURE_LADDER.find((h) => h >= tallest) ?? CAPTURE_LADDER[CAPTURE_LADDER.length - 1];
+}
+
+/** The encoding for a receiver showing `view` device pixels of a capture `captured` pixels tall. */
+export function encodingFor(captured: number, view: number): { active: boolean; scaleResolutionDownBy: number } {
+  if (view <= 0) return { active: false, scaleResolutionDownBy: 1 };
+  // The most scaling that still sends at least what is shown.
+  let scale = 1;
+  for (const s of SCALES) if (captured / s >= view) scale = s;
+  return { active: true, scaleResolutionDownBy: scale };
+}

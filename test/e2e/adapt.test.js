@@ -1,0 +1,135 @@
+// @ts-check
+/**
+ * Video that fits what the others show: each receiver says how tall it shows a sender's video, and the sender
+ * captures no more than the tallest view, scales each connection's encoding to its receiver's view, and pauses it
+ * while the receiver does not show it at all.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../support/server.js';
+import { launchBrowser, waitForRemoteVideos, remoteFrameCounts } from '../support/browser.js';
+
+/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+let chromium;
+/** @type {Awaited<ReturnType<typeof startServer>>} */
+let server;
+after(async () => {
+  await chromium?.close();
+  await server?.stop();
+});
+
+/**
+ * What a page sends its one peer: the video encoding (active, scale), the camera's height and the frames encoded
+ * so far.
+ * @param {import('puppeteer-core').Page} page
+ */
+const sending = (page) =>
+  page.evaluate(async () => {
+    const call = /** @type {any} */ (document.querySelector('rtc-call')).call;
+    /** @type {RTCPeerConnection} */
+    const pc = call.mesh.peerConnection(call.mesh.ids()[0]);
+    const video = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
+    if (!video) throw new Error('no video transceiver');
+    const enc = video.sender.getParameters().encodings[0] ?? {};
+    let frames = 0;
+    (await video.sender.getStats()).forEach((r) => {
+      if (r.type === 'outbound-rtp') frames = r.framesEncoded ?? 0;
+    });
+    return {
+      active: enc.active,
+      scale: enc.scaleResolutionDownBy ?? 1,
+      capture: call.media.track('video')?.getSettings().height,
+      frames,
+    };
+  });
+
+/**
+ * Polls `read` until `ok` holds; fails with the last value read.
+ * @template T
+ * @param {() => Promise<T>} read @param {(v: T) => boolean} ok @param {string} what
+ */
+async function until(read, ok, what, timeout = 20000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeout} ms`);
+}
+
+/** Sets the widget's size in a page (display: none hides it). @param {import('puppeteer-core').Page} page */
+const size = (page, /** @type {string} */ css) =>
+  page.evaluate((css) => {
+    /** @type {HTMLElement} */ (document.querySelector('rtc-call')).style.cssText = css;
+  }, css);
+
+test('a sender fits its video to what the receiver shows: scaled to a small tile, a larger capture for a large one, paused while hidden', async () => {
+  server = await startServer();
+  chromium = await launchBrowser();
+  const room = `e2e-adapt-${Date.now()}`;
+  const pages = [];
+  for (const name of ['Ana', 'Ben']) {
+    const context = await chromium.browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport({ width: 1700, height: 1000 });
+    await page.goto(`${server.url}/?room=${room}&name=${name}`);
+    pages.push(page);
+  }
+  const [ana, ben] = pages;
+  await Promise.all(pages.map((p) => waitForRemoteVideos(p, 1, 60000)));
+
+  // Ana shows Ben small: Ben captures 360 lines and sends her a quarter of them.
+  await size(ana, 'display: block; width: 320px');
+  const small = await until(
+    () => sending(ben),
+    (s) => s.scale >= 2,
+    'Ben scales down for Ana’s small tile',
+  );
+  assert.equal(small.active, true);
+  assert.equal(small.capture, 360, 'no more captured than anyone shows');
+
+  // Ana shows Ben large (540 device pixels and more): Ben's camera goes up the ladder (to 960x540 asked; Chromium's
+  // fake camera has 640x480 nearest), and Ana gets it unscaled.
+  await size(ana, 'display: block; width: 1600px');
+  const large = await until(
+    () => sending(ben),
+    (s) => /** @type {number} */ (s.capture) > 360 && s.scale === 1,
+    'Ben captures more lines for Ana’s large tile and sends them whole',
+  );
+  assert.equal(large.active, true);
+  assert.ok((await remoteFrameCounts(ana))[0] > 0, 'Ana sees Ben’s video move');
+
+  // Ana hides the widget: Ben stops encoding for her, and his camera drops back.
+  await size(ana, 'display: none');
+  const hidden = await until(
+    () => sending(ben),
+    (s) => s.active === false,
+    'Ben pauses his video to Ana',
+  );
+  const stopped = await until(
+    async () => {
+      const a = await sending(ben);
+      await new Promise((r) => setTimeout(r, 1500));
+      const b = await sending(ben);
+      return { ...b, encodedMeanwhile: b.frames - a.frames };
+    },
+    (s) => s.encodedMeanwhile === 0,
+    'no frames encoded for Ana while she does not show Ben',
+  );
+  assert.equal(stopped.active, false);
+  assert.equal(hidden.capture, 360);
+
+  // Shown again: the video comes back.
+  await size(ana, 'display: block; width: 640px');
+  await until(
+    () => sending(ben),
+    (s) => s.active === true,
+    'Ben sends to Ana again',
+  );
+  await waitForRemoteVideos(ana, 1, 30000);
+  // And Ana's own sending to Ben was never touched (Ben shows her at the demo's size all along).
+  const anaToBen = await sending(ana);
+  assert.equal(anaToBen.active, true);
+});
