@@ -60,6 +60,15 @@ test('the tarball has the built modules, PeerJS, the bundle with its types, the 
     ...COMPONENTS.map((c) => `lib/components/${c}/${c}.js`),
   ])
     assert.ok(shipped.has(file), `${file} is shipped`);
+  // What the bundle loads when it needs it (a language), and nothing of an earlier build.
+  const chunks = [...readFileSync(join(ROOT, 'dist/rtc-call.js'), 'utf8').matchAll(/import\("\.\/([^"]+)"\)/g)];
+  assert.ok(chunks.length >= 1, 'rtc-call.js loads its language files with import()');
+  for (const [, chunk] of chunks) assert.ok(shipped.has(`dist/${chunk}`), `dist/${chunk} is shipped`);
+  assert.deepEqual(
+    [...shipped].filter((f) => /^dist\/rtc-call-.+\.js$/.test(f)).sort(),
+    chunks.map(([, c]) => `dist/${c}`).sort(),
+    'only the chunks this bundle loads',
+  );
   const stray = [...shipped].filter(
     (f) => /^(src|test|scripts|bench|\.ci)\//.test(f) || /(^|\/)test-support\./.test(f) || f.endsWith('.d.ts.map'),
   );
