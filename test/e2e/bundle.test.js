@@ -1,14 +1,22 @@
 // @ts-check
 /**
- * The parts of the widget loaded only when needed (a language file) come from where rtc-call.js came from: a page on
- * one origin embeds the script from the broker on another, in Chinese, and the Chinese words appear, fetched from the
- * broker's origin.
+ * The script-tag bundle as a site gets it (dist/rtc-call.js from the broker, on a page of another origin): the parts
+ * loaded only when needed (a language file) come from where rtc-call.js came from, and the elements' styles, trimmed
+ * for size by the build (scripts/trim-templates.mjs), are to the browser the same rules as the sources'.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer } from '../support/server.js';
 import { launchBrowser, openPage } from '../support/browser.js';
+
+/** The elements' styles as written (lib/ is what the bundle is built from). */
+const SOURCE_STYLES = {
+  'rtc-call': (await import('../../lib/components/rtc-call/rtc-call.styles.js')).styles.cssText,
+  'rtc-video-tile': (await import('../../lib/components/rtc-video-tile/rtc-video-tile.styles.js')).styles.cssText,
+  'rtc-device-picker': (await import('../../lib/components/rtc-device-picker/rtc-device-picker.styles.js')).styles
+    .cssText,
+};
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
 let server;
@@ -64,6 +72,28 @@ test('a Chinese page that embeds rtc-call.js from another origin gets its Chines
   const chunk = scripts.find((s) => /\/rtc-call-zh-CN-[\w-]+\.js$/.test(s));
   assert.ok(chunk, `the Chinese file was fetched: ${scripts.join(', ')}`);
   assert.equal(chunk, `200 ${broker}/${chunk.split('/').pop()}`, "from the broker's origin, next to rtc-call.js");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the bundle's trimmed styles are, rule for rule, the styles as written", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, siteUrl);
+  await page.waitForFunction(() => !!customElements.get('rtc-device-picker'), { timeout: 20000 });
+  const rules = await page.evaluate((sources) => {
+    /** @param {CSSStyleSheet} sheet */
+    const texts = (sheet) => [...sheet.cssRules].map((r) => r.cssText);
+    return Object.entries(sources).map(([tag, source]) => {
+      const element = /** @type {any} */ (customElements.get(tag));
+      const bundled = element.elementStyles.flatMap((/** @type {any} */ s) => texts(s.styleSheet));
+      const written = new CSSStyleSheet();
+      written.replaceSync(source);
+      return { tag, bundled, written: texts(written) };
+    });
+  }, SOURCE_STYLES);
+  for (const { tag, bundled, written } of rules) {
+    assert.ok(written.length > 5, `${tag}: ${written.length} rules`);
+    assert.deepEqual(bundled, written, tag);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });
