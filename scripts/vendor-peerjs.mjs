@@ -8,6 +8,12 @@
  * pre-bundling) stops at `sdp.js does not provide an export named 'default'`. Bundled here once, with those inside,
  * the published modules need no plugin and no CommonJS interop anywhere. (vendor/peerjs.d.ts gives it peerjs's types.)
  *
+ * And only what the widget runs: PeerJS's `Peer` is its connection to the broker, nothing more, so webrtc-adapter
+ * gives way to the `browserDetails` PeerJS reads from it (vendor/shims/webrtc-adapter.js), and PeerJS's media and data
+ * connections and their BinaryPack serializer to a stub that throws if reached (vendor/shims/left-out.js,
+ * scripts/peerjs-left-out.mjs). That is four fifths of what PeerJS brought into rtc-call.js (88 KB of 165 KB
+ * minified; now 19 KB).
+ *
  * `node scripts/vendor-peerjs.mjs` writes it; `npm run build` and the element tests' config call `vendorPeerjs()`.
  */
 import { fileURLToPath } from 'node:url';

@@ -100,7 +100,7 @@ test('package.json: repository, bugs, keywords, and a sideEffects list that keep
       new RegExp(`^${glob.replace(/^\.\//, '').replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(file),
     );
   for (const c of COMPONENTS) assert.ok(matches(`lib/components/${c}/${c}.js`), `${c} registers an element`);
-  assert.ok(matches('vendor/peerjs.js'), 'webrtc-adapter in PeerJS patches the page on import');
+  assert.ok(matches('vendor/peerjs.js'), "PeerJS's util probes the browser's WebRTC on import");
   assert.ok(matches('dist/rtc-call.js'));
   assert.ok(!matches('lib/engine/call.js') && !matches('lib/engine.js'), 'the engine modules can be shaken');
 });
