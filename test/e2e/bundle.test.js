@@ -2,13 +2,15 @@
 /**
  * The script-tag bundle as a site gets it (dist/rtc-call.js from the broker, on a page of another origin): the parts
  * loaded only when needed (a language file) come from where rtc-call.js came from, and the elements' styles, trimmed
- * for size by the build (scripts/trim-templates.mjs), are to the browser the same rules as the sources'.
+ * for size by the build (scripts/trim-templates.mjs), are to the browser the same rules as the sources'; and what was
+ * left out of PeerJS (its own media and data connections) says so when a PeerJS client reaches for it.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer } from '../support/server.js';
-import { launchBrowser, openPage } from '../support/browser.js';
+import { launchBrowser, openPage, remoteFrames, waitForRemoteTiles, waitForRemoteVideos } from '../support/browser.js';
+import { member } from '../support/broker-clients.js';
 
 /** The elements' styles as written (lib/ is what the bundle is built from). */
 const SOURCE_STYLES = {
@@ -96,4 +98,43 @@ test("the bundle's trimmed styles are, rule for rule, the styles as written", as
   }
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("an OFFER from a PeerJS client in the room: the page is told PeerJS's connections are not in the bundle, and the call goes on", async () => {
+  const room = `left-out-${Date.now()}`;
+  const ana = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Ana`);
+  const ben = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Ben`);
+  await waitForRemoteVideos(ana.page, 1, 60000);
+  const anaId = await ana.page.evaluate(() => /** @type {any} */ (document.querySelector('rtc-call'))?.call?.seat?.id);
+  assert.ok(anaId, "Ana's seat id");
+
+  const srv = { port: server.port, owned: new Set() };
+  const peerjs = await member(/** @type {any} */ (srv), room, 'PeerJS');
+  await waitForRemoteTiles(ana.page, 2);
+  peerjs.client.send({
+    type: 'OFFER',
+    dst: anaId,
+    payload: { type: 'media', connectionId: 'mc_test', sdp: { type: 'offer', sdp: 'v=0' }, metadata: {} },
+  });
+  const told = /not in rtc-call's copy of PeerJS/;
+  const deadline = Date.now() + 15000;
+  while (!ana.errors.some((e) => told.test(e))) {
+    if (Date.now() > deadline) throw new Error(`no error on Ana's page: ${JSON.stringify(ana.errors)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(
+    ana.errors.filter((e) => !told.test(e)),
+    [],
+  );
+  assert.equal(await ana.page.evaluate(() => document.querySelector('rtc-call')?.getAttribute('state')), 'joined');
+
+  // The call goes on, and the broker connection still brings news: the PeerJS client leaves, Cy arrives.
+  peerjs.client.ws.close(1000);
+  await waitForRemoteTiles(ana.page, 1, 30000);
+  const { before, after } = await remoteFrames(ana.page, 1000);
+  assert.ok(after[0] > before[0], `Ana still sees Ben: ${before} -> ${after}`);
+  const cy = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Cy`);
+  await waitForRemoteVideos(ana.page, 2, 60000);
+  assert.deepEqual(ben.errors, []);
+  await Promise.all([ana, ben, cy].map(({ context }) => context.close()));
 });
