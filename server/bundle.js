@@ -17,7 +17,7 @@ const gz = promisify(gzip);
  */
 
 /** `rtc-call-<name>-<hash>.js` and its map (rollup.config.mjs): nothing else, and never a path. */
-export const CHUNK_NAME = /^rtc-call-[\w-]+\.js(\.map)?$/;
+const CHUNK_NAME = /^rtc-call-[\w-]+\.js(\.map)?$/;
 const FOREVER = 'public, max-age=31536000, immutable';
 
 /**
