@@ -1,9 +1,12 @@
-// The script-tag bundle: one minified ES module with lit, @lit/context and peerjs inside.
+// The script-tag bundle: one minified ES module with lit, @lit/context and peerjs inside, and next to it the parts it
+// loads only when needed (a language other than English), each a chunk of its own that its dynamic `import()` finds
+// relative to rtc-call.js, so from the same server when another site embeds it.
 // It is built from `lib/` (the unbundled modules `tsc` emits for npm users), so both share one compile; PeerJS comes
 // in as vendor/peerjs.js, already an ES module (scripts/vendor-peerjs.mjs), so nothing here is CommonJS.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { trimTemplates } from './scripts/trim-templates.mjs';
 
 /** `rtc-call/rtc-call.js` exports what `rtc-call` does, so it has the same types. */
 const bundleTypes = {
@@ -13,17 +16,32 @@ const bundleTypes = {
   },
 };
 
+/** A chunk's name has its content's hash in it: the chunks of earlier builds go, so dist/ (and the package) has only these. */
+const cleanChunks = {
+  name: 'clean-chunks',
+  buildStart() {
+    if (!existsSync('dist')) return;
+    for (const f of readdirSync('dist', { withFileTypes: true }))
+      if (f.isFile() && /^rtc-call-.+\.js(\.map)?$/.test(f.name)) rmSync(`dist/${f.name}`);
+  },
+};
+
 export default {
   input: 'lib/index.js',
   output: {
-    file: 'dist/rtc-call.js',
+    dir: 'dist',
+    entryFileNames: 'rtc-call.js',
+    // server/bundle.js serves exactly these names (`rtc-call-<name>-<hash>.js`), with a long cache.
+    chunkFileNames: 'rtc-call-[name]-[hash].js',
     format: 'es',
     sourcemap: true,
-    inlineDynamicImports: true,
   },
   plugins: [
+    cleanChunks,
     nodeResolve({ browser: true }),
-    terser({ ecma: 2020, module: true, format: { comments: false } }),
+    trimTemplates(/\/lib\/.*\.js$/),
+    // A second compress pass finds what the first one's inlining made dead (about 100 bytes minified).
+    terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
     bundleTypes,
   ],
   onwarn(warning, warn) {

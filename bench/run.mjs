@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { sizes, composition, OURS } from './helpers/size.mjs';
+import { sizes, composition, lazyChunks, OURS } from './helpers/size.mjs';
 import { startOurs, startStock, killAll } from './helpers/procs.mjs';
 import { brokerRound } from './helpers/broker.mjs';
 import { startSite, oneCall } from './helpers/call.mjs';
@@ -90,6 +90,7 @@ function benchSize() {
     ...s,
     ratio: { bytes: s.ours.bytes / s.peerjs.bytes, gzipBytes: s.ours.gzipBytes / s.peerjs.gzipBytes },
     composition: composition(),
+    lazy: lazyChunks(),
   };
 }
 
@@ -296,6 +297,8 @@ function report(results) {
             .join(', '),
       );
     }
+    for (const [file, m] of Object.entries(/** @type {Record<string, any>} */ (size.lazy ?? {})))
+      out.push(`  loaded when needed: ${file} ${num(m.bytes)} bytes, ${num(m.gzipBytes)} gzip -9`);
   }
   /** A row of a baseline-vs-ours table. */
   const row = (/** @type {string} */ label, /** @type {any} */ p, digits = 0) => [

@@ -8,16 +8,31 @@
  * pre-bundling) stops at `sdp.js does not provide an export named 'default'`. Bundled here once, with those inside,
  * the published modules need no plugin and no CommonJS interop anywhere. (vendor/peerjs.d.ts gives it peerjs's types.)
  *
+ * And only what the widget runs: PeerJS's `Peer` is its connection to the broker, nothing more, so webrtc-adapter
+ * gives way to the `browserDetails` PeerJS reads from it (vendor/shims/webrtc-adapter.js), and PeerJS's media and data
+ * connections and their BinaryPack serializer to a stub that throws if reached (vendor/shims/left-out.js,
+ * scripts/peerjs-left-out.mjs). That is four fifths of what PeerJS brought into rtc-call.js (88 KB of 165 KB
+ * minified; now 19 KB).
+ *
  * `node scripts/vendor-peerjs.mjs` writes it; `npm run build` and the element tests' config call `vendorPeerjs()`.
  */
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
+import { leaveOutConnections } from './peerjs-left-out.mjs';
 
 export const VENDORED_PEERJS = fileURLToPath(new URL('../vendor/peerjs.js', import.meta.url));
 
 const ENTRY = '\0vendor-peerjs-entry';
+
+const LEFT_OUT = fileURLToPath(new URL('../vendor/shims/left-out.js', import.meta.url));
+
+/** Modules PeerJS imports, replaced by the little of them it uses (see each file). */
+const SHIMS = {
+  'webrtc-adapter': fileURLToPath(new URL('../vendor/shims/webrtc-adapter.js', import.meta.url)),
+  'peerjs-js-binarypack': LEFT_OUT,
+};
 
 export async function vendorPeerjs() {
   const bundle = await rollup({
@@ -28,6 +43,17 @@ export async function vendorPeerjs() {
         name: 'entry',
         resolveId: (id) => (id === ENTRY ? id : null),
         load: (id) => (id === ENTRY ? "export { Peer } from 'peerjs/dist/bundler.mjs';" : null),
+      },
+      {
+        name: 'shims',
+        resolveId: (id) => SHIMS[/** @type {keyof typeof SHIMS} */ (id)] ?? null,
+      },
+      {
+        name: 'left-out',
+        transform(code, id) {
+          if (!id.endsWith('/peerjs/dist/bundler.mjs')) return null;
+          return { code: leaveOutConnections(code, (c) => this.parse(c), LEFT_OUT).code, map: null };
+        },
       },
       nodeResolve({ browser: true }),
       commonjs(),

@@ -15,7 +15,7 @@ import { SeatExpiry } from './seat-expiry.js';
 import { Metrics } from './metrics.js';
 import { metricsHandler } from './metrics-access.js';
 import { demoHeaders } from './demo-headers.js';
-import { serveBuilt } from './bundle.js';
+import { serveBuilt, serveChunks } from './bundle.js';
 import { createLogger, safe } from './log.js';
 import { proxyTrust, clientAddress } from './proxy.js';
 import { capSocketsPerAddress } from './sockets.js';
@@ -166,6 +166,8 @@ export function createRtcServer(config, deps = {}) {
 
   app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
   app.get('/rtc-call.js.map', serveBuilt(`${root}/dist/rtc-call.js.map`, 'application/json; charset=utf-8'));
+  // What rtc-call.js loads when it needs it (a language file), found relative to it: `import('./rtc-call-….js')`.
+  app.get(/^\/rtc-call-[^/]+$/, serveChunks(`${root}/dist`));
 
   /** @param {import('express').Response} res @param {number} status @param {string} code @param {string} message */
   const fail = (res, status, code, message) => {

@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Serves the built widget (`dist/rtc-call.js` and its source map): compressed once per build (brotli, gzip), with an
- * ETag so a returning visitor's browser revalidates instead of downloading it again.
+ * Serves the built widget (`dist/rtc-call.js` and its source map, and the chunks it loads when needed): compressed
+ * once per build (brotli, gzip), with an ETag so a returning visitor's browser revalidates instead of downloading it
+ * again. A chunk's name carries its content's hash, so a chunk is cached for good.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -15,12 +16,17 @@ const gz = promisify(gzip);
  * @typedef {{mtimeMs: number, etag: string, raw: Buffer, br: Buffer, gzip: Buffer}} Built
  */
 
+/** `rtc-call-<name>-<hash>.js` and its map (rollup.config.mjs): nothing else, and never a path. */
+const CHUNK_NAME = /^rtc-call-[\w-]+\.js(\.map)?$/;
+const FOREVER = 'public, max-age=31536000, immutable';
+
 /**
  * @param {string} file
  * @param {string} type the Content-Type
+ * @param {string} [cacheControl]
  * @returns {import('express').RequestHandler}
  */
-export function serveBuilt(file, type) {
+export function serveBuilt(file, type, cacheControl = 'public, max-age=300, must-revalidate') {
   /** @type {Promise<Built> | undefined} */
   let built;
   let builtMtime = -1;
@@ -67,7 +73,7 @@ export function serveBuilt(file, type) {
       return;
     }
     res.setHeader('Content-Type', type);
-    res.setHeader('Cache-Control', 'public, max-age=300, must-revalidate');
+    res.setHeader('Cache-Control', cacheControl);
     res.setHeader('ETag', b.etag);
     res.setHeader('Vary', 'Accept-Encoding, Origin');
     if (req.headers['if-none-match'] === b.etag) return void res.status(304).end();
@@ -80,5 +86,34 @@ export function serveBuilt(file, type) {
     if (encoding) res.setHeader('Content-Encoding', encoding);
     res.setHeader('Content-Length', body.length);
     res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
+/**
+ * The chunks next to rtc-call.js in `dir`, at `/<name>`: only names of the built chunks' shape, only files that are
+ * there now (so a request for anything else, or a chunk of an earlier build, falls through to a 404).
+ * @param {string} dir
+ * @returns {import('express').RequestHandler}
+ */
+export function serveChunks(dir) {
+  /** One handler (and compressed copy) per chunk that has existed: a few per build, not one per request. */
+  /** @type {Map<string, import('express').RequestHandler>} */
+  const served = new Map();
+  return async (req, res, next) => {
+    const name = req.path.slice(1);
+    if (!CHUNK_NAME.test(name)) return next();
+    try {
+      if (!(await stat(`${dir}/${name}`)).isFile()) return next();
+    } catch {
+      served.delete(name);
+      return next();
+    }
+    let handler = served.get(name);
+    if (!handler) {
+      const type = name.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8';
+      handler = serveBuilt(`${dir}/${name}`, type, FOREVER);
+      served.set(name, handler);
+    }
+    return handler(req, res, next);
   };
 }

@@ -1,6 +1,6 @@
-// Bundle sizes: dist/rtc-call.js against PeerJS's own browser bundle, minified and gzip -9; and what the bytes of
-// dist/rtc-call.js are made of, by package, from its source map.
-import { readFileSync, existsSync } from 'node:fs';
+// Bundle sizes: dist/rtc-call.js against PeerJS's own browser bundle, minified and gzip -9; the chunks it loads only
+// when needed (a language file); and what the bytes of dist/rtc-call.js are made of, by package, from its source map.
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync, constants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,15 @@ function measure(file) {
 
 export function sizes() {
   return { ours: measure(OURS), peerjs: measure(PEERJS) };
+}
+
+/** The chunks next to dist/rtc-call.js (`rtc-call-<name>-<hash>.js`), each measured like it. */
+export function lazyChunks() {
+  return Object.fromEntries(
+    readdirSync(`${ROOT}dist`)
+      .filter((f) => /^rtc-call-.+\.js$/.test(f))
+      .map((f) => [f, measure(`${ROOT}dist/${f}`)]),
+  );
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -60,6 +60,15 @@ test('the tarball has the built modules, PeerJS, the bundle with its types, the 
     ...COMPONENTS.map((c) => `lib/components/${c}/${c}.js`),
   ])
     assert.ok(shipped.has(file), `${file} is shipped`);
+  // What the bundle loads when it needs it (a language), and nothing of an earlier build.
+  const chunks = [...readFileSync(join(ROOT, 'dist/rtc-call.js'), 'utf8').matchAll(/import\("\.\/([^"]+)"\)/g)];
+  assert.ok(chunks.length >= 1, 'rtc-call.js loads its language files with import()');
+  for (const [, chunk] of chunks) assert.ok(shipped.has(`dist/${chunk}`), `dist/${chunk} is shipped`);
+  assert.deepEqual(
+    [...shipped].filter((f) => /^dist\/rtc-call-.+\.js$/.test(f)).sort(),
+    chunks.map(([, c]) => `dist/${c}`).sort(),
+    'only the chunks this bundle loads',
+  );
   const stray = [...shipped].filter(
     (f) => /^(src|test|scripts|bench|\.ci)\//.test(f) || /(^|\/)test-support\./.test(f) || f.endsWith('.d.ts.map'),
   );
@@ -91,7 +100,7 @@ test('package.json: repository, bugs, keywords, and a sideEffects list that keep
       new RegExp(`^${glob.replace(/^\.\//, '').replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(file),
     );
   for (const c of COMPONENTS) assert.ok(matches(`lib/components/${c}/${c}.js`), `${c} registers an element`);
-  assert.ok(matches('vendor/peerjs.js'), 'webrtc-adapter in PeerJS patches the page on import');
+  assert.ok(matches('vendor/peerjs.js'), "PeerJS's util probes the browser's WebRTC on import");
   assert.ok(matches('dist/rtc-call.js'));
   assert.ok(!matches('lib/engine/call.js') && !matches('lib/engine.js'), 'the engine modules can be shaken');
 });

@@ -41,6 +41,36 @@ test('GET /rtc-call.js: brotli or gzip as the browser accepts, the same bytes as
   assert.equal(map.json.version, 3);
 });
 
+test('the chunks rtc-call.js loads later are served next to it: compressed, cached for good, with CORS', async (t) => {
+  const srv = await startServer(t);
+  const entry = readFileSync(join(ROOT, 'dist/rtc-call.js'), 'utf8');
+  const names = [...entry.matchAll(/import\("\.\/(rtc-call-[\w-]+\.js)"\)/g)].map((m) => m[1]);
+  assert.ok(names.length >= 1, 'rtc-call.js loads at least one chunk (a language) with import()');
+  for (const name of names) {
+    const file = readFileSync(join(ROOT, 'dist', name));
+    const res = await raw(srv.port, `/${name}`, { 'accept-encoding': 'br', origin: 'https://site.example.test' });
+    assert.equal(res.status, 200, name);
+    assert.match(String(res.headers['content-type']), /^text\/javascript/);
+    assert.ok(brotliDecompressSync(res.body).equals(file));
+    assert.match(String(res.headers['cache-control']), /immutable/);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    const map = await raw(srv.port, `/${name}.map`, {});
+    assert.equal(JSON.parse(map.body.toString()).version, 3);
+  }
+  // Only built chunks: not another name, not a path out of dist/, not a chunk of an earlier build.
+  for (const path of [
+    '/rtc-call-zh-CN-notbuilt.js',
+    '/rtc-call-..%2Fpackage.json',
+    '/rtc-call-%2E%2E/package.json',
+    '/rtc-call-x.js%00',
+    '/rtc-call-.d.ts',
+  ]) {
+    const res = await raw(srv.port, path, {});
+    assert.equal(res.status, 404, path);
+    assert.ok(!res.body.toString().includes('"name": "rtc-call"'), path);
+  }
+});
+
 test('a rebuilt bundle is served fresh, and a missing one gets a 503 that says how to build it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-bundle-'));
   const file = join(dir, 'rtc-call.js');
