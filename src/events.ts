@@ -32,6 +32,13 @@ export interface RtcDeviceSelectDetail {
   deviceId: string;
 }
 
+/** The devices the browser lists, or the ones the call uses, changed. */
+export interface RtcDeviceChangeDetail {
+  devices: readonly MediaDeviceInfo[];
+  /** The device in use of each kind (`''`: the browser's default). */
+  selected: Readonly<Record<DeviceKind, string>>;
+}
+
 export const rtcJoined = (d: RtcJoinedDetail) => event('rtc-joined', d);
 export const rtcParticipantJoined = (d: RtcParticipantDetail) => event('rtc-participant-joined', d);
 export const rtcParticipantLeft = (d: RtcParticipantDetail) => event('rtc-participant-left', d);
@@ -40,6 +47,7 @@ export const rtcError = (d: RtcErrorDetail) => event('rtc-error', d);
 export const rtcStateChange = (d: RtcStateChangeDetail) => event('rtc-state-change', d);
 export const rtcRequestLeave = () => event('rtc-request-leave', {}, true);
 export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-select', d);
+export const rtcDeviceChange = (d: RtcDeviceChangeDetail) => event('rtc-device-change', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -51,5 +59,6 @@ declare global {
     'rtc-state-change': CustomEvent<RtcStateChangeDetail>;
     'rtc-request-leave': CustomEvent<Record<string, never>>;
     'rtc-device-select': CustomEvent<RtcDeviceSelectDetail>;
+    'rtc-device-change': CustomEvent<RtcDeviceChangeDetail>;
   }
 }

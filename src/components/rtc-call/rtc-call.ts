@@ -3,11 +3,13 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { provide } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
-import { rtcRequestLeave, rtcStateChange, type RtcCallState } from '../../events.js';
-import type { CallState } from '../../engine/types.js';
+import { rtcDeviceChange, rtcRequestLeave, rtcStateChange, type RtcCallState } from '../../events.js';
+import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
+import * as commands from './media-commands.js';
+import type { RtcDeviceChoice } from './media-commands.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { format, type RtcStringKey, type RtcStrings } from '../../i18n/strings.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
@@ -78,6 +80,9 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * `message` is for people, and `fatal` says the attempt to join has ended.
  * @fires {CustomEvent<RtcStateChangeDetail>} rtc-state-change - `state` changed. Detail: `{ state, previous }`. Fires on
  * every transition, in order, as it happens.
+ * @fires {CustomEvent<RtcDeviceChangeDetail>} rtc-device-change - The devices the browser lists, or those the call uses,
+ * changed (also when the call first learns them). Detail: `{ devices, selected }`, `selected` by kind
+ * (`audioinput`, `videoinput`, `audiooutput`; `''` is the browser's default).
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  *
  * @csspart base - The call's frame.
@@ -182,6 +187,8 @@ export class RtcCall extends LitElement {
   #joinedWith = '';
   /** The last `state` announced by `rtc-state-change`. */
   #reported: RtcCallState = 'idle';
+  /** The devices and choice last told by `rtc-device-change` (none before the first call). */
+  #devicesTold = commands.deviceKey([], { audioinput: '', videoinput: '', audiooutput: '' });
   /** Where keyboard focus goes once the controls have changed under it. */
   #focusNext?: 'mic-button' | 'join-button';
 
@@ -199,6 +206,46 @@ export class RtcCall extends LitElement {
   /** The call engine behind this element while it is in a call, for scripts that need more than the events. */
   get call(): Call | undefined {
     return this.controller.call;
+  }
+
+  /**
+   * Everyone in the call, yourself first, as frozen snapshots: `{ id, name, local, stream, audioEnabled,
+   * videoEnabled, connection }`. A new array whenever anything changes; empty outside a call.
+   */
+  get participants(): readonly Participant[] {
+    return commands.snapshots(this.controller.participants);
+  }
+
+  /** Your own camera and microphone as the others get them (only live tracks), or null outside a call. */
+  get localStream(): MediaStream | null {
+    return this.controller.call?.media.preview ?? null;
+  }
+
+  /**
+   * Turns the microphone on or off. Rejects with an `RtcError`: `not-in-call`, `microphone-denied`,
+   * `microphone-unavailable`.
+   */
+  async setMicrophone(on: boolean): Promise<void> {
+    await commands.setMicrophone(this.controller.call, !!on);
+  }
+
+  /**
+   * Turns the camera on or off (off releases it, so its light goes out). Rejects with an `RtcError`: `not-in-call`,
+   * `camera-denied`, `camera-unavailable`.
+   */
+  async setCamera(on: boolean): Promise<void> {
+    await commands.setCamera(this.controller.call, !!on);
+  }
+
+  /**
+   * Switches devices by their `deviceId` (from `rtc-device-change` or `navigator.mediaDevices.enumerateDevices()`):
+   * `{ audioinput, videoinput, audiooutput }`, any of them; `''` is the browser's default. The others hear and see the
+   * new device without a renegotiation. Rejects with an `RtcError`: `not-in-call`, `unknown-device` (then nothing
+   * changed), `media-unsupported` (this browser cannot choose the speaker), `camera-unavailable`,
+   * `microphone-unavailable`, `camera-denied`, `microphone-denied`.
+   */
+  async setDevices(choice: RtcDeviceChoice): Promise<void> {
+    await commands.setDevices(this.controller.call, choice);
   }
 
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
@@ -248,6 +295,17 @@ export class RtcCall extends LitElement {
     this.#syncState();
     this.callState = this.controller.state;
     this.deviceContext = this.controller.context;
+    this.#tellDevices();
+  }
+
+  /** `rtc-device-change` when the list of devices or the choice differs from what was told last. */
+  #tellDevices(): void {
+    const context = this.deviceContext;
+    if (!context) return;
+    const key = commands.deviceKey(context.devices, context.selected);
+    if (key === this.#devicesTold) return;
+    this.#devicesTold = key;
+    this.dispatchEvent(rtcDeviceChange({ devices: context.devices, selected: context.selected }));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -283,12 +341,13 @@ export class RtcCall extends LitElement {
 
   private toggleMic(): void {
     const media = this.controller.call?.media;
-    if (media) void media.setAudioEnabled(!media.audioEnabled);
+    // A failure is already shown (and fired as rtc-error) by the call.
+    if (media) this.setMicrophone(!media.audioEnabled).catch(() => {});
   }
 
   private toggleCamera(): void {
     const media = this.controller.call?.media;
-    if (media) void media.setVideoEnabled(!media.videoEnabled);
+    if (media) this.setCamera(!media.videoEnabled).catch(() => {});
   }
 
   /** A problem in this element's language: its words for the code, else the engine's message. */
