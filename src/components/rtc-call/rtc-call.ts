@@ -85,10 +85,17 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * (`audioinput`, `videoinput`, `audiooutput`; `''` is the browser's default).
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  *
+ * @slot toolbar-start - The site's own controls, at the start of the control bar.
+ * @slot toolbar-end - The site's own controls, at the end of the control bar.
+ * @slot empty - What shows while you are in the call and nobody else is (instead of "Waiting for others to join…").
+ * @slot prejoin - The site's own content on the pre-join screen (`state="prejoin"`), above the Join button.
+ *
  * @csspart base - The call's frame.
  * @csspart notices - The list of problems and warnings.
  * @csspart notice - One problem or warning.
  * @csspart status - The line saying what the call is doing (joining, left…).
+ * @csspart empty - The wrapper of the `empty` slot (shown while nobody else is in the call).
+ * @csspart prejoin - The wrapper of the `prejoin` slot (shown on the pre-join screen).
  * @csspart grid - The grid of tiles.
  * @csspart controls - The control bar.
  * @csspart control - Every control button.
@@ -378,6 +385,8 @@ export class RtcCall extends LitElement {
         ? 'statusWaiting'
         : STATUS[c.state];
     const status = statusKey ? t.t(statusKey) : '';
+    const statusLine = status ? html`<div part="status" role="status">${status}</div>` : nothing;
+    const alone = !!this.room && c.state === 'joined' && people.length <= 1;
     const lang = t.language;
     return html`
       <div part="base">
@@ -408,8 +417,16 @@ export class RtcCall extends LitElement {
               </div>`
             : nothing
         }
-        ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
+        ${
+          alone
+            ? html`<div part="empty"><slot name="empty">${statusLine}</slot></div>`
+            : this.state === 'prejoin'
+              ? html`${statusLine}
+                  <div part="prejoin"><slot name="prejoin"></slot></div>`
+              : statusLine
+        }
         <div part="controls" role="toolbar" aria-label=${t.t('controls')}>
+          <slot name="toolbar-start"></slot>
           ${
             inCall
               ? html`
@@ -454,6 +471,7 @@ export class RtcCall extends LitElement {
                   ${c.state === 'left' || c.state === 'failed' ? t.t('joinAgain') : t.t('join')}
                 </button>`
           }
+          <slot name="toolbar-end"></slot>
         </div>
         <rtc-device-picker
           id="picker"
