@@ -65,6 +65,9 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * Speaks the language of its `lang` attribute, else of the nearest element above it with one, else the page's:
  * English or Simplified Chinese (`zh-CN`); `strings` overrides any word. The tiles and the picker inside it follow.
  *
+ * Light or dark as the visitor's system prefers (`prefers-color-scheme`), unless `theme` says; each theme is a set of
+ * the custom properties below, which a page may override.
+ *
  * @tagname rtc-call
  *
  * @dependency rtc-video-tile
@@ -93,6 +96,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart base - The call's frame.
  * @csspart notices - The list of problems and warnings.
  * @csspart notice - One problem or warning.
+ * @csspart notice-text - A notice's words.
+ * @csspart notice-dismiss - A notice's dismiss button.
  * @csspart status - The line saying what the call is doing (joining, left…).
  * @csspart empty - The wrapper of the `empty` slot (shown while nobody else is in the call).
  * @csspart prejoin - The wrapper of the `prejoin` slot (shown on the pre-join screen).
@@ -120,17 +125,21 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart picker-select - A device picker `<select>`.
  * @csspart picker-empty - The device picker's "no devices" note.
  *
- * @cssproperty [--rtc-call-background=#0f1218] - Background of the call.
- * @cssproperty [--rtc-call-foreground=#f4f6fb] - Text and icon color.
- * @cssproperty [--rtc-call-accent=#3d4fd1] - Focus rings and the Join button.
- * @cssproperty [--rtc-call-danger=#e5484d] - The Leave button and controls that are off.
+ * @cssproperty [--rtc-call-background=#f6f7fa] - Background of the call (dark theme: `#0f1218`).
+ * @cssproperty [--rtc-call-foreground=#151821] - Text and icon color (dark: `#f4f6fb`).
+ * @cssproperty [--rtc-call-accent=#3d4fd1] - Focus rings and the Join button (dark: `#8b9bff`).
+ * @cssproperty [--rtc-call-accent-foreground=#fff] - Text on the accent color (dark: `#0f1218`).
+ * @cssproperty [--rtc-call-danger=#c62a2f] - The Leave button and controls that are off (dark: `#e5484d`).
+ * @cssproperty [--rtc-call-danger-foreground=#fff] - Icons on the danger color.
  * @cssproperty [--rtc-call-gap=8px] - Space between tiles and controls.
  * @cssproperty [--rtc-call-padding=8px] - Inner padding.
  * @cssproperty [--rtc-call-radius=16px] - Corner radius of the call.
  * @cssproperty [--rtc-call-control-size=44px] - Height of the control buttons.
- * @cssproperty [--rtc-call-control-background=#2a3040] - Background of the control buttons.
- * @cssproperty [--rtc-call-notice-background=#3a2f12] - Background of warnings.
- * @cssproperty [--rtc-call-notice-foreground=#ffe6a6] - Text color of warnings.
+ * @cssproperty [--rtc-call-control-background=#e2e5ee] - Background of the control buttons and the device picker (dark:
+ * `#2a3040`).
+ * @cssproperty [--rtc-call-notice-background=#fff1c7] - Background of warnings (dark: `#3a2f12`).
+ * @cssproperty [--rtc-call-notice-foreground=#4d3900] - Text color of warnings (dark: `#ffe6a6`).
+ * @cssproperty [--rtc-call-border=#c6cad3] - Borders, such as the device picker's selects (dark: `#3a4152`).
  * @cssproperty [--rtc-call-font=system-ui, sans-serif] - Font family.
  */
 export class RtcCall extends LitElement {
@@ -166,6 +175,12 @@ export class RtcCall extends LitElement {
    * lang>`): English, or Simplified Chinese (`zh-CN`, `zh`, `zh-Hans`), whose words load the first time they are needed.
    */
   @property({ attribute: false }) strings?: Partial<RtcStrings>;
+
+  /**
+   * `light` or `dark`; anything else (or none) follows the visitor's system (`prefers-color-scheme`). A page's own
+   * custom properties win over either theme.
+   */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
 
   /** Do not join by itself; wait for `join()` or the Join button. */
   @property({ type: Boolean }) manual = false;
@@ -394,8 +409,8 @@ export class RtcCall extends LitElement {
           ${c.notices.map(
             (n) =>
               html`<div part="notice" data-code=${n.code}>
-                <span>${this.#noticeText(n)}</span>
-                <button aria-label=${t.t('dismiss')} @click=${() => c.dismiss(n.code)}>✕</button>
+                <span part="notice-text">${this.#noticeText(n)}</span>
+                <button part="notice-dismiss" aria-label=${t.t('dismiss')} @click=${() => c.dismiss(n.code)}>✕</button>
               </div>`,
           )}
         </div>
