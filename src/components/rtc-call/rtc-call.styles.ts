@@ -137,6 +137,15 @@ export const styles = css`
   [part~='control'] .text {
     font-size: 0.7em;
   }
+  /* Heard, not seen. */
+  [part~='announcer'] {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   [part~='device-picker'] {
     --rtc-picker-background: var(--rtc-call-control-background);
     --rtc-picker-foreground: var(--rtc-call-foreground);

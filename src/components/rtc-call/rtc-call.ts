@@ -8,6 +8,7 @@ import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
+import { ARIA_KEYSHORTCUTS, ShortcutsController } from './shortcuts.js';
 import * as commands from './media-commands.js';
 import type { RtcDeviceChoice } from './media-commands.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
@@ -110,6 +111,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart leave-button - The Leave button.
  * @csspart join-button - The Join button (shown when not in the call).
  * @csspart device-picker - The `<rtc-device-picker>`.
+ * @csspart announcer - The live region that tells screen readers who joined and left (visually hidden).
+ * @csspart announcement - One line in it.
  * @csspart tile - Each tile's frame (`<rtc-video-tile>` part `base`).
  * @csspart tile-video - Each tile's `<video>`.
  * @csspart tile-avatar - Each tile's initials avatar.
@@ -182,6 +185,12 @@ export class RtcCall extends LitElement {
    */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
+  /**
+   * `off` turns the keyboard shortcuts off: Ctrl+D (⌘+D on a Mac) mutes and unmutes the microphone, Ctrl+E (⌘+E)
+   * turns the camera off and on, while in a call, anywhere on the page but in a text field.
+   */
+  @property() shortcuts: 'on' | 'off' = 'on';
+
   /** Do not join by itself; wait for `join()` or the Join button. */
   @property({ type: Boolean }) manual = false;
 
@@ -203,6 +212,15 @@ export class RtcCall extends LitElement {
 
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #l10n = new LocalizeController(this);
+  /** Held for its listener: it attaches itself to the element. */
+  protected readonly keyboard = new ShortcutsController(this, {
+    enabled: () => this.#shortcutsOn(),
+    microphone: () => this.toggleMic(),
+    camera: () => this.toggleCamera(),
+  });
+  /** The latest joins and leaves, for the live region; put in words when rendered, in the language of the moment. */
+  @state() private announcements: { n: number; key: 'announceJoined' | 'announceLeft'; name: string }[] = [];
+  #announced = 0;
   /** Whether the visitor should be in the call: decided on first connection (`manual`), then by join() and leave(). */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
@@ -213,6 +231,22 @@ export class RtcCall extends LitElement {
   #devicesTold = commands.deviceKey([], { audioinput: '', videoinput: '', audiooutput: '' });
   /** Where keyboard focus goes once the controls have changed under it. */
   #focusNext?: 'mic-button' | 'join-button';
+
+  constructor() {
+    super();
+    this.addEventListener('rtc-participant-joined', (e) => this.#announce('announceJoined', e.detail.participant));
+    this.addEventListener('rtc-participant-left', (e) => this.#announce('announceLeft', e.detail.participant));
+  }
+
+  #announce(key: 'announceJoined' | 'announceLeft', who: Participant): void {
+    // A few are kept, so that two people joining at once are both said.
+    this.announcements = [...this.announcements.slice(-2), { n: ++this.#announced, key, name: who.name }];
+  }
+
+  #shortcutsOn(): boolean {
+    const s = this.controller.state;
+    return this.shortcuts !== 'off' && (s === 'joining' || s === 'joined' || s === 'reconnecting');
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -449,6 +483,7 @@ export class RtcCall extends LitElement {
                     part="control mic-button"
                     aria-label=${t.t('microphone')}
                     aria-pressed=${micOn ? 'true' : 'false'}
+                    aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.microphone}
                     title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
                     @click=${this.toggleMic}
                   >
@@ -458,6 +493,7 @@ export class RtcCall extends LitElement {
                     part="control camera-button"
                     aria-label=${t.t('camera')}
                     aria-pressed=${camOn ? 'true' : 'false'}
+                    aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.camera}
                     title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
                     @click=${this.toggleCamera}
                   >
@@ -496,6 +532,13 @@ export class RtcCall extends LitElement {
           .strings=${this.strings}
           ?hidden=${!this.pickerOpen || !inCall}
         ></rtc-device-picker>
+        <div part="announcer" role="log" aria-live="polite">
+          ${repeat(
+            this.announcements,
+            (a) => a.n,
+            (a) => html`<p part="announcement">${t.t(a.key, { name: a.name || t.t('guest') })}</p>`,
+          )}
+        </div>
       </div>
     `;
   }
