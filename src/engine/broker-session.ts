@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import { Peer, type PeerOptions } from '../peerjs.js';
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
@@ -43,6 +44,7 @@ export interface BrokerSessionOptions {
   name?: string;
   token?: string;
   iceTransportPolicy?: RTCIceTransportPolicy;
+  logger?: Logger;
 }
 
 export interface BrokerSessionSeams {
@@ -224,7 +226,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         const { room, name, token, server } = this.options;
         const seat = await this.#api.requestSeat(server, { room, name, token });
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
-        await this.#announce?.(seat).catch(() => {});
+        await this.#announce?.(seat).catch((err) => this.options.logger?.debug('seat announcement failed', err));
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
         await this.#openPeer(seat, generation);
         return;
@@ -398,7 +400,8 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         seat.iceServers = ice.iceServers;
         seat.ttl = ice.ttl;
         this.#scheduleIceRefresh(seat, generation);
-      } catch {
+      } catch (err) {
+        this.options.logger?.debug('TURN credential refresh failed; trying again in 5 s', err);
         // The old credentials still hold for a fifth of their life: try again soon.
         if (generation === this.#generation) this.#scheduleIceRefresh(seat, generation, 5000);
       }

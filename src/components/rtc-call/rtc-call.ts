@@ -8,6 +8,7 @@ import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
+import { ConsoleLogger, parseLogLevel } from '../../engine/logger.js';
 import { ARIA_KEYSHORTCUTS, ShortcutsController } from './shortcuts.js';
 import * as commands from './media-commands.js';
 import type { RtcDeviceChoice } from './media-commands.js';
@@ -191,6 +192,12 @@ export class RtcCall extends LitElement {
    */
   @property() shortcuts: 'on' | 'off' = 'on';
 
+  /**
+   * Turns on the engine's log in the browser console: `debug` alone (or `debug="debug"`) says everything, including
+   * failures the call recovers from by itself; `debug="info"` state changes and up, `warn`, `error`. Off by default.
+   */
+  @property() debug?: string | null;
+
   /** Do not join by itself; wait for `join()` or the Join button. */
   @property({ type: Boolean }) manual = false;
 
@@ -212,6 +219,8 @@ export class RtcCall extends LitElement {
 
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #l10n = new LocalizeController(this);
+  /** One for the element's life; its level follows `debug`, also mid-call. */
+  readonly #logger = new ConsoleLogger('off');
   /** Held for its listener: it attaches itself to the element. */
   protected readonly keyboard = new ShortcutsController(this, {
     enabled: () => this.#shortcutsOn(),
@@ -316,6 +325,7 @@ export class RtcCall extends LitElement {
       iceTransportPolicy: this.iceTransportPolicy === 'relay' ? 'relay' : 'all',
       audio: !this.startMuted,
       video: !this.startCameraOff,
+      logger: this.#logger,
     });
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
@@ -350,6 +360,7 @@ export class RtcCall extends LitElement {
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
+    this.#logger.level = parseLogLevel(this.debug);
     this.deviceContext = this.controller.context;
     this.#tellDevices();
   }
@@ -460,6 +471,7 @@ export class RtcCall extends LitElement {
                       lang=${lang}
                       .strings=${this.strings}
                       .participant=${p}
+                      .logger=${this.#logger}
                       .sinkId=${c.context?.selected.audiooutput ?? ''}
                     ></rtc-video-tile>`,
                 )}
