@@ -39,6 +39,13 @@ export interface RtcTileViewDetail {
   height: number;
 }
 
+/** The devices the browser lists, or the ones the call uses, changed. */
+export interface RtcDeviceChangeDetail {
+  devices: readonly MediaDeviceInfo[];
+  /** The device in use of each kind (`''`: the browser's default). */
+  selected: Readonly<Record<DeviceKind, string>>;
+}
+
 export const rtcJoined = (d: RtcJoinedDetail) => event('rtc-joined', d);
 export const rtcParticipantJoined = (d: RtcParticipantDetail) => event('rtc-participant-joined', d);
 export const rtcParticipantLeft = (d: RtcParticipantDetail) => event('rtc-participant-left', d);
@@ -48,6 +55,7 @@ export const rtcStateChange = (d: RtcStateChangeDetail) => event('rtc-state-chan
 export const rtcRequestLeave = () => event('rtc-request-leave', {}, true);
 export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-select', d);
 export const rtcTileView = (d: RtcTileViewDetail) => event('rtc-tile-view', d);
+export const rtcDeviceChange = (d: RtcDeviceChangeDetail) => event('rtc-device-change', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -60,5 +68,6 @@ declare global {
     'rtc-request-leave': CustomEvent<Record<string, never>>;
     'rtc-device-select': CustomEvent<RtcDeviceSelectDetail>;
     'rtc-tile-view': CustomEvent<RtcTileViewDetail>;
+    'rtc-device-change': CustomEvent<RtcDeviceChangeDetail>;
   }
 }

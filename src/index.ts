@@ -13,7 +13,9 @@ export type {
   RtcParticipantDetail,
   RtcLeftDetail,
   RtcDeviceSelectDetail,
+  RtcDeviceChangeDetail,
   RtcCallState,
   RtcStateChangeDetail,
 } from './events.js';
+export type { RtcDeviceChoice } from './components/rtc-call/media-commands.js';
 export type { RtcStrings, RtcStringKey } from './i18n/strings.js';

@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import { Peer, type PeerOptions } from '../peerjs.js';
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
@@ -45,6 +46,7 @@ export interface BrokerSessionOptions {
   name?: string;
   token?: string;
   iceTransportPolicy?: RTCIceTransportPolicy;
+  logger?: Logger;
 }
 
 export interface BrokerSessionSeams {
@@ -248,7 +250,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
         // Nothing to wait for on a first join (nobody to tell): the socket then opens in the task that joins.
         const announcing = this.#announce?.(seat);
-        if (announcing) await announcing.catch(() => {});
+        if (announcing) await announcing.catch((err) => this.options.logger?.debug('seat announcement failed', err));
         if (generation !== this.#generation) return void this.#api.releaseSeat(server, seat);
         await this.#openPeer(seat, generation, own && request);
         return;
@@ -442,7 +444,8 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         seat.iceServers = ice.iceServers;
         seat.ttl = ice.ttl;
         this.#scheduleIceRefresh(seat, generation);
-      } catch {
+      } catch (err) {
+        this.options.logger?.debug('TURN credential refresh failed; trying again in 5 s', err);
         // The old credentials still hold for a fifth of their life: try again soon.
         if (generation === this.#generation) this.#scheduleIceRefresh(seat, generation, 5000);
       }

@@ -8,6 +8,7 @@ import { readPeerStats, type PeerStats } from './peer-stats.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
+import type { Logger } from './logger.js';
 
 export interface CallOptions {
   /** The broker's base URL, e.g. `https://calls.example.com`. */
@@ -25,6 +26,8 @@ export interface CallOptions {
   media?: LocalMedia;
   /** When to try the call server again after losing it; by default a doubling back-off with jitter. */
   reconnectPolicy?: ReconnectPolicy;
+  /** Where diagnostics go (failures that are otherwise only recovered from); none by default. */
+  logger?: Logger;
 }
 
 export interface CallEvents {
@@ -67,6 +70,7 @@ export class Call extends Emitter<CallEvents> {
   constructor(readonly options: CallOptions) {
     super();
     this.media = options.media ?? new LocalMedia();
+    this.media.logger ??= options.logger;
     this.#roster.on('joined', (p) => this.emit('participant-joined', p));
     this.#roster.on('left', (p) => this.emit('participant-left', p));
     this.#roster.on('changed', (list) => this.emit('participants', list));
@@ -132,7 +136,7 @@ export class Call extends Emitter<CallEvents> {
     const started = session.start();
     const mediaReady = this.media.start({ audio: this.options.audio ?? true, video: this.options.video ?? true });
     // Awaited after the seat; until then a failure here is not "unhandled".
-    mediaReady.catch(() => {});
+    mediaReady.catch((err) => this.options.logger?.debug('media start failed', err));
     try {
       // The session resolves once the server has told us who is in the room, which is what makes us joined.
       await started;
@@ -191,6 +195,7 @@ export class Call extends Emitter<CallEvents> {
       // The session keeps the seat's TURN credentials fresh (renewed at 80% of their life), so the current ones
       // are fresh; an ICE restart needs no trip to the server, which may be away just then.
       refreshIce: async () => session.seat?.iceServers,
+      log: this.options.logger,
     };
   }
 
@@ -328,11 +333,13 @@ export class Call extends Emitter<CallEvents> {
   #setState(state: CallState): void {
     if (this.state === state) return;
     this.state = state;
+    this.options.logger?.info(`state ${state}`);
     this.emit('state', state);
   }
 
   /** Joining cannot succeed, or the session gave up: say why, and let go of everything. */
   #fail(e: RtcError): void {
+    this.options.logger?.warn(`failed: ${e.code}`, e.message);
     this.emit('error', e.toDetail());
     this.#endSession();
     this.#release();

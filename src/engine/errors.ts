@@ -15,7 +15,11 @@ export type RtcErrorCode =
   | 'microphone-denied'
   | 'camera-unavailable'
   | 'microphone-unavailable'
-  | 'media-unsupported';
+  | 'media-unsupported'
+  /** A method of the element that needs a call was used outside one. */
+  | 'not-in-call'
+  /** `setDevices()` named a device (or a kind of device) the browser does not list. */
+  | 'unknown-device';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;

@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
 import { CAPTURE_LADDER } from './video-fit.js';
@@ -53,6 +54,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   readonly selected: Record<DeviceKind, string> = { audioinput: '', videoinput: '', audiooutput: '' };
   /** Whether the visitor wants to send audio / video. */
   readonly wanted: Record<MediaKind, boolean> = { audio: true, video: true };
+  /** Where diagnostics go; the call sets its own. */
+  logger?: Logger;
 
   #tracks: Record<MediaKind, MediaStreamTrack | null> = { audio: null, video: null };
   #requests: Record<MediaKind, number> = { audio: 0, video: 0 };
@@ -105,7 +108,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         const stream = await this.md.getUserMedia(this.#constraints(kinds));
         if (this.#stopped) return void stream.getTracks().forEach((t) => t.stop());
         for (const t of stream.getTracks()) this.#setTrack(t.kind as MediaKind, t);
-      } catch {
+      } catch (err) {
+        this.logger?.debug('camera and microphone together failed; trying each alone', err);
         // Then each alone, so that a denied camera does not cost the microphone.
         for (const kind of kinds) await this.#open(kind);
       }
@@ -163,7 +167,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     if (!this.md?.enumerateDevices) return;
     try {
       this.devices = (await this.md.enumerateDevices()).filter((d) => d.deviceId !== '' || d.kind !== 'audiooutput');
-    } catch {
+    } catch (err) {
+      this.logger?.debug('enumerateDevices failed', err);
       this.devices = [];
     }
     this.emit('devices', this.devices);
@@ -188,7 +193,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.#setTrack('video', null);
     for (const t of Object.values(this.#placeholders)) t?.stop();
     this.#placeholders = {};
-    void this.#audioContext?.close().catch(() => {});
+    void this.#audioContext?.close().catch((err) => this.logger?.debug('AudioContext close failed', err));
     this.#audioContext = undefined;
   }
 

@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
 import { PeerLink, fingerprint, type SignalPayload } from './peer-link.js';
@@ -26,6 +27,7 @@ export interface MeshSignaller {
   configuration(): RTCConfiguration;
   /** Fresh ICE servers for an ICE restart; undefined to keep the current ones. */
   refreshIce(): Promise<RTCIceServer[] | undefined>;
+  log?: Logger;
 }
 
 interface Entry {
@@ -280,6 +282,7 @@ export class Mesh extends Emitter<MeshEvents> {
       configuration: this.signaller.configuration(),
       refreshIce: () => this.signaller.refreshIce(),
       onRemoteOffer: (pc) => this.#answerWithOurs(pc),
+      log: this.signaller.log,
     });
     entry.link = link;
     entry.connected = false;
@@ -325,7 +328,8 @@ export class Mesh extends Emitter<MeshEvents> {
       const kind = t.receiver.track.kind;
       if (kind !== 'audio' && kind !== 'video') continue;
       const want = this.media.track(kind);
-      if (t.sender.track !== want) t.sender.replaceTrack(want).catch(() => {});
+      if (t.sender.track !== want)
+        t.sender.replaceTrack(want).catch((err) => this.signaller.log?.debug(`replaceTrack (${kind}) failed`, err));
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import { Emitter } from './emitter.js';
 
 /**
@@ -46,6 +47,7 @@ export interface PeerLinkOptions {
   onRemoteOffer?: (pc: RTCPeerConnection) => void;
   restartAfterMs?: number;
   restartRetryMs?: number;
+  log?: Logger;
 }
 
 /** Signalling sent over the control channel once it is open: `{v: 1, t: 'signal', ...payload}`. */
@@ -80,11 +82,13 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   readonly #onRemoteOffer: PeerLinkOptions['onRemoteOffer'];
   readonly #restartAfterMs: number;
   readonly #restartRetryMs: number;
+  readonly #log?: Logger;
   /** Every listener added to the pc and channel, to remove them all on close. */
   readonly #unlisten: (() => void)[] = [];
 
   constructor(options: PeerLinkOptions) {
     super();
+    this.#log = options.log;
     this.polite = options.polite;
     this.#refreshIce = options.refreshIce;
     this.#onRemoteOffer = options.onRemoteOffer;
@@ -165,7 +169,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
           if (!this.#ignoreOffer) throw err;
         }
       }
-    } catch {
+    } catch (err) {
+      this.#log?.debug('signal dropped', err);
       // A description that does not apply (a stale one, a closed pc) is dropped; the next negotiation recovers.
     }
   }
@@ -175,13 +180,15 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (this.#closed || this.polite || this.#restarting) return;
     this.#restarting = true;
     try {
-      const iceServers = await this.#refreshIce?.().catch(() => undefined);
+      const iceServers = await this.#refreshIce?.().catch((err) => void this.#log?.debug('ICE refresh failed', err));
       if (this.#closed) return;
       if (iceServers) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
       // An offer of ours that was never answered (lost with the path or the broker) would hold the restart back
       // forever: take it back first, so the restart's offer can go out now.
       if (this.pc.signalingState === 'have-local-offer')
-        await this.pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+        await this.pc
+          .setLocalDescription({ type: 'rollback' })
+          .catch((err) => this.#log?.debug('rollback failed', err));
       if (this.#closed) return;
       this.#restartedAt = Date.now();
       this.pc.restartIce();
@@ -214,7 +221,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       this.#makingOffer = true;
       await this.pc.setLocalDescription();
       if (this.pc.localDescription) this.#send({ description: this.pc.localDescription.toJSON() });
-    } catch {
+    } catch (err) {
+      this.#log?.debug('offer not made', err);
       // The state moved on under us (a remote offer arrived): that negotiation will carry our changes.
     } finally {
       this.#makingOffer = false;
@@ -237,8 +245,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     let message: unknown;
     try {
       message = typeof data === 'string' ? JSON.parse(data) : undefined;
-    } catch {
-      return;
+    } catch (err) {
+      return void this.#log?.debug('control message not JSON', err);
     }
     if (!isSignalMessage(message)) return void this.emit('message', message);
     if (message.description) void this.receive({ description: message.description });

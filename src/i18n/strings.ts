@@ -28,6 +28,9 @@ export interface RtcStrings {
   join: string;
   joinAgain: string;
   dismiss: string;
+  /** Said by screen readers (a live region): `{name}` is who joined or left. */
+  announceJoined: string;
+  announceLeft: string;
   /**
    * The words for a problem, by its `code`. Left out, the engine's own (English) message is shown. `{host}` is the
    * call server's host where there is one.
@@ -80,6 +83,8 @@ export const en: RtcStrings = {
   join: 'Join',
   joinAgain: 'Join again',
   dismiss: 'Dismiss',
+  announceJoined: '{name} joined the call',
+  announceLeft: '{name} left the call',
   errors: {},
   you: 'You',
   guest: 'Guest',

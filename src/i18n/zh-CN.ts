@@ -22,6 +22,8 @@ const zhCN: RtcStrings = {
   join: '加入',
   joinAgain: '重新加入',
   dismiss: '关闭',
+  announceJoined: '{name} 加入了通话',
+  announceLeft: '{name} 离开了通话',
   errors: {
     unauthorized: '你无权加入此房间。',
     'room-full': '房间已满。',

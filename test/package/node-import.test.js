@@ -29,6 +29,7 @@ async function importInNode(specifier) {
 
 const EXPECTED = [
   'Call',
+  'ConsoleLogger',
   'DefaultReconnectPolicy',
   'LocalMedia',
   'RtcCall',
@@ -36,6 +37,7 @@ const EXPECTED = [
   'RtcError',
   'RtcVideoTile',
   'callContext',
+  'parseLogLevel',
   'shouldCall',
 ];
 

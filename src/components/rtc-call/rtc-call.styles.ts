@@ -1,22 +1,49 @@
 import { css } from 'lit';
 
+/* The dark theme's values: by the visitor's preference (prefers-color-scheme) unless theme="light|dark" says. */
+const dark = css`
+  --rtc-call-background: #0f1218;
+  --rtc-call-foreground: #f4f6fb;
+  --rtc-call-accent: #8b9bff;
+  --rtc-call-accent-foreground: #0f1218;
+  --rtc-call-danger: #e5484d;
+  --rtc-call-danger-foreground: #fff;
+  --rtc-call-control-background: #2a3040;
+  --rtc-call-notice-background: #3a2f12;
+  --rtc-call-notice-foreground: #ffe6a6;
+  --rtc-call-border: #3a4152;
+  color-scheme: dark;
+`;
+
 export const styles = css`
   :host {
-    --rtc-call-background: #0f1218;
-    --rtc-call-foreground: #f4f6fb;
+    --rtc-call-background: #f6f7fa;
+    --rtc-call-foreground: #151821;
     --rtc-call-accent: #3d4fd1;
-    --rtc-call-danger: #e5484d;
+    --rtc-call-accent-foreground: #fff;
+    --rtc-call-danger: #c62a2f;
+    --rtc-call-danger-foreground: #fff;
     --rtc-call-gap: 8px;
     --rtc-call-padding: 8px;
     --rtc-call-radius: 16px;
     --rtc-call-control-size: 44px;
-    --rtc-call-control-background: #2a3040;
-    --rtc-call-notice-background: #3a2f12;
-    --rtc-call-notice-foreground: #ffe6a6;
+    --rtc-call-control-background: #e2e5ee;
+    --rtc-call-notice-background: #fff1c7;
+    --rtc-call-notice-foreground: #4d3900;
+    --rtc-call-border: #c6cad3;
     --rtc-call-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    color-scheme: light;
     display: block;
     color: var(--rtc-call-foreground);
     font-family: var(--rtc-call-font);
+  }
+  :host([theme='dark']) {
+    ${dark}
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${dark}
+    }
   }
   :host([hidden]) {
     display: none;
@@ -49,10 +76,10 @@ export const styles = css`
     color: var(--rtc-call-notice-foreground);
     font-size: 0.9em;
   }
-  [part~='notice'] span {
+  [part~='notice-text'] {
     flex: 1;
   }
-  [part~='notice'] button {
+  [part~='notice-dismiss'] {
     font: inherit;
     background: none;
     border: 0;
@@ -87,25 +114,42 @@ export const styles = css`
     font-size: 1.25em;
     cursor: pointer;
   }
-  [part~='control']:focus-visible {
+  [part~='control']:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  [part~='control']:focus-visible,
+  [part~='notice-dismiss']:focus-visible {
     outline: 2px solid var(--rtc-call-accent);
     outline-offset: 2px;
   }
-  [part~='control'][aria-pressed='false'] {
-    background: var(--rtc-call-danger);
-  }
+  [part~='control'][aria-pressed='false'],
   [part~='leave-button'] {
     background: var(--rtc-call-danger);
+    color: var(--rtc-call-danger-foreground);
   }
   [part~='join-button'] {
     background: var(--rtc-call-accent);
+    color: var(--rtc-call-accent-foreground);
     font-size: 1em;
     padding: 0 20px;
   }
   [part~='control'] .text {
     font-size: 0.7em;
   }
+  /* Heard, not seen. */
+  [part~='announcer'] {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   [part~='device-picker'] {
+    --rtc-picker-background: var(--rtc-call-control-background);
+    --rtc-picker-foreground: var(--rtc-call-foreground);
+    --rtc-picker-border: 1px solid var(--rtc-call-border);
     align-self: center;
     min-width: min(320px, 100%);
   }

@@ -3,11 +3,21 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { provide } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
-import { rtcRequestLeave, rtcStateChange, type RtcCallState, type RtcTileViewDetail } from '../../events.js';
-import type { CallState } from '../../engine/types.js';
+import {
+  rtcDeviceChange,
+  rtcRequestLeave,
+  rtcStateChange,
+  type RtcCallState,
+  type RtcTileViewDetail,
+} from '../../events.js';
+import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
+import { ConsoleLogger, parseLogLevel } from '../../engine/logger.js';
+import { ARIA_KEYSHORTCUTS, ShortcutsController } from './shortcuts.js';
+import * as commands from './media-commands.js';
+import type { RtcDeviceChoice } from './media-commands.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { format, type RtcStringKey, type RtcStrings } from '../../i18n/strings.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
@@ -63,6 +73,9 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * Speaks the language of its `lang` attribute, else of the nearest element above it with one, else the page's:
  * English or Simplified Chinese (`zh-CN`); `strings` overrides any word. The tiles and the picker inside it follow.
  *
+ * Light or dark as the visitor's system prefers (`prefers-color-scheme`), unless `theme` says; each theme is a set of
+ * the custom properties below, which a page may override.
+ *
  * @tagname rtc-call
  *
  * @dependency rtc-video-tile
@@ -78,12 +91,24 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * `message` is for people, and `fatal` says the attempt to join has ended.
  * @fires {CustomEvent<RtcStateChangeDetail>} rtc-state-change - `state` changed. Detail: `{ state, previous }`. Fires on
  * every transition, in order, as it happens.
+ * @fires {CustomEvent<RtcDeviceChangeDetail>} rtc-device-change - The devices the browser lists, or those the call uses,
+ * changed (also when the call first learns them). Detail: `{ devices, selected }`, `selected` by kind
+ * (`audioinput`, `videoinput`, `audiooutput`; `''` is the browser's default).
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
+ *
+ * @slot toolbar-start - The site's own controls, at the start of the control bar.
+ * @slot toolbar-end - The site's own controls, at the end of the control bar.
+ * @slot empty - What shows while you are in the call and nobody else is (instead of "Waiting for others to join…").
+ * @slot prejoin - The site's own content on the pre-join screen (`state="prejoin"`), above the Join button.
  *
  * @csspart base - The call's frame.
  * @csspart notices - The list of problems and warnings.
  * @csspart notice - One problem or warning.
+ * @csspart notice-text - A notice's words.
+ * @csspart notice-dismiss - A notice's dismiss button.
  * @csspart status - The line saying what the call is doing (joining, left…).
+ * @csspart empty - The wrapper of the `empty` slot (shown while nobody else is in the call).
+ * @csspart prejoin - The wrapper of the `prejoin` slot (shown on the pre-join screen).
  * @csspart grid - The grid of tiles.
  * @csspart controls - The control bar.
  * @csspart control - Every control button.
@@ -93,6 +118,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart leave-button - The Leave button.
  * @csspart join-button - The Join button (shown when not in the call).
  * @csspart device-picker - The `<rtc-device-picker>`.
+ * @csspart announcer - The live region that tells screen readers who joined and left (visually hidden).
+ * @csspart announcement - One line in it.
  * @csspart tile - Each tile's frame (`<rtc-video-tile>` part `base`).
  * @csspart tile-video - Each tile's `<video>`.
  * @csspart tile-avatar - Each tile's initials avatar.
@@ -108,17 +135,21 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart picker-select - A device picker `<select>`.
  * @csspart picker-empty - The device picker's "no devices" note.
  *
- * @cssproperty [--rtc-call-background=#0f1218] - Background of the call.
- * @cssproperty [--rtc-call-foreground=#f4f6fb] - Text and icon color.
- * @cssproperty [--rtc-call-accent=#3d4fd1] - Focus rings and the Join button.
- * @cssproperty [--rtc-call-danger=#e5484d] - The Leave button and controls that are off.
+ * @cssproperty [--rtc-call-background=#f6f7fa] - Background of the call (dark theme: `#0f1218`).
+ * @cssproperty [--rtc-call-foreground=#151821] - Text and icon color (dark: `#f4f6fb`).
+ * @cssproperty [--rtc-call-accent=#3d4fd1] - Focus rings and the Join button (dark: `#8b9bff`).
+ * @cssproperty [--rtc-call-accent-foreground=#fff] - Text on the accent color (dark: `#0f1218`).
+ * @cssproperty [--rtc-call-danger=#c62a2f] - The Leave button and controls that are off (dark: `#e5484d`).
+ * @cssproperty [--rtc-call-danger-foreground=#fff] - Icons on the danger color.
  * @cssproperty [--rtc-call-gap=8px] - Space between tiles and controls.
  * @cssproperty [--rtc-call-padding=8px] - Inner padding.
  * @cssproperty [--rtc-call-radius=16px] - Corner radius of the call.
  * @cssproperty [--rtc-call-control-size=44px] - Height of the control buttons.
- * @cssproperty [--rtc-call-control-background=#2a3040] - Background of the control buttons.
- * @cssproperty [--rtc-call-notice-background=#3a2f12] - Background of warnings.
- * @cssproperty [--rtc-call-notice-foreground=#ffe6a6] - Text color of warnings.
+ * @cssproperty [--rtc-call-control-background=#e2e5ee] - Background of the control buttons and the device picker (dark:
+ * `#2a3040`).
+ * @cssproperty [--rtc-call-notice-background=#fff1c7] - Background of warnings (dark: `#3a2f12`).
+ * @cssproperty [--rtc-call-notice-foreground=#4d3900] - Text color of warnings (dark: `#ffe6a6`).
+ * @cssproperty [--rtc-call-border=#c6cad3] - Borders, such as the device picker's selects (dark: `#3a4152`).
  * @cssproperty [--rtc-call-font=system-ui, sans-serif] - Font family.
  */
 export class RtcCall extends LitElement {
@@ -155,6 +186,24 @@ export class RtcCall extends LitElement {
    */
   @property({ attribute: false }) strings?: Partial<RtcStrings>;
 
+  /**
+   * `light` or `dark`; anything else (or none) follows the visitor's system (`prefers-color-scheme`). A page's own
+   * custom properties win over either theme.
+   */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /**
+   * `off` turns the keyboard shortcuts off: Ctrl+D (⌘+D on a Mac) mutes and unmutes the microphone, Ctrl+E (⌘+E)
+   * turns the camera off and on, while in a call, anywhere on the page but in a text field.
+   */
+  @property() shortcuts: 'on' | 'off' = 'on';
+
+  /**
+   * Turns on the engine's log in the browser console: `debug` alone (or `debug="debug"`) says everything, including
+   * failures the call recovers from by itself; `debug="info"` state changes and up, `warn`, `error`. Off by default.
+   */
+  @property() debug?: string | null;
+
   /** Do not join by itself; wait for `join()` or the Join button. */
   @property({ type: Boolean }) manual = false;
 
@@ -176,14 +225,43 @@ export class RtcCall extends LitElement {
 
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #l10n = new LocalizeController(this);
+  /** One for the element's life; its level follows `debug`, also mid-call. */
+  readonly #logger = new ConsoleLogger('off');
+  /** Held for its listener: it attaches itself to the element. */
+  protected readonly keyboard = new ShortcutsController(this, {
+    enabled: () => this.#shortcutsOn(),
+    microphone: () => this.toggleMic(),
+    camera: () => this.toggleCamera(),
+  });
+  /** The latest joins and leaves, for the live region; put in words when rendered, in the language of the moment. */
+  @state() private announcements: { n: number; key: 'announceJoined' | 'announceLeft'; name: string }[] = [];
+  #announced = 0;
   /** Whether the visitor should be in the call: decided on first connection (`manual`), then by join() and leave(). */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
   /** The last `state` announced by `rtc-state-change`. */
   #reported: RtcCallState = 'idle';
+  /** The devices and choice last told by `rtc-device-change` (none before the first call). */
+  #devicesTold = commands.deviceKey([], { audioinput: '', videoinput: '', audiooutput: '' });
   /** Where keyboard focus goes once the controls have changed under it. */
   #focusNext?: 'mic-button' | 'join-button';
+
+  constructor() {
+    super();
+    this.addEventListener('rtc-participant-joined', (e) => this.#announce('announceJoined', e.detail.participant));
+    this.addEventListener('rtc-participant-left', (e) => this.#announce('announceLeft', e.detail.participant));
+  }
+
+  #announce(key: 'announceJoined' | 'announceLeft', who: Participant): void {
+    // A few are kept, so that two people joining at once are both said.
+    this.announcements = [...this.announcements.slice(-2), { n: ++this.#announced, key, name: who.name }];
+  }
+
+  #shortcutsOn(): boolean {
+    const s = this.controller.state;
+    return this.shortcuts !== 'off' && (s === 'joining' || s === 'joined' || s === 'reconnecting');
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -201,6 +279,46 @@ export class RtcCall extends LitElement {
     return this.controller.call;
   }
 
+  /**
+   * Everyone in the call, yourself first, as frozen snapshots: `{ id, name, local, stream, audioEnabled,
+   * videoEnabled, connection }`. A new array whenever anything changes; empty outside a call.
+   */
+  get participants(): readonly Participant[] {
+    return commands.snapshots(this.controller.participants);
+  }
+
+  /** Your own camera and microphone as the others get them (only live tracks), or null outside a call. */
+  get localStream(): MediaStream | null {
+    return this.controller.call?.media.preview ?? null;
+  }
+
+  /**
+   * Turns the microphone on or off. Rejects with an `RtcError`: `not-in-call`, `microphone-denied`,
+   * `microphone-unavailable`.
+   */
+  async setMicrophone(on: boolean): Promise<void> {
+    await commands.setMicrophone(this.controller.call, !!on);
+  }
+
+  /**
+   * Turns the camera on or off (off releases it, so its light goes out). Rejects with an `RtcError`: `not-in-call`,
+   * `camera-denied`, `camera-unavailable`.
+   */
+  async setCamera(on: boolean): Promise<void> {
+    await commands.setCamera(this.controller.call, !!on);
+  }
+
+  /**
+   * Switches devices by their `deviceId` (from `rtc-device-change` or `navigator.mediaDevices.enumerateDevices()`):
+   * `{ audioinput, videoinput, audiooutput }`, any of them; `''` is the browser's default. The others hear and see the
+   * new device without a renegotiation. Rejects with an `RtcError`: `not-in-call`, `unknown-device` (then nothing
+   * changed), `media-unsupported` (this browser cannot choose the speaker), `camera-unavailable`,
+   * `microphone-unavailable`, `camera-denied`, `microphone-denied`.
+   */
+  async setDevices(choice: RtcDeviceChoice): Promise<void> {
+    await commands.setDevices(this.controller.call, choice);
+  }
+
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
   async join(): Promise<void> {
     this.#wantJoined = true;
@@ -213,6 +331,7 @@ export class RtcCall extends LitElement {
       iceTransportPolicy: this.iceTransportPolicy === 'relay' ? 'relay' : 'all',
       audio: !this.startMuted,
       video: !this.startCameraOff,
+      logger: this.#logger,
     });
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
@@ -250,7 +369,19 @@ export class RtcCall extends LitElement {
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
+    this.#logger.level = parseLogLevel(this.debug);
     this.deviceContext = this.controller.context;
+    this.#tellDevices();
+  }
+
+  /** `rtc-device-change` when the list of devices or the choice differs from what was told last. */
+  #tellDevices(): void {
+    const context = this.deviceContext;
+    if (!context) return;
+    const key = commands.deviceKey(context.devices, context.selected);
+    if (key === this.#devicesTold) return;
+    this.#devicesTold = key;
+    this.dispatchEvent(rtcDeviceChange({ devices: context.devices, selected: context.selected }));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -285,12 +416,13 @@ export class RtcCall extends LitElement {
 
   private toggleMic(): void {
     const media = this.controller.call?.media;
-    if (media) void media.setAudioEnabled(!media.audioEnabled);
+    // A failure is already shown (and fired as rtc-error) by the call.
+    if (media) this.setMicrophone(!media.audioEnabled).catch(() => {});
   }
 
   private toggleCamera(): void {
     const media = this.controller.call?.media;
-    if (media) void media.setVideoEnabled(!media.videoEnabled);
+    if (media) this.setCamera(!media.videoEnabled).catch(() => {});
   }
 
   /** A problem in this element's language: its words for the code, else the engine's message. */
@@ -321,6 +453,8 @@ export class RtcCall extends LitElement {
         ? 'statusWaiting'
         : STATUS[c.state];
     const status = statusKey ? t.t(statusKey) : '';
+    const statusLine = status ? html`<div part="status" role="status">${status}</div>` : nothing;
+    const alone = !!this.room && c.state === 'joined' && people.length <= 1;
     const lang = t.language;
     return html`
       <div part="base">
@@ -328,8 +462,8 @@ export class RtcCall extends LitElement {
           ${c.notices.map(
             (n) =>
               html`<div part="notice" data-code=${n.code}>
-                <span>${this.#noticeText(n)}</span>
-                <button aria-label=${t.t('dismiss')} @click=${() => c.dismiss(n.code)}>✕</button>
+                <span part="notice-text">${this.#noticeText(n)}</span>
+                <button part="notice-dismiss" aria-label=${t.t('dismiss')} @click=${() => c.dismiss(n.code)}>✕</button>
               </div>`,
           )}
         </div>
@@ -349,14 +483,23 @@ export class RtcCall extends LitElement {
                       lang=${lang}
                       .strings=${this.strings}
                       .participant=${p}
+                      .logger=${this.#logger}
                       .sinkId=${c.context?.selected.audiooutput ?? ''}
                     ></rtc-video-tile>`,
                 )}
               </div>`
             : nothing
         }
-        ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
+        ${
+          alone
+            ? html`<div part="empty"><slot name="empty">${statusLine}</slot></div>`
+            : this.state === 'prejoin'
+              ? html`${statusLine}
+                  <div part="prejoin"><slot name="prejoin"></slot></div>`
+              : statusLine
+        }
         <div part="controls" role="toolbar" aria-label=${t.t('controls')}>
+          <slot name="toolbar-start"></slot>
           ${
             inCall
               ? html`
@@ -364,6 +507,7 @@ export class RtcCall extends LitElement {
                     part="control mic-button"
                     aria-label=${t.t('microphone')}
                     aria-pressed=${micOn ? 'true' : 'false'}
+                    aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.microphone}
                     title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
                     @click=${this.toggleMic}
                   >
@@ -373,6 +517,7 @@ export class RtcCall extends LitElement {
                     part="control camera-button"
                     aria-label=${t.t('camera')}
                     aria-pressed=${camOn ? 'true' : 'false'}
+                    aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.camera}
                     title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
                     @click=${this.toggleCamera}
                   >
@@ -401,6 +546,7 @@ export class RtcCall extends LitElement {
                   ${c.state === 'left' || c.state === 'failed' ? t.t('joinAgain') : t.t('join')}
                 </button>`
           }
+          <slot name="toolbar-end"></slot>
         </div>
         <rtc-device-picker
           id="picker"
@@ -410,6 +556,13 @@ export class RtcCall extends LitElement {
           .strings=${this.strings}
           ?hidden=${!this.pickerOpen || !inCall}
         ></rtc-device-picker>
+        <div part="announcer" role="log" aria-live="polite">
+          ${repeat(
+            this.announcements,
+            (a) => a.n,
+            (a) => html`<p part="announcement">${t.t(a.key, { name: a.name || t.t('guest') })}</p>`,
+          )}
+        </div>
       </div>
     `;
   }

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { Participant } from '../../engine/types.js';
+import type { Logger } from '../../engine/logger.js';
 import { camOffIcon, micOffIcon } from '../../icons.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { RtcStrings } from '../../i18n/strings.js';
@@ -56,6 +57,9 @@ export class RtcVideoTile extends LitElement {
   /** The speaker to play this participant's sound on (an `audiooutput` device id; '' for the default). */
   @property({ attribute: false }) sinkId = '';
 
+  /** Where to say what failed quietly (a speaker that could not be chosen); `<rtc-call debug>` sets its own. */
+  @property({ attribute: false }) logger?: Logger;
+
   /** Set on your own tile: it is mirrored and never played aloud. Reflects `participant.local`. */
   @property({ type: Boolean, reflect: true }) local = false;
 
@@ -94,7 +98,9 @@ export class RtcVideoTile extends LitElement {
       if (stream) this.play();
     }
     if (changed.has('sinkId') && !this.local && 'setSinkId' in video) {
-      (video as HTMLVideoElement & { setSinkId(id: string): Promise<void> }).setSinkId(this.sinkId).catch(() => {});
+      (video as HTMLVideoElement & { setSinkId(id: string): Promise<void> })
+        .setSinkId(this.sinkId)
+        .catch((err) => this.logger?.debug(`setSinkId(${this.sinkId}) failed`, err));
     }
   }
 
@@ -156,14 +162,14 @@ export class RtcVideoTile extends LitElement {
       if (err?.name !== 'NotAllowedError' || this.local) return;
       this.soundBlocked = true;
       video.muted = true;
-      void video.play().catch(() => {});
+      void video.play().catch((e) => this.logger?.debug('muted play() failed', e));
     });
   }
 
   private unblockSound(): void {
     this.soundBlocked = false;
     this.video.muted = false;
-    void this.video.play().catch(() => {});
+    void this.video.play().catch((err) => this.logger?.debug('play() failed', err));
   }
 
   protected override render() {
