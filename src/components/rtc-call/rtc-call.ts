@@ -363,13 +363,13 @@ export class RtcCall extends LitElement {
   }
 
   protected override willUpdate(): void {
+    this.#logger.level = parseLogLevel(this.debug);
     // Joining before this render, not after it: the call's broker connection is then on its way while the widget
     // renders.
     if (this.isConnected && this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
-    this.#logger.level = parseLogLevel(this.debug);
     this.deviceContext = this.controller.context;
     this.#tellDevices();
   }
