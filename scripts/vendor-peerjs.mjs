@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
-import { leaveOutConnections } from './peerjs-left-out.mjs';
+import { leaveOutConnections, leaveOutSupportProbe } from './peerjs-left-out.mjs';
 
 export const VENDORED_PEERJS = fileURLToPath(new URL('../vendor/peerjs.js', import.meta.url));
 
@@ -52,7 +52,8 @@ export async function vendorPeerjs() {
         name: 'left-out',
         transform(code, id) {
           if (!id.endsWith('/peerjs/dist/bundler.mjs')) return null;
-          return { code: leaveOutConnections(code, (c) => this.parse(c), LEFT_OUT).code, map: null };
+          const trimmed = leaveOutConnections(code, (c) => this.parse(c), LEFT_OUT).code;
+          return { code: leaveOutSupportProbe(trimmed), map: null };
         },
       },
       nodeResolve({ browser: true }),

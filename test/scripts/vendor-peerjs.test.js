@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseAst } from 'rollup/parseAst';
 import { vendorPeerjs, VENDORED_PEERJS } from '../../scripts/vendor-peerjs.mjs';
-import { leaveOutConnections } from '../../scripts/peerjs-left-out.mjs';
+import { leaveOutConnections, leaveOutSupportProbe } from '../../scripts/peerjs-left-out.mjs';
 import { detectBrowser } from '../../vendor/shims/webrtc-adapter.js';
 
 const require = createRequire(import.meta.url);
@@ -107,4 +107,25 @@ test('when PeerJS changes shape, vendoring stops instead of shipping half of it'
   assert.match(code, /class Json extends LeftOutConnection \{\}/);
   assert.match(code, /class Peer extends \(0, Base\) \{\}/);
   assert.ok(!code.includes('big()'));
+});
+
+test('importing PeerJS makes no RTCPeerConnection (its support probe is left out), and the Peer still sees WebRTC', async () => {
+  assert.ok(!vendored.includes('_PEERJSTEST'), 'the probe data channel is gone');
+  const made = [];
+  const g = /** @type {any} */ (globalThis);
+  const saved = { window: g.window, navigator: g.navigator, RTCPeerConnection: g.RTCPeerConnection };
+  try {
+    g.RTCPeerConnection = class {
+      constructor(/** @type {any} */ config) {
+        made.push(config);
+      }
+    };
+    g.window = { RTCPeerConnection: g.RTCPeerConnection, navigator: { userAgent: UA.chrome } };
+    const { Peer } = await import(`${VENDORED_PEERJS}?fresh=${Date.now()}`);
+    assert.equal(typeof Peer, 'function');
+    assert.deepEqual(made, [], 'no connection made at import');
+  } finally {
+    Object.assign(g, saved);
+  }
+  assert.throws(() => leaveOutSupportProbe('this.supports = function() { return {}; }()'), /peerjs has changed/);
 });
