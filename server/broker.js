@@ -2,8 +2,9 @@
 /**
  * The PeerJS broker (`peer`), mounted and configured rather than rewritten. `peer` trusts its clients; this module
  * puts a guard in front of it: websocket upgrades are checked (origin, identity, connection caps), every frame is
- * rate-limited, validated and re-serialised before `peer` parses it, signalling stays inside a room, and queues for
- * absent peers are bounded.
+ * rate-limited and validated, signalling stays inside a room and carries the sender's id as the server stamped it
+ * (relayed here, straight to the receiver's socket; `peer` sees only the frames it queues for absent peers), and
+ * queues for absent peers are bounded.
  */
 import { createHook } from 'node:async_hooks';
 import { ExpressPeerServer } from 'peer';
@@ -16,6 +17,7 @@ import { readSignal } from './signal.js';
 import { remoteDelivery, roomOf } from './remote.js';
 import { inOrder } from './in-order.js';
 import { takeFrame } from './frame-rate.js';
+import { holdsExactly, stampedFrame } from './relay-frame.js';
 
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
@@ -28,6 +30,8 @@ const QUERY = new Set(['key', 'id', 'token', 'version']);
 const VERSION = /^[0-9A-Za-z.+-]{1,32}$/;
 /** What `peer` may send a socket before it has registered it: nothing addressed to an id. */
 const HANDSHAKE = /^\{"type":"(OPEN|ERROR|ID-TAKEN)"/;
+const HEARTBEAT = '{"type":"HEARTBEAT"}';
+const HEARTBEAT_BYTES = Buffer.from(HEARTBEAT);
 
 /**
  * Reads the identity an upgrade claims, or undefined when its URL could be read two ways. `peer` parses the same
@@ -272,11 +276,13 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   /**
    * Every frame within the rate passes here, in order. Returns the frame `peer` may see, undefined when there is
-   * none, or, for a frame to relay, what relays it once the store has said where its receiver is (async).
+   * none, or, for a frame to relay or RTC-LEAVE, what handles it in its turn (which may wait for the store).
+   * A frame is parsed once, here; a relayed one goes on as the sender's bytes when they hold only the checked fields
+   * (relay-frame.js).
    * @param {Conn} c
    * @param {unknown} data
    * @param {boolean} isBinary
-   * @returns {string | undefined | void | (() => Promise<string | undefined | void>)}
+   * @returns {string | undefined | void | (() => string | undefined | void | Promise<string | undefined | void>)}
    */
   const screen = (c, data, isBinary) => {
     /** @param {string} reason */
@@ -285,14 +291,17 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       log.debug('frame refused', { reason, id: c.id });
     };
     if (isBinary || !Buffer.isBuffer(data)) return bad('malformed');
+    // Every client sends this every 5 s: no need to parse it to know it.
+    if (data.equals(HEARTBEAT_BYTES)) return HEARTBEAT;
+    const text = data.toString('utf8');
     let msg;
     try {
-      msg = JSON.parse(data.toString('utf8'));
+      msg = JSON.parse(text);
     } catch {
       return bad('malformed');
     }
     if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') return bad('malformed');
-    if (msg.type === 'HEARTBEAT') return '{"type":"HEARTBEAT"}';
+    if (msg.type === 'HEARTBEAT') return HEARTBEAT;
     if (msg.type === 'RTC-PING') {
       // Answered here, never shown to `peer`: the client's proof that the link still carries frames both ways (a
       // half-open TCP link swallows them without a close). PeerJS ignores the RTC-PONG (no connectionId).
@@ -305,46 +314,95 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         await rooms.left(c.id);
         c.socket.close(1000, 'left');
       };
+    // Exactly type, dst and payload (each checked below): then the sender's text may go on as it is.
+    const threeFields = Object.keys(msg).length === 3;
     if (msg.type === 'RTC-SIGNAL') {
       const { dst } = msg;
       const payload = readSignal(msg.payload);
       if (typeof dst !== 'string' || !payload) return bad('malformed');
-      return () => relaySignal(c, dst, payload, bad);
+      const exact = threeFields && holdsExactly(msg.payload, payload);
+      // Never held for an absent receiver: after a reconnect the sender's perfect negotiation simply offers again
+      // (an ICE restart), and stale candidates would be useless.
+      return relay(c, dst, bad, {
+        stamped: () => stampedFrame(text, exact, c.id, { type: msg.type, dst, payload }),
+        hold: false,
+      });
     }
     if (!RELAYED.has(msg.type)) return bad('type');
-    const { dst, payload } = msg;
+    const { type, dst, payload } = msg;
     if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload))
       return bad('malformed');
-    return () => relay(c, msg.type, dst, payload, bad);
+    return relay(c, dst, bad, {
+      stamped: () => stampedFrame(text, threeFields, c.id, { type, dst, payload }),
+      hold: true,
+      forPeer: () => JSON.stringify({ type, dst, payload }),
+    });
   };
 
   /**
-   * Relays a PeerJS frame (OFFER, ANSWER, CANDIDATE) that passed `screen`: returns the frame for `peer` to deliver
-   * or queue here, or sends it on to the receiver's instance itself.
-   * @param {Conn} c the sender
-   * @param {string} type
-   * @param {string} dst
-   * @param {object} payload
-   * @param {(reason: string) => void} bad
-   * @returns {Promise<string | undefined | void>}
+   * @typedef {object} Outgoing a screened frame to relay
+   * @property {() => string} stamped the frame as the receiver gets it, with the sender's id as `src`
+   * @property {boolean} hold whether it waits for a receiver who is briefly away
+   * @property {() => string} [forPeer] the frame for `peer` to queue for an absent receiver (it stamps `src` itself)
    */
-  const relay = async (c, type, dst, payload, bad) => {
+
+  /**
+   * What relays a frame that passed `screen` to a member of the sender's room, run in the frame's turn. With the store
+   * in memory the room is known at once and the frame goes then; a shared store answers later (a promise).
+   * @param {Conn} c the sender
+   * @param {string} dst
+   * @param {(reason: string) => void} bad
+   * @param {Outgoing} out
+   * @returns {() => string | undefined | void | Promise<string | undefined | void>}
+   */
+  const relay = (c, dst, bad, out) => () => {
     const to = byId.get(dst);
+    const now = remote.shared ? null : rooms.sameRoomNow(c.id, dst);
+    if (now !== null) return now ? relayHere(c, dst, to, bad, out) : bad('not-in-room');
+    return relayLater(c, dst, to, bad, out);
+  };
+
+  /**
+   * `relay` once the store has answered.
+   * @param {Conn} c @param {string} dst @param {Conn | undefined} to
+   * @param {(reason: string) => void} bad @param {Outgoing} out
+   */
+  const relayLater = async (c, dst, to, bad, out) => {
     const seat = await roomOf(rooms, c, to, dst);
     if (!seat) return bad('not-in-room');
     if (!to && remote.shared) {
-      // `peer` only knows this instance's sockets: stamp the frame as it would, and send it on.
-      const refused = await remote.frame(seat, JSON.stringify({ type, src: c.id, dst, payload }), true);
+      // `peer` only knows this instance's sockets: the receiver's instance (or the store's queue) gets the frame.
+      const refused = await remote.frame(seat, out.stamped(), out.hold);
       if (refused) return bad(refused);
-      metrics.inc('rtc_messages_relayed_total');
-      return;
+      return void metrics.inc('rtc_messages_relayed_total');
     }
+    return relayHere(c, dst, to, bad, out);
+  };
+
+  /**
+   * Delivers to a receiver whose websocket is here, straight to its socket; else a frame that may wait is handed to
+   * `peer` (returned), within the queue budget, and one that may not is refused.
+   * @param {Conn} c the sender
+   * @param {string} dst
+   * @param {Conn | undefined} to the receiver's connection here, if any
+   * @param {(reason: string) => void} bad
+   * @param {Outgoing} out
+   * @returns {string | undefined | void}
+   */
+  const relayHere = (c, dst, to, bad, out) => {
+    const open = !!to && to.accepted && to.socket.readyState === WebSocket.OPEN;
+    if (!open && !out.forPeer) return bad('receiver-away');
     if (to) {
-      // `peer` writes the frame to the receiver's socket; one that does not read would hold it in memory.
+      // A receiver that does not read would hold what it is sent in memory.
       if (to.pending >= config.sendBuffer) return slowReceiver(to);
       if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
     }
-    const frame = JSON.stringify({ type, dst, payload });
+    if (open) {
+      /** @type {Conn} */ (to).socket.send(out.stamped());
+      metrics.inc('rtc_messages_relayed_total');
+      return;
+    }
+    const frame = /** @type {() => string} */ (out.forPeer)();
     if (!to) {
       // `peer` queues messages for absent ids; keep that queue bounded.
       const full = queues.take(c.id, dst, c.ticket?.room ?? '', frame.length);
@@ -355,33 +413,6 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     }
     metrics.inc('rtc_messages_relayed_total');
     return frame;
-  };
-
-  /**
-   * Delivers an RTC-SIGNAL (the widget's own offers, answers and candidates) to the receiver's socket itself:
-   * `peer` never sees it. A receiver that is away gets nothing: nothing is queued, because after a reconnect the
-   * sender's perfect negotiation simply offers again (an ICE restart), and stale candidates would be useless.
-   * @param {Conn} c the sender
-   * @param {string} dst
-   * @param {import('./signal.js').SignalPayload} payload checked and rebuilt
-   * @param {(reason: string) => void} bad
-   * @returns {Promise<void>}
-   */
-  const relaySignal = async (c, dst, payload, bad) => {
-    const to = byId.get(dst);
-    const seat = await roomOf(rooms, c, to, dst);
-    if (!seat) return bad('not-in-room');
-    const frame = JSON.stringify({ type: 'RTC-SIGNAL', src: c.id, dst, payload });
-    if (!to && remote.shared) {
-      const refused = await remote.frame(seat, frame, false);
-      if (refused) return bad(refused);
-      return void metrics.inc('rtc_messages_relayed_total');
-    }
-    if (!to || !to.accepted || to.socket.readyState !== WebSocket.OPEN) return bad('receiver-away');
-    if (to.pending >= config.sendBuffer) return slowReceiver(to);
-    if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
-    to.socket.send(frame);
-    metrics.inc('rtc_messages_relayed_total');
   };
 
   /**

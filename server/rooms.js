@@ -187,6 +187,22 @@ export class Rooms {
   }
 
   /**
+   * `sameRoom` answered at once when the store can (it is in this process's memory): null when only `sameRoom` can
+   * tell. Every relayed frame asks this, and a promise per frame is most of what it would cost.
+   * @param {string} src
+   * @param {string} dst
+   * @returns {Readonly<Ticket> | undefined | null}
+   */
+  sameRoomNow(src, dst) {
+    const peek = this.store.peek;
+    if (!peek) return null;
+    if (src === dst) return undefined;
+    const a = peek.call(this.store, src);
+    const b = peek.call(this.store, dst);
+    return a && b && a.room === b.room && b.state !== 'pending' ? b : undefined;
+  }
+
+  /**
    * The member's websocket is open (first time, or back after a drop), on this instance.
    * @param {string} id
    * @returns {Promise<Ticket | 'full' | undefined>} its seat; 'full' when the room filled up (on other instances

@@ -41,3 +41,26 @@ test('takeFrame: bursts of `burst`, refilled at `rate` a second, cut off far pas
   assert.equal(last, 'cut-off', 'more than 10 bursts refused within one second');
   assert.equal(takeFrame(c, 2, 4, t0 + 1700), 'ok', 'a new second, a refilled bucket');
 });
+
+test('inOrder: a handler runs in its turn: at once while idle (its plain result passed at once), else not before', async () => {
+  const order = inOrder(() => {});
+  const ran = [];
+  const out = [];
+  const pass = (v) => out.push(v);
+  order(() => (ran.push('a'), 'a'), pass);
+  assert.deepEqual([ran, out], [['a'], ['a']], 'idle: run and passed at once');
+  let release;
+  order(() => new Promise((r) => (release = () => r('b'))), pass);
+  order(() => (ran.push('c'), 'c'), pass);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(ran, ['a'], 'c does not run (it might send) before b is done');
+  release();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(
+    [ran, out],
+    [
+      ['a', 'c'],
+      ['a', 'b', 'c'],
+    ],
+  );
+});
