@@ -3,7 +3,8 @@
  * Rooms. PeerJS has none, so the broker keeps them. The data lives behind the async `RoomStore` interface
  * (store/store.js): in memory, or in Redis for several broker instances.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { randomToken } from './random-token.js';
 export { MemoryRoomStore } from './store/memory.js';
 
 export const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -47,7 +48,7 @@ export function cleanName(name) {
 
 /** @typedef {import('./store/store.js').RoomStore} RoomStore */
 
-const token = (/** @type {number} */ bytes) => randomBytes(bytes).toString('base64url');
+const token = randomToken;
 
 /**
  * Seats people in rooms: issues identities, checks them, and tells members of joins and leaves.
