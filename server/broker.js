@@ -242,6 +242,20 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   };
 
   /**
+   * Completes an upgrade with the 101 answer and `peer`'s OPEN in one write (a system call each is most of what a
+   * connect costs): ws writes the answer and emits the connection, where `peer` sends OPEN, at once inside `complete`.
+   * @param {import('node:net').Socket} socket @param {() => void} complete
+   */
+  const openCorked = (socket, complete) => {
+    socket.cork();
+    try {
+      complete();
+    } finally {
+      socket.uncork();
+    }
+  };
+
+  /**
    * Checks an upgrade before `peer` sees it.
    * @param {{origin: string, req: import('node:http').IncomingMessage}} info
    * @param {(ok: boolean, code?: number, message?: string) => void} done
@@ -266,7 +280,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       // `peer` reads the identity from req.url again: give it exactly what was checked.
       req.url = who.url;
       checked.set(req, ticket);
-      done(true);
+      openCorked(req.socket, () => done(true));
     };
     admit().catch((err) => {
       log.warn('room store unreachable', { err: safe(err) });
