@@ -89,9 +89,10 @@ const rand = (/** @type {number} */ n) => randomBytes(n).toString('hex');
  * Connects `n` clients, `concurrency` at a time. Clients 2k and 2k+1 are a pair (for ours: one room of two).
  * @param {'stock' | 'ours'} kind
  * @param {number} port
- * @param {{n: number, concurrency: number, tag: string}} opts
+ * @param {{n: number, concurrency: number, tag: string, timeoutMs?: number, opened?: (c: Client) => void}} opts
+ *   opened: told of each client as it opens (clients that must heartbeat while the rest connect)
  */
-export async function connectClients(kind, port, { n, concurrency, tag }) {
+export async function connectClients(kind, port, { n, concurrency, tag, timeoutMs = 60000, opened }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   /** @type {Client[]} */
   const clients = new Array(n);
@@ -117,11 +118,16 @@ export async function connectClients(kind, port, { n, concurrency, tag }) {
         wsMs.push(performance.now() - t1);
       }
       perClient.push(performance.now() - t0);
+      opened?.(clients[i]);
     }
   };
   const t0 = performance.now();
   try {
-    await withTimeout(Promise.all(Array.from({ length: concurrency }, worker)), 60000, `connect ${n} ${kind} clients`);
+    await withTimeout(
+      Promise.all(Array.from({ length: concurrency }, worker)),
+      timeoutMs,
+      `connect ${n} ${kind} clients`,
+    );
   } catch (err) {
     closeClients(clients.filter(Boolean));
     throw err;

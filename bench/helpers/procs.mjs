@@ -130,9 +130,13 @@ export function startOurs(settings = {}) {
   });
 }
 
-/** The stock PeerJS server (`peer`, default options, key "peerjs") on a free loopback port. */
-export function startStock() {
-  return spawnServer(STOCK, cleanEnv(), (line) => {
+/**
+ * The stock PeerJS server (`peer`, default options, key "peerjs") on a free loopback port.
+ * @param {{concurrentLimit?: number}} [opts] lifts its cap on clients (5000)
+ */
+export function startStock({ concurrentLimit } = {}) {
+  const env = { ...cleanEnv(), ...(concurrentLimit ? { STOCK_CONCURRENT_LIMIT: String(concurrentLimit) } : {}) };
+  return spawnServer(STOCK, env, (line) => {
     try {
       return JSON.parse(line).port || undefined;
     } catch {
