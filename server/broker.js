@@ -15,7 +15,7 @@ import { safe } from './log.js';
 import { addressKey } from './address.js';
 import { readSignal } from './signal.js';
 import { remoteDelivery, roomOf } from './remote.js';
-import { inOrder } from './in-order.js';
+import { InOrder } from './in-order.js';
 import { takeFrame } from './frame-rate.js';
 import { holdsExactly, stampedFrame } from './relay-frame.js';
 
@@ -72,7 +72,8 @@ export function upgradeIdentity(url) {
  * @property {string} id
  * @property {string} ip the address key its per-address count is under
  * @property {boolean} accepted peer registered it, as the id the guard checked
- * @property {Array<() => void>} held what `peer` sent before registering it (released once the id is confirmed)
+ * @property {Array<() => void> | undefined} held what `peer` sent before registering it (released once the id is
+ *   confirmed)
  * @property {boolean} openSent
  * @property {number} tokens rate-limit bucket
  * @property {number} refill last refill, ms
@@ -81,7 +82,7 @@ export function upgradeIdentity(url) {
  * @property {number} overSince when `pending` last went over the budget (ms), 0 while under it
  * @property {boolean} closed
  * @property {import('./rooms.js').Ticket | undefined} ticket its seat, as it was when the socket opened
- * @property {ReturnType<typeof inOrder<string | undefined | void>>} order its frames, handled in order
+ * @property {InOrder<string | undefined | void>} order its frames, handled in order
  */
 
 /**
@@ -159,8 +160,6 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   const remote = remoteDelivery({ store: rooms.store, peers, config });
   /** Current connection of each id. @type {Map<string, Conn>} */
   const byId = new Map();
-  /** @type {WeakMap<WebSocket, Conn>} */
-  const bySocket = new WeakMap();
   /**
    * The seat the guard authenticated, per upgrade request.
    * @type {WeakMap<import('node:http').IncomingMessage, import('./rooms.js').Ticket>}
@@ -445,12 +444,105 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     for (const frame of await remote.held(c.id)) if (!c.closed) c.socket.send(frame);
   };
 
+  /**
+   * The broker's websockets (ws's `WebSocket` option). What `peer` and the guard send is counted until ws has written
+   * it to the OS (the send budgets), and held until `peer` has registered the socket as the id the guard checked;
+   * every frame that arrives passes the rate limit and `screen` before `peer` sees it. Methods rather than wrappers
+   * made per socket, so a connection costs its `Conn` and little more.
+   */
+  class GuardedSocket extends WebSocket {
+    /** @type {Conn | undefined} set when the connection opens */
+    conn = undefined;
+
+    /** @param {any} data @param {any[]} rest options and/or a callback */
+    send(data, ...rest) {
+      const c = this.conn;
+      if (!c) return super.send(data, ...rest);
+      if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
+      // Until `peer` has registered this socket as the id the guard checked, nothing addressed to an id (the queue
+      // it flushes on registration) may reach it.
+      if (!c.accepted && !(typeof data === 'string' && HANDSHAKE.test(data)))
+        return void (c.held ??= []).push(() => this.#counted(c, data, rest));
+      this.#counted(c, data, rest);
+    }
+
+    /**
+     * Sends, counting the bytes until ws has written them to the OS (its callback), for the send budgets.
+     * @param {Conn} c @param {any} data @param {any[]} rest
+     */
+    #counted(c, data, rest) {
+      const n = typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
+      const cb = typeof rest.at(-1) === 'function' ? rest.pop() : undefined;
+      c.pending += n;
+      buffered += n;
+      const written = (/** @type {Error | undefined} */ err) => {
+        if (!c.closed) {
+          c.pending -= n;
+          buffered -= n;
+          if (c.pending < config.sendBuffer) c.overSince = 0;
+        }
+        cb?.(err);
+      };
+      try {
+        super.send(data, ...rest, written);
+      } catch (err) {
+        c.pending -= n;
+        buffered -= n;
+        throw err;
+      }
+    }
+
+    /** @param {string | symbol} event @param {any[]} args */
+    emit(event, ...args) {
+      const c = this.conn;
+      if (event !== 'message' || !c) return super.emit(event, ...args);
+      const rate = takeFrame(c, config.messageRate, burst);
+      if (rate !== 'ok') {
+        refuse('rate');
+        if (rate === 'cut-off') this.close(1008, 'rate limit');
+        return false;
+      }
+      const out = screen(c, args[0], args[1]);
+      if (!out) return false;
+      c.order.run(out, (frame) => void (frame && !c.closed && super.emit('message', Buffer.from(frame), false)));
+      return true;
+    }
+  }
+
+  /** @this {WebSocket} @param {Error} err */
+  function onSocketError(err) {
+    log.debug('socket error', { id: /** @type {GuardedSocket} */ (this).conn?.id, err: String(err) });
+  }
+
+  /** @this {WebSocket} */
+  function onSocketClose() {
+    const c = /** @type {GuardedSocket} */ (this).conn;
+    if (!c) return;
+    c.closed = true;
+    buffered -= c.pending;
+    c.pending = 0;
+    open--;
+    const n = (perIp.get(c.ip) ?? 1) - 1;
+    if (n > 0) perIp.set(c.ip, n);
+    else perIp.delete(c.ip);
+    if (byId.get(c.id) === c) {
+      byId.delete(c.id);
+      rooms.dropped(c.id).catch((err) => log.warn('room store unreachable', { id: c.id, err: safe(err) }));
+    }
+  }
+
+  /** @param {string} id @param {unknown} err */
+  const notRelayed = (id, err) => {
+    refuse('store-unavailable');
+    log.debug('frame not relayed', { id, err: safe(err) });
+  };
+
   /** A `ws` server whose sockets pass every frame through `screen` before `peer` listens to them. */
   class GuardedServer extends WebSocketServer {
     /** @param {string | symbol} event @param {any[]} args */
     emit(event, ...args) {
       if (event !== 'connection') return super.emit(event, ...args);
-      const [socket, req] = /** @type {[WebSocket, import('node:http').IncomingMessage]} */ (args);
+      const [socket, req] = /** @type {[GuardedSocket, import('node:http').IncomingMessage]} */ (args);
       const ticket = checked.get(req);
       const id = ticket?.id ?? '';
       const ip = addressKey(clientIp(req));
@@ -460,7 +552,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         id,
         ip,
         accepted: false,
-        held: [],
+        held: undefined,
         openSent: false,
         tokens: burst,
         refill: Date.now(),
@@ -469,81 +561,13 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         overSince: 0,
         closed: false,
         ticket,
-        order: inOrder((err) => {
-          refuse('store-unavailable');
-          log.debug('frame not relayed', { id, err: safe(err) });
-        }),
+        order: new InOrder(notRelayed, id),
       };
-      bySocket.set(socket, c);
+      socket.conn = c;
       open++;
       perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-      socket.on('error', (err) => log.debug('socket error', { id, err: String(err) }));
-      const rawSend = socket.send.bind(socket);
-      /**
-       * Sends, counting the bytes until ws has written them to the OS (its callback), for the send budgets.
-       * @param {any} data
-       * @param {any[]} rest options and/or a callback
-       */
-      const counted = (data, rest) => {
-        const n = typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
-        const cb = typeof rest.at(-1) === 'function' ? rest.pop() : undefined;
-        c.pending += n;
-        buffered += n;
-        const written = (/** @type {Error | undefined} */ err) => {
-          if (!c.closed) {
-            c.pending -= n;
-            buffered -= n;
-            if (c.pending < config.sendBuffer) c.overSince = 0;
-          }
-          cb?.(err);
-        };
-        try {
-          rawSend(data, ...rest, written);
-        } catch (err) {
-          c.pending -= n;
-          buffered -= n;
-          throw err;
-        }
-      };
-      socket.send = /** @type {typeof socket.send} */ (
-        (/** @type {any} */ data, /** @type {any[]} */ ...rest) => {
-          if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
-          // Until `peer` has registered this socket as the id the guard checked, nothing addressed to an id (the
-          // queue it flushes on registration) may reach it.
-          if (!c.accepted && !(typeof data === 'string' && HANDSHAKE.test(data)))
-            return void c.held.push(() => counted(data, rest));
-          return counted(data, rest);
-        }
-      );
-      const rawEmit = socket.emit.bind(socket);
-      socket.emit = /** @type {typeof socket.emit} */ (
-        (/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
-          if (ev !== 'message') return rawEmit(ev, ...a);
-          const rate = takeFrame(c, config.messageRate, burst);
-          if (rate !== 'ok') {
-            refuse('rate');
-            if (rate === 'cut-off') c.socket.close(1008, 'rate limit');
-            return false;
-          }
-          const out = screen(c, a[0], a[1]);
-          if (!out) return false;
-          c.order(out, (frame) => void (frame && !c.closed && rawEmit('message', Buffer.from(frame), false)));
-          return true;
-        }
-      );
-      socket.on('close', () => {
-        c.closed = true;
-        buffered -= c.pending;
-        c.pending = 0;
-        open--;
-        const n = (perIp.get(ip) ?? 1) - 1;
-        if (n > 0) perIp.set(ip, n);
-        else perIp.delete(ip);
-        if (byId.get(id) === c) {
-          byId.delete(id);
-          rooms.dropped(id).catch((err) => log.warn('room store unreachable', { id, err: safe(err) }));
-        }
-      });
+      socket.on('error', onSocketError);
+      socket.on('close', onSocketClose);
       const handled = super.emit(event, ...args);
       if (c.accepted) {
         const previous = byId.get(id);
@@ -572,24 +596,30 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     proxied: false, // peer's HTTP API is closed; client addresses come from clientIp
     corsOptions: { origin: false },
     createWebSocketServer: (options) =>
-      (wss = new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true })),
+      (wss = new GuardedServer({
+        ...options,
+        WebSocket: GuardedSocket,
+        maxPayload: config.maxPayload,
+        verifyClient,
+        clientTracking: true,
+      })),
   });
   peerApp.on('connection', (client) => {
     const socket = client.getSocket();
-    const c = socket && bySocket.get(socket);
+    const c = socket instanceof GuardedSocket ? socket.conn : undefined;
     if (!c) return;
     if (!c.id || client.getId() !== c.id) {
       // By construction this cannot happen (peer reads the URL the guard rebuilt); if peer ever reads an identity
       // some other way, the socket goes, and what peer flushed to it goes nowhere.
       refuse('identity-mismatch');
       log.warn('peer registered another id than the guard checked', { id: c.id, ip: c.ip });
-      c.held = [];
-      return void socket.terminate();
+      c.held = undefined;
+      return void c.socket.terminate();
     }
     c.accepted = true;
     const held = c.held;
-    c.held = [];
-    for (const release of held) release();
+    c.held = undefined;
+    for (const release of held ?? []) release();
   });
   metrics.gauge('rtc_queued_messages', 'Signalling held for members who are briefly away', () => queues.messages);
   metrics.gauge('rtc_queued_bytes', 'Bytes of signalling held for members who are briefly away', () => queues.bytes);

@@ -108,7 +108,12 @@ export async function connectClients(kind, port, { n, concurrency, tag, timeoutM
         const id = rand(8);
         clients[i] = await openSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=${rand(8)}`, id);
       } else {
-        const seat = await postJson(agent, port, '/rtc/join', { room: `${tag}-${i >> 1}`, name: `b${i}` });
+        const body = { room: `${tag}-${i >> 1}`, name: `b${i}` };
+        // A kept-alive socket the server closes as idle just as it is reused hangs up: try again once, as a page would.
+        const seat = await postJson(agent, port, '/rtc/join', body).catch((/** @type {any} */ err) => {
+          if (err?.code !== 'ECONNRESET') throw err;
+          return postJson(agent, port, '/rtc/join', body);
+        });
         const t1 = performance.now();
         joinMs.push(t1 - t0);
         clients[i] = await openSocket(
