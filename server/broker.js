@@ -241,8 +241,10 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   };
 
   /**
-   * Completes an upgrade with the 101 answer and `peer`'s OPEN in one write (a system call each is most of what a
-   * connect costs): ws writes the answer and emits the connection, where `peer` sends OPEN, at once inside `complete`.
+   * Completes an upgrade with the 101 answer, `peer`'s OPEN and, with the store in memory, RTC-ROOM in one write (a
+   * system call each is most of what a connect costs): ws writes the answer and emits the connection, where `peer`
+   * sends OPEN, at once inside `complete`; the seat is taken and RTC-ROOM sent before this turn of the event loop
+   * ends, when the socket writes what it holds. (A shared store answers later: RTC-ROOM then follows on its own.)
    * @param {import('node:net').Socket} socket @param {() => void} complete
    */
   const openCorked = (socket, complete) => {
@@ -250,7 +252,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     try {
       complete();
     } finally {
-      socket.uncork();
+      setImmediate(() => socket.uncork());
     }
   };
 

@@ -1,6 +1,6 @@
 // The broker at scale: N idle websocket clients (1k, 5k, 10k) against one server, as a page leaves them: each sends
 // a HEARTBEAT every 5 s, like PeerJS. Measured: connects per second and server CPU per connect while they arrive,
-// RSS per 1k clients once they are in, the server's CPU while they idle, and relay round trips under a steady
+// the server's CPU while they idle, RSS per 1k clients at the end of that idle time, and relay round trips under a steady
 // message rate among them. Stock `peer` and ours run the same client code.
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -150,11 +150,12 @@ export async function scaleRound(kind, server, opts) {
     const connectSeconds = (performance.now() - t0) / 1000;
     const connectCpu = cpuSeconds(server.pid) - cpu0;
     await sleep(1000);
-    const rssConnectedKb = rssKb(server.pid);
     const idle0 = cpuSeconds(server.pid);
     const i0 = performance.now();
     await sleep(opts.idleSeconds * 1000);
     const idleCpuPercent = ((cpuSeconds(server.pid) - idle0) / ((performance.now() - i0) / 1000)) * 100;
+    // Once the clients have idled a while: what holding them costs, not what connecting them left to collect.
+    const rssConnectedKb = rssKb(server.pid);
     const relay = await withTimeout(
       steadyRelay(conn.clients, opts),
       (opts.relaySeconds + 30) * 1000,

@@ -8,7 +8,7 @@ import { spawnCli, join, connect, until } from './helpers.js';
 /** Write system calls a process has made so far. @param {number} pid */
 const writes = (pid) => Number(/^syscw:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
 
-test('a member connecting alone costs three writes: the join answer, 101 with OPEN, RTC-ROOM', async (t) => {
+test('a member connecting alone costs two writes: the join answer, then 101, OPEN and RTC-ROOM together', async (t) => {
   assert.ok(existsSync('/proc/self/io'), 'this test reads /proc/<pid>/io (Linux)');
   const run = spawnCli([], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', JOIN_RATE: '1000' });
   t.after(() => run.child.kill('SIGKILL'));
@@ -30,5 +30,5 @@ test('a member connecting alone costs three writes: the join answer, 101 with OP
   for (let i = 1; i <= n; i++) clients.push(await one(i));
   const perMember = (writes(pid) - before) / n;
   for (const c of clients) c.ws.terminate();
-  assert.ok(perMember <= 3, `${perMember} writes per member`);
+  assert.ok(perMember <= 2, `${perMember} writes per member`);
 });
