@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { withTimeout, median, quantile, sleep } from './stats.mjs';
-import { rssKb } from './procs.mjs';
+import { rssKb, cpuSeconds } from './procs.mjs';
 
 /**
  * @typedef {object} Client
@@ -221,17 +221,22 @@ export function closeClients(clients) {
 export async function brokerRound(kind, server, opts) {
   await sleep(300);
   const rssIdleKb = rssKb(server.pid);
+  // Server CPU time is the steadier figure on a shared machine: wall-clock times there include others' load.
+  const cpu0 = cpuSeconds(server.pid);
   const conn = await connectClients(kind, server.port, opts);
+  const cpuConnect = cpuSeconds(server.pid) - cpu0;
   try {
     await sleep(300);
     const rssConnectedKb = rssKb(server.pid);
+    const cpu1 = cpuSeconds(server.pid);
     const rel = await relay(conn.clients, opts);
+    const cpuRelay = cpuSeconds(server.pid) - cpu1;
     const rssAfterRelayKb = rssKb(server.pid);
     const { clients, ...connect } = conn;
     return {
       startupMs: server.startupMs,
-      connect,
-      relay: rel,
+      connect: { ...connect, cpuPerClientMs: (cpuConnect / opts.n) * 1000 },
+      relay: { ...rel, cpuPerMessageUs: (cpuRelay / rel.messages) * 1e6 },
       memory: { rssIdleKb, rssConnectedKb, rssAfterRelayKb, perClientKb: (rssConnectedKb - rssIdleKb) / opts.n },
     };
   } finally {

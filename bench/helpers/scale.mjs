@@ -3,25 +3,10 @@
 // the server's CPU while they idle, RSS per 1k clients at the end of that idle time, and relay round trips under a steady
 // message rate among them. Stock `peer` and ours run the same client code.
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { connectClients, closeClients } from './broker.mjs';
-import { rssKb } from './procs.mjs';
+import { rssKb, cpuSeconds } from './procs.mjs';
 import { quantile, sleep, withTimeout } from './stats.mjs';
-
-let tck = 100;
-try {
-  tck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  /* Linux default */
-}
-
-/** user+system CPU seconds of one process. @param {number} pid */
-export function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / tck;
-}
 
 /** Open file descriptors this process (and so each server it starts) may hold: `ulimit -n`. */
 export function fdLimit() {
