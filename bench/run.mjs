@@ -192,6 +192,11 @@ async function benchScale() {
       }
     }
     const [s, o] = [pair.stock, pair.ours];
+    for (const kind of order)
+      if (pair[kind].stillOpen < n)
+        log(
+          `  scale ${n}: ${kind} dropped ${n - pair[kind].stillOpen} clients: its figures at this size are not comparable`,
+        );
     log(
       `  scale ${n} (${order[0]} first): ${s.connectsPerSec.toFixed(0)} / ${o.connectsPerSec.toFixed(0)} connects/s, ` +
         `RSS ${s.rssPer1kMb.toFixed(1)} / ${o.rssPer1kMb.toFixed(1)} MB per 1k, relay p50 ${s.relay.rttP50Ms.toFixed(2)} / ${o.relay.rttP50Ms.toFixed(2)} ms (stock / ours)`,
@@ -424,6 +429,9 @@ function report(results) {
           ...fig('relay round trip p99, ms', (x) => x.relay.rttP99Ms, 2),
         ],
       ),
+      `  Clients still connected at the end: ${scale.runs
+        .map((/** @type {any} */ r) => `${r.n}: ${r.stock.stillOpen} / ${r.ours.stillOpen}`)
+        .join(', ')} (stock / ours).`,
       `  ours: a connect is POST /rtc/join + websocket; stock: a websocket. Relay answers lost: ${scale.runs
         .map((/** @type {any} */ r) => `${r.n}: ${r.stock.relay.lost} / ${r.ours.relay.lost}`)
         .join(', ')} (stock / ours).`,
