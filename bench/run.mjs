@@ -8,7 +8,9 @@
 // the way out, also on failure (and a watchdog ends the run if it ever takes far too long).
 //
 // Settings (environment): BENCH_ROUNDS (broker rounds, default 10), BENCH_CALLS (calls of each kind, default 8),
-// BENCH_CLIENTS (default 200), BENCH_SKIP (comma-separated: size, broker, browser).
+// BENCH_CLIENTS (default 200), BENCH_SCALE (idle clients of the scale part, comma-separated, default
+// 1000,5000,10000; at most 20000 each, and only as many as `ulimit -n` leaves room for), BENCH_SKIP (comma-separated:
+// size, broker, scale, browser).
 import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,7 @@ import os from 'node:os';
 import { sizes, composition, lazyChunks, OURS } from './helpers/size.mjs';
 import { startOurs, startStock, killAll } from './helpers/procs.mjs';
 import { brokerRound } from './helpers/broker.mjs';
+import { scaleRound, fdLimit } from './helpers/scale.mjs';
 import { startSite, oneCall } from './helpers/call.mjs';
 import { treeCpuSeconds } from './helpers/cpu.mjs';
 import { paired, median, sleep, withTimeout } from './helpers/stats.mjs';
@@ -39,8 +42,21 @@ const BROKER = {
   roundTrips: 200,
   sdpBytes: 2000,
 };
+const SCALE = {
+  sizes: (process.env.BENCH_SCALE ?? '1000,5000,10000')
+    .split(',')
+    .map((s) => int(s.trim(), 0, 20000))
+    .filter((n) => n >= 2),
+  concurrency: 50,
+  idleSeconds: 10,
+  pairs: 20,
+  rate: 10,
+  relaySeconds: 5,
+  sdpBytes: 2000,
+};
 const CPU_WINDOW_MS = 2000;
-const WATCHDOG_MS = 300000;
+// Each scale size takes up to about two minutes a server on this machine.
+const WATCHDOG_MS = 300000 + (SKIP.has('scale') ? 0 : SCALE.sizes.length * 300000);
 
 /**
  * Our server with its limits lifted, so the broker bench measures the guard's overhead rather than the limits
@@ -132,11 +148,13 @@ async function benchBroker() {
       connectTotalMs: pick((x) => x.connect.totalMs),
       connectPerClientMs: pick((x) => x.connect.perClientMedianMs),
       connectPerClientP99Ms: pick((x) => x.connect.perClientP99Ms),
+      connectCpuPerClientMs: pick((x) => x.connect.cpuPerClientMs),
       oursJoinMs: median(rounds.ours.map((x) => x.connect.joinMedianMs)),
       oursWebsocketMs: median(rounds.ours.map((x) => x.connect.wsMedianMs)),
       relayMessagesPerSec: pick((x) => x.relay.messagesPerSec),
       relayRttP50Ms: pick((x) => x.relay.rttP50Ms),
       relayRttP99Ms: pick((x) => x.relay.rttP99Ms),
+      relayCpuPerMessageUs: pick((x) => x.relay.cpuPerMessageUs),
       rssIdleKb: pick((x) => x.memory.rssIdleKb),
       rssConnectedKb: pick((x) => x.memory.rssConnectedKb),
       rssPerClientKb: pick((x) => x.memory.perClientKb),
@@ -147,7 +165,59 @@ async function benchBroker() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// 3. Call setup in the browser
+// 3. The broker at scale
+
+async function benchScale() {
+  // Each client is a socket in this process and one in the server: both under the same `ulimit -n`.
+  const limit = fdLimit();
+  const sizes = SCALE.sizes.filter((n) => {
+    const fits = n + 500 <= limit;
+    if (!fits)
+      log(`  scale: ${n} clients skipped: \`ulimit -n\` is ${limit} (raise it in the shell that runs the bench)`);
+    return fits;
+  });
+  /** @type {any[]} */
+  const runs = [];
+  for (const [k, n] of sizes.entries()) {
+    const order = /** @type {const} */ (k % 2 ? ['ours', 'stock'] : ['stock', 'ours']);
+    /** @type {Record<string, any>} */
+    const pair = { n };
+    for (const kind of order) {
+      const server = kind === 'stock' ? await startStock({ concurrentLimit: n + 100 }) : await startOurs(LIFTED);
+      owed.set(`${kind} scale server`, () => server.stop());
+      try {
+        pair[kind] = await scaleRound(kind, server, { ...SCALE, n, tag: `scale${n}` });
+      } finally {
+        await server.stop();
+        owed.delete(`${kind} scale server`);
+      }
+    }
+    const [s, o] = [pair.stock, pair.ours];
+    for (const kind of order)
+      if (pair[kind].stillOpen < n)
+        log(
+          `  scale ${n}: ${kind} dropped ${n - pair[kind].stillOpen} clients: its figures at this size are not comparable`,
+        );
+    log(
+      `  scale ${n} (${order[0]} first): ${s.connectsPerSec.toFixed(0)} / ${o.connectsPerSec.toFixed(0)} connects/s, ` +
+        `RSS ${s.rssPer1kMb.toFixed(1)} / ${o.rssPer1kMb.toFixed(1)} MB per 1k, relay p50 ${s.relay.rttP50Ms.toFixed(2)} / ${o.relay.rttP50Ms.toFixed(2)} ms (stock / ours)`,
+    );
+    runs.push(pair);
+  }
+  return {
+    config: {
+      ...SCALE,
+      sizes,
+      fdLimit: limit,
+      oursSettings: LIFTED,
+      stockOptions: 'defaults, concurrent_limit lifted',
+    },
+    runs,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. Call setup in the browser
 
 const STEPS = ['gumDone', 'brokerOpen', 'remoteSdp', 'remoteTrack', 'pcConnected', 'firstFrame'];
 
@@ -271,7 +341,7 @@ function table(title, head, rows) {
 /** @param {any} results */
 function report(results) {
   const out = [];
-  const { size, broker, browser } = results;
+  const { size, broker, scale, browser } = results;
   if (size) {
     out.push(
       table(
@@ -319,9 +389,11 @@ function report(results) {
           row(`connect ${c.n} clients, total ms`, s.connectTotalMs),
           row('connect, per client median ms', s.connectPerClientMs, 1),
           row('connect, per client p99 ms', s.connectPerClientP99Ms, 1),
+          row('connect, server CPU per client ms', s.connectCpuPerClientMs, 2),
           row('relay, messages/s', s.relayMessagesPerSec),
           row('relay, round trip p50 ms', s.relayRttP50Ms, 2),
           row('relay, round trip p99 ms', s.relayRttP99Ms, 2),
+          row('relay, server CPU per message µs', s.relayCpuPerMessageUs, 1),
           row('RSS idle, kB', s.rssIdleKb),
           row(`RSS with ${c.n} clients, kB`, s.rssConnectedKb),
           row('RSS per client, kB', s.rssPerClientKb, 1),
@@ -332,6 +404,40 @@ function report(results) {
       `  Our limits were lifted for this (${Object.entries(c.oursSettings)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')}), so it measures the guard's overhead, not the limits.`,
+    );
+  }
+  if (scale) {
+    const c = scale.config;
+    /** One figure at one size: stock, ours, ours/stock. */
+    const fig = (/** @type {string} */ label, /** @type {(x: any) => number} */ f, digits = 0) =>
+      scale.runs.map((/** @type {any} */ r) => {
+        const [b, o] = [f(r.stock), f(r.ours)];
+        return [
+          `${label}, ${num(r.n)} clients`,
+          num(b, digits),
+          num(o, digits),
+          Number.isFinite(o / b) ? `${(o / b).toFixed(2)}x` : '-',
+        ];
+      });
+    out.push(
+      table(
+        `Broker at scale: stock peer 1.0.2 vs ours; idle clients heartbeating every 5 s (${c.concurrency} connecting at a time), then ${c.pairs} pairs x ${c.rate} OFFER round trips/s of ${c.sdpBytes}-byte SDP for ${c.relaySeconds} s; one run per size`,
+        ['', 'stock', 'ours', 'ours/stock'],
+        [
+          ...fig('connects/s', (x) => x.connectsPerSec),
+          ...fig('server CPU per connect, ms', (x) => x.cpuPerConnectMs, 2),
+          ...fig(`server CPU idle (${c.idleSeconds} s), % of a core`, (x) => x.idleCpuPercent, 1),
+          ...fig('RSS per 1k clients after idling, MB', (x) => x.rssPer1kMb, 1),
+          ...fig('relay round trip p50, ms', (x) => x.relay.rttP50Ms, 2),
+          ...fig('relay round trip p99, ms', (x) => x.relay.rttP99Ms, 2),
+        ],
+      ),
+      `  Clients still connected at the end: ${scale.runs
+        .map((/** @type {any} */ r) => `${r.n}: ${r.stock.stillOpen} / ${r.ours.stillOpen}`)
+        .join(', ')} (stock / ours).`,
+      `  ours: a connect is POST /rtc/join + websocket; stock: a websocket. Relay answers lost: ${scale.runs
+        .map((/** @type {any} */ r) => `${r.n}: ${r.stock.relay.lost} / ${r.ours.relay.lost}`)
+        .join(', ')} (stock / ours).`,
     );
   }
   if (browser) {
@@ -379,6 +485,10 @@ async function main() {
   if (!SKIP.has('broker')) {
     log(`broker: ${ROUNDS} rounds…`);
     results.broker = await benchBroker();
+  }
+  if (!SKIP.has('scale') && SCALE.sizes.length) {
+    log(`scale: ${SCALE.sizes.join(', ')} idle clients…`);
+    results.scale = await benchScale();
   }
   if (!SKIP.has('browser')) {
     log(`browser: ${CALLS} calls of each kind…`);

@@ -6,6 +6,7 @@
  * `ipKeyGenerator` does, with a /64 where it defaults to a /56.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { LruMap } from './lru.js';
 
 /** The prefix length that IPv6 clients are counted by. */
 export const IPV6_PREFIX = 64;
@@ -61,6 +62,23 @@ function formatGroups(g) {
  */
 export function canonicalAddress(raw) {
   if (typeof raw !== 'string') return undefined;
+  // Asked several times for every request and upgrade, mostly about the same few addresses. Only address-sized text
+  // is remembered: a header full of junk must not fill the memory.
+  if (raw.length > MEMO_LENGTH) return canonicalize(raw);
+  const known = memo.get(raw);
+  if (known !== undefined) return known || undefined;
+  const ip = canonicalize(raw);
+  memo.set(raw, ip ?? '');
+  return ip;
+}
+
+/** The longest text `canonicalAddress` remembers: an IPv6 address with a dotted tail and a short zone id. */
+const MEMO_LENGTH = 64;
+/** @type {LruMap<string, string>} canonical forms, '' for no address */
+const memo = new LruMap(4096);
+
+/** @param {string} raw @returns {string | undefined} */
+function canonicalize(raw) {
   const ip = raw.trim().replace(/%.*$/s, '');
   if (isIPv4(ip)) return ip.split('.').map(Number).join('.');
   if (!isIPv6(ip)) return undefined;

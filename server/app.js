@@ -32,6 +32,8 @@ export function createRtcServer(config, deps = {}) {
   const metrics = new Metrics();
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every JSON answer for an ETag: they are all no-store (the widget and the demo have their own).
+  app.set('etag', false);
   const trusted = proxyTrust(config.trustProxy);
   app.set('trust proxy', (/** @type {string} */ addr) => trusted(addr));
   // Node's defaults let a request trickle in for 5 minutes, and check only every 30 s.

@@ -2,8 +2,9 @@
 /**
  * The PeerJS broker (`peer`), mounted and configured rather than rewritten. `peer` trusts its clients; this module
  * puts a guard in front of it: websocket upgrades are checked (origin, identity, connection caps), every frame is
- * rate-limited, validated and re-serialised before `peer` parses it, signalling stays inside a room, and queues for
- * absent peers are bounded.
+ * rate-limited and validated, signalling stays inside a room and carries the sender's id as the server stamped it
+ * (relayed here, straight to the receiver's socket; `peer` sees only the frames it queues for absent peers), and
+ * queues for absent peers are bounded.
  */
 import { createHook } from 'node:async_hooks';
 import { ExpressPeerServer } from 'peer';
@@ -15,8 +16,9 @@ import { addressKey } from './address.js';
 import { readSignal } from './signal.js';
 import { clientSeatValid } from './join.js';
 import { remoteDelivery, roomOf } from './remote.js';
-import { inOrder } from './in-order.js';
+import { InOrder } from './in-order.js';
 import { takeFrame } from './frame-rate.js';
+import { holdsExactly, stampedFrame } from './relay-frame.js';
 
 export const PEER_KEY = 'rtc-call';
 export const BROKER_PATH = '/broker';
@@ -32,6 +34,8 @@ const QUERY = new Set(['key', 'id', 'token', 'version', 'room', 'name', 'jwt']);
 const VERSION = /^[0-9A-Za-z.+-]{1,32}$/;
 /** What `peer` may send a socket before it has registered it: nothing addressed to an id. */
 const HANDSHAKE = /^\{"type":"(OPEN|ERROR|ID-TAKEN)"/;
+const HEARTBEAT = '{"type":"HEARTBEAT"}';
+const HEARTBEAT_BYTES = Buffer.from(HEARTBEAT);
 
 /**
  * Reads the identity an upgrade claims, or undefined when its URL could be read two ways. `peer` parses the same
@@ -75,7 +79,8 @@ export function upgradeIdentity(url) {
  * @property {string} id
  * @property {string} ip the address key its per-address count is under
  * @property {boolean} accepted peer registered it, as the id the guard checked
- * @property {Array<() => void>} held what `peer` sent before registering it (released once the id is confirmed)
+ * @property {Array<() => void> | undefined} held what `peer` sent before registering it (released once the id is
+ *   confirmed)
  * @property {boolean} openSent
  * @property {number} tokens rate-limit bucket
  * @property {number} refill last refill, ms
@@ -85,7 +90,7 @@ export function upgradeIdentity(url) {
  * @property {boolean} closed
  * @property {import('./rooms.js').Ticket | undefined} ticket its seat, as it was when the socket opened
  * @property {boolean} joined its upgrade asked for the seat (so it is told the seat's details before RTC-ROOM)
- * @property {ReturnType<typeof inOrder<string | undefined | void>>} order its frames, handled in order
+ * @property {InOrder<string | undefined | void>} order its frames, handled in order
  */
 
 /**
@@ -164,8 +169,6 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   const remote = remoteDelivery({ store: rooms.store, peers, config });
   /** Current connection of each id. @type {Map<string, Conn>} */
   const byId = new Map();
-  /** @type {WeakMap<WebSocket, Conn>} */
-  const bySocket = new WeakMap();
   /**
    * The seat the guard authenticated, per upgrade request.
    * @type {WeakMap<import('node:http').IncomingMessage, import('./rooms.js').Ticket>}
@@ -249,6 +252,22 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   };
 
   /**
+   * Completes an upgrade with the 101 answer, `peer`'s OPEN and, with the store in memory, RTC-ROOM in one write (a
+   * system call each is most of what a connect costs): ws writes the answer and emits the connection, where `peer`
+   * sends OPEN, at once inside `complete`; the seat is taken and RTC-ROOM sent before this turn of the event loop
+   * ends, when the socket writes what it holds. (A shared store answers later: RTC-ROOM then follows on its own.)
+   * @param {import('node:net').Socket} socket @param {() => void} complete
+   */
+  const openCorked = (socket, complete) => {
+    socket.cork();
+    try {
+      complete();
+    } finally {
+      setImmediate(() => socket.uncork());
+    }
+  };
+
+  /**
    * Checks an upgrade before `peer` sees it.
    * @param {{origin: string, req: import('node:http').IncomingMessage}} info
    * @param {(ok: boolean, code?: number, message?: string) => void} done
@@ -291,7 +310,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       req.url = who.url;
       checked.set(req, ticket);
       if (who.join) joining.add(req);
-      done(true);
+      openCorked(req.socket, () => done(true));
     };
     admit().catch((err) => {
       log.warn('room store unreachable', { err: safe(err) });
@@ -301,11 +320,13 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   /**
    * Every frame within the rate passes here, in order. Returns the frame `peer` may see, undefined when there is
-   * none, or, for a frame to relay, what relays it once the store has said where its receiver is (async).
+   * none, or, for a frame to relay or RTC-LEAVE, what handles it in its turn (which may wait for the store).
+   * A frame is parsed once, here; a relayed one goes on as the sender's bytes when they hold only the checked fields
+   * (relay-frame.js).
    * @param {Conn} c
    * @param {unknown} data
    * @param {boolean} isBinary
-   * @returns {string | undefined | void | (() => Promise<string | undefined | void>)}
+   * @returns {string | undefined | void | (() => string | undefined | void | Promise<string | undefined | void>)}
    */
   const screen = (c, data, isBinary) => {
     /** @param {string} reason */
@@ -314,14 +335,17 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       log.debug('frame refused', { reason, id: c.id });
     };
     if (isBinary || !Buffer.isBuffer(data)) return bad('malformed');
+    // Every client sends this every 5 s: no need to parse it to know it.
+    if (data.equals(HEARTBEAT_BYTES)) return HEARTBEAT;
+    const text = data.toString('utf8');
     let msg;
     try {
-      msg = JSON.parse(data.toString('utf8'));
+      msg = JSON.parse(text);
     } catch {
       return bad('malformed');
     }
     if (!msg || typeof msg !== 'object' || Array.isArray(msg) || typeof msg.type !== 'string') return bad('malformed');
-    if (msg.type === 'HEARTBEAT') return '{"type":"HEARTBEAT"}';
+    if (msg.type === 'HEARTBEAT') return HEARTBEAT;
     if (msg.type === 'RTC-PING') {
       // Answered here, never shown to `peer`: the client's proof that the link still carries frames both ways (a
       // half-open TCP link swallows them without a close). PeerJS ignores the RTC-PONG (no connectionId).
@@ -334,46 +358,95 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         await rooms.left(c.id);
         c.socket.close(1000, 'left');
       };
+    // Exactly type, dst and payload (each checked below): then the sender's text may go on as it is.
+    const threeFields = Object.keys(msg).length === 3;
     if (msg.type === 'RTC-SIGNAL') {
       const { dst } = msg;
       const payload = readSignal(msg.payload);
       if (typeof dst !== 'string' || !payload) return bad('malformed');
-      return () => relaySignal(c, dst, payload, bad);
+      const exact = threeFields && holdsExactly(msg.payload, payload);
+      // Never held for an absent receiver: after a reconnect the sender's perfect negotiation simply offers again
+      // (an ICE restart), and stale candidates would be useless.
+      return relay(c, dst, bad, {
+        stamped: () => stampedFrame(text, exact, c.id, { type: msg.type, dst, payload }),
+        hold: false,
+      });
     }
     if (!RELAYED.has(msg.type)) return bad('type');
-    const { dst, payload } = msg;
+    const { type, dst, payload } = msg;
     if (typeof dst !== 'string' || !payload || typeof payload !== 'object' || Array.isArray(payload))
       return bad('malformed');
-    return () => relay(c, msg.type, dst, payload, bad);
+    return relay(c, dst, bad, {
+      stamped: () => stampedFrame(text, threeFields, c.id, { type, dst, payload }),
+      hold: true,
+      forPeer: () => JSON.stringify({ type, dst, payload }),
+    });
   };
 
   /**
-   * Relays a PeerJS frame (OFFER, ANSWER, CANDIDATE) that passed `screen`: returns the frame for `peer` to deliver
-   * or queue here, or sends it on to the receiver's instance itself.
-   * @param {Conn} c the sender
-   * @param {string} type
-   * @param {string} dst
-   * @param {object} payload
-   * @param {(reason: string) => void} bad
-   * @returns {Promise<string | undefined | void>}
+   * @typedef {object} Outgoing a screened frame to relay
+   * @property {() => string} stamped the frame as the receiver gets it, with the sender's id as `src`
+   * @property {boolean} hold whether it waits for a receiver who is briefly away
+   * @property {() => string} [forPeer] the frame for `peer` to queue for an absent receiver (it stamps `src` itself)
    */
-  const relay = async (c, type, dst, payload, bad) => {
+
+  /**
+   * What relays a frame that passed `screen` to a member of the sender's room, run in the frame's turn. With the store
+   * in memory the room is known at once and the frame goes then; a shared store answers later (a promise).
+   * @param {Conn} c the sender
+   * @param {string} dst
+   * @param {(reason: string) => void} bad
+   * @param {Outgoing} out
+   * @returns {() => string | undefined | void | Promise<string | undefined | void>}
+   */
+  const relay = (c, dst, bad, out) => () => {
     const to = byId.get(dst);
+    const now = remote.shared ? null : rooms.sameRoomNow(c.id, dst);
+    if (now !== null) return now ? relayHere(c, dst, to, bad, out) : bad('not-in-room');
+    return relayLater(c, dst, to, bad, out);
+  };
+
+  /**
+   * `relay` once the store has answered.
+   * @param {Conn} c @param {string} dst @param {Conn | undefined} to
+   * @param {(reason: string) => void} bad @param {Outgoing} out
+   */
+  const relayLater = async (c, dst, to, bad, out) => {
     const seat = await roomOf(rooms, c, to, dst);
     if (!seat) return bad('not-in-room');
     if (!to && remote.shared) {
-      // `peer` only knows this instance's sockets: stamp the frame as it would, and send it on.
-      const refused = await remote.frame(seat, JSON.stringify({ type, src: c.id, dst, payload }), true);
+      // `peer` only knows this instance's sockets: the receiver's instance (or the store's queue) gets the frame.
+      const refused = await remote.frame(seat, out.stamped(), out.hold);
       if (refused) return bad(refused);
-      metrics.inc('rtc_messages_relayed_total');
-      return;
+      return void metrics.inc('rtc_messages_relayed_total');
     }
+    return relayHere(c, dst, to, bad, out);
+  };
+
+  /**
+   * Delivers to a receiver whose websocket is here, straight to its socket; else a frame that may wait is handed to
+   * `peer` (returned), within the queue budget, and one that may not is refused.
+   * @param {Conn} c the sender
+   * @param {string} dst
+   * @param {Conn | undefined} to the receiver's connection here, if any
+   * @param {(reason: string) => void} bad
+   * @param {Outgoing} out
+   * @returns {string | undefined | void}
+   */
+  const relayHere = (c, dst, to, bad, out) => {
+    const open = !!to && to.accepted && to.socket.readyState === WebSocket.OPEN;
+    if (!open && !out.forPeer) return bad('receiver-away');
     if (to) {
-      // `peer` writes the frame to the receiver's socket; one that does not read would hold it in memory.
+      // A receiver that does not read would hold what it is sent in memory.
       if (to.pending >= config.sendBuffer) return slowReceiver(to);
       if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
     }
-    const frame = JSON.stringify({ type, dst, payload });
+    if (open) {
+      /** @type {Conn} */ (to).socket.send(out.stamped());
+      metrics.inc('rtc_messages_relayed_total');
+      return;
+    }
+    const frame = /** @type {() => string} */ (out.forPeer)();
     if (!to) {
       // `peer` queues messages for absent ids; keep that queue bounded.
       const full = queues.take(c.id, dst, c.ticket?.room ?? '', frame.length);
@@ -384,33 +457,6 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     }
     metrics.inc('rtc_messages_relayed_total');
     return frame;
-  };
-
-  /**
-   * Delivers an RTC-SIGNAL (the widget's own offers, answers and candidates) to the receiver's socket itself:
-   * `peer` never sees it. A receiver that is away gets nothing: nothing is queued, because after a reconnect the
-   * sender's perfect negotiation simply offers again (an ICE restart), and stale candidates would be useless.
-   * @param {Conn} c the sender
-   * @param {string} dst
-   * @param {import('./signal.js').SignalPayload} payload checked and rebuilt
-   * @param {(reason: string) => void} bad
-   * @returns {Promise<void>}
-   */
-  const relaySignal = async (c, dst, payload, bad) => {
-    const to = byId.get(dst);
-    const seat = await roomOf(rooms, c, to, dst);
-    if (!seat) return bad('not-in-room');
-    const frame = JSON.stringify({ type: 'RTC-SIGNAL', src: c.id, dst, payload });
-    if (!to && remote.shared) {
-      const refused = await remote.frame(seat, frame, false);
-      if (refused) return bad(refused);
-      return void metrics.inc('rtc_messages_relayed_total');
-    }
-    if (!to || !to.accepted || to.socket.readyState !== WebSocket.OPEN) return bad('receiver-away');
-    if (to.pending >= config.sendBuffer) return slowReceiver(to);
-    if (buffered >= config.sendBufferTotal) return bad('send-buffer-full');
-    to.socket.send(frame);
-    metrics.inc('rtc_messages_relayed_total');
   };
 
   /**
@@ -431,12 +477,105 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     for (const frame of await remote.held(c.id)) if (!c.closed) c.socket.send(frame);
   };
 
+  /**
+   * The broker's websockets (ws's `WebSocket` option). What `peer` and the guard send is counted until ws has written
+   * it to the OS (the send budgets), and held until `peer` has registered the socket as the id the guard checked;
+   * every frame that arrives passes the rate limit and `screen` before `peer` sees it. Methods rather than wrappers
+   * made per socket, so a connection costs its `Conn` and little more.
+   */
+  class GuardedSocket extends WebSocket {
+    /** @type {Conn | undefined} set when the connection opens */
+    conn = undefined;
+
+    /** @param {any} data @param {any[]} rest options and/or a callback */
+    send(data, ...rest) {
+      const c = this.conn;
+      if (!c) return super.send(data, ...rest);
+      if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
+      // Until `peer` has registered this socket as the id the guard checked, nothing addressed to an id (the queue
+      // it flushes on registration) may reach it.
+      if (!c.accepted && !(typeof data === 'string' && HANDSHAKE.test(data)))
+        return void (c.held ??= []).push(() => this.#counted(c, data, rest));
+      this.#counted(c, data, rest);
+    }
+
+    /**
+     * Sends, counting the bytes until ws has written them to the OS (its callback), for the send budgets.
+     * @param {Conn} c @param {any} data @param {any[]} rest
+     */
+    #counted(c, data, rest) {
+      const n = typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
+      const cb = typeof rest.at(-1) === 'function' ? rest.pop() : undefined;
+      c.pending += n;
+      buffered += n;
+      const written = (/** @type {Error | undefined} */ err) => {
+        if (!c.closed) {
+          c.pending -= n;
+          buffered -= n;
+          if (c.pending < config.sendBuffer) c.overSince = 0;
+        }
+        cb?.(err);
+      };
+      try {
+        super.send(data, ...rest, written);
+      } catch (err) {
+        c.pending -= n;
+        buffered -= n;
+        throw err;
+      }
+    }
+
+    /** @param {string | symbol} event @param {any[]} args */
+    emit(event, ...args) {
+      const c = this.conn;
+      if (event !== 'message' || !c) return super.emit(event, ...args);
+      const rate = takeFrame(c, config.messageRate, burst);
+      if (rate !== 'ok') {
+        refuse('rate');
+        if (rate === 'cut-off') this.close(1008, 'rate limit');
+        return false;
+      }
+      const out = screen(c, args[0], args[1]);
+      if (!out) return false;
+      c.order.run(out, (frame) => void (frame && !c.closed && super.emit('message', Buffer.from(frame), false)));
+      return true;
+    }
+  }
+
+  /** @this {WebSocket} @param {Error} err */
+  function onSocketError(err) {
+    log.debug('socket error', { id: /** @type {GuardedSocket} */ (this).conn?.id, err: String(err) });
+  }
+
+  /** @this {WebSocket} */
+  function onSocketClose() {
+    const c = /** @type {GuardedSocket} */ (this).conn;
+    if (!c) return;
+    c.closed = true;
+    buffered -= c.pending;
+    c.pending = 0;
+    open--;
+    const n = (perIp.get(c.ip) ?? 1) - 1;
+    if (n > 0) perIp.set(c.ip, n);
+    else perIp.delete(c.ip);
+    if (byId.get(c.id) === c) {
+      byId.delete(c.id);
+      rooms.dropped(c.id).catch((err) => log.warn('room store unreachable', { id: c.id, err: safe(err) }));
+    }
+  }
+
+  /** @param {string} id @param {unknown} err */
+  const notRelayed = (id, err) => {
+    refuse('store-unavailable');
+    log.debug('frame not relayed', { id, err: safe(err) });
+  };
+
   /** A `ws` server whose sockets pass every frame through `screen` before `peer` listens to them. */
   class GuardedServer extends WebSocketServer {
     /** @param {string | symbol} event @param {any[]} args */
     emit(event, ...args) {
       if (event !== 'connection') return super.emit(event, ...args);
-      const [socket, req] = /** @type {[WebSocket, import('node:http').IncomingMessage]} */ (args);
+      const [socket, req] = /** @type {[GuardedSocket, import('node:http').IncomingMessage]} */ (args);
       const ticket = checked.get(req);
       const id = ticket?.id ?? '';
       const ip = addressKey(clientIp(req));
@@ -446,7 +585,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         id,
         ip,
         accepted: false,
-        held: [],
+        held: undefined,
         openSent: false,
         tokens: burst,
         refill: Date.now(),
@@ -456,81 +595,13 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
         closed: false,
         ticket,
         joined: joining.has(req),
-        order: inOrder((err) => {
-          refuse('store-unavailable');
-          log.debug('frame not relayed', { id, err: safe(err) });
-        }),
+        order: new InOrder(notRelayed, id),
       };
-      bySocket.set(socket, c);
+      socket.conn = c;
       open++;
       perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-      socket.on('error', (err) => log.debug('socket error', { id, err: String(err) }));
-      const rawSend = socket.send.bind(socket);
-      /**
-       * Sends, counting the bytes until ws has written them to the OS (its callback), for the send budgets.
-       * @param {any} data
-       * @param {any[]} rest options and/or a callback
-       */
-      const counted = (data, rest) => {
-        const n = typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
-        const cb = typeof rest.at(-1) === 'function' ? rest.pop() : undefined;
-        c.pending += n;
-        buffered += n;
-        const written = (/** @type {Error | undefined} */ err) => {
-          if (!c.closed) {
-            c.pending -= n;
-            buffered -= n;
-            if (c.pending < config.sendBuffer) c.overSince = 0;
-          }
-          cb?.(err);
-        };
-        try {
-          rawSend(data, ...rest, written);
-        } catch (err) {
-          c.pending -= n;
-          buffered -= n;
-          throw err;
-        }
-      };
-      socket.send = /** @type {typeof socket.send} */ (
-        (/** @type {any} */ data, /** @type {any[]} */ ...rest) => {
-          if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
-          // Until `peer` has registered this socket as the id the guard checked, nothing addressed to an id (the
-          // queue it flushes on registration) may reach it.
-          if (!c.accepted && !(typeof data === 'string' && HANDSHAKE.test(data)))
-            return void c.held.push(() => counted(data, rest));
-          return counted(data, rest);
-        }
-      );
-      const rawEmit = socket.emit.bind(socket);
-      socket.emit = /** @type {typeof socket.emit} */ (
-        (/** @type {string} */ ev, /** @type {any[]} */ ...a) => {
-          if (ev !== 'message') return rawEmit(ev, ...a);
-          const rate = takeFrame(c, config.messageRate, burst);
-          if (rate !== 'ok') {
-            refuse('rate');
-            if (rate === 'cut-off') c.socket.close(1008, 'rate limit');
-            return false;
-          }
-          const out = screen(c, a[0], a[1]);
-          if (!out) return false;
-          c.order(out, (frame) => void (frame && !c.closed && rawEmit('message', Buffer.from(frame), false)));
-          return true;
-        }
-      );
-      socket.on('close', () => {
-        c.closed = true;
-        buffered -= c.pending;
-        c.pending = 0;
-        open--;
-        const n = (perIp.get(ip) ?? 1) - 1;
-        if (n > 0) perIp.set(ip, n);
-        else perIp.delete(ip);
-        if (byId.get(id) === c) {
-          byId.delete(id);
-          rooms.dropped(id).catch((err) => log.warn('room store unreachable', { id, err: safe(err) }));
-        }
-      });
+      socket.on('error', onSocketError);
+      socket.on('close', onSocketClose);
       const handled = super.emit(event, ...args);
       if (c.accepted) {
         const previous = byId.get(id);
@@ -559,24 +630,30 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
     proxied: false, // peer's HTTP API is closed; client addresses come from clientIp
     corsOptions: { origin: false },
     createWebSocketServer: (options) =>
-      (wss = new GuardedServer({ ...options, maxPayload: config.maxPayload, verifyClient, clientTracking: true })),
+      (wss = new GuardedServer({
+        ...options,
+        WebSocket: GuardedSocket,
+        maxPayload: config.maxPayload,
+        verifyClient,
+        clientTracking: true,
+      })),
   });
   peerApp.on('connection', (client) => {
     const socket = client.getSocket();
-    const c = socket && bySocket.get(socket);
+    const c = socket instanceof GuardedSocket ? socket.conn : undefined;
     if (!c) return;
     if (!c.id || client.getId() !== c.id) {
       // By construction this cannot happen (peer reads the URL the guard rebuilt); if peer ever reads an identity
       // some other way, the socket goes, and what peer flushed to it goes nowhere.
       refuse('identity-mismatch');
       log.warn('peer registered another id than the guard checked', { id: c.id, ip: c.ip });
-      c.held = [];
-      return void socket.terminate();
+      c.held = undefined;
+      return void c.socket.terminate();
     }
     c.accepted = true;
     const held = c.held;
-    c.held = [];
-    for (const release of held) release();
+    c.held = undefined;
+    for (const release of held ?? []) release();
   });
   metrics.gauge('rtc_queued_messages', 'Signalling held for members who are briefly away', () => queues.messages);
   metrics.gauge('rtc_queued_bytes', 'Bytes of signalling held for members who are briefly away', () => queues.bytes);

@@ -8,6 +8,34 @@ import { randomBytes } from 'node:crypto';
 import { safe } from './log.js';
 
 /**
+ * What travels between instances. A relayed frame, the bulk of it, goes as `F<dst> <frame>`: its text as it is,
+ * not escaped into a JSON string here and parsed out again there; anything else is JSON (which starts with `{`).
+ * @param {import('./broker.js').RelayMessage} m
+ * @returns {string}
+ */
+export function encodeRelay(m) {
+  return m.kind === 'frame' ? `F${m.dst} ${m.frame}` : JSON.stringify(m);
+}
+
+/**
+ * @param {string} text
+ * @returns {import('./broker.js').RelayMessage | undefined} undefined when it is not one
+ */
+export function decodeRelay(text) {
+  if (text.startsWith('F')) {
+    const gap = text.indexOf(' ');
+    return gap > 1 ? { kind: 'frame', dst: text.slice(1, gap), frame: text.slice(gap + 1) } : undefined;
+  }
+  let m;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return m && typeof m === 'object' ? m : undefined;
+}
+
+/**
  * @param {object} deps
  * @param {import('./store/redis.js').RedisRoomStore} deps.store
  * @param {import('./log.js').Logger} deps.log
@@ -31,18 +59,13 @@ export function createCluster({ store, log, every = 1000 }) {
 
   /** @param {string} text */
   const received = (text) => {
-    let m;
-    try {
-      m = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (m && typeof m === 'object') deliver(m);
+    const m = decodeRelay(text);
+    if (m) deliver(m);
   };
 
   /** @param {string} channel @param {import('./broker.js').RelayMessage} m */
   const publish = (channel, m) =>
-    store.publish(channel, JSON.stringify(m)).catch((err) => log.debug('relay lost', { err: safe(err) }));
+    store.publish(channel, encodeRelay(m)).catch((err) => log.debug('relay lost', { err: safe(err) }));
 
   /** Alive for three more beats; the seats of instances that missed theirs wait for their people elsewhere. */
   const beat = async () => {

@@ -1,25 +1,50 @@
 // @ts-check
 /**
  * One connection's frames, handled in the order they arrived, although some wait for the room store (async) and
- * most do not: a frame that needs no store goes at once while nothing is waiting, else it waits its turn.
- */
-
-/**
+ * most do not: a frame is handled at once while nothing is waiting (a handler that answers without waiting passes
+ * its result at once too), else it waits its turn. One per connection: nothing is allocated while nothing waits.
  * @template T
- * @param {(err: unknown) => void} failed a handler threw (the store could not answer)
- * @returns {(out: T | (() => Promise<T>), pass: (value: T) => void) => void}
  */
-export function inOrder(failed) {
-  /** @type {Promise<void>} */
-  let chain = Promise.resolve();
-  let waiting = 0;
-  return (out, pass) => {
-    if (typeof out !== 'function' && !waiting) return pass(out);
-    waiting++;
-    chain = chain
-      .then(typeof out === 'function' ? /** @type {() => Promise<T>} */ (out) : () => out)
+export class InOrder {
+  /** @type {Promise<void> | undefined} the frames waiting, while any are */
+  #chain = undefined;
+  #waiting = 0;
+
+  /**
+   * @param {(tag: string, err: unknown) => void} failed a handler threw (the store could not answer)
+   * @param {string} tag passed to `failed` (the connection's id)
+   */
+  constructor(failed, tag) {
+    this.failed = failed;
+    this.tag = tag;
+  }
+
+  /**
+   * @param {T | (() => T | Promise<T>)} out a frame's result, or what makes it in its turn
+   * @param {(value: T) => void} pass
+   */
+  run(out, pass) {
+    const make = typeof out === 'function' ? /** @type {() => T | Promise<T>} */ (out) : () => out;
+    if (this.#waiting) return this.#later(make, pass);
+    let value;
+    try {
+      value = make();
+    } catch (err) {
+      return this.failed(this.tag, err);
+    }
+    if (value instanceof Promise) return this.#later(() => value, pass);
+    pass(value);
+  }
+
+  /** @param {() => T | Promise<T>} make @param {(value: T) => void} pass */
+  #later(make, pass) {
+    this.#waiting++;
+    this.#chain = (this.#chain ?? Promise.resolve())
+      .then(make)
       .then(pass)
-      .catch(failed)
-      .finally(() => void waiting--);
-  };
+      .catch((err) => this.failed(this.tag, err))
+      .finally(() => {
+        if (--this.#waiting === 0) this.#chain = undefined;
+      });
+  }
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { withTimeout, median, quantile, sleep } from './stats.mjs';
-import { rssKb } from './procs.mjs';
+import { rssKb, cpuSeconds } from './procs.mjs';
 
 /**
  * @typedef {object} Client
@@ -89,9 +89,10 @@ const rand = (/** @type {number} */ n) => randomBytes(n).toString('hex');
  * Connects `n` clients, `concurrency` at a time. Clients 2k and 2k+1 are a pair (for ours: one room of two).
  * @param {'stock' | 'ours'} kind
  * @param {number} port
- * @param {{n: number, concurrency: number, tag: string}} opts
+ * @param {{n: number, concurrency: number, tag: string, timeoutMs?: number, opened?: (c: Client) => void}} opts
+ *   opened: told of each client as it opens (clients that must heartbeat while the rest connect)
  */
-export async function connectClients(kind, port, { n, concurrency, tag }) {
+export async function connectClients(kind, port, { n, concurrency, tag, timeoutMs = 60000, opened }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   /** @type {Client[]} */
   const clients = new Array(n);
@@ -107,7 +108,12 @@ export async function connectClients(kind, port, { n, concurrency, tag }) {
         const id = rand(8);
         clients[i] = await openSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=${rand(8)}`, id);
       } else {
-        const seat = await postJson(agent, port, '/rtc/join', { room: `${tag}-${i >> 1}`, name: `b${i}` });
+        const body = { room: `${tag}-${i >> 1}`, name: `b${i}` };
+        // A kept-alive socket the server closes as idle just as it is reused hangs up: try again once, as a page would.
+        const seat = await postJson(agent, port, '/rtc/join', body).catch((/** @type {any} */ err) => {
+          if (err?.code !== 'ECONNRESET') throw err;
+          return postJson(agent, port, '/rtc/join', body);
+        });
         const t1 = performance.now();
         joinMs.push(t1 - t0);
         clients[i] = await openSocket(
@@ -117,11 +123,16 @@ export async function connectClients(kind, port, { n, concurrency, tag }) {
         wsMs.push(performance.now() - t1);
       }
       perClient.push(performance.now() - t0);
+      opened?.(clients[i]);
     }
   };
   const t0 = performance.now();
   try {
-    await withTimeout(Promise.all(Array.from({ length: concurrency }, worker)), 60000, `connect ${n} ${kind} clients`);
+    await withTimeout(
+      Promise.all(Array.from({ length: concurrency }, worker)),
+      timeoutMs,
+      `connect ${n} ${kind} clients`,
+    );
   } catch (err) {
     closeClients(clients.filter(Boolean));
     throw err;
@@ -210,17 +221,22 @@ export function closeClients(clients) {
 export async function brokerRound(kind, server, opts) {
   await sleep(300);
   const rssIdleKb = rssKb(server.pid);
+  // Server CPU time is the steadier figure on a shared machine: wall-clock times there include others' load.
+  const cpu0 = cpuSeconds(server.pid);
   const conn = await connectClients(kind, server.port, opts);
+  const cpuConnect = cpuSeconds(server.pid) - cpu0;
   try {
     await sleep(300);
     const rssConnectedKb = rssKb(server.pid);
+    const cpu1 = cpuSeconds(server.pid);
     const rel = await relay(conn.clients, opts);
+    const cpuRelay = cpuSeconds(server.pid) - cpu1;
     const rssAfterRelayKb = rssKb(server.pid);
     const { clients, ...connect } = conn;
     return {
       startupMs: server.startupMs,
-      connect,
-      relay: rel,
+      connect: { ...connect, cpuPerClientMs: (cpuConnect / opts.n) * 1000 },
+      relay: { ...rel, cpuPerMessageUs: (cpuRelay / rel.messages) * 1e6 },
       memory: { rssIdleKb, rssConnectedKb, rssAfterRelayKb, perClientKb: (rssConnectedKb - rssIdleKb) / opts.n },
     };
   } finally {

@@ -1,6 +1,6 @@
 // Child server processes for the bench: ours (server/cli.js) and the stock PeerJS server. Every child is tracked
 // and killed when the bench exits, however it exits.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -130,9 +130,13 @@ export function startOurs(settings = {}) {
   });
 }
 
-/** The stock PeerJS server (`peer`, default options, key "peerjs") on a free loopback port. */
-export function startStock() {
-  return spawnServer(STOCK, cleanEnv(), (line) => {
+/**
+ * The stock PeerJS server (`peer`, default options, key "peerjs") on a free loopback port.
+ * @param {{concurrentLimit?: number}} [opts] lifts its cap on clients (5000)
+ */
+export function startStock({ concurrentLimit } = {}) {
+  const env = { ...cleanEnv(), ...(concurrentLimit ? { STOCK_CONCURRENT_LIMIT: String(concurrentLimit) } : {}) };
+  return spawnServer(STOCK, env, (line) => {
     try {
       return JSON.parse(line).port || undefined;
     } catch {
@@ -146,4 +150,18 @@ export function rssKb(pid) {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]);
+}
+
+let tck = 100;
+try {
+  tck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  /* Linux default */
+}
+
+/** user+system CPU seconds of one process, from /proc. @param {number} pid */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / tck;
 }

@@ -39,6 +39,15 @@ export class MemoryRoomStore {
     return t && { ...t };
   }
 
+  /**
+   * The stored seat itself, at once (no copy: the caller only reads it), for the broker's hot path.
+   * @param {string} id
+   * @returns {Readonly<Ticket> | undefined}
+   */
+  peek(id) {
+    return this.#tickets.get(id);
+  }
+
   /** @param {string} id @param {import('./store.js').TicketChange} change */
   async update(id, change) {
     const t = this.#tickets.get(id);

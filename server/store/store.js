@@ -29,6 +29,8 @@
  *   websocket is elsewhere goes through the store's relay, and the queue for absent members lives in the store)
  * @property {(ticket: import('../rooms.js').Ticket) => Promise<void>} add
  * @property {(id: string) => Promise<import('../rooms.js').Ticket | undefined>} get
+ * @property {(id: string) => Readonly<import('../rooms.js').Ticket> | undefined} [peek] a seat at once, without
+ *   waiting (a store in this process's memory): what relays a frame reads, so it need not wait for a promise
  * @property {(id: string, change: TicketChange) => Promise<import('../rooms.js').Ticket | undefined>} update
  *   changes a seat that exists (undefined when it does not)
  * @property {(id: string, roomMax: number, inst: string) => Promise<Claim>} claim the seat's websocket is open (on

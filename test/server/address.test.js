@@ -181,3 +181,11 @@ test('a 12,000-character IPv6 zone id never reaches the logs', async (t) => {
   }
   for (const line of lines) assert.equal(JSON.parse(line).ip, 'fe80::1');
 });
+
+test('canonicalAddress answers the same the second time (it remembers recent answers), also for non-addresses', () => {
+  const inputs = ['::ffff:10.0.0.1', ' 10.0.0.1', 'fe80::1%eth0', 'not an address', '', '1'.repeat(80), '::1'];
+  const first = inputs.map(canonicalAddress);
+  assert.deepEqual(first, ['10.0.0.1', '10.0.0.1', 'fe80::1', undefined, undefined, undefined, '::1']);
+  assert.deepEqual(inputs.map(canonicalAddress), first);
+  assert.deepEqual(inputs.map(addressKey), inputs.map(addressKey));
+});

@@ -190,15 +190,11 @@ test('were peer ever to read another id than the guard checked, that socket is c
   };
   srv.rtc.server.prependListener('upgrade', twoFaced);
   t.after(() => srv.rtc.server.off('upgrade', twoFaced));
-  const attacker = await connect(srv, own);
-  await attacker.closed;
+  // The 101 answer leaves together with what follows it at once (OPEN), so the socket is gone before even that:
+  // the upgrade never completes, and nothing at all reaches it.
+  await assert.rejects(connect(srv, own), /socket hang up|ECONNRESET/);
   srv.rtc.server.off('upgrade', twoFaced);
   assert.equal(await refusals(srv, 'identity-mismatch'), 1);
-  assert.deepEqual(
-    attacker.all.filter((m) => m.type !== 'OPEN'),
-    [],
-    'nothing for the victim reached the socket',
-  );
   // The owner can still come back.
   const back = await connect(srv, victim);
   assert.equal((await back.next()).type, 'OPEN');

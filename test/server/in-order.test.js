@@ -2,7 +2,13 @@
 // and the frame rate's token bucket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inOrder } from '../../server/in-order.js';
+import { InOrder } from '../../server/in-order.js';
+
+/** @param {(err: unknown) => void} failed */
+const inOrder = (failed) => {
+  const o = new InOrder((_tag, err) => failed(err), 'c');
+  return (/** @type {any} */ out, /** @type {(v: any) => void} */ pass) => o.run(out, pass);
+};
 import { takeFrame } from '../../server/frame-rate.js';
 
 test('inOrder: a frame that needs no store waits behind one that does, and a failure stops nothing after it', async () => {
@@ -40,4 +46,27 @@ test('takeFrame: bursts of `burst`, refilled at `rate` a second, cut off far pas
   for (let i = 0; i < 41; i++) last = takeFrame(c, 2, 4, t0 + 600);
   assert.equal(last, 'cut-off', 'more than 10 bursts refused within one second');
   assert.equal(takeFrame(c, 2, 4, t0 + 1700), 'ok', 'a new second, a refilled bucket');
+});
+
+test('inOrder: a handler runs in its turn: at once while idle (its plain result passed at once), else not before', async () => {
+  const order = inOrder(() => {});
+  const ran = [];
+  const out = [];
+  const pass = (v) => out.push(v);
+  order(() => (ran.push('a'), 'a'), pass);
+  assert.deepEqual([ran, out], [['a'], ['a']], 'idle: run and passed at once');
+  let release;
+  order(() => new Promise((r) => (release = () => r('b'))), pass);
+  order(() => (ran.push('c'), 'c'), pass);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(ran, ['a'], 'c does not run (it might send) before b is done');
+  release();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(
+    [ran, out],
+    [
+      ['a', 'c'],
+      ['a', 'b', 'c'],
+    ],
+  );
 });

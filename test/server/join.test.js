@@ -24,6 +24,7 @@ test('a good join returns an id, a secret, the broker and ICE servers', async (t
   assert.deepEqual(res.json.iceServers, []);
   assert.equal(res.json.ttl, 0);
   assert.equal(res.json.name, 'Ada');
+  assert.equal(res.headers.etag, undefined, 'no ETag to compute: a no-store answer is never revalidated');
 });
 
 test('room names are validated: 400 invalid-room with a clear message', async (t) => {

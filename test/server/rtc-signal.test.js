@@ -38,6 +38,40 @@ test('RTC-SIGNAL reaches a roommate with src stamped by the server and only the 
   assert.equal((await scrape(srv)).get('rtc_messages_relayed_total'), 3);
 });
 
+test('RTC-SIGNAL of exactly the checked fields goes on as its sender sent it, with src stamped at its end', async (t) => {
+  const srv = await startServer(t);
+  const { a, b } = await pair(srv);
+  /** @type {string[]} */
+  const texts = [];
+  b.client.ws.on('message', (/** @type {Buffer} */ data, /** @type {boolean} */ isBinary) =>
+    texts.push(isBinary ? '(binary)' : String(data)),
+  );
+  const full = { ...candidate.candidate, usernameFragment: 'uf' };
+  const sent = `{"dst": "${b.id}", "type": "RTC-SIGNAL", "payload": {"candidate": ${JSON.stringify(full, null, 1)}}}`;
+  a.client.send(sent);
+  assert.deepEqual(await b.client.waitFor('RTC-SIGNAL'), {
+    type: 'RTC-SIGNAL',
+    src: a.id,
+    dst: b.id,
+    payload: { candidate: full },
+  });
+  // One field short of the rebuilt payload (no usernameFragment): rebuilt, with the null the receiver relies on.
+  a.client.send({ type: 'RTC-SIGNAL', dst: b.id, payload: candidate });
+  assert.deepEqual((await b.client.waitFor('RTC-SIGNAL')).payload, {
+    candidate: { ...candidate.candidate, usernameFragment: null },
+  });
+  assert.equal(texts[0], `${sent.slice(0, -1)},"src":"${a.id}"}`);
+  assert.equal(
+    texts[1],
+    JSON.stringify({
+      type: 'RTC-SIGNAL',
+      src: a.id,
+      dst: b.id,
+      payload: { candidate: { ...candidate.candidate, usernameFragment: null } },
+    }),
+  );
+});
+
 test('RTC-SIGNAL stays inside the room, and not to oneself or to unknown ids', async (t) => {
   const srv = await startServer(t);
   const { a, b } = await pair(srv, 'room-a');

@@ -33,6 +33,56 @@ test('a forged src is ignored, and extra fields are dropped', async (t) => {
   assert.deepEqual(got, { type: 'OFFER', src: a.id, dst: b.id, payload: { x: 1 } });
 });
 
+/** Collects the text frames a client receives, exactly as they arrived. @param {{client: {ws: any}}} m */
+function rawTexts(m) {
+  /** @type {string[]} */
+  const texts = [];
+  m.client.ws.on('message', (/** @type {Buffer} */ data, /** @type {boolean} */ isBinary) =>
+    texts.push(isBinary ? '(binary)' : String(data)),
+  );
+  return texts;
+}
+
+test('a frame of only the checked fields goes on as its sender sent it, with src stamped at its end', async (t) => {
+  const srv = await startServer(t);
+  const { a, b } = await pair(srv);
+  const texts = rawTexts(b);
+  // Spacing and key order a re-serialisation would not keep: the receiver gets these bytes.
+  const sent = `{ "payload": {"sdp": "v=0\\r\\n", "n": [1, 2.5]},\n "dst": "${b.id}", "type": "OFFER" }\n`;
+  a.client.send(sent);
+  assert.deepEqual(await b.client.waitFor('OFFER'), {
+    type: 'OFFER',
+    src: a.id,
+    dst: b.id,
+    payload: { sdp: 'v=0\r\n', n: [1, 2.5] },
+  });
+  assert.deepEqual(texts, [`${sent.slice(0, sent.lastIndexOf('}'))},"src":"${a.id}"}`]);
+});
+
+test('a forged src however it is spelt never reaches the receiver: such a frame is rebuilt', async (t) => {
+  const srv = await startServer(t);
+  const { a, b } = await pair(srv);
+  const c = await member(srv, 'r', 'C');
+  await b.client.waitFor('RTC-JOINED');
+  const texts = rawTexts(b);
+  const frames = [
+    `{"type":"OFFER","dst":"${b.id}","payload":{"k":1},"\u0073rc":"${c.id}"}`,
+    `{"src":"${c.id}","type":"OFFER","dst":"${b.id}","payload":{"k":2}}`,
+    `{"type":"OFFER","dst":"${b.id}","payload":{"k":3},"src":"${c.id}","src":"${c.id}"}`,
+    `{"type":"OFFER","dst":"${b.id}","payload":{"k":4},"__proto__":{"src":"${c.id}"}}`,
+  ];
+  for (const f of frames) a.client.send(f);
+  for (let k = 1; k <= frames.length; k++) {
+    const got = await b.client.waitFor('OFFER');
+    assert.deepEqual(got, { type: 'OFFER', src: a.id, dst: b.id, payload: { k } });
+    assert.deepEqual(Object.keys(got), ['type', 'src', 'dst', 'payload'], 'rebuilt, not forwarded');
+  }
+  assert.ok(
+    texts.every((x) => !x.includes(c.id)),
+    'the forged id is in no frame b received',
+  );
+});
+
 test('a member of room A cannot signal a member of room B', async (t) => {
   const srv = await startServer(t);
   const { a, b } = await pair(srv, 'room-a');
