@@ -9,8 +9,9 @@
 //
 // Settings (environment): BENCH_ROUNDS (broker rounds, default 10), BENCH_CALLS (calls of each kind, default 8),
 // BENCH_CLIENTS (default 200), BENCH_SCALE (idle clients of the scale part, comma-separated, default
-// 1000,5000,10000; at most 20000 each, and only as many as `ulimit -n` leaves room for), BENCH_SKIP (comma-separated:
-// size, broker, scale, browser).
+// 1000,5000,10000; at most 20000 each, and only as many as `ulimit -n` leaves room for), BENCH_JOIN (`http`: our
+// broker clients take their seat by POST /rtc/join first, not in the upgrade), BENCH_SKIP (comma-separated: size,
+// broker, scale, browser).
 import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -400,7 +401,9 @@ function report(results) {
           row('RSS after relay, kB', s.rssAfterRelayKb),
         ],
       ),
-      `  ours per client: POST /rtc/join ${num(s.oursJoinMs, 1)} ms + websocket to OPEN ${num(s.oursWebsocketMs, 1)} ms (medians).`,
+      Number.isFinite(s.oursJoinMs)
+        ? `  ours per client: POST /rtc/join ${num(s.oursJoinMs, 1)} ms + websocket to OPEN ${num(s.oursWebsocketMs, 1)} ms (medians).`
+        : `  ours per client: the seat taken in the websocket upgrade, to OPEN ${num(s.oursWebsocketMs, 1)} ms (median; BENCH_JOIN=http for POST /rtc/join first).`,
       `  Our limits were lifted for this (${Object.entries(c.oursSettings)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')}), so it measures the guard's overhead, not the limits.`,

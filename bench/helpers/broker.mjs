@@ -1,8 +1,8 @@
 // Broker load: N signalling clients connect (identity + open websocket), pairs ping-pong OFFER messages, and the
 // server's RSS is read. The same client code drives the stock PeerJS server and ours; only the way an identity is
-// obtained differs (stock: made up by the client; ours: POST /rtc/join).
+// obtained differs (stock: made up by the client; ours: asked for in the upgrade, or POST /rtc/join first).
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { withTimeout, median, quantile, sleep } from './stats.mjs';
@@ -84,6 +84,11 @@ function openSocket(url, id) {
 }
 
 const rand = (/** @type {number} */ n) => randomBytes(n).toString('hex');
+/**
+ * How our clients take their seat: in the websocket upgrade, as the widget does on a first join (default), or with
+ * `BENCH_JOIN=http` by POST /rtc/join and then the upgrade (the widget's way after trouble, and other clients').
+ */
+const JOIN_OVER_HTTP = process.env.BENCH_JOIN === 'http';
 
 /**
  * Connects `n` clients, `concurrency` at a time. Clients 2k and 2k+1 are a pair (for ours: one room of two).
@@ -107,6 +112,13 @@ export async function connectClients(kind, port, { n, concurrency, tag, timeoutM
       if (kind === 'stock') {
         const id = rand(8);
         clients[i] = await openSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=${rand(8)}`, id);
+      } else if (!JOIN_OVER_HTTP) {
+        // As the widget joins: the seat asked for in the websocket upgrade (its id the hash of its own secret).
+        const secret = rand(24);
+        const id = createHash('sha256').update(secret).digest('hex').slice(0, 32);
+        const q = new URLSearchParams({ key: 'rtc-call', room: `${tag}-${i >> 1}`, name: `b${i}`, id, token: secret });
+        clients[i] = await openSocket(`ws://127.0.0.1:${port}/broker/peerjs?${q}`, id);
+        wsMs.push(performance.now() - t0);
       } else {
         const body = { room: `${tag}-${i >> 1}`, name: `b${i}` };
         // A kept-alive socket the server closes as idle just as it is reused hangs up: try again once, as a page would.
