@@ -360,9 +360,15 @@ export class Mesh extends Emitter<MeshEvents> {
     const enc = params.encodings?.[0];
     if (!enc) return;
     const want = encodingFor(captured, e.view ?? DEFAULT_VIEW);
-    if (enc.active === want.active && (enc.scaleResolutionDownBy ?? 1) === want.scaleResolutionDownBy) return;
+    if (
+      enc.active === want.active &&
+      (enc.scaleResolutionDownBy ?? 1) === want.scaleResolutionDownBy &&
+      enc.maxBitrate === want.maxBitrate
+    )
+      return;
     enc.active = want.active;
     enc.scaleResolutionDownBy = want.scaleResolutionDownBy;
+    enc.maxBitrate = want.maxBitrate;
     await sender.setParameters(params).catch(() => {});
   }
 

@@ -23,14 +23,24 @@ describe('video fit', () => {
   });
 
   it('scales each receiver’s encoding to what it shows, never below it; a hidden tile pauses the stream', () => {
-    expect(encodingFor(720, 720)).to.deep.equal({ active: true, scaleResolutionDownBy: 1 });
-    expect(encodingFor(720, 1080)).to.deep.equal({ active: true, scaleResolutionDownBy: 1 });
-    expect(encodingFor(720, 360)).to.deep.equal({ active: true, scaleResolutionDownBy: 2 });
-    expect(encodingFor(720, 270)).to.deep.equal({ active: true, scaleResolutionDownBy: 2 });
-    expect(encodingFor(720, 180)).to.deep.equal({ active: true, scaleResolutionDownBy: 4 });
-    expect(encodingFor(360, 180)).to.deep.equal({ active: true, scaleResolutionDownBy: 2 });
-    expect(encodingFor(360, 90)).to.deep.equal({ active: true, scaleResolutionDownBy: 4 });
-    expect(encodingFor(540, 360)).to.deep.equal({ active: true, scaleResolutionDownBy: 1.5 });
-    expect(encodingFor(720, 0)).to.deep.equal({ active: false, scaleResolutionDownBy: 1 });
+    expect(encodingFor(720, 720)).to.deep.include({ active: true, scaleResolutionDownBy: 1 });
+    expect(encodingFor(720, 1080)).to.deep.include({ active: true, scaleResolutionDownBy: 1 });
+    expect(encodingFor(720, 360)).to.deep.include({ active: true, scaleResolutionDownBy: 2 });
+    expect(encodingFor(720, 270)).to.deep.include({ active: true, scaleResolutionDownBy: 2 });
+    expect(encodingFor(720, 180)).to.deep.include({ active: true, scaleResolutionDownBy: 4 });
+    expect(encodingFor(360, 180)).to.deep.include({ active: true, scaleResolutionDownBy: 2 });
+    expect(encodingFor(360, 90)).to.deep.include({ active: true, scaleResolutionDownBy: 4 });
+    expect(encodingFor(540, 360)).to.deep.include({ active: true, scaleResolutionDownBy: 1.5 });
+    expect(encodingFor(720, 0)).to.deep.include({ active: false, scaleResolutionDownBy: 1 });
+  });
+
+  it('caps each stream’s bitrate by the height it is sent at', () => {
+    expect(encodingFor(360, 90).maxBitrate).to.equal(150_000);
+    expect(encodingFor(360, 180).maxBitrate).to.equal(300_000);
+    expect(encodingFor(360, 360).maxBitrate).to.equal(700_000);
+    expect(encodingFor(720, 270).maxBitrate, '720 / 2 = 360 lines sent').to.equal(700_000);
+    expect(encodingFor(540, 540).maxBitrate).to.equal(1_200_000);
+    expect(encodingFor(720, 1080).maxBitrate).to.equal(2_000_000);
+    expect(encodingFor(480, 540).maxBitrate, 'a 480-line camera').to.equal(1_200_000);
   });
 });

@@ -29,11 +29,29 @@ export function captureHeight(views: readonly number[]): number {
   return CAPTURE_LADDER.find((h) => h >= tallest) ?? CAPTURE_LADDER[CAPTURE_LADDER.length - 1];
 }
 
+/**
+ * The most a stream of this height may use (bits/s): enough for a moving picture at 30 fps, well under what the
+ * browser would allow (1.7 Mbps even for a 180-line stream), so a busy picture cannot eat the uplink of a mesh.
+ */
+const BITRATE: [height: number, bps: number][] = [
+  [90, 150_000],
+  [180, 300_000],
+  [270, 450_000],
+  [360, 700_000],
+  [540, 1_200_000],
+  [720, 2_000_000],
+];
+
 /** The encoding for a receiver showing `view` device pixels of a capture `captured` pixels tall. */
-export function encodingFor(captured: number, view: number): { active: boolean; scaleResolutionDownBy: number } {
-  if (view <= 0) return { active: false, scaleResolutionDownBy: 1 };
+export function encodingFor(
+  captured: number,
+  view: number,
+): { active: boolean; scaleResolutionDownBy: number; maxBitrate: number } {
+  if (view <= 0) return { active: false, scaleResolutionDownBy: 1, maxBitrate: BITRATE[0][1] };
   // The most scaling that still sends at least what is shown.
   let scale = 1;
   for (const s of SCALES) if (captured / s >= view) scale = s;
-  return { active: true, scaleResolutionDownBy: scale };
+  const sent = captured / scale;
+  const maxBitrate = (BITRATE.find(([h]) => h >= sent) ?? BITRATE[BITRATE.length - 1])[1];
+  return { active: true, scaleResolutionDownBy: scale, maxBitrate };
 }

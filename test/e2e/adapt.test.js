@@ -38,6 +38,7 @@ const sending = (page) =>
     return {
       active: enc.active,
       scale: enc.scaleResolutionDownBy ?? 1,
+      maxBitrate: enc.maxBitrate,
       capture: call.media.track('video')?.getSettings().height,
       frames,
     };
@@ -89,6 +90,10 @@ test('a sender fits its video to what the receiver shows: scaled to a small tile
   );
   assert.equal(small.active, true);
   assert.equal(small.capture, 360, 'no more captured than anyone shows');
+  assert.ok(
+    /** @type {number} */ (small.maxBitrate) <= 300_000,
+    `a small stream's bitrate is capped: ${small.maxBitrate}`,
+  );
 
   // Ana shows Ben large (540 device pixels and more): Ben's camera goes up the ladder (to 960x540 asked; Chromium's
   // fake camera has 640x480 nearest), and Ana gets it unscaled.
@@ -99,6 +104,7 @@ test('a sender fits its video to what the receiver shows: scaled to a small tile
     'Ben captures more lines for Ana’s large tile and sends them whole',
   );
   assert.equal(large.active, true);
+  assert.ok(/** @type {number} */ (large.maxBitrate) >= 1_200_000, `a large stream may use more: ${large.maxBitrate}`);
   assert.ok((await remoteFrameCounts(ana))[0] > 0, 'Ana sees Ben’s video move');
 
   // Ana hides the widget: Ben stops encoding for her, and his camera drops back.
