@@ -5,13 +5,14 @@
 // the sender's outbound RTP stats for that connection are read over a window: the encoding's scale, the frames'
 // size and rate, the encoder's target bitrate, the bytes actually sent, and why the quality is limited, if it is.
 // Chromium's fake camera shows simple moving content, which compresses far better than a face in a room: its bytes
-// are a floor. With BENCH_NOISE=1 the camera plays a generated 1280x720 clip instead (a moving gradient with random
-// noise on every pixel), which no encoder can squeeze: its bytes show what the encoder spends when the picture asks
-// for all it is allowed (the target bitrate).
+// are a floor. With BENCH_NOISE=1 the camera plays a generated clip instead (a moving gradient with random noise
+// on every pixel), which no encoder can squeeze: its bytes show what the encoder spends when the picture asks for
+// all it is allowed (the target bitrate).
 //
-// Settings (environment): BENCH_WIDTHS (receiver widget widths in CSS px, default "320,640,1280"),
-// BENCH_WINDOW (seconds per reading, default 10), BENCH_NOISE (0 or 1), BENCH_DPR (the receiver's device pixels per
-// CSS pixel, default 1; 2 is a laptop's Retina or HiDPI screen).
+// Settings (environment): BENCH_WIDTHS (receiver widget widths in CSS px, default "320,640,1280"), BENCH_WINDOW
+// (seconds per reading, default 10), BENCH_NOISE (0 or 1), BENCH_CLIP (the clip's height: 360 by default, 720 for a
+// receiver that asks for more than 360 lines; Chromium scales it to what the page asks), BENCH_DPR (the receiver's
+// device pixels per CSS pixel, default 1; 2 is a laptop's Retina or HiDPI screen).
 import { startServer } from '../test/support/server.js';
 import { launchBrowser, waitForRemoteVideos } from '../test/support/browser.js';
 import { sleep } from './helpers/stats.mjs';
@@ -25,6 +26,7 @@ const WIDTHS = (process.env.BENCH_WIDTHS ?? '320,640,1280')
   .map((w) => Math.min(4000, Math.max(100, Number.parseInt(w, 10) || 0)))
   .slice(0, 8);
 const WINDOW_S = Math.min(60, Math.max(2, Number.parseInt(process.env.BENCH_WINDOW ?? '', 10) || 10));
+const CLIP_HEIGHT = process.env.BENCH_CLIP === '720' ? 720 : 360;
 const DPR = Math.min(4, Math.max(1, Number(process.env.BENCH_DPR) || 1));
 const SETTLE_MS = 12000; // the bandwidth estimate ramps up after a change
 
@@ -69,12 +71,11 @@ const shown = (page) =>
   });
 
 /**
- * A noisy 1280x720 clip in Y4M (what Chromium's fake camera can play): 2 s at 20 frames/s. Chromium scales it to
- * the size the page asks for.
+ * A noisy 16:9 clip in Y4M (what Chromium's fake camera can play): 2 s at 20 frames/s.
  * @param {string} path
  */
 function writeNoisyClip(path) {
-  const [w, h, frames] = [1280, 720, 40];
+  const [w, h, frames] = [(CLIP_HEIGHT * 16) / 9, CLIP_HEIGHT, 40];
   const fd = openSync(path, 'w');
   writeSync(fd, `YUV4MPEG2 W${w} H${h} F20:1 Ip A1:1 C420jpeg\n`);
   const chroma = Buffer.alloc((w * h) / 2, 128);
