@@ -8,7 +8,8 @@
 // the way out, also on failure (and a watchdog ends the run if it ever takes far too long).
 //
 // Settings (environment): BENCH_ROUNDS (broker rounds, default 10), BENCH_CALLS (calls of each kind, default 8),
-// BENCH_CLIENTS (default 200), BENCH_SKIP (comma-separated: size, broker, browser).
+// BENCH_CLIENTS (default 200), BENCH_SKIP (comma-separated: size, broker, browser, mesh); the mesh's own in
+// helpers/mesh-bench.mjs.
 import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ import { startSite, oneCall } from './helpers/call.mjs';
 import { treeCpuSeconds } from './helpers/cpu.mjs';
 import { paired, median, sleep, withTimeout } from './helpers/stats.mjs';
 import { launchBrowser } from '../test/support/browser.js';
+import { benchMesh, meshReport, meshBudgetMs } from './helpers/mesh-bench.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const int = (/** @type {string | undefined} */ v, /** @type {number} */ def, max = 1000) =>
@@ -40,7 +42,7 @@ const BROKER = {
   sdpBytes: 2000,
 };
 const CPU_WINDOW_MS = 2000;
-const WATCHDOG_MS = 300000;
+const WATCHDOG_MS = 300000 + (SKIP.has('mesh') ? 0 : meshBudgetMs());
 
 /**
  * Our server with its limits lifted, so the broker bench measures the guard's overhead rather than the limits
@@ -384,11 +386,24 @@ async function main() {
     log(`browser: ${CALLS} calls of each kind…`);
     results.browser = await benchBrowser();
   }
+  if (!SKIP.has('mesh')) {
+    log('mesh…');
+    results.mesh = await benchMesh(owed, log);
+  }
   results.seconds = (Date.now() - started) / 1000;
-  const text = report(results);
+  const text = report(results) + (results.mesh ? `\n\n${meshReport(results.mesh)}` : '');
   console.log(text);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
   writeFileSync(`${ROOT}bench/results/latest.json`, JSON.stringify(results, null, 2) + '\n');
+  if (results.mesh)
+    writeFileSync(
+      `${ROOT}bench/results/mesh-latest.json`,
+      JSON.stringify(
+        { date: results.date, cpus: results.cpus, loadavg: results.loadavg, mesh: results.mesh },
+        null,
+        2,
+      ) + '\n',
+    );
   console.log(`\n${results.seconds.toFixed(0)} s; JSON: bench/results/latest.json`);
 }
 
