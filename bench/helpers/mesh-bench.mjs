@@ -91,7 +91,7 @@ export async function benchMesh(owed, log) {
           try {
             got[kind] = await meshRoom(chromium.browser, kind, n, where);
           } catch (err) {
-            got[kind] = { kind, n, error: /** @type {Error} */ (err).message.split('\n')[0] };
+            got[kind] = { kind, n, error: /** @type {Error} */ (err).message.slice(0, 2000) };
           }
           rooms.push({ round: r, ...got[kind] });
         }
@@ -102,7 +102,7 @@ export async function benchMesh(owed, log) {
             KINDS.map((k) => (got[k].error ? '-' : got[k].cpuPerSec.toFixed(2))).join(' / ') +
             ` s/s`,
         );
-        for (const k of KINDS) if (got[k].error) log(`    ${k}: ${got[k].error}`);
+        for (const k of KINDS) if (got[k].error) log(`    ${k}: ${got[k].error.split('\n')[0]}`);
       }
     }
   } finally {

@@ -205,7 +205,7 @@ export async function meshRoom(browser, kind, n, o) {
       pages.push(page);
     }
     await withTimeout(
-      Promise.all(pages.map((p, i) => p.goto(urls[i], { waitUntil: 'load' }))),
+      Promise.all(pages.map((p, i) => p.goto(urls[i], { waitUntil: 'load', timeout: o.connectTimeoutMs }))),
       o.connectTimeoutMs,
       `${kind} x${n}: load pages`,
     );
