@@ -11,7 +11,7 @@
 // BENCH_CLIENTS (default 200), BENCH_SCALE (idle clients of the scale part, comma-separated, default
 // 1000,5000,10000; at most 20000 each, and only as many as `ulimit -n` leaves room for), BENCH_JOIN (`http`: our
 // broker clients take their seat by POST /rtc/join first, not in the upgrade), BENCH_SKIP (comma-separated: size,
-// broker, scale, browser).
+// broker, scale, browser, mesh); the mesh's own in helpers/mesh-bench.mjs.
 import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import { startSite, oneCall } from './helpers/call.mjs';
 import { treeCpuSeconds } from './helpers/cpu.mjs';
 import { paired, median, sleep, withTimeout } from './helpers/stats.mjs';
 import { launchBrowser } from '../test/support/browser.js';
+import { benchMesh, meshReport, meshBudgetMs } from './helpers/mesh-bench.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const int = (/** @type {string | undefined} */ v, /** @type {number} */ def, max = 1000) =>
@@ -57,7 +58,8 @@ const SCALE = {
 };
 const CPU_WINDOW_MS = 2000;
 // Each scale size takes up to about two minutes a server on this machine.
-const WATCHDOG_MS = 300000 + (SKIP.has('scale') ? 0 : SCALE.sizes.length * 300000);
+const WATCHDOG_MS =
+  300000 + (SKIP.has('scale') ? 0 : SCALE.sizes.length * 300000) + (SKIP.has('mesh') ? 0 : meshBudgetMs());
 
 /**
  * Our server with its limits lifted, so the broker bench measures the guard's overhead rather than the limits
@@ -497,11 +499,24 @@ async function main() {
     log(`browser: ${CALLS} calls of each kind…`);
     results.browser = await benchBrowser();
   }
+  if (!SKIP.has('mesh')) {
+    log('mesh…');
+    results.mesh = await benchMesh(owed, log);
+  }
   results.seconds = (Date.now() - started) / 1000;
-  const text = report(results);
+  const text = report(results) + (results.mesh ? `\n\n${meshReport(results.mesh)}` : '');
   console.log(text);
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
   writeFileSync(`${ROOT}bench/results/latest.json`, JSON.stringify(results, null, 2) + '\n');
+  if (results.mesh)
+    writeFileSync(
+      `${ROOT}bench/results/mesh-latest.json`,
+      JSON.stringify(
+        { date: results.date, cpus: results.cpus, loadavg: results.loadavg, mesh: results.mesh },
+        null,
+        2,
+      ) + '\n',
+    );
   console.log(`\n${results.seconds.toFixed(0)} s; JSON: bench/results/latest.json`);
 }
 

@@ -9,6 +9,7 @@ import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
 import type { Logger } from './logger.js';
+import { CAPTURE_LADDER } from './video-fit.js';
 
 export interface CallOptions {
   /** The broker's base URL, e.g. `https://calls.example.com`. */
@@ -28,6 +29,12 @@ export interface CallOptions {
   reconnectPolicy?: ReconnectPolicy;
   /** Where diagnostics go (failures that are otherwise only recovered from); none by default. */
   logger?: Logger;
+  /**
+   * Fit our video to what each peer shows of it (video-fit.ts): capture no more than the tallest view, scale each
+   * connection's encoding to its receiver's view, pause it while hidden. Default true; false sends everyone the
+   * camera at 1280x720, unscaled, as before (a baseline to compare with, or for a page that records its tiles).
+   */
+  fitVideo?: boolean;
 }
 
 export interface CallEvents {
@@ -128,7 +135,10 @@ export class Call extends Emitter<CallEvents> {
     this.#session = session;
     // Connections start as soon as the others are known, not after the devices: the camera and microphone join
     // them by replaceTrack when they come, with no renegotiation.
-    this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState());
+    const fit = this.options.fitVideo ?? true;
+    // Unfitted: the top of the ladder for everyone. (Before the camera opens this only sets what it will be asked.)
+    if (!fit) void this.media.setCaptureHeight(CAPTURE_LADDER[CAPTURE_LADDER.length - 1]);
+    this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), fit);
     this.#wireMesh(this.#mesh);
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the

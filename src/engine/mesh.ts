@@ -128,6 +128,8 @@ export class Mesh extends Emitter<MeshEvents> {
     private readonly signaller: MeshSignaller,
     private readonly media: LocalMedia,
     private readonly state: () => StateMessage,
+    /** Whether to fit our video to what the others show (CallOptions.fitVideo); off, it is left as captured. */
+    private readonly fit = true,
   ) {
     super();
   }
@@ -338,7 +340,7 @@ export class Mesh extends Emitter<MeshEvents> {
    * and each connection's encoding scaled to its receiver's view (paused when they do not show it).
    */
   fitVideo(): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.fit) return;
     const views = [...this.#entries.values()].map((e) => e.view ?? DEFAULT_VIEW);
     const target = captureHeight(views);
     if (target !== this.media.captureHeight) void this.media.setCaptureHeight(target).then(() => this.#fitEncodings());

@@ -139,3 +139,60 @@ test('a sender fits its video to what the receiver shows: scaled to a small tile
   const anaToBen = await sending(ana);
   assert.equal(anaToBen.active, true);
 });
+
+test('fit-video="off" turns the fitting off: the camera at 1280x720 and every encoding unscaled, however small the tile', async () => {
+  server ??= await startServer();
+  chromium ??= await launchBrowser();
+  const room = `e2e-nofit-${Date.now()}`;
+  const pages = [];
+  for (const [name, fit] of [
+    ['Cai', 'off'],
+    ['Dee', 'on'],
+  ]) {
+    const context = await chromium.browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport({ width: 1200, height: 900 });
+    await page.goto(`${server.url}/?room=${room}&name=${name}&fit-video=${fit}`);
+    pages.push(page);
+  }
+  const [cai, dee] = pages;
+  await Promise.all(pages.map((p) => waitForRemoteVideos(p, 1, 60000)));
+  // Both show each other in small tiles.
+  await Promise.all(pages.map((p) => size(p, 'display: block; width: 320px')));
+  // Dee fits: she scales down for Cai's small tile (the proof that Cai's view reached her)…
+  await until(
+    () => sending(dee),
+    (s) => s.scale >= 2,
+    'Dee scales down for Cai’s small tile',
+  );
+  // …while Cai, unfitted, keeps sending the 720 lines his camera was asked for, unscaled.
+  const cai1 = await sending(cai);
+  assert.equal(cai1.scale, 1, 'no per-receiver scaling');
+  assert.equal(cai1.active, true);
+  // (Chromium's fake camera gives its 640x480 when asked for 1280x720; a fitted camera gives 360 lines here.)
+  const asked = await cai.evaluate(
+    () => /** @type {any} */ (document.querySelector('rtc-call')).call.media.captureHeight,
+  );
+  assert.equal(asked, 720, 'the camera asked for 1280x720 whatever anyone shows');
+  assert.ok(/** @type {number} */ (cai1.capture) > 360, `captured more than a fitted camera would: ${cai1.capture}`);
+  // Both hide the widget. Dee pauses her video to Cai once his "hidden" reaches her; his to her, sent at the same
+  // moment on the same kind of channel, has reached Cai by then too, and Cai still encodes for Dee: nothing paused.
+  await Promise.all(pages.map((p) => size(p, 'display: none')));
+  await until(
+    () => sending(dee),
+    (s) => s.active === false,
+    'Dee pauses her video to Cai',
+  );
+  const caiHidden = await until(
+    async () => {
+      const a = await sending(cai);
+      await new Promise((r) => setTimeout(r, 1500));
+      const b = await sending(cai);
+      return { ...b, encodedMeanwhile: b.frames - a.frames };
+    },
+    (s) => s.encodedMeanwhile > 0,
+    'Cai keeps encoding for Dee',
+  );
+  assert.equal(caiHidden.active, true);
+  assert.equal(caiHidden.scale, 1);
+});

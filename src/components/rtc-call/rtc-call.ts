@@ -204,6 +204,13 @@ export class RtcCall extends LitElement {
    */
   @property() debug?: string | null;
 
+  /**
+   * `off` sends everyone your camera at 1280x720, unscaled, even to a small or hidden tile. By default (`on`) each
+   * person is sent the video they show: a small tile gets it scaled down, a hidden one none, and the camera captures
+   * no more than the largest tile anyone shows it in, which saves the sender's CPU and uplink. Read when joining.
+   */
+  @property({ attribute: 'fit-video' }) fitVideo: 'on' | 'off' = 'on';
+
   /** Do not join by itself; wait for `join()` or the Join button. */
   @property({ type: Boolean }) manual = false;
 
@@ -332,6 +339,7 @@ export class RtcCall extends LitElement {
       audio: !this.startMuted,
       video: !this.startCameraOff,
       logger: this.#logger,
+      fitVideo: this.fitVideo !== 'off',
     });
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
