@@ -270,20 +270,26 @@ export class RtcCall extends LitElement {
     this.requestUpdate();
   }
 
-  /** Adds the waiting joins and leaves to the live region, in the element's language; the last three stay. */
+  /** Adds the waiting joins and leaves to the live region; the last three stay, in the element's language. */
   #sayAnnouncements(): void {
     const region = this.shadowRoot?.querySelector('[part~="announcer"]');
-    if (!region || !this.#toAnnounce.length) return;
-    const t = this.#l10n;
+    if (!region) return;
     for (const { key, name } of this.#toAnnounce.splice(0)) {
       const line = document.createElement('p');
       line.setAttribute('part', 'announcement');
-      line.textContent = t.t(key, { name: name || t.t('guest') });
+      line.dataset.key = key;
+      line.dataset.name = name;
       region.append(line);
     }
-    // A few are kept, so that two people joining at once are both said.
-    const lines = region.querySelectorAll('p');
-    for (let i = 0; i < lines.length - 3; i++) lines[i].remove();
+    // A few are kept, so that two people joining at once are both said; all in the language of the moment.
+    const lines = [...region.querySelectorAll<HTMLElement>('p')];
+    for (const line of lines.slice(0, -3)) line.remove();
+    const t = this.#l10n;
+    for (const line of lines.slice(-3)) {
+      const key = line.dataset.key === 'announceLeft' ? 'announceLeft' : 'announceJoined';
+      const text = t.t(key, { name: line.dataset.name || t.t('guest') });
+      if (line.textContent !== text) line.textContent = text;
+    }
   }
 
   #shortcutsOn(): boolean {
