@@ -12,7 +12,7 @@
 // 1000,5000,10000; at most 20000 each, and only as many as `ulimit -n` leaves room for), BENCH_JOIN (`http`: our
 // broker clients take their seat by POST /rtc/join first, not in the upgrade), BENCH_SKIP (comma-separated: size,
 // broker, scale, browser, mesh); the mesh's own in helpers/mesh-bench.mjs.
-import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import { startSite, oneCall } from './helpers/call.mjs';
 import { treeCpuSeconds } from './helpers/cpu.mjs';
 import { paired, median, sleep, withTimeout } from './helpers/stats.mjs';
 import { launchBrowser } from '../test/support/browser.js';
+import { dropProfileOnExit } from './helpers/serve.mjs';
 import { benchMesh, meshReport, meshBudgetMs } from './helpers/mesh-bench.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -246,13 +247,7 @@ async function benchBrowser() {
   owed.set('site', () => site.close());
   const chromium = await launchBrowser();
   owed.set('chromium', () => chromium.close());
-  // On Ctrl-C puppeteer kills Chromium and exits at once, before any async cleanup: remove the profile on 'exit'.
-  const profile = chromium.browser
-    .process()
-    ?.spawnargs.find((a) => a.startsWith('--user-data-dir='))
-    ?.slice('--user-data-dir='.length);
-  const dropProfile = () => profile && rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
-  process.once('exit', dropProfile);
+  dropProfileOnExit(chromium.browser);
   const browserPid = chromium.browser.process()?.pid;
   const steady = browserPid
     ? async () => {

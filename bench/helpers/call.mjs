@@ -1,7 +1,7 @@
 // Call setup in headless Chromium: raw PeerJS (its own browser bundle against the stock server) vs the rtc-call
 // element (against our server). Two pages in separate browser contexts are navigated at the same moment; each
 // records, from its own navigation start, when its remote <video> presents its first frame.
-import http from 'node:http';
+import { serveOnLoopback } from './serve.mjs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -131,7 +131,7 @@ const rtcPage = (
 /** A static loopback site serving both kinds of page and PeerJS's browser bundle. */
 export async function startSite() {
   const peerjs = await readFile(PEERJS);
-  const server = http.createServer((req, res) => {
+  return serveOnLoopback((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = url.searchParams;
     if (url.pathname === '/peerjs.min.js') {
@@ -145,15 +145,6 @@ export async function startSite() {
     res.statusCode = 404;
     res.end();
   });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve(undefined)));
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r(undefined)));
-    },
-  };
 }
 
 const rand = () => randomBytes(8).toString('hex');

@@ -3,7 +3,7 @@
 //
 // Settings (environment): BENCH_MESH_SIZES (comma-separated room sizes, default 2,3,4,5,6), BENCH_MESH_ROUNDS
 // (default 1), BENCH_MESH_WINDOW_MS (the CPU and uplink window, default 4000).
-import { rmSync } from 'node:fs';
+import { dropProfileOnExit } from './serve.mjs';
 import { startOurs, startStock } from './procs.mjs';
 import { startMeshSite, meshRoom, WIDTH } from './mesh.mjs';
 import { median, paired } from './stats.mjs';
@@ -58,12 +58,7 @@ export async function benchMesh(owed, log) {
   owed.set('mesh site', () => site.close());
   const chromium = await launchBrowser();
   owed.set('mesh chromium', () => chromium.close());
-  const profile = chromium.browser
-    .process()
-    ?.spawnargs.find((a) => a.startsWith('--user-data-dir='))
-    ?.slice('--user-data-dir='.length);
-  const dropProfile = () => profile && rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
-  process.once('exit', dropProfile);
+  dropProfileOnExit(chromium.browser);
   const where = {
     site: site.url,
     stockPort: stock.port,

@@ -7,7 +7,7 @@
 // Measured per room: navigation until every page shows n-1 remote videos with frames, then (after a short settle)
 // the browser's CPU seconds per second over a fixed window (/proc, the browser's process tree), and each page's
 // uplink (outbound-rtp bytesSent over the same window, every connection of the page).
-import http from 'node:http';
+import { serveOnLoopback } from './serve.mjs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -148,7 +148,7 @@ const rtcPage = (/** @type {URLSearchParams} */ q) => `<!doctype html>
 /** A static loopback site serving both kinds of page and PeerJS's browser bundle. */
 export async function startMeshSite() {
   const peerjs = await readFile(PEERJS);
-  const server = http.createServer((req, res) => {
+  return serveOnLoopback((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/peerjs.min.js') {
       res.setHeader('Content-Type', 'text/javascript');
@@ -163,15 +163,6 @@ export async function startMeshSite() {
     res.statusCode = 404;
     res.end();
   });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve(undefined)));
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r(undefined)));
-    },
-  };
 }
 
 const rand = () => randomBytes(6).toString('hex');
