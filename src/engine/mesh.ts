@@ -311,6 +311,7 @@ export class Mesh extends Emitter<MeshEvents> {
       for (const kind of ['audio', 'video'] as const)
         link.pc.addTransceiver(kind, { direction: 'sendrecv', streams: [this.#local] });
       this.#syncTracks(link.pc);
+      link.offer();
     }
     this.emit('connection', { id: entry.key, state: 'connecting' });
   }

@@ -121,11 +121,18 @@ class FakePc extends EventTarget {
     this.restarts++;
   }
   readonly rollbacks: string[] = [];
+  /** Offers made (setLocalDescription without a rollback), and what holds them until the test lets them finish. */
+  offers = 0;
+  hold: Promise<void> = Promise.resolve();
+  remoteDescription: RTCSessionDescriptionInit | null = null;
   async setLocalDescription(d?: { type: string }) {
     if (d?.type === 'rollback') {
       this.rollbacks.push(this.signalingState);
       this.signalingState = 'stable';
+      return;
     }
+    this.offers++;
+    await this.hold;
   }
   getSenders() {
     return [];
@@ -231,6 +238,29 @@ describe('peer link: ICE restart decisions', () => {
     expect(link.meshSignalling).to.be.true;
     pc.ice('disconnected');
     expect(link.meshSignalling, 'open, but nothing gets through').to.be.false;
+    link.close();
+  });
+});
+
+describe('peer link: the first offer', () => {
+  it('the caller offers at once, not a task later on negotiationneeded, and the event then adds no second offer', async () => {
+    const { pc, link } = faked(false);
+    let release!: () => void;
+    pc.hold = new Promise((r) => (release = r));
+    link.offer();
+    expect(pc.offers, 'in the same task').to.equal(1);
+    pc.dispatchEvent(new Event('negotiationneeded'));
+    expect(pc.offers, 'the event while the offer is under way').to.equal(1);
+    release();
+    await pc.hold;
+    link.close();
+  });
+
+  it('the polite side makes no first offer: it waits for the caller', () => {
+    const { pc, link } = faked(true);
+    link.offer();
+    pc.dispatchEvent(new Event('negotiationneeded'));
+    expect(pc.offers).to.equal(0);
     link.close();
   });
 });

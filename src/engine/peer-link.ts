@@ -211,8 +211,17 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.emit('closed', undefined);
   }
 
+  /**
+   * Makes an offer now, without waiting for `negotiationneeded` (a task later, often behind a render): the caller
+   * does this for its first offer, right after setting up what the connection carries. The event that follows finds
+   * the offer under way and does nothing.
+   */
+  offer(): void {
+    void this.#negotiate();
+  }
+
   async #negotiate(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#makingOffer) return;
     // The caller (impolite) makes the first offer, as the glare rule says: the polite side waits for it rather than
     // racing it (both sides create the control channel, so both would offer at once). Whatever the polite side
     // still needs after answering fires negotiationneeded again once the connection is stable.
