@@ -10,6 +10,7 @@ import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
 import type { Logger } from './logger.js';
 import { CAPTURE_LADDER } from './video-fit.js';
+import { decodeTopicMessage, encodeTopicMessage, type DataMessage, type SendOptions } from './data-topics.js';
 
 export interface CallOptions {
   /** The broker's base URL, e.g. `https://calls.example.com`. */
@@ -46,6 +47,8 @@ export interface CallEvents {
   'participant-left': Participant;
   left: void;
   error: RtcErrorDetail;
+  /** Someone sent the page a message (`send()` on their side). */
+  data: DataMessage;
 }
 
 /** A peer whose connection closed while still in the room is called again after this long. */
@@ -170,6 +173,23 @@ export class Call extends Emitter<CallEvents> {
     this.emit('left', undefined);
   }
 
+  /**
+   * Sends `data` (JSON) under `topic` to everyone else in the call, or only to participant `options.to`, peer to peer
+   * on each connection's data channel (data-topics.ts). Resolves once handed to the connections; a connection not
+   * open yet keeps it until it opens (MAX_QUEUED_DATA at most). Rejects with an RtcError, and sends nothing:
+   * `not-in-call`, `invalid-topic`, `invalid-data`, `data-too-large`, `unknown-participant`.
+   */
+  async send(topic: string, data: unknown, options: SendOptions = {}): Promise<void> {
+    const mesh = this.#mesh;
+    if (!mesh || (this.state !== 'joined' && this.state !== 'reconnecting'))
+      throw new RtcError('not-in-call', 'There is no call to send in: join first.');
+    const text = encodeTopicMessage(topic, data);
+    const to = options?.to;
+    if (to !== undefined && (typeof to !== 'string' || !this.#roster.get(to)))
+      throw new RtcError('unknown-participant', `${JSON.stringify(to)} is not someone else in this call.`);
+    mesh.sendData(text, to);
+  }
+
   /** Changes your display name for everyone in the call. */
   setName(name: string): void {
     this.options.name = name;
@@ -291,6 +311,13 @@ export class Call extends Emitter<CallEvents> {
         videoEnabled: message.video,
       }),
     );
+    mesh.on('data', ({ id, raw }) => {
+      const message = decodeTopicMessage(raw);
+      // A peer's malformed or oversized message is theirs to fix: dropped here, never thrown at the page.
+      if (!message) return void this.options.logger?.debug('page message dropped', id);
+      const name = roster.get(id)?.name ?? roster.memberName(id);
+      this.emit('data', { topic: message.topic, from: { id, name }, data: message.data });
+    });
     mesh.on('closed', ({ id, seat }) => {
       roster.remove(id);
       if (!roster.isMember(id)) return;

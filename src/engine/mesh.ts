@@ -15,6 +15,8 @@ export interface MeshEvents {
   connection: { id: string; state: 'connecting' | 'connected' | 'reconnecting' };
   /** A peer told us it is on the server under a new seat. */
   reseated: { id: string; seat: string; previous: string };
+  /** A peer sent a page message on its data channel (unchecked: the call checks it). */
+  data: { id: string; raw: unknown };
   /** The connection to a peer is gone; `seat` is the one it last had. */
   closed: { id: string; seat: string };
 }
@@ -243,6 +245,16 @@ export class Mesh extends Emitter<MeshEvents> {
     return pc ? [pc] : [];
   }
 
+  /**
+   * Sends a page message to participant `to`, or to everyone we have a connection to (made or being made); false
+   * when there is no connection to `to` or it dropped the message.
+   */
+  sendData(text: string, to?: string): boolean {
+    if (to !== undefined) return this.#entries.get(to)?.link.sendData(text) ?? false;
+    for (const e of this.#entries.values()) e.link.sendData(text);
+    return true;
+  }
+
   drop(id: string): void {
     const e = this.#entries.get(id);
     if (e) this.#drop(e);
@@ -301,6 +313,10 @@ export class Mesh extends Emitter<MeshEvents> {
         if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
       }),
       link.on('message', (m) => this.#message(entry, m)),
+      link.on('data', (raw) => {
+        entry.heardAt = Date.now();
+        this.emit('data', { id: entry.key, raw });
+      }),
       link.on('track', ({ track, transceiver }) => this.#track(entry, track, transceiver)),
       link.on('state', (state) => this.#state(entry, state)),
       link.on('closed', () => this.#drop(entry)),
