@@ -10,7 +10,13 @@ import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
 import type { Logger } from './logger.js';
 import { CAPTURE_LADDER } from './video-fit.js';
-import { decodeTopicMessage, encodeTopicMessage, type DataMessage, type SendOptions } from './data-topics.js';
+import {
+  decodeTopicMessage,
+  encodeTopicMessage,
+  notInCall,
+  type DataMessage,
+  type SendOptions,
+} from './data-topics.js';
 
 export interface CallOptions {
   /** The broker's base URL, e.g. `https://calls.example.com`. */
@@ -175,19 +181,18 @@ export class Call extends Emitter<CallEvents> {
 
   /**
    * Sends `data` (JSON) under `topic` to everyone else in the call, or only to participant `options.to`, peer to peer
-   * on each connection's data channel (data-topics.ts). Resolves once handed to the connections; a connection not
-   * open yet keeps it until it opens (MAX_QUEUED_DATA at most). Rejects with an RtcError, and sends nothing:
+   * on each connection's data channel (data-topics.ts). Resolves once handed to the connections; for someone whose
+   * connection is not open yet (they have just joined) it waits until it opens, MAX_QUEUED_DATA messages at most. Rejects with an RtcError, and sends nothing:
    * `not-in-call`, `invalid-topic`, `invalid-data`, `data-too-large`, `unknown-participant`.
    */
   async send(topic: string, data: unknown, options: SendOptions = {}): Promise<void> {
     const mesh = this.#mesh;
-    if (!mesh || (this.state !== 'joined' && this.state !== 'reconnecting'))
-      throw new RtcError('not-in-call', 'There is no call to send in: join first.');
+    if (!mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
     const text = encodeTopicMessage(topic, data);
     const to = options?.to;
     if (to !== undefined && (typeof to !== 'string' || !this.#roster.get(to)))
-      throw new RtcError('unknown-participant', `${JSON.stringify(to)} is not someone else in this call.`);
-    mesh.sendData(text, to);
+      throw new RtcError('unknown-participant', `No one else in this call has the id ${String(to)}.`);
+    mesh.sendData(text, to !== undefined ? [to] : this.#roster.participants.filter((p) => !p.local).map((p) => p.id));
   }
 
   /** Changes your display name for everyone in the call. */

@@ -30,6 +30,9 @@ export interface SendOptions {
   to?: string;
 }
 
+/** What `send()` outside a call rejects with, from the call or from the element that has none. */
+export const notInCall = () => new RtcError('not-in-call', 'There is no call to send in: join first.');
+
 const encoder = new TextEncoder();
 
 function validTopic(topic: unknown): topic is string {
@@ -38,24 +41,20 @@ function validTopic(topic: unknown): topic is string {
 
 /** The message as it goes on the wire, or an RtcError saying why it cannot go: `invalid-topic`, `invalid-data`, `data-too-large`. */
 export function encodeTopicMessage(topic: unknown, data: unknown): string {
-  if (!validTopic(topic))
-    throw new RtcError('invalid-topic', `A topic is a string of 1 to ${MAX_TOPIC_LENGTH} characters.`);
+  if (!validTopic(topic)) throw new RtcError('invalid-topic', 'A topic is 1 to 64 characters.');
   // JSON.stringify would quietly leave out a `data` that is undefined, a function or a symbol.
   if (data === undefined || typeof data === 'function' || typeof data === 'symbol')
-    throw new RtcError('invalid-data', 'The data must be JSON: null, a boolean, number, string, array or object.');
+    throw new RtcError('invalid-data', 'The data is not JSON.');
   let text: string;
   try {
     text = JSON.stringify({ v: 1, topic, data });
   } catch (err) {
     // A cycle, a BigInt, a toJSON that throws.
-    throw new RtcError('invalid-data', `The data cannot be sent as JSON: ${String(err)}`);
+    throw new RtcError('invalid-data', `The data is not JSON: ${String(err)}`);
   }
   const bytes = encoder.encode(text).length;
   if (bytes > MAX_MESSAGE_BYTES)
-    throw new RtcError(
-      'data-too-large',
-      `The message is ${bytes} bytes as JSON; at most ${MAX_MESSAGE_BYTES} bytes (64 KiB) can be sent.`,
-    );
+    throw new RtcError('data-too-large', `The message is ${bytes} bytes as JSON, over the 64 KiB limit.`);
   return text;
 }
 
