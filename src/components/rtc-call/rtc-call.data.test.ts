@@ -119,6 +119,52 @@ describe('rtc-call: data topics (send and rtc-data)', () => {
     expect(topics(c)).to.deep.equal(['all']);
   });
 
+  it("a peer's message that is not valid is dropped, never thrown; the ones after it arrive", async () => {
+    // The data channels the page makes, by connection, to write on one as a broken or hostile peer would.
+    const channels = new Map<RTCPeerConnection, RTCDataChannel>();
+    const create = RTCPeerConnection.prototype.createDataChannel;
+    RTCPeerConnection.prototype.createDataChannel = function (label, init) {
+      const channel = create.call(this, label, init);
+      if (label === 'rtc-data') channels.set(this, channel);
+      return channel;
+    };
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent | PromiseRejectionEvent) => errors.push('error' in e ? e.error : e.reason);
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onError);
+    // A listener of the engine that throws is caught and logged (emitter.ts): logged is thrown, here.
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => {
+      errors.push(args);
+      consoleError(...args);
+    };
+    try {
+      const { a, b, got, id, topics } = await trio();
+      const channel = channels.get(a.call!.mesh!.peerConnection(id(b))!)!;
+      await until(() => channel.readyState === 'open', 'the data channel to Ben');
+      for (const raw of [
+        'not json',
+        '[1, 2]',
+        JSON.stringify({ v: 1, topic: '', data: 1 }),
+        JSON.stringify({ v: 1, topic: 'no data' }),
+        JSON.stringify({ v: 2, topic: 't', data: 1 }),
+        JSON.stringify({ v: 1, topic: 'huge', data: 'x'.repeat(MAX_MESSAGE_BYTES) }),
+      ])
+        channel.send(raw);
+      channel.send(new Uint8Array([1, 2, 3]));
+      await a.send('valid', 1);
+      await until(() => topics(b).includes('valid'), 'the valid message after them');
+      expect(got.get(b)).to.deep.equal([{ topic: 'valid', from: { id: id(a), name: 'Ana' }, data: 1 }]);
+      expect(errors).to.deep.equal([]);
+      expect(b.state).to.equal('joined');
+    } finally {
+      RTCPeerConnection.prototype.createDataChannel = create;
+      console.error = consoleError;
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onError);
+    }
+  });
+
   it('a message at the 64 KiB limit arrives whole; one byte more rejects with data-too-large and sends nothing', async () => {
     const { a, b, got, topics } = await trio();
     const overhead = JSON.stringify({ v: 1, topic: 'big', data: '' }).length;
