@@ -360,9 +360,10 @@ export class RtcCall extends LitElement {
    * Sends `data` to the others' pages under `topic`, peer to peer over the call's own data channels (never through the
    * server): to everyone else in the call, or only to `{ to: id }` (a participant's `id`). Each of them gets an
    * `rtc-data` event with `{ topic, from, data }`, in the order you sent. `topic` is a string of 1 to 64 characters;
-   * `data` anything JSON can hold; the message at most 64 KiB as JSON. Resolves once handed to the connections (a
-   * connection still opening keeps up to 64 messages until it opens). Rejects with an `RtcError`, having sent nothing:
-   * `not-in-call`, `invalid-topic`, `invalid-data`, `data-too-large`, `unknown-participant`.
+   * `data` anything JSON can hold; the message at most 64 KiB as JSON. Resolves once handed to the connections; to
+   * someone whose connection is still being made (they have just joined) it waits until it opens, 64 messages at
+   * most. Rejects with an `RtcError`, having sent nothing: `not-in-call`, `invalid-topic`, `invalid-data`,
+   * `data-too-large`, `unknown-participant`.
    */
   async send(topic: string, data: unknown, options?: SendOptions): Promise<void> {
     const call = this.controller.call;
