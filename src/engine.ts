@@ -13,5 +13,6 @@ export {
   type ReconnectContext,
   type DefaultReconnectPolicyOptions,
 } from './engine/reconnect-policy.js';
+export { MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH, type DataMessage, type SendOptions } from './engine/data-topics.js';
 export { RtcError, type RtcErrorCode, type RtcErrorDetail } from './engine/errors.js';
 export type { Participant, CallState, ControlMessage, StateMessage, PingMessage, Seat } from './engine/types.js';

@@ -1,6 +1,7 @@
 import type { RtcErrorDetail } from './engine/errors.js';
 import type { DeviceKind } from './engine/local-media.js';
 import type { Participant } from './engine/types.js';
+import type { DataMessage } from './engine/data-topics.js';
 
 /** Every event of ours bubbles and crosses shadow roots, so a page can listen on `<rtc-call>` or above it. */
 function event<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
@@ -46,6 +47,12 @@ export interface RtcDeviceChangeDetail {
   selected: Readonly<Record<DeviceKind, string>>;
 }
 
+/**
+ * A message someone sent with `send()`: `{ topic, from: { id, name }, data }`. `data` is what they sent, as JSON
+ * parsed again; `from` is whose connection it came on.
+ */
+export type RtcDataDetail = DataMessage;
+
 export const rtcJoined = (d: RtcJoinedDetail) => event('rtc-joined', d);
 export const rtcParticipantJoined = (d: RtcParticipantDetail) => event('rtc-participant-joined', d);
 export const rtcParticipantLeft = (d: RtcParticipantDetail) => event('rtc-participant-left', d);
@@ -56,6 +63,7 @@ export const rtcRequestLeave = () => event('rtc-request-leave', {}, true);
 export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-select', d);
 export const rtcTileView = (d: RtcTileViewDetail) => event('rtc-tile-view', d);
 export const rtcDeviceChange = (d: RtcDeviceChangeDetail) => event('rtc-device-change', d);
+export const rtcData = (d: RtcDataDetail) => event('rtc-data', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -69,5 +77,6 @@ declare global {
     'rtc-device-select': CustomEvent<RtcDeviceSelectDetail>;
     'rtc-tile-view': CustomEvent<RtcTileViewDetail>;
     'rtc-device-change': CustomEvent<RtcDeviceChangeDetail>;
+    'rtc-data': CustomEvent<RtcDataDetail>;
   }
 }

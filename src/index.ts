@@ -16,6 +16,7 @@ export type {
   RtcDeviceChangeDetail,
   RtcCallState,
   RtcStateChangeDetail,
+  RtcDataDetail,
 } from './events.js';
 export type { RtcDeviceChoice } from './components/rtc-call/media-commands.js';
 export type { RtcStrings, RtcStringKey } from './i18n/strings.js';

@@ -30,6 +30,7 @@ export const RtcCall = createComponent({
     onRtcError: event('rtc-error'),
     onRtcStateChange: event('rtc-state-change'),
     onRtcRequestLeave: event('rtc-request-leave'),
+    onRtcData: event('rtc-data'),
   },
 });
 

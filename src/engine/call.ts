@@ -10,6 +10,13 @@ import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
 import type { Logger } from './logger.js';
 import { CAPTURE_LADDER } from './video-fit.js';
+import {
+  decodeTopicMessage,
+  encodeTopicMessage,
+  notInCall,
+  type DataMessage,
+  type SendOptions,
+} from './data-topics.js';
 
 export interface CallOptions {
   /** The broker's base URL, e.g. `https://calls.example.com`. */
@@ -46,6 +53,8 @@ export interface CallEvents {
   'participant-left': Participant;
   left: void;
   error: RtcErrorDetail;
+  /** Someone sent the page a message (`send()` on their side). */
+  data: DataMessage;
 }
 
 /** A peer whose connection closed while still in the room is called again after this long. */
@@ -170,6 +179,22 @@ export class Call extends Emitter<CallEvents> {
     this.emit('left', undefined);
   }
 
+  /**
+   * Sends `data` (JSON) under `topic` to everyone else in the call, or only to participant `options.to`, peer to peer
+   * on each connection's data channel (data-topics.ts). Resolves once handed to the connections; for someone whose
+   * connection is not open yet (they have just joined) it waits until it opens, MAX_QUEUED_DATA messages at most. Rejects with an RtcError, and sends nothing:
+   * `not-in-call`, `invalid-topic`, `invalid-data`, `data-too-large`, `unknown-participant`.
+   */
+  async send(topic: string, data: unknown, options: SendOptions = {}): Promise<void> {
+    const mesh = this.#mesh;
+    if (!mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
+    const text = encodeTopicMessage(topic, data);
+    const to = options?.to;
+    if (to !== undefined && (typeof to !== 'string' || !this.#roster.get(to)))
+      throw new RtcError('unknown-participant', `No one else in this call has the id ${String(to)}.`);
+    mesh.sendData(text, to !== undefined ? [to] : this.#roster.participants.filter((p) => !p.local).map((p) => p.id));
+  }
+
   /** Changes your display name for everyone in the call. */
   setName(name: string): void {
     this.options.name = name;
@@ -291,6 +316,13 @@ export class Call extends Emitter<CallEvents> {
         videoEnabled: message.video,
       }),
     );
+    mesh.on('data', ({ id, raw }) => {
+      const message = decodeTopicMessage(raw);
+      // A peer's malformed or oversized message is theirs to fix: dropped here, never thrown at the page.
+      if (!message) return void this.options.logger?.debug('page message dropped', id);
+      const name = roster.get(id)?.name ?? roster.memberName(id);
+      this.emit('data', { topic: message.topic, from: { id, name }, data: message.data });
+    });
     mesh.on('closed', ({ id, seat }) => {
       roster.remove(id);
       if (!roster.isMember(id)) return;

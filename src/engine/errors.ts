@@ -19,7 +19,15 @@ export type RtcErrorCode =
   /** A method of the element that needs a call was used outside one. */
   | 'not-in-call'
   /** `setDevices()` named a device (or a kind of device) the browser does not list. */
-  | 'unknown-device';
+  | 'unknown-device'
+  /** `send()`: the topic is not a string of 1 to 64 characters. */
+  | 'invalid-topic'
+  /** `send()`: the data is not JSON (undefined, a function, a cycle, a BigInt). */
+  | 'invalid-data'
+  /** `send()`: the message is larger than the documented limit (64 KiB as JSON); nothing was sent. */
+  | 'data-too-large'
+  /** `send()`: `to` is not someone else in the call. */
+  | 'unknown-participant';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;

@@ -1,7 +1,7 @@
 import type { Logger } from './logger.js';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
-import { PeerLink, fingerprint, type SignalPayload } from './peer-link.js';
+import { MAX_QUEUED_DATA, PeerLink, fingerprint, type SignalPayload } from './peer-link.js';
 import { Timers } from './timers.js';
 import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
 import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
@@ -15,6 +15,8 @@ export interface MeshEvents {
   connection: { id: string; state: 'connecting' | 'connected' | 'reconnecting' };
   /** A peer told us it is on the server under a new seat. */
   reseated: { id: string; seat: string; previous: string };
+  /** A peer sent a page message on its data channel (unchecked: the call checks it). */
+  data: { id: string; raw: unknown };
   /** The connection to a peer is gone; `seat` is the one it last had. */
   closed: { id: string; seat: string };
 }
@@ -120,6 +122,11 @@ export class Mesh extends Emitter<MeshEvents> {
   /** Waits for `seat-ack`s, by seat announced. */
   readonly #acks = new Map<string, { waiting: Set<string>; done: () => void }>();
 
+  /**
+   * Page messages for participants we have no connection to yet (the server has just said they joined; the offer is
+   * on its way), handed to the connection when it is made. At most MAX_QUEUED_DATA each.
+   */
+  readonly #unsent = new Map<string, string[]>();
   #closed = false;
   /** Our own seat, as last announced: told again to a peer whose connection comes back. */
   #ownSeat?: string;
@@ -243,13 +250,33 @@ export class Mesh extends Emitter<MeshEvents> {
     return pc ? [pc] : [];
   }
 
+  /**
+   * Sends a page message to each of participants `ids` over their connection; to one we have no connection to yet,
+   * it waits for the connection (so someone who has just joined gets what is sent to greet them).
+   */
+  sendData(text: string, ids: readonly string[]): void {
+    if (this.#closed) return;
+    for (const id of ids) {
+      const link = this.#entries.get(id)?.link;
+      if (link) {
+        if (!link.sendData(text)) this.signaller.log?.debug('page message not sent', id);
+        continue;
+      }
+      const unsent = this.#unsent.get(id) ?? [];
+      if (unsent.length < MAX_QUEUED_DATA) this.#unsent.set(id, [...unsent, text]);
+      else this.signaller.log?.debug('page message dropped: too many waiting', id);
+    }
+  }
+
   drop(id: string): void {
+    this.#unsent.delete(id);
     const e = this.#entries.get(id);
     if (e) this.#drop(e);
   }
 
   close(): void {
     this.#closed = true;
+    this.#unsent.clear();
     clearInterval(this.#pinger);
     for (const e of [...this.#entries.values()]) this.#drop(e);
     for (const { done } of [...this.#acks.values()]) done();
@@ -271,6 +298,8 @@ export class Mesh extends Emitter<MeshEvents> {
     this.#entries.set(key, entry);
     this.#bySeat.set(seat, key);
     this.#replaceLink(entry, polite);
+    for (const text of this.#unsent.get(key) ?? []) entry.link.sendData(text);
+    this.#unsent.delete(key);
     return entry;
   }
 
@@ -301,6 +330,10 @@ export class Mesh extends Emitter<MeshEvents> {
         if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
       }),
       link.on('message', (m) => this.#message(entry, m)),
+      link.on('data', (raw) => {
+        entry.heardAt = Date.now();
+        this.emit('data', { id: entry.key, raw });
+      }),
       link.on('track', ({ track, transceiver }) => this.#track(entry, track, transceiver)),
       link.on('state', (state) => this.#state(entry, state)),
       link.on('closed', () => this.#drop(entry)),

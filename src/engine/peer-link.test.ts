@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { PeerLink, type SignalPayload } from './peer-link.js';
+import { DATA_CHANNEL_ID, MAX_QUEUED_DATA, PeerLink, type SignalPayload } from './peer-link.js';
 
 /** Resolves once `check` holds; bounded, so a broken link fails the test instead of hanging it. */
 async function until(check: () => boolean, what: string, timeout = 15000): Promise<void> {
@@ -49,6 +49,53 @@ describe('peer link: one RTCPeerConnection per peer', () => {
       await until(() => got.length === 1, 'the control message');
       expect(got[0]).to.deep.equal({ v: 1, t: 'hello' });
       track.stop();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('page data has a negotiated channel of its own (id 1): what is sent before it opens waits, in order', async () => {
+    const { a, b } = pair();
+    try {
+      const got: unknown[] = [];
+      const control: unknown[] = [];
+      b.on('data', (d) => got.push(d));
+      b.on('message', (m) => control.push(m));
+      expect(a.data.negotiated && a.data.ordered && a.data.id === DATA_CHANNEL_ID).to.be.true;
+      expect(a.data.maxRetransmits ?? a.data.maxPacketLifeTime).to.equal(null);
+      expect(a.data.readyState).to.equal('connecting');
+      for (let i = 0; i < 5; i++) expect(a.sendData(`early ${i}`)).to.be.true;
+      await until(() => a.data.readyState === 'open' && a.meshSignalling, 'the data channel');
+      for (let i = 0; i < 5; i++) a.sendData(`late ${i}`);
+      a.sendControl({ v: 1, t: 'hello' });
+      await until(() => got.length === 10 && control.length === 1, 'ten data messages and the control one');
+      expect(got).to.deep.equal(
+        [0, 1, 2, 3, 4].map((i) => `early ${i}`).concat([0, 1, 2, 3, 4].map((i) => `late ${i}`)),
+      );
+      // Data never shows up as control, nor control as data.
+      expect(control).to.deep.equal([{ v: 1, t: 'hello' }]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('at most MAX_QUEUED_DATA messages wait for the data channel; later ones are refused, and none after close', async () => {
+    const { a, b } = pair();
+    try {
+      const got: unknown[] = [];
+      b.on('data', (d) => got.push(d));
+      const accepted = Array.from({ length: MAX_QUEUED_DATA + 3 }, (_, i) => a.sendData(String(i)));
+      expect(accepted.filter(Boolean)).to.have.length(MAX_QUEUED_DATA);
+      expect(accepted.slice(MAX_QUEUED_DATA)).to.deep.equal([false, false, false]);
+      await until(() => got.length === MAX_QUEUED_DATA, 'the queued messages');
+      expect(got).to.deep.equal(Array.from({ length: MAX_QUEUED_DATA }, (_, i) => String(i)));
+      // The queue is empty now: the channel is open, so the next goes straight out.
+      expect(a.sendData('after')).to.be.true;
+      await until(() => got.length === MAX_QUEUED_DATA + 1, 'the one sent once open');
+      a.close();
+      expect(a.sendData('closed')).to.be.false;
     } finally {
       a.close();
       b.close();

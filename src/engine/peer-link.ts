@@ -12,6 +12,13 @@ export type SignalPayload = { description: RTCSessionDescriptionInit } | { candi
 
 /** The control channel's id: negotiated on both sides, so neither waits for the other to create it. */
 export const CONTROL_CHANNEL_ID = 0;
+/**
+ * The page's data channel (data topics): negotiated too, ordered and reliable, and apart from the control channel so
+ * that a large page message never holds back signalling, pings or state.
+ */
+export const DATA_CHANNEL_ID = 1;
+/** Page messages sent before the data channel opens wait for it, this many at most; later ones are dropped. */
+export const MAX_QUEUED_DATA = 64;
 /** How long the connection may stay ICE-`disconnected` before the impolite side restarts ICE. */
 export const RESTART_AFTER_MS = 2500;
 /** While a restarted connection is still not back, the impolite side restarts again this often. */
@@ -26,6 +33,8 @@ export interface PeerLinkEvents {
   open: void;
   /** A control message arrived (anything but signalling). */
   message: unknown;
+  /** A message arrived on the data channel, as it came (the call checks it). */
+  data: unknown;
   /** The link's state as the call shows it. */
   state: 'connecting' | 'connected' | 'reconnecting';
   /** The link is closed for good. */
@@ -70,6 +79,8 @@ export function fingerprint(sdp: string | undefined): string | undefined {
 export class PeerLink extends Emitter<PeerLinkEvents> {
   readonly pc: RTCPeerConnection;
   readonly control: RTCDataChannel;
+  /** The page's data channel (data topics). */
+  readonly data: RTCDataChannel;
   readonly polite: boolean;
   #makingOffer = false;
   #ignoreOffer = false;
@@ -78,6 +89,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** When the last ICE restart began (ms), so that a quick run of `failed` states does not restart in a loop. */
   #restartedAt = 0;
   #closed = false;
+  /** Page messages waiting for the data channel to open. */
+  readonly #queued: string[] = [];
   readonly #refreshIce: PeerLinkOptions['refreshIce'];
   readonly #onRemoteOffer: PeerLinkOptions['onRemoteOffer'];
   readonly #restartAfterMs: number;
@@ -97,6 +110,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const create = options.createPeerConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
     this.pc = create(options.configuration);
     this.control = this.pc.createDataChannel('rtc-control', { negotiated: true, id: CONTROL_CHANNEL_ID });
+    this.data = this.pc.createDataChannel('rtc-data', { negotiated: true, id: DATA_CHANNEL_ID });
     this.#listen(this.pc, 'negotiationneeded', () => void this.#negotiate());
     this.#listen(this.pc, 'icecandidate', (e) => {
       const { candidate } = e as RTCPeerConnectionIceEvent;
@@ -109,6 +123,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#listen(this.pc, 'iceconnectionstatechange', () => this.#iceState());
     this.#listen(this.control, 'message', (e) => this.#controlMessage((e as MessageEvent).data));
     this.#listen(this.control, 'open', () => this.emit('open', undefined));
+    this.#listen(this.data, 'message', (e) => this.emit('data', (e as MessageEvent).data));
+    this.#listen(this.data, 'open', () => {
+      for (const text of this.#queued.splice(0)) this.#sendData(text);
+    });
     // The other side closed its connection (it left, or its page went away): SCTP tells us at once.
     this.#listen(this.control, 'close', () => this.close());
   }
@@ -141,6 +159,18 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   sendControl(message: unknown): boolean {
     if (this.control.readyState !== 'open') return false;
     this.control.send(JSON.stringify(message));
+    return true;
+  }
+
+  /**
+   * Sends a page message on the data channel; before it opens, the message waits (at most MAX_QUEUED_DATA of them).
+   * False when it was dropped: the link is closed, the queue is full, or the browser's send buffer is.
+   */
+  sendData(text: string): boolean {
+    if (this.#closed) return false;
+    if (this.data.readyState === 'open') return this.#sendData(text);
+    if (this.data.readyState !== 'connecting' || this.#queued.length >= MAX_QUEUED_DATA) return false;
+    this.#queued.push(text);
     return true;
   }
 
@@ -206,7 +236,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     clearTimeout(this.#restartTimer);
     for (const off of this.#unlisten.splice(0)) off();
     // The senders' tracks are the local camera and microphone, shared with every other link: the call stops them.
+    this.#queued.length = 0;
     this.control.close();
+    this.data.close();
     this.pc.close();
     this.emit('closed', undefined);
   }
@@ -243,6 +275,17 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (this.#closed) return;
     if (this.meshSignalling) this.control.send(JSON.stringify({ v: 1, t: 'signal', ...payload }));
     else this.emit('signal', payload);
+  }
+
+  #sendData(text: string): boolean {
+    try {
+      this.data.send(text);
+      return true;
+    } catch (err) {
+      // The browser's send buffer is full (megabytes waiting on a slow path), or the channel closed just now.
+      this.#log?.debug('data message dropped', err);
+      return false;
+    }
   }
 
   #armRestart(ms: number): void {

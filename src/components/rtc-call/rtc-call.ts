@@ -21,6 +21,7 @@ import type { RtcDeviceChoice } from './media-commands.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { format, type RtcStringKey, type RtcStrings } from '../../i18n/strings.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
+import { notInCall, type SendOptions } from '../../engine/data-topics.js';
 import { styles } from './rtc-call.styles.js';
 import '../rtc-video-tile/rtc-video-tile.js';
 import '../rtc-device-picker/rtc-device-picker.js';
@@ -94,6 +95,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @fires {CustomEvent<RtcDeviceChangeDetail>} rtc-device-change - The devices the browser lists, or those the call uses,
  * changed (also when the call first learns them). Detail: `{ devices, selected }`, `selected` by kind
  * (`audioinput`, `videoinput`, `audiooutput`; `''` is the browser's default).
+ * @fires {CustomEvent<RtcDataDetail>} rtc-data - Someone in the call sent the page a message with `send()`. Detail:
+ * `{ topic, from: { id, name }, data }`.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  *
  * @slot toolbar-start - The site's own controls, at the start of the control bar.
@@ -351,6 +354,21 @@ export class RtcCall extends LitElement {
    */
   async setDevices(choice: RtcDeviceChoice): Promise<void> {
     await commands.setDevices(this.controller.call, choice);
+  }
+
+  /**
+   * Sends `data` to the others' pages under `topic`, peer to peer over the call's own data channels (never through the
+   * server): to everyone else in the call, or only to `{ to: id }` (a participant's `id`). Each of them gets an
+   * `rtc-data` event with `{ topic, from, data }`, in the order you sent. `topic` is a string of 1 to 64 characters;
+   * `data` anything JSON can hold; the message at most 64 KiB as JSON. Resolves once handed to the connections; to
+   * someone whose connection is still being made (they have just joined) it waits until it opens, 64 messages at
+   * most. Rejects with an `RtcError`, having sent nothing: `not-in-call`, `invalid-topic`, `invalid-data`,
+   * `data-too-large`, `unknown-participant`.
+   */
+  async send(topic: string, data: unknown, options?: SendOptions): Promise<void> {
+    const call = this.controller.call;
+    if (!call) throw notInCall();
+    await call.send(topic, data, options);
   }
 
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
