@@ -479,6 +479,8 @@ export class Mesh extends Emitter<MeshEvents> {
    */
   async #sampleLink(e: Entry, now: number): Promise<void> {
     if (!this.fit || !e.connected || now - e.sampledAt < SAMPLE_MS - PING_MS / 2) return;
+    // A path that is cut is ICE restart's business (a tile that says "Reconnecting…"), not a weak link.
+    if (e.link.pc.connectionState !== 'connected') return;
     e.sampledAt = now;
     const link = e.link;
     const report = await link.pc.getStats().catch(() => undefined);
