@@ -309,6 +309,7 @@ export class Call extends Emitter<CallEvents> {
     const roster = this.#roster;
     mesh.on('stream', ({ id, stream }) => roster.update(id, { stream, connection: 'connected' }));
     mesh.on('connection', ({ id, state }) => roster.get(id) && roster.update(id, { connection: state }));
+    mesh.on('link', ({ id, level }) => roster.get(id) && roster.update(id, { weakLink: level === 'audio-only' }));
     mesh.on('control', ({ id, message }) =>
       roster.update(id, {
         name: message.name || roster.memberName(id),
@@ -349,6 +350,7 @@ export class Call extends Emitter<CallEvents> {
       audioEnabled: this.media.audioEnabled,
       videoEnabled: this.media.videoEnabled,
       connection: 'connected',
+      weakLink: false,
     };
   }
 

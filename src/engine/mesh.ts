@@ -5,12 +5,15 @@ import { MAX_QUEUED_DATA, PeerLink, fingerprint, type SignalPayload } from './pe
 import { Timers } from './timers.js';
 import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
 import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
+import { LEVEL_ENCODING, LinkQuality, SAMPLE_MS, linkSample, type LinkLevel } from './link-quality.js';
 
 export interface MeshEvents {
   /** A peer's media arrived (or a track of it changed): `id` is the participant, not the seat. */
   stream: { id: string; stream: MediaStream };
   /** A peer told us its state on the control channel. */
   control: { id: string; message: StateMessage };
+  /** What a peer sends us on our connection, for its quality, changed (their side of link-quality.ts). */
+  link: { id: string; level: LinkLevel };
   /** A peer's connection state changed. */
   connection: { id: string; state: 'connecting' | 'connected' | 'reconnecting' };
   /** A peer told us it is on the server under a new seat. */
@@ -53,6 +56,11 @@ interface Entry {
   view?: number;
   /** The encoding change under way. */
   fitting?: Promise<void>;
+  /** How much video this connection carries (stepping down when it collapses), and when it was last sampled. */
+  quality: LinkQuality;
+  sampledAt: number;
+  /** What they say they send us. */
+  theirLevel: LinkLevel;
 }
 
 /** A connection that is not made this long after it began is given up (and the caller tries again). */
@@ -294,6 +302,9 @@ export class Mesh extends Emitter<MeshEvents> {
       bytes: 0,
       connected: false,
       offLink: [],
+      quality: new LinkQuality(),
+      sampledAt: 0,
+      theirLevel: 'full',
     };
     this.#entries.set(key, entry);
     this.#bySeat.set(seat, key);
@@ -320,6 +331,10 @@ export class Mesh extends Emitter<MeshEvents> {
     entry.bytes = 0;
     entry.heardAt = Date.now();
     entry.remote = new MediaStream();
+    // A new connection starts afresh: its own samples, full video until they say otherwise.
+    entry.quality = new LinkQuality();
+    entry.sampledAt = 0;
+    this.#theirLevel(entry, 'full');
     this.#giveUpIn(entry, CONNECT_TIMEOUT_MS);
     entry.offLink.push(
       link.on('signal', (payload) => this.signaller.signal(entry.seat, payload)),
@@ -328,6 +343,8 @@ export class Mesh extends Emitter<MeshEvents> {
         link.sendControl(this.state());
         const h = this.#views.get(entry.key);
         if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
+        const level = entry.quality.level;
+        if (level !== 'full') link.sendControl({ v: 1, t: 'link', level } satisfies ControlMessage);
       }),
       link.on('message', (m) => this.#message(entry, m)),
       link.on('data', (raw) => {
@@ -395,16 +412,27 @@ export class Mesh extends Emitter<MeshEvents> {
     // Not negotiated yet: fitted again once connected.
     const enc = params.encodings?.[0];
     if (!enc) return;
-    const want = encodingFor(captured, e.view ?? DEFAULT_VIEW);
+    const fit = encodingFor(captured, e.view ?? DEFAULT_VIEW);
+    // The link's level on top of the fit: both must allow video, the smaller picture, the lower bitrate.
+    const level = LEVEL_ENCODING[e.quality.level];
+    const want = {
+      active: fit.active && level.active,
+      scaleResolutionDownBy: fit.scaleResolutionDownBy * level.scale,
+      maxBitrate: Math.min(fit.maxBitrate, level.maxBitrate ?? Infinity),
+      maxFramerate: level.maxFramerate,
+    };
     if (
       enc.active === want.active &&
       (enc.scaleResolutionDownBy ?? 1) === want.scaleResolutionDownBy &&
-      enc.maxBitrate === want.maxBitrate
+      enc.maxBitrate === want.maxBitrate &&
+      enc.maxFramerate === want.maxFramerate
     )
       return;
     enc.active = want.active;
     enc.scaleResolutionDownBy = want.scaleResolutionDownBy;
     enc.maxBitrate = want.maxBitrate;
+    if (want.maxFramerate === undefined) delete enc.maxFramerate;
+    else enc.maxFramerate = want.maxFramerate;
     await sender.setParameters(params).catch(() => {});
   }
 
@@ -444,6 +472,9 @@ export class Mesh extends Emitter<MeshEvents> {
         entry.view = m.h;
         this.fitVideo();
         break;
+      case 'link':
+        this.#theirLevel(entry, m.level);
+        break;
       case 'seat-ack': {
         const wait = this.#acks.get(m.id);
         wait?.waiting.delete(entry.key);
@@ -467,6 +498,32 @@ export class Mesh extends Emitter<MeshEvents> {
     entry.seat = seat;
     this.#bySeat.set(seat, entry.key);
     this.emit('reseated', { id: entry.key, seat, previous });
+  }
+
+  #theirLevel(entry: Entry, level: LinkLevel): void {
+    if (entry.theirLevel === level) return;
+    entry.theirLevel = level;
+    this.emit('link', { id: entry.key, level });
+  }
+
+  /**
+   * Samples a connected link's stats (every SAMPLE_MS) and steps its video down or up (link-quality.ts); the other
+   * end is told, so its tile can say why video stopped.
+   */
+  async #sampleLink(e: Entry, now: number): Promise<void> {
+    if (!this.fit || !e.connected || now - e.sampledAt < SAMPLE_MS - PING_MS / 2) return;
+    // A path that is cut is ICE restart's business (a tile that says "Reconnecting…"), not a weak link.
+    if (e.link.pc.connectionState !== 'connected') return;
+    e.sampledAt = now;
+    const link = e.link;
+    const report = await link.pc.getStats().catch(() => undefined);
+    if (!report || e.link !== link || this.#entries.get(e.key) !== e) return;
+    const before = e.quality.level;
+    const level = e.quality.add(linkSample(report, Date.now()));
+    if (level === before) return;
+    this.signaller.log?.info(`link to ${e.key}: ${before} -> ${level}`);
+    link.sendControl({ v: 1, t: 'link', level } satisfies ControlMessage);
+    this.#fitEncodings();
   }
 
   #giveUpIn(entry: Entry, ms: number | undefined): void {
@@ -500,6 +557,7 @@ export class Mesh extends Emitter<MeshEvents> {
     const now = Date.now();
     for (const e of [...this.#entries.values()]) {
       e.link.sendControl({ v: 1, t: 'ping' } satisfies ControlMessage);
+      void this.#sampleLink(e, now);
       // Stats cost a little: read them only when the channel has been quiet for a while.
       if (now - e.heardAt > 2 * PING_MS && e.link.pc.connectionState !== 'closed') {
         const bytes = await bytesReceived(e.link.pc).catch(() => e.bytes);

@@ -10,6 +10,7 @@ const me: Participant = {
   audioEnabled: true,
   videoEnabled: true,
   connection: 'connected',
+  weakLink: false,
 };
 
 function recorded(roster: Roster) {

@@ -119,6 +119,7 @@ export class Roster extends Emitter<RosterEvents> {
       audioEnabled: true,
       videoEnabled: true,
       connection: 'connecting',
+      weakLink: false,
       ...patch,
     };
     this.#people.set(id, p);

@@ -14,6 +14,11 @@ export interface Participant {
   readonly videoEnabled: boolean;
   /** How the connection to this person stands (always `connected` for yourself). */
   readonly connection: 'connecting' | 'connected' | 'reconnecting';
+  /**
+   * This person sends you no video for now because the connection between you is too weak for it (they step down
+   * to audio only, and back up when it recovers). Always false for yourself.
+   */
+  readonly weakLink: boolean;
 }
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
@@ -35,7 +40,12 @@ export type SeatAckMessage = { v: 1; t: 'seat-ack'; id: string };
  * sender scales what it sends us to that, pauses it when 0, and captures no more than anyone shows.
  */
 export type ViewMessage = { v: 1; t: 'view'; h: number };
-export type ControlMessage = StateMessage | PingMessage | SeatMessage | SeatAckMessage | ViewMessage;
+/**
+ * "What I send you on this connection, for its quality" (link-quality.ts `LinkLevel`): sent when it changes, so the
+ * receiver can say why video stopped (`audio-only`).
+ */
+export type LinkMessage = { v: 1; t: 'link'; level: 'full' | 'reduced' | 'low-fps' | 'audio-only' };
+export type ControlMessage = StateMessage | PingMessage | SeatMessage | SeatAckMessage | ViewMessage | LinkMessage;
 
 /** Seat ids are what the server hands out: short, printable. */
 const SEAT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -49,9 +59,12 @@ export function isControlMessage(x: unknown): x is ControlMessage {
     audio?: unknown;
     video?: unknown;
     h?: unknown;
+    level?: unknown;
   } | null;
   if (!m || typeof m !== 'object' || m.v !== 1) return false;
   if (m.t === 'ping') return true;
+  if (m.t === 'link')
+    return m.level === 'full' || m.level === 'reduced' || m.level === 'low-fps' || m.level === 'audio-only';
   if (m.t === 'view') return typeof m.h === 'number' && Number.isInteger(m.h) && m.h >= 0 && m.h <= 4320;
   if (m.t === 'seat' || m.t === 'seat-ack') return typeof m.id === 'string' && SEAT_ID.test(m.id);
   return (

@@ -47,6 +47,8 @@ export interface RtcStrings {
   listSeparator: string;
   connecting: string;
   reconnecting: string;
+  /** On a tile whose person sends no video for now because the connection is too weak. */
+  weakLink: string;
   microphoneOff: string;
   cameraOff: string;
   playSound: string;
@@ -94,6 +96,7 @@ export const en: RtcStrings = {
   listSeparator: ', ',
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
+  weakLink: 'Weak connection: video paused',
   microphoneOff: 'Microphone off',
   cameraOff: 'Camera off',
   playSound: 'Play sound',

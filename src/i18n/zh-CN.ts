@@ -47,6 +47,7 @@ const zhCN: RtcStrings = {
   listSeparator: '，',
   connecting: '正在连接…',
   reconnecting: '正在重新连接…',
+  weakLink: '网络连接较弱：视频已暂停',
   microphoneOff: '麦克风已关闭',
   cameraOff: '摄像头已关闭',
   playSound: '播放声音',

@@ -98,6 +98,10 @@ export function firewall(chain = 'RTC_FAULT') {
     dropUdp() {
       ipt('-A', chain, '-p', 'udp', '-j', 'DROP');
     },
+    /** Drops each UDP packet with probability `p` (a lossy path, not a cut). @param {number} p */
+    loseUdp(p) {
+      ipt('-A', chain, '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', String(p), '-j', 'DROP');
+    },
     /** The rules, for a report. */
     list: () => String(ipt('-S', chain)),
     clear: () => void ipt('-F', chain),

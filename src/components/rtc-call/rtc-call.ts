@@ -46,6 +46,7 @@ const TILE_PARTS = [
   'mic-state: tile-mic-state',
   'camera-state: tile-camera-state',
   'status: tile-status',
+  'weak-link: tile-weak-link',
   'unmute-button: tile-unmute-button',
 ].join(', ');
 const PICKER_PARTS = [
@@ -131,6 +132,7 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart tile-mic-state - Each tile's muted-microphone icon.
  * @csspart tile-camera-state - Each tile's camera-off icon.
  * @csspart tile-status - Each tile's connection notice.
+ * @csspart tile-weak-link - Each tile's "Weak connection: video paused" notice.
  * @csspart tile-unmute-button - Each tile's "Play sound" button.
  * @csspart picker - The device picker's wrapper.
  * @csspart picker-field - A device picker field.

@@ -38,7 +38,8 @@ export const styles = css`
   :host([local]) video {
     transform: scaleX(-1);
   }
-  :host([video-off]) video {
+  :host([video-off]) video,
+  :host([weak-link]) video {
     visibility: hidden;
   }
   [part~='avatar'] {
@@ -61,7 +62,8 @@ export const styles = css`
   }
   /* The name bar and the connection notice are the same kind of badge over the video. */
   [part~='label'],
-  [part~='status'] {
+  [part~='status'],
+  [part~='weak-link'] {
     position: absolute;
     left: 8px;
     padding: 2px 8px;
@@ -86,7 +88,8 @@ export const styles = css`
     display: inline-flex;
     color: var(--rtc-tile-muted-color);
   }
-  [part~='status'] {
+  [part~='status'],
+  [part~='weak-link'] {
     top: 8px;
     font-size: 0.8em;
   }

@@ -11,6 +11,7 @@ const person = (over: Partial<Participant> = {}): Participant => ({
   audioEnabled: true,
   videoEnabled: true,
   connection: 'connected',
+  weakLink: false,
   ...over,
 });
 
@@ -81,6 +82,48 @@ describe('rtc-video-tile', () => {
       html`<rtc-video-tile .participant=${person({ connection: 'reconnecting' })}></rtc-video-tile>`,
     );
     expect(el.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.equal('Reconnecting…');
+  });
+
+  it('says when a participant sends no video because the connection is weak, and clears it when video is back', async () => {
+    const stream = await cameraStream();
+    const el = await fixture<RtcVideoTile>(
+      html`<rtc-video-tile .participant=${person({ stream, weakLink: true })}></rtc-video-tile>`,
+    );
+    const root = el.shadowRoot!;
+    expect(el.hasAttribute('weak-link')).to.be.true;
+    expect(el.hasAttribute('video-off')).to.be.false;
+    expect(root.querySelector('[part~="weak-link"]')!.textContent).to.equal('Weak connection: video paused');
+    expect(root.querySelector('[part~="weak-link"]')!.getAttribute('role')).to.equal('status');
+    // Not a frozen frame: the avatar shows, without the camera-off icon or words (their camera is on).
+    expect(getComputedStyle(root.querySelector('video')!).visibility).to.equal('hidden');
+    expect(root.querySelector('[part~="avatar"]')).to.exist;
+    expect(root.querySelector('[part~="camera-state"]')).to.be.null;
+    expect(root.querySelector('[part~="base"]')!.getAttribute('aria-label')).to.equal('Ana Lopez');
+    await expect(el).to.be.accessible();
+
+    el.participant = person({ stream });
+    await el.updateComplete;
+    expect(el.hasAttribute('weak-link')).to.be.false;
+    expect(root.querySelector('[part~="weak-link"]')).to.be.null;
+    expect(root.querySelector('[part~="avatar"]')).to.be.null;
+    expect(getComputedStyle(root.querySelector('video')!).visibility).to.equal('visible');
+    stream.getTracks().forEach((t) => t.stop());
+  });
+
+  it('says it in Chinese on a Chinese page', async () => {
+    const stream = await cameraStream();
+    const el = await fixture<RtcVideoTile>(
+      html`<div lang="zh-CN">
+        <rtc-video-tile .participant=${person({ stream, weakLink: true })}></rtc-video-tile>
+      </div>`,
+    );
+    const tile = el.querySelector('rtc-video-tile')!;
+    const notice = () => tile.shadowRoot!.querySelector('[part~="weak-link"]')?.textContent;
+    // The language file loads on first use.
+    for (let i = 0; i < 100 && notice() !== '网络连接较弱：视频已暂停'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(notice()).to.equal('网络连接较弱：视频已暂停');
+    stream.getTracks().forEach((t) => t.stop());
   });
 
   it('is themed through custom properties', async () => {

@@ -31,6 +31,8 @@ export function initials(name: string): string {
  * @csspart mic-state - The icon shown while the microphone is muted.
  * @csspart camera-state - The icon shown while the camera is off.
  * @csspart status - The connection notice ("Connecting…", "Reconnecting…").
+ * @csspart weak-link - The notice shown while the participant sends no video because the connection is too weak
+ *   ("Weak connection: video paused"); it goes when their video comes back.
  * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks.
  *
  * @cssproperty [--rtc-tile-background=#1f2430] - Background behind the video and avatar.
@@ -70,6 +72,12 @@ export class RtcVideoTile extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
 
   /**
+   * Reflects `participant.weakLink`: the participant's camera is on, but they send no video for now because the
+   * connection is too weak (the avatar and a notice show instead).
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'weak-link' }) weakLink = false;
+
+  /**
    * Words to use instead of the language's own (`{ playSound: '…' }`); see `RtcStrings`. The language is the
    * element's `lang`, else the nearest ancestor's, else the page's.
    */
@@ -86,6 +94,7 @@ export class RtcVideoTile extends LitElement {
       this.local = this.participant.local;
       this.audioMuted = !this.participant.audioEnabled;
       this.videoOff = !this.participant.videoEnabled || !this.participant.stream?.getVideoTracks().length;
+      this.weakLink = !this.participant.local && !!this.participant.weakLink;
     }
   }
 
@@ -180,6 +189,8 @@ export class RtcVideoTile extends LitElement {
     const label = [shown, this.audioMuted && t.t('tileMicrophoneOff'), this.videoOff && t.t('tileCameraOff')]
       .filter(Boolean)
       .join(t.t('listSeparator'));
+    // Paused by the link, not by them: the camera-off icon and words stay off, the last frame is not left frozen.
+    const paused = this.weakLink && !this.videoOff;
     const status =
       p && !p.local && p.connection !== 'connected'
         ? p.connection === 'reconnecting'
@@ -196,8 +207,9 @@ export class RtcVideoTile extends LitElement {
           .muted=${this.local || this.soundBlocked}
           aria-hidden="true"
         ></video>
-        ${this.videoOff ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
+        ${this.videoOff || paused ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
         ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
+        ${paused && !status ? html`<div part="weak-link" role="status">${t.t('weakLink')}</div>` : nothing}
         <div part="label">
           <span part="name">${shown}</span>
           ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
