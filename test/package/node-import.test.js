@@ -32,6 +32,9 @@ const EXPECTED = [
   'ConsoleLogger',
   'DefaultReconnectPolicy',
   'LocalMedia',
+  // The documented limits of `send(topic, data)`.
+  'MAX_MESSAGE_BYTES',
+  'MAX_TOPIC_LENGTH',
   'RtcCall',
   'RtcDevicePicker',
   'RtcError',
