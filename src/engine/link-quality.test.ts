@@ -3,13 +3,13 @@ import {
   DOWN_AFTER,
   LINK_LEVELS,
   LinkQuality,
-  SAMPLE_MS,
   UP_AFTER_MS,
   judge,
   linkSample,
   type LinkLevel,
   type LinkSample,
 } from './link-quality.js';
+import { SAMPLE_MS } from './link-level.js';
 
 /** Good samples in a row that make UP_AFTER_MS. */
 const UP = UP_AFTER_MS / SAMPLE_MS;

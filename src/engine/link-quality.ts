@@ -27,11 +27,12 @@
  * seconds. A level held for twice RETRY_WINDOW_MS without trouble resets it.
  */
 
-export type LinkLevel = 'full' | 'reduced' | 'low-fps' | 'audio-only';
+// Types only: this module is a chunk of its own in the script-tag bundle, and shares no code with the rest.
+import type { LinkLevel } from './link-level.js';
+
+export type { LinkLevel } from './link-level.js';
 export const LINK_LEVELS: readonly LinkLevel[] = ['full', 'reduced', 'low-fps', 'audio-only'];
 
-/** How often the mesh samples each connected link. */
-export const SAMPLE_MS = 2000;
 export const LOSS_BAD = 0.1;
 export const LOSS_GOOD = 0.03;
 export const RTT_BAD_S = 1;
@@ -71,24 +72,6 @@ export interface LinkSample {
   /** The video encoder's qualityLimitationReason ('none', 'bandwidth', 'cpu', 'other'), while it sends. */
   qualityLimitationReason?: string;
 }
-
-/** What the encoding of a level changes, on top of the video fit. */
-export interface LevelEncoding {
-  active: boolean;
-  /** Multiplies the fit's scaleResolutionDownBy. */
-  scale: number;
-  /** Undefined: as captured. */
-  maxFramerate?: number;
-  /** The fit's maxBitrate is lowered to this, if it is higher. */
-  maxBitrate?: number;
-}
-
-export const LEVEL_ENCODING: Record<LinkLevel, LevelEncoding> = {
-  full: { active: true, scale: 1 },
-  reduced: { active: true, scale: 2, maxBitrate: 300_000 },
-  'low-fps': { active: true, scale: 2, maxFramerate: 8, maxBitrate: 120_000 },
-  'audio-only': { active: false, scale: 1 },
-};
 
 export type Verdict = 'bad' | 'good' | 'neither' | 'no-news';
 

@@ -5,7 +5,12 @@ import { MAX_QUEUED_DATA, PeerLink, fingerprint, type SignalPayload } from './pe
 import { Timers } from './timers.js';
 import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
 import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
-import { LEVEL_ENCODING, LinkQuality, SAMPLE_MS, linkSample, type LinkLevel } from './link-quality.js';
+import { LEVEL_ENCODING, SAMPLE_MS, type LinkLevel } from './link-level.js';
+import type { LinkQuality } from './link-quality.js';
+
+/** The step-down decision, loaded with the first sample: a call whose links never get sampled never fetches it. */
+let linkQuality: Promise<typeof import('./link-quality.js')> | undefined;
+const loadLinkQuality = () => (linkQuality ??= import('./link-quality.js'));
 
 export interface MeshEvents {
   /** A peer's media arrived (or a track of it changed): `id` is the participant, not the seat. */
@@ -56,8 +61,9 @@ interface Entry {
   view?: number;
   /** The encoding change under way. */
   fitting?: Promise<void>;
-  /** How much video this connection carries (stepping down when it collapses), and when it was last sampled. */
-  quality: LinkQuality;
+  /** How much video this connection carries (stepping down when it collapses; made with the first sample), and
+   * when it was last sampled. */
+  quality?: LinkQuality;
   sampledAt: number;
   /** What they say they send us. */
   theirLevel: LinkLevel;
@@ -302,7 +308,6 @@ export class Mesh extends Emitter<MeshEvents> {
       bytes: 0,
       connected: false,
       offLink: [],
-      quality: new LinkQuality(),
       sampledAt: 0,
       theirLevel: 'full',
     };
@@ -332,7 +337,7 @@ export class Mesh extends Emitter<MeshEvents> {
     entry.heardAt = Date.now();
     entry.remote = new MediaStream();
     // A new connection starts afresh: its own samples, full video until they say otherwise.
-    entry.quality = new LinkQuality();
+    entry.quality = undefined;
     entry.sampledAt = 0;
     this.#theirLevel(entry, 'full');
     this.#giveUpIn(entry, CONNECT_TIMEOUT_MS);
@@ -343,7 +348,7 @@ export class Mesh extends Emitter<MeshEvents> {
         link.sendControl(this.state());
         const h = this.#views.get(entry.key);
         if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
-        const level = entry.quality.level;
+        const level = entry.quality?.level ?? 'full';
         if (level !== 'full') link.sendControl({ v: 1, t: 'link', level } satisfies ControlMessage);
       }),
       link.on('message', (m) => this.#message(entry, m)),
@@ -414,7 +419,7 @@ export class Mesh extends Emitter<MeshEvents> {
     if (!enc) return;
     const fit = encodingFor(captured, e.view ?? DEFAULT_VIEW);
     // The link's level on top of the fit: both must allow video, the smaller picture, the lower bitrate.
-    const level = LEVEL_ENCODING[e.quality.level];
+    const level = LEVEL_ENCODING[e.quality?.level ?? 'full'];
     const want = {
       active: fit.active && level.active,
       scaleResolutionDownBy: fit.scaleResolutionDownBy * level.scale,
@@ -516,10 +521,14 @@ export class Mesh extends Emitter<MeshEvents> {
     if (e.link.pc.connectionState !== 'connected') return;
     e.sampledAt = now;
     const link = e.link;
-    const report = await link.pc.getStats().catch(() => undefined);
-    if (!report || e.link !== link || this.#entries.get(e.key) !== e) return;
-    const before = e.quality.level;
-    const level = e.quality.add(linkSample(report, Date.now()));
+    const [report, decide] = await Promise.all([
+      link.pc.getStats().catch(() => undefined),
+      loadLinkQuality().catch((err) => void this.signaller.log?.debug('link quality not loaded', err)),
+    ]);
+    if (!report || !decide || e.link !== link || this.#entries.get(e.key) !== e) return;
+    const quality = (e.quality ??= new decide.LinkQuality());
+    const before = quality.level;
+    const level = quality.add(decide.linkSample(report, Date.now()));
     if (level === before) return;
     this.signaller.log?.info(`link to ${e.key}: ${before} -> ${level}`);
     link.sendControl({ v: 1, t: 'link', level } satisfies ControlMessage);
