@@ -20,6 +20,16 @@ export async function until(check: () => boolean, what: string, timeout = 20000)
   }
 }
 
+/** The promise's rejection, or a failure if it resolved. */
+export async function rejection(p: Promise<unknown>): Promise<{ name: string; code: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { name: string; code: string };
+  }
+  throw new Error('expected a rejection');
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const uniqueRoom = (prefix = 'room') =>

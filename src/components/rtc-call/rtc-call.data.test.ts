@@ -2,18 +2,8 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { RtcCall } from './rtc-call.js';
 import type { RtcDataDetail } from '../../events.js';
 import { MAX_MESSAGE_BYTES } from '../../engine/data-topics.js';
-import { brokers, until, uniqueRoom } from '../../test-support.js';
+import { brokers, rejection, until, uniqueRoom } from '../../test-support.js';
 import './rtc-call.js';
-
-/** The promise's rejection, or a failure if it resolved. */
-async function rejection(p: Promise<unknown>): Promise<{ name: string; code: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { name: string; code: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Three calls in one room, each connected to the other two, and what each one's page is sent. */
 async function trio() {

@@ -2,21 +2,11 @@ import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testin
 import type { RtcCall } from './rtc-call.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
 import type { RtcDeviceChangeDetail } from '../../events.js';
-import { brokers, until, uniqueRoom } from '../../test-support.js';
+import { brokers, rejection, until, uniqueRoom } from '../../test-support.js';
 import './rtc-call.js';
 
 const remoteTiles = (el: RtcCall) =>
   [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('rtc-video-tile')].filter((t) => !t.local);
-
-/** The promise's rejection, or a failure if it resolved. */
-async function rejection(p: Promise<unknown>): Promise<{ name: string; code: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { name: string; code: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Two calls in one room, each seeing the other. */
 async function pair() {
