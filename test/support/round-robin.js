@@ -22,10 +22,13 @@ export async function roundRobin(ports) {
     client.on('error', () => {});
     client.pause();
     const list = ports();
+    // Each connection walks the list from its own turn: a refused backend sends it to the one after, even while other
+    // connections move the turn on (with a shared counter, a retry could land on the dead backend again).
+    const first = next++;
     /** @param {number} tries */
     const attempt = (tries) => {
       if (tries >= list.length) return void client.destroy();
-      const port = list[next++ % list.length];
+      const port = list[(first + tries) % list.length];
       const upstream = net.connect(port, '127.0.0.1');
       let connected = false;
       upstream.once('error', () => {
