@@ -7,7 +7,19 @@ import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'lib/', 'vendor/*.js', 'types/', 'tmp/', '.cache/', 'bench/results/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'lib/',
+      'vendor/*.js',
+      'types/',
+      'server/types/',
+      'tmp/',
+      '.cache/',
+      'bench/results/',
+    ],
+  },
   js.configs.recommended,
   { rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }] } },
   {

@@ -1,7 +1,6 @@
 // @ts-check
 /** One HTTP server: the widget bundle, the demo, the join API, the PeerJS broker, health and metrics. */
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
 import { Rooms } from './rooms.js';
@@ -19,8 +18,7 @@ import { serveBuilt, serveChunks } from './bundle.js';
 import { createLogger, safe } from './log.js';
 import { proxyTrust, clientAddress } from './proxy.js';
 import { capSocketsPerAddress } from './sockets.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { widgetRoot } from './widget.js';
 
 /**
  * @param {import('./config.js').Config} config
@@ -166,10 +164,24 @@ export function createRtcServer(config, deps = {}) {
       .catch(next);
   });
 
-  app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
-  app.get('/rtc-call.js.map', serveBuilt(`${root}/dist/rtc-call.js.map`, 'application/json; charset=utf-8'));
-  // What rtc-call.js loads when it needs it (a language file), found relative to it: `import('./rtc-call-….js')`.
-  app.get(/^\/rtc-call-[^/]+$/, serveChunks(`${root}/dist`));
+  const root = widgetRoot();
+  if (root) {
+    app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
+    app.get('/rtc-call.js.map', serveBuilt(`${root}/dist/rtc-call.js.map`, 'application/json; charset=utf-8'));
+    // What rtc-call.js loads when it needs it (a language file), found relative to it: `import('./rtc-call-….js')`.
+    app.get(/^\/rtc-call-[^/]+$/, serveChunks(`${root}/dist`));
+  } else {
+    // A broker on its own is useful (the site serves the script itself), but say so where the script is asked for.
+    log.warn(
+      'the widget (the rtc-call package) is not installed beside the server: /rtc-call.js and the demo answer 503',
+    );
+    app.get(/^\/rtc-call[^/]*$/, (_req, res) => {
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The widget is not installed beside this server: `npm install rtc-call`.\n');
+    });
+  }
 
   /** @param {import('express').Response} res @param {number} status @param {string} code @param {string} message */
   const fail = (res, status, code, message) => {
@@ -282,7 +294,7 @@ export function createRtcServer(config, deps = {}) {
     seats,
   });
 
-  app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
+  if (root) app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
   app.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
   /** @type {import('express').ErrorRequestHandler} */
   const onError = (err, _req, res, _next) => {
