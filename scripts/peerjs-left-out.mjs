@@ -81,3 +81,88 @@ export function leaveOutSupportProbe(code) {
     code.slice(to)
   );
 }
+
+/**
+ * The members of PeerJS's classes that only the left-out connections call, or a `Peer` made without an id (the widget
+ * always names its seat), each with how many PeerJS has. Their bodies become a call to `leftOut()`
+ * (vendor/shims/left-out.js), which throws: `peer.connect()` and `peer.call()`, PeerJS's HTTP API (an id from the
+ * server, the peer list), the unified-plan probe and its description, and the binary helpers of its data connections.
+ */
+const LEFT_OUT_MEMBERS = {
+  connect: 1,
+  call: 1,
+  listAllPeers: 2,
+  retrieveId: 1,
+  _buildRequest: 1,
+  isUnifiedPlanSupported: 1,
+  toString: 1,
+  blobToArrayBuffer: 1,
+  binaryStringToArrayBuffer: 1,
+  // `this.chunk = (blob) => …` in a constructor.
+  chunk: 1,
+};
+
+/** @param {unknown} node @param {(n: Node) => void} visit */
+function walk(node, visit) {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach((n) => walk(n, visit));
+  const n = /** @type {Node} */ (node);
+  if (typeof n.type === 'string') visit(n);
+  for (const key of Object.keys(n)) if (key !== 'type' && typeof n[key] === 'object') walk(n[key], visit);
+}
+
+/**
+ * Empties LEFT_OUT_MEMBERS (see there), and takes PeerJS's default ICE servers (Google's STUN server, PeerJS's
+ * public TURN server and its password) out of the bundle: the widget always gives the seat's own, and a page of ours
+ * holds no public server's address at all. When PeerJS changes so that these are not what they were, the build stops.
+ * @param {string} code peerjs/dist/bundler.mjs, after leaveOutConnections
+ * @param {(code: string) => Node} parse an ESTree parser (rollup's `this.parse`)
+ * @param {string} leftOut the module that exports `leftOut`
+ * @returns {{ code: string, replaced: string[] }} the new code, and the members emptied
+ */
+export function leaveOutMembers(code, parse, leftOut) {
+  /** @type {[number, number, string][]} */
+  const edits = [];
+  /** @type {Record<string, number>} */
+  const found = Object.create(null);
+  const isLeftOut = (/** @type {Node} */ key) => key.type === 'Identifier' && Object.hasOwn(LEFT_OUT_MEMBERS, key.name);
+  /** @type {Node[]} */
+  const defaultIce = [];
+  walk(parse(code), (n) => {
+    if (n.type === 'MethodDefinition' && n.kind === 'method' && isLeftOut(n.key)) {
+      found[n.key.name] = (found[n.key.name] ?? 0) + 1;
+      // toString goes altogether: a description that threw would be worse than the default one.
+      if (n.key.name === 'toString') edits.push([n.start, n.end, '']);
+      else edits.push([n.value.body.start, n.value.body.end, '{ leftOut(); }']);
+    } else if (
+      n.type === 'AssignmentExpression' &&
+      n.left.type === 'MemberExpression' &&
+      n.left.object.type === 'ThisExpression' &&
+      isLeftOut(n.left.property) &&
+      /Function/.test(n.right.type)
+    ) {
+      found[n.left.property.name] = (found[n.left.property.name] ?? 0) + 1;
+      edits.push([n.right.start, n.right.end, 'leftOut']);
+    } else if (
+      n.type === 'Property' &&
+      n.key.type === 'Identifier' &&
+      n.key.name === 'iceServers' &&
+      code.slice(n.value.start, n.value.end).includes('stun:stun.l.google.com')
+    )
+      defaultIce.push(n.value);
+  });
+  const want = Object.entries(LEFT_OUT_MEMBERS).map(([k, v]) => `${k}: ${v}`);
+  const got = Object.keys(LEFT_OUT_MEMBERS).map((k) => `${k}: ${found[k] ?? 0}`);
+  if (got.join() !== want.join() || defaultIce.length !== 1)
+    throw new Error(
+      `scripts/peerjs-left-out.mjs: expected PeerJS's ${want.join(', ')} and one default iceServers, found ` +
+        `${got.join(', ')} and ${defaultIce.length}: peerjs has changed, look again at what to leave out.`,
+    );
+  edits.push([defaultIce[0].start, defaultIce[0].end, '[]']);
+  let out = code;
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
+  return {
+    code: `import { leftOut } from ${JSON.stringify(leftOut)};\n${out}`,
+    replaced: Object.keys(LEFT_OUT_MEMBERS),
+  };
+}

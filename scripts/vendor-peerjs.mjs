@@ -10,8 +10,8 @@
  *
  * And only what the widget runs: PeerJS's `Peer` is its connection to the broker, nothing more, so webrtc-adapter
  * gives way to the `browserDetails` PeerJS reads from it (vendor/shims/webrtc-adapter.js), and PeerJS's media and data
- * connections and their BinaryPack serializer to a stub that throws if reached (vendor/shims/left-out.js,
- * scripts/peerjs-left-out.mjs). That is four fifths of what PeerJS brought into rtc-call.js (88 KB of 165 KB
+ * connections, their BinaryPack serializer and helpers, and PeerJS's HTTP API to a stub that throws if reached
+ * (vendor/shims/left-out.js, scripts/peerjs-left-out.mjs). That is four fifths of what PeerJS brought into rtc-call.js (88 KB of 165 KB
  * minified; now 19 KB).
  *
  * `node scripts/vendor-peerjs.mjs` writes it; `npm run build` and the element tests' config call `vendorPeerjs()`.
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
-import { leaveOutConnections, leaveOutSupportProbe } from './peerjs-left-out.mjs';
+import { leaveOutConnections, leaveOutMembers, leaveOutSupportProbe } from './peerjs-left-out.mjs';
 
 export const VENDORED_PEERJS = fileURLToPath(new URL('../vendor/peerjs.js', import.meta.url));
 
@@ -52,7 +52,8 @@ export async function vendorPeerjs() {
         name: 'left-out',
         transform(code, id) {
           if (!id.endsWith('/peerjs/dist/bundler.mjs')) return null;
-          const trimmed = leaveOutConnections(code, (c) => this.parse(c), LEFT_OUT).code;
+          const parse = (/** @type {string} */ c) => this.parse(c);
+          const trimmed = leaveOutMembers(leaveOutConnections(code, parse, LEFT_OUT).code, parse, LEFT_OUT).code;
           return { code: leaveOutSupportProbe(trimmed), map: null };
         },
       },

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseAst } from 'rollup/parseAst';
 import { vendorPeerjs, VENDORED_PEERJS } from '../../scripts/vendor-peerjs.mjs';
-import { leaveOutConnections, leaveOutSupportProbe } from '../../scripts/peerjs-left-out.mjs';
+import { leaveOutConnections, leaveOutMembers, leaveOutSupportProbe } from '../../scripts/peerjs-left-out.mjs';
 import { detectBrowser } from '../../vendor/shims/webrtc-adapter.js';
 
 const require = createRequire(import.meta.url);
@@ -80,6 +80,26 @@ test('vendor/peerjs.js has no webrtc-adapter, BinaryPack or PeerJS connections i
   assert.equal(typeof Peer.prototype.reconnect, 'function', "PeerJS's own Peer, whole");
 });
 
+test("vendor/peerjs.js has no HTTP API, data helpers or public ICE servers of PeerJS's in it", () => {
+  for (const gone of [
+    // PeerJS's HTTP API: an id from the server, the peer list.
+    'fetch(',
+    'Could not get an ID from the server',
+    'You need to enable',
+    // The unified-plan probe and the data connections' helpers.
+    'addTransceiver',
+    'readAsArrayBuffer',
+    '__peerData',
+    // Its default ICE servers: Google's STUN, PeerJS's TURN and its password.
+    'stun.l.google.com',
+    'turn.peerjs.com',
+    'peerjsp',
+    // The warnings of connect() and call().
+    'You cannot connect to a new Peer',
+  ])
+    assert.ok(!vendored.includes(gone), `${gone} is still in vendor/peerjs.js`);
+});
+
 test('a PeerJS connection throws a clear error instead of doing nothing', async () => {
   const { Peer } = await import(VENDORED_PEERJS);
   // In Node there is no RTCPeerConnection: the Peer gives up on its own (later, as an 'error' event) without a socket.
@@ -87,7 +107,38 @@ test('a PeerJS connection throws a clear error instead of doing nothing', async 
   peer.on('error', () => {});
   assert.throws(() => peer.connect('other'), /not in rtc-call's copy of PeerJS/);
   assert.throws(() => peer.call('other', /** @type {any} */ ({})), /not in rtc-call's copy of PeerJS/);
+  assert.throws(() => peer.listAllPeers(), /not in rtc-call's copy of PeerJS/);
   peer.destroy();
+});
+
+test('a Peer without an id gives up (server-error, as PeerJS says when no id comes), and asks no server for one', async () => {
+  const g = /** @type {any} */ (globalThis);
+  const saved = { window: g.window, RTCPeerConnection: g.RTCPeerConnection, fetch: g.fetch };
+  /** @type {unknown[]} */
+  const fetched = [];
+  try {
+    // A browser, as PeerJS sees one when it is imported, so that the Peer goes on to ask for an id.
+    g.RTCPeerConnection = class {};
+    g.window = { RTCPeerConnection: g.RTCPeerConnection, navigator: { userAgent: UA.chrome } };
+    g.fetch = async (/** @type {unknown} */ url) => {
+      fetched.push(url);
+      throw new Error('no network here');
+    };
+    const { Peer } = await import(`${VENDORED_PEERJS}?browser=${Date.now()}`);
+    const peer = new Peer({ host: '127.0.0.1', port: 9, secure: false, config: { iceServers: [] } });
+    /** @type {{ type: string, message: string }} */
+    const err = await new Promise((resolve, reject) => {
+      peer.on('error', resolve);
+      setTimeout(() => reject(new Error('no error within 10 s')), 10000).unref();
+    });
+    assert.equal(err.type, 'server-error');
+    assert.deepEqual(fetched, []);
+    // PeerError keeps only the type; what failed says why.
+    await assert.rejects(peer._api.retrieveId(), /HTTP API, are not in rtc-call's copy of PeerJS/);
+    peer.destroy();
+  } finally {
+    Object.assign(g, saved);
+  }
 });
 
 test('when PeerJS changes shape, vendoring stops instead of shipping half of it', () => {
@@ -107,6 +158,16 @@ test('when PeerJS changes shape, vendoring stops instead of shipping half of it'
   assert.match(code, /class Json extends LeftOutConnection \{\}/);
   assert.match(code, /class Peer extends \(0, Base\) \{\}/);
   assert.ok(!code.includes('big()'));
+  // A member to leave out that is not there (renamed, or one more of it) stops the build too.
+  const members = readFileSync(require.resolve('peerjs/dist/bundler.mjs'), 'utf8');
+  const trimmed = leaveOutConnections(members, parse, '/left-out.js').code;
+  assert.match(leaveOutMembers(trimmed, parse, '/left-out.js').code, /^import \{ leftOut \} from "\/left-out.js";/);
+  for (const changed of [
+    trimmed.replace('retrieveId() {', 'fetchId() {'),
+    trimmed.replace('isSecure() {', 'isSecure() {}\n    blobToArrayBuffer() {'),
+    trimmed.replace('stun:stun.l.google.com', 'stun:stun.example.com'),
+  ])
+    assert.throws(() => leaveOutMembers(changed, parse, '/left-out.js'), /peerjs has changed/);
 });
 
 test('importing PeerJS makes no RTCPeerConnection (its support probe is left out), and the Peer still sees WebRTC', async () => {

@@ -1,17 +1,24 @@
 // @ts-check
 /**
  * What PeerJS has that the widget never runs, left out of vendor/peerjs.js: its media and data connections (the
- * widget makes its own RTCPeerConnection per pair, src/engine/peer-link.ts) and the BinaryPack serializer only they
- * use. PeerJS's `Peer` itself stays whole: the widget keeps it as its connection to the broker.
+ * widget makes its own RTCPeerConnection per pair, src/engine/peer-link.ts), the BinaryPack serializer and helpers
+ * only they use, and its HTTP API (an id from the server, the peer list: the widget names its own seat). PeerJS's
+ * `Peer` stays as its connection to the broker.
  *
- * scripts/vendor-peerjs.mjs makes each connection class of PeerJS extend `LeftOutConnection` with an empty body, and
- * puts this module in `peerjs-js-binarypack`'s place. Reaching any of it (`peer.connect()`, `peer.call()`, an OFFER
- * from a stock PeerJS client, `util.pack`) throws this error instead of quietly doing nothing.
+ * scripts/vendor-peerjs.mjs makes each connection class of PeerJS extend `LeftOutConnection` with an empty body, the
+ * other members a call to `leftOut()` (scripts/peerjs-left-out.mjs), and puts this module in
+ * `peerjs-js-binarypack`'s place. Reaching any of it (`peer.connect()`, `peer.call()`, an OFFER from a stock PeerJS
+ * client, `util.pack`, a `Peer` without an id) throws this error instead of quietly doing nothing.
  */
 
 const MESSAGE =
-  "rtc-call: PeerJS's media and data connections are not in rtc-call's copy of PeerJS (the widget makes its own " +
-  'RTCPeerConnection); use the peerjs package for them.';
+  "rtc-call: PeerJS's media and data connections, and its HTTP API, are not in rtc-call's copy of PeerJS (the " +
+  'widget makes its own RTCPeerConnection, and names its own seat); use the peerjs package for them.';
+
+/** @returns {never} */
+export function leftOut() {
+  throw new Error(MESSAGE);
+}
 
 export class LeftOutConnection {
   constructor() {
