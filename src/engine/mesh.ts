@@ -7,6 +7,7 @@ import { isControlMessage, type ControlMessage, type StateMessage } from './type
 import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
 import { LEVEL_ENCODING, SAMPLE_MS, type LinkLevel } from './link-level.js';
 import type { LinkQuality } from './link-quality.js';
+import { hardwareCodec, orderCodecs } from './codecs.js';
 
 /** The step-down decision, loaded with the first sample: a call whose links never get sampled never fetches it. */
 let linkQuality: Promise<typeof import('./link-quality.js')> | undefined;
@@ -67,6 +68,8 @@ interface Entry {
   sampledAt: number;
   /** What they say they send us. */
   theirLevel: LinkLevel;
+  /** The video codec they do in hardware, as they said (codecs.ts). */
+  theirCodec?: string;
 }
 
 /** A connection that is not made this long after it began is given up (and the caller tries again). */
@@ -142,6 +145,8 @@ export class Mesh extends Emitter<MeshEvents> {
    */
   readonly #unsent = new Map<string, string[]>();
   #closed = false;
+  /** The video codec this page does in hardware, once probed (codecs.ts). */
+  #codec: string | undefined;
   /** Our own seat, as last announced: told again to a peer whose connection comes back. */
   #ownSeat?: string;
 
@@ -151,8 +156,20 @@ export class Mesh extends Emitter<MeshEvents> {
     private readonly state: () => StateMessage,
     /** Whether to fit our video to what the others show (CallOptions.fitVideo); off, it is left as captured. */
     private readonly fit = true,
+    /** The video codec this page does in hardware, if any (codecs.ts; injectable for tests). */
+    codec: Promise<string | undefined> = hardwareCodec(),
   ) {
     super();
+    void codec.then((mime) => {
+      if (this.#closed || !mime) return;
+      this.#codec = mime;
+      // Connections made before the answer came: tell them, and prefer it there too.
+      for (const e of this.#entries.values()) {
+        if (e.link.control.readyState === 'open')
+          e.link.sendControl({ v: 1, t: 'codec', mime } satisfies ControlMessage);
+        this.#preferCodec(e, true);
+      }
+    });
   }
 
   has(id: string): boolean {
@@ -328,7 +345,7 @@ export class Mesh extends Emitter<MeshEvents> {
       polite,
       configuration: this.signaller.configuration(),
       refreshIce: () => this.signaller.refreshIce(),
-      onRemoteOffer: (pc) => this.#answerWithOurs(pc),
+      onRemoteOffer: (pc) => this.#answerWithOurs(pc, entry),
       log: this.signaller.log,
     });
     entry.link = link;
@@ -346,6 +363,7 @@ export class Mesh extends Emitter<MeshEvents> {
       link.on('open', () => {
         entry.heardAt = Date.now();
         link.sendControl(this.state());
+        if (this.#codec) link.sendControl({ v: 1, t: 'codec', mime: this.#codec } satisfies ControlMessage);
         const h = this.#views.get(entry.key);
         if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
         const level = entry.quality?.level ?? 'full';
@@ -366,18 +384,43 @@ export class Mesh extends Emitter<MeshEvents> {
       for (const kind of ['audio', 'video'] as const)
         link.pc.addTransceiver(kind, { direction: 'sendrecv', streams: [this.#local] });
       this.#syncTracks(link.pc);
+      this.#preferCodec(entry, false);
       link.offer();
     }
     this.emit('connection', { id: entry.key, state: 'connecting' });
   }
 
   /** The callee's side of the camera and microphone: it sends on the transceivers the caller's offer made. */
-  #answerWithOurs(pc: RTCPeerConnection): void {
+  #answerWithOurs(pc: RTCPeerConnection, entry: Entry): void {
     for (const t of mainTransceivers(pc)) {
       if (t.direction === 'recvonly' || t.direction === 'inactive') t.direction = 'sendrecv';
       t.sender.setStreams?.(this.#local);
     }
     this.#syncTracks(pc);
+    if (entry.link.pc === pc) this.#preferCodec(entry, false);
+  }
+
+  /**
+   * Puts first, on this connection's video, the codec that either end does in hardware: theirs before ours (the one
+   * who said so is the phone or the Mac). The order counts at the next offer or answer; with `renegotiate`, a
+   * connection that carries another codec either way is offered again, so both directions change.
+   */
+  #preferCodec(entry: Entry, renegotiate: boolean): void {
+    const mime = entry.theirCodec ?? this.#codec;
+    const pc = entry.link.pc;
+    const video = mainTransceivers(pc).find((t) => t.receiver.track.kind === 'video');
+    const codecs = globalThis.RTCRtpReceiver?.getCapabilities?.('video')?.codecs;
+    if (!mime || !video?.setCodecPreferences || !codecs || pc.signalingState === 'closed') return;
+    try {
+      video.setCodecPreferences(orderCodecs(codecs, mime));
+    } catch (err) {
+      this.signaller.log?.debug('setCodecPreferences failed', err);
+      return;
+    }
+    if (!renegotiate || !pc.remoteDescription) return;
+    const same = (c: { mimeType: string } | undefined) => c?.mimeType.toLowerCase() === mime.toLowerCase();
+    if (!same(video.sender.getParameters().codecs?.[0]) || !same(video.receiver.getParameters().codecs?.[0]))
+      entry.link.offer();
   }
 
   #syncTracks(pc: RTCPeerConnection): void {
@@ -479,6 +522,11 @@ export class Mesh extends Emitter<MeshEvents> {
         break;
       case 'link':
         this.#theirLevel(entry, m.level);
+        break;
+      case 'codec':
+        if (entry.theirCodec === m.mime) break;
+        entry.theirCodec = m.mime;
+        this.#preferCodec(entry, true);
         break;
       case 'seat-ack': {
         const wait = this.#acks.get(m.id);

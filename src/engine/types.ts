@@ -45,7 +45,13 @@ export type ViewMessage = { v: 1; t: 'view'; h: number };
  * receiver can say why video stopped (`audio-only`).
  */
 export type LinkMessage = { v: 1; t: 'link'; level: 'full' | 'reduced' | 'low-fps' | 'audio-only' };
-export type ControlMessage = StateMessage | PingMessage | SeatMessage | SeatAckMessage | ViewMessage | LinkMessage;
+/**
+ * "Video between us in this codec": one this page encodes and decodes in hardware (codecs.ts), e.g. H.264 on Safari
+ * and iOS. Sent when the connection opens, only by a page that has one; both ends then put it first.
+ */
+export type CodecMessage = { v: 1; t: 'codec'; mime: string };
+export type ControlMessage =
+  StateMessage | PingMessage | SeatMessage | SeatAckMessage | ViewMessage | LinkMessage | CodecMessage;
 
 /** Seat ids are what the server hands out: short, printable. */
 const SEAT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -60,11 +66,13 @@ export function isControlMessage(x: unknown): x is ControlMessage {
     video?: unknown;
     h?: unknown;
     level?: unknown;
+    mime?: unknown;
   } | null;
   if (!m || typeof m !== 'object' || m.v !== 1) return false;
   if (m.t === 'ping') return true;
   if (m.t === 'link')
     return m.level === 'full' || m.level === 'reduced' || m.level === 'low-fps' || m.level === 'audio-only';
+  if (m.t === 'codec') return typeof m.mime === 'string' && /^video\/[A-Za-z0-9-]{1,16}$/.test(m.mime);
   if (m.t === 'view') return typeof m.h === 'number' && Number.isInteger(m.h) && m.h >= 0 && m.h <= 4320;
   if (m.t === 'seat' || m.t === 'seat-ack') return typeof m.id === 'string' && SEAT_ID.test(m.id);
   return (
