@@ -7,7 +7,7 @@ import { isControlMessage, type ControlMessage, type StateMessage } from './type
 import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
 import { LEVEL_ENCODING, SAMPLE_MS, type LinkLevel } from './link-level.js';
 import type { LinkQuality } from './link-quality.js';
-import { hardwareCodec, orderCodecs } from './codecs.js';
+import type * as Codecs from './codecs.js';
 
 /** The step-down decision, loaded with the first sample: a call whose links never get sampled never fetches it. */
 let linkQuality: Promise<typeof import('./link-quality.js')> | undefined;
@@ -145,8 +145,9 @@ export class Mesh extends Emitter<MeshEvents> {
    */
   readonly #unsent = new Map<string, string[]>();
   #closed = false;
-  /** The video codec this page does in hardware, once probed (codecs.ts). */
+  /** The video codec this page does in hardware, once probed, and how to put a codec first (codecs.ts). */
   #codec: string | undefined;
+  #orderCodecs?: typeof Codecs.orderCodecs;
   /** Our own seat, as last announced: told again to a peer whose connection comes back. */
   #ownSeat?: string;
 
@@ -156,20 +157,25 @@ export class Mesh extends Emitter<MeshEvents> {
     private readonly state: () => StateMessage,
     /** Whether to fit our video to what the others show (CallOptions.fitVideo); off, it is left as captured. */
     private readonly fit = true,
-    /** The video codec this page does in hardware, if any (codecs.ts; injectable for tests). */
-    codec: Promise<string | undefined> = hardwareCodec(),
+    /** The codec preference (codecs.ts): a chunk of its own, loaded as the call starts; injectable for tests. */
+    codecs: Promise<Pick<typeof Codecs, 'hardwareCodec' | 'orderCodecs'>> = import('./codecs.js'),
   ) {
     super();
-    void codec.then((mime) => {
-      if (this.#closed || !mime) return;
-      this.#codec = mime;
-      // Connections made before the answer came: tell them, and prefer it there too.
-      for (const e of this.#entries.values()) {
-        if (e.link.control.readyState === 'open')
-          e.link.sendControl({ v: 1, t: 'codec', mime } satisfies ControlMessage);
-        this.#preferCodec(e, true);
-      }
-    });
+    void codecs
+      .then(async ({ hardwareCodec, orderCodecs }) => {
+        this.#orderCodecs = orderCodecs;
+        const mime = await hardwareCodec();
+        if (this.#closed) return;
+        this.#codec = mime;
+        // Connections made before this was known: tell them, and put the codec first there too (theirs, if they
+        // said theirs meanwhile).
+        for (const e of this.#entries.values()) {
+          if (mime && e.link.control.readyState === 'open')
+            e.link.sendControl({ v: 1, t: 'codec', mime } satisfies ControlMessage);
+          this.#preferCodec(e, true);
+        }
+      })
+      .catch((err) => this.signaller.log?.debug('codec preference not loaded', err));
   }
 
   has(id: string): boolean {
@@ -410,9 +416,10 @@ export class Mesh extends Emitter<MeshEvents> {
     const pc = entry.link.pc;
     const video = mainTransceivers(pc).find((t) => t.receiver.track.kind === 'video');
     const codecs = globalThis.RTCRtpReceiver?.getCapabilities?.('video')?.codecs;
-    if (!mime || !video?.setCodecPreferences || !codecs || pc.signalingState === 'closed') return;
+    const order = this.#orderCodecs;
+    if (!mime || !order || !video?.setCodecPreferences || !codecs || pc.signalingState === 'closed') return;
     try {
-      video.setCodecPreferences(orderCodecs(codecs, mime));
+      video.setCodecPreferences(order(codecs, mime));
     } catch (err) {
       this.signaller.log?.debug('setCodecPreferences failed', err);
       return;
