@@ -83,12 +83,13 @@ test('with the broker stopped, two connected people add a track and remove it ag
     await server.stop();
     await assert.rejects(fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) }), 'the broker is gone');
 
-    // A adds a second video track (what a screen share will do) to its connection to B. No public API adds a track
-    // yet (screen sharing will): the @internal mesh has the connection.
+    // A adds a second video track (what a screen share will do) to its connection to B: to the page's one
+    // RTCPeerConnection, as no public API adds a track yet (screen sharing will).
     await a.page.evaluate(() => {
-      const mesh = /** @type {any} */ (document.querySelector('rtc-call')).call.mesh;
-      /** @type {RTCPeerConnection} */
-      const pc = mesh.peerConnection(mesh.ids()[0]);
+      /** @type {RTCPeerConnection[]} */
+      const pcs = /** @type {any} */ (window).rtcPeerConnections();
+      if (pcs.length !== 1) throw new Error(`${pcs.length} RTCPeerConnections in a 2-person call`);
+      const [pc] = pcs;
       const canvas = Object.assign(document.createElement('canvas'), { width: 160, height: 120 });
       const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
       let n = 0;
@@ -102,12 +103,13 @@ test('with the broker stopped, two connected people add a track and remove it ag
       Object.assign(window, { rtcExtra: { pc, sender, stream, timer } });
     });
     // B decodes frames of it: a third transceiver, receiving, with frames advancing. call.stats() tells the camera's
-    // video, not this stand-in for a screen's: the @internal mesh has the connection.
+    // video, not this stand-in for a screen's: read on the page's one RTCPeerConnection.
     const extraFrames = () =>
       b.page.evaluate(async () => {
-        const mesh = /** @type {any} */ (document.querySelector('rtc-call')).call.mesh;
-        /** @type {RTCPeerConnection} */
-        const pc = mesh.peerConnection(mesh.ids()[0]);
+        /** @type {RTCPeerConnection[]} */
+        const pcs = /** @type {any} */ (window).rtcPeerConnections();
+        if (pcs.length !== 1) throw new Error(`${pcs.length} RTCPeerConnections in a 2-person call`);
+        const [pc] = pcs;
         const extra = pc.getTransceivers()[2];
         if (!extra?.mid) return { frames: -1, direction: extra?.currentDirection ?? null, state: pc.signalingState };
         let frames = 0;
