@@ -3,7 +3,7 @@
  * for tests. Loaded with the first `call.stats()`, as a chunk of its own.
  */
 export interface PeerStats {
-  /** How the connection stands: its `connectionState` when asked. */
+  /** How the connection stands: its `connectionState`. */
   state: RTCPeerConnectionState;
   /**
    * The control channel (our own messages: mute and camera state, pings, renegotiation): `connecting`, `open`,
