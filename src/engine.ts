@@ -6,7 +6,7 @@ export { Call, type CallOptions, type CallEvents } from './engine/call.js';
 export { LocalMedia, type DeviceKind, type MediaKind } from './engine/local-media.js';
 export { shouldCall } from './engine/mesh.js';
 export { ConsoleLogger, parseLogLevel, type Logger, type LogLevel } from './engine/logger.js';
-export type { PeerStats } from './engine/peer-stats.js';
+export type { PeerStats, PeerRoute, MediaStats, SentMedia, ReceivedMedia } from './engine/peer-stats.js';
 export {
   DefaultReconnectPolicy,
   type ReconnectPolicy,

@@ -4,7 +4,7 @@ import { LocalMedia } from './local-media.js';
 import { Timers } from './timers.js';
 import { Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
-import { readPeerStats, type PeerStats } from './peer-stats.js';
+import type { PeerStats } from './peer-stats.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
@@ -111,11 +111,13 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /**
-   * Facts about the connection to participant `id` (its state, the route ICE chose, bytes each way), or undefined
-   * when there is no connection to them.
+   * Facts about the connection to participant `id` (its state, the route ICE chose, bytes each way, the audio and
+   * video sent and received, the control channel), or undefined when there is no connection to them.
    */
   async stats(id: string): Promise<PeerStats | undefined> {
-    return readPeerStats(this.#mesh?.peerConnections(id) ?? []);
+    const pcs = this.#mesh?.peerConnections(id) ?? [];
+    // Only pages that show connection details need the reading code: a chunk of its own, loaded on first use.
+    return pcs.length ? (await import('./peer-stats.js')).readPeerStats(pcs) : undefined;
   }
 
   /**

@@ -19,28 +19,24 @@ after(async () => {
 });
 
 /**
- * What a page sends its one peer: the video encoding (active, scale), the camera's height and the frames encoded
- * so far.
+ * What a page sends its one peer (from `call.stats(id)`): the video encoding (active, scale, bitrate cap), the
+ * camera's height and the frames encoded so far.
  * @param {import('puppeteer-core').Page} page
  */
 const sending = (page) =>
   page.evaluate(async () => {
     const call = /** @type {any} */ (document.querySelector('rtc-call')).call;
-    /** @type {RTCPeerConnection} */
-    const pc = call.mesh.peerConnection(call.mesh.ids()[0]);
-    const video = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
-    if (!video) throw new Error('no video transceiver');
-    const enc = video.sender.getParameters().encodings[0] ?? {};
-    let frames = 0;
-    (await video.sender.getStats()).forEach((r) => {
-      if (r.type === 'outbound-rtp') frames = r.framesEncoded ?? 0;
-    });
+    const peer = call.participants.find((/** @type {any} */ p) => !p.local);
+    /** @type {import('../../src/engine/peer-stats.js').PeerStats | undefined} */
+    const stats = peer && (await call.stats(peer.id));
+    const video = stats?.video.send;
+    if (!video) throw new Error(`no video sent: ${JSON.stringify(stats)}`);
     return {
-      active: enc.active,
-      scale: enc.scaleResolutionDownBy ?? 1,
-      maxBitrate: enc.maxBitrate,
+      active: video.active,
+      scale: video.scale,
+      maxBitrate: video.maxBitrate,
       capture: call.media.track('video')?.getSettings().height,
-      frames,
+      frames: video.framesEncoded ?? 0,
     };
   });
 

@@ -18,7 +18,8 @@ const DOWN_WITHIN_MS = 60000;
 const BACK_WITHIN_MS = 90000;
 
 /**
- * Records, in the page, every change of the encoding its video sender uses towards the one other participant.
+ * Records, in the page, every change of the encoding its video sender uses towards the one other participant (read
+ * with `call.stats(id)`).
  * @param {import('puppeteer-core').Page} page
  */
 function recordEncodings(page) {
@@ -28,18 +29,25 @@ function recordEncodings(page) {
     w.rtcEncodings = [];
     let last = '';
     let ticks = 0;
+    let reading = false;
     // Bounded: 10 minutes at most, far beyond the test.
-    const timer = setInterval(() => {
+    const timer = setInterval(async () => {
       if (++ticks > 2400) return clearInterval(timer);
-      const call = /** @type {any} */ (document.querySelector('rtc-call'))?.call;
-      const id = call?.participants.find((/** @type {any} */ p) => !p.local)?.id;
-      const pc = id && call.mesh?.peerConnection(id);
-      const sender = pc?.getSenders().find((/** @type {RTCRtpSender} */ s) => s.track?.kind === 'video');
-      const e = sender?.getParameters().encodings?.[0];
-      if (!e) return;
-      const now = JSON.stringify({ active: e.active, scale: e.scaleResolutionDownBy ?? 1, fps: e.maxFramerate });
-      if (now !== last) w.rtcEncodings.push({ at: Date.now(), ...JSON.parse(now) });
-      last = now;
+      if (reading) return;
+      reading = true;
+      try {
+        const call = /** @type {any} */ (document.querySelector('rtc-call'))?.call;
+        const id = call?.participants.find((/** @type {any} */ p) => !p.local)?.id;
+        /** @type {import('../../src/engine/peer-stats.js').PeerStats | undefined} */
+        const stats = id && (await call.stats(id));
+        const e = stats?.video.send;
+        if (!e) return;
+        const now = JSON.stringify({ active: e.active, scale: e.scale, fps: e.maxFramerate });
+        if (now !== last) w.rtcEncodings.push({ at: Date.now(), ...JSON.parse(now) });
+        last = now;
+      } finally {
+        reading = false;
+      }
     }, 250);
   });
 }

@@ -39,13 +39,15 @@ export async function launchBrowser(extraArgs = []) {
 
 /**
  * Opens `url` in a browser context of its own (own storage, own devices, as a separate visitor), and collects the
- * page's errors.
+ * page's errors. `beforeScripts` runs in the page before any of its own.
  * @param {import('puppeteer-core').Browser} browser
  * @param {string} url
+ * @param {() => void} [beforeScripts]
  */
-export async function openPage(browser, url) {
+export async function openPage(browser, url, beforeScripts) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
+  if (beforeScripts) await page.evaluateOnNewDocument(beforeScripts);
   /** @type {string[]} */
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -1,5 +1,8 @@
 // @ts-check
-/** Runs in the page before its scripts: counts RTCPeerConnections not yet closed, and tracks still live. */
+/**
+ * Runs in the page before its scripts: counts RTCPeerConnections not yet closed (and hands them out), and tracks still
+ * live.
+ */
 export function countResources() {
   const Native = window.RTCPeerConnection;
   /** @type {Set<RTCPeerConnection>} */
@@ -36,4 +39,6 @@ export function countResources() {
     }
     return { peerConnections: open.size, liveTracks: live };
   };
+  /** The RTCPeerConnections not yet closed, for a test to act on one as the browser lets any script. */
+  /** @type {any} */ (window).rtcPeerConnections = () => [...open];
 }

@@ -87,7 +87,7 @@ describe('rtc-call: data topics (send and rtc-data)', () => {
     const greeted: string[] = [];
     a.addEventListener('rtc-participant-joined', (e) => {
       const who = e.detail.participant.id;
-      greeted.push(a.call!.mesh?.peerConnection(who)?.sctp?.state ?? 'no connection');
+      greeted.push(e.detail.participant.connection);
       void a.send('hello', 'just you', { to: who });
       void a.send('all', 'everyone');
     });
@@ -99,7 +99,7 @@ describe('rtc-call: data topics (send and rtc-data)', () => {
     c.after(d);
     await until(() => topics(d).length === 2, 'Dee to get the greeting and the broadcast');
     expect(greeted).to.have.length(1);
-    expect(greeted[0], 'sent before the connection was open').to.not.equal('connected');
+    expect(greeted[0], 'sent before the connection was open').to.equal('connecting');
     expect(got.get(d)!).to.deep.equal([
       { topic: 'hello', from: { id: id(a), name: 'Ana' }, data: 'just you' },
       { topic: 'all', from: { id: id(a), name: 'Ana' }, data: 'everyone' },
@@ -110,12 +110,13 @@ describe('rtc-call: data topics (send and rtc-data)', () => {
   });
 
   it("a peer's message that is not valid is dropped, never thrown; the ones after it arrive", async () => {
-    // The data channels the page makes, by connection, to write on one as a broken or hostile peer would.
-    const channels = new Map<RTCPeerConnection, RTCDataChannel>();
+    // The data channels the page makes (each call makes one to each of the others), to write on them as a broken
+    // or hostile peer would.
+    const channels: RTCDataChannel[] = [];
     const create = RTCPeerConnection.prototype.createDataChannel;
     RTCPeerConnection.prototype.createDataChannel = function (label, init) {
       const channel = create.call(this, label, init);
-      if (label === 'rtc-data') channels.set(this, channel);
+      if (label === 'rtc-data') channels.push(channel);
       return channel;
     };
     const errors: unknown[] = [];
@@ -129,24 +130,35 @@ describe('rtc-call: data topics (send and rtc-data)', () => {
       consoleError(...args);
     };
     try {
-      const { a, b, got, id, topics } = await trio();
-      const channel = channels.get(a.call!.mesh!.peerConnection(id(b))!)!;
-      await until(() => channel.readyState === 'open', 'the data channel to Ben');
-      for (const raw of [
-        'not json',
-        '[1, 2]',
-        JSON.stringify({ v: 1, topic: '', data: 1 }),
-        JSON.stringify({ v: 1, topic: 'no data' }),
-        JSON.stringify({ v: 2, topic: 't', data: 1 }),
-        JSON.stringify({ v: 1, topic: 'huge', data: 'x'.repeat(MAX_MESSAGE_BYTES) }),
-      ])
-        channel.send(raw);
-      channel.send(new Uint8Array([1, 2, 3]));
-      await a.send('valid', 1);
-      await until(() => topics(b).includes('valid'), 'the valid message after them');
-      expect(got.get(b)).to.deep.equal([{ topic: 'valid', from: { id: id(a), name: 'Ana' }, data: 1 }]);
+      const { a, b, c, got, id, topics } = await trio();
+      await until(
+        () => channels.length === 6 && channels.every((ch) => ch.readyState === 'open'),
+        'the data channels between the three',
+      );
+      for (const channel of channels) {
+        for (const raw of [
+          'not json',
+          '[1, 2]',
+          JSON.stringify({ v: 1, topic: '', data: 1 }),
+          JSON.stringify({ v: 1, topic: 'no data' }),
+          JSON.stringify({ v: 2, topic: 't', data: 1 }),
+          JSON.stringify({ v: 1, topic: 'huge', data: 'x'.repeat(MAX_MESSAGE_BYTES) }),
+        ])
+          channel.send(raw);
+        channel.send(new Uint8Array([1, 2, 3]));
+      }
+      await Promise.all([a, b, c].map((el, i) => el.send('valid', i)));
+      await until(
+        () => [a, b, c].every((el) => topics(el).filter((t) => t === 'valid').length === 2),
+        'everyone to get the valid messages after them',
+      );
+      const from = (el: RtcCall, i: number) => ({ topic: 'valid', from: { id: id(el), name: el.name }, data: i });
+      const byName = (list: RtcDataDetail[]) => [...list].sort((x, y) => x.from.name.localeCompare(y.from.name));
+      expect(byName(got.get(a)!)).to.deep.equal([from(b, 1), from(c, 2)]);
+      expect(byName(got.get(b)!)).to.deep.equal([from(a, 0), from(c, 2)]);
+      expect(byName(got.get(c)!)).to.deep.equal([from(a, 0), from(b, 1)]);
       expect(errors).to.deep.equal([]);
-      expect(b.state).to.equal('joined');
+      for (const el of [a, b, c]) expect(el.state).to.equal('joined');
     } finally {
       RTCPeerConnection.prototype.createDataChannel = create;
       console.error = consoleError;

@@ -313,7 +313,10 @@ export class RtcCall extends LitElement {
     }
   }
 
-  /** The call engine behind this element while it is in a call, for scripts that need more than the events. */
+  /**
+   * The call engine behind this element while it is in a call, for scripts that need more than the events: e.g.
+   * `await el.call.stats(id)`, how the connection to participant `id` stands (route, bytes, media sent and received).
+   */
   get call(): Call | undefined {
     return this.controller.call;
   }
