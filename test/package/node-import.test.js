@@ -55,7 +55,7 @@ for (const specifier of ['./lib/index.js', 'rtc-call']) {
 }
 
 test('in Node, the elements construct and render as Lit SSR would (constructor, willUpdate, render)', async () => {
-  // @lit-labs/ssr is not installed, so this drives the same steps its LitElementRenderer takes on the server.
+  // The steps @lit-labs/ssr's LitElementRenderer takes, by hand; ssr-render.test.js renders with @lit-labs/ssr itself.
   const script = `
     await import('rtc-call');
     const out = {};

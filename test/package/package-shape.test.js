@@ -55,6 +55,10 @@ test('the tarball has the built modules, PeerJS, the bundle with its types, the 
     'vendor/peerjs.d.ts',
     'dist/rtc-call.js',
     'dist/rtc-call.d.ts',
+    // The framework types (types-only exports): React's JSX, Vue's GlobalComponents, Svelte's elements.
+    'dist/jsx-react.d.ts',
+    'dist/vue.d.ts',
+    'dist/svelte.d.ts',
     'lib/cli.js',
     'lib/server.js',
     'lib/server.d.ts',

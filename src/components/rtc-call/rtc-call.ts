@@ -411,8 +411,10 @@ export class RtcCall extends LitElement {
   /** `state` from the call's state and what the visitor wants; fires `rtc-state-change` when it changes. */
   #syncState(): void {
     const engine = this.controller.state;
-    const next: RtcCallState =
-      engine !== 'idle' ? engine : this.room && this.#wantJoined === false ? 'prejoin' : 'idle';
+    // Before the first connection, only a server-side render (Lit SSR: never connected) gets here: it shows what the
+    // browser will, the pre-join screen of a `manual` element.
+    const wantJoined = this.#wantJoined ?? !this.manual;
+    const next: RtcCallState = engine !== 'idle' ? engine : this.room && !wantJoined ? 'prejoin' : 'idle';
     const previous = this.#reported;
     this.state = next;
     if (next === previous) return;
