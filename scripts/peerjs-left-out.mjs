@@ -10,7 +10,9 @@
  * that this finds something else, the build stops and says so rather than shipping a half-rewritten PeerJS.
  */
 
-/** @typedef {{ type: string, start: number, end: number, [key: string]: any }} Node */
+import { walk } from './estree.mjs';
+
+/** @typedef {import('./estree.mjs').Node} Node */
 
 /** @param {Node | null | undefined} node the `extends` expression; parcel writes `extends (0, $name)` */
 function superName(node) {
@@ -101,15 +103,6 @@ const LEFT_OUT_MEMBERS = {
   // `this.chunk = (blob) => …` in a constructor.
   chunk: 1,
 };
-
-/** @param {unknown} node @param {(n: Node) => void} visit */
-function walk(node, visit) {
-  if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, visit));
-  const n = /** @type {Node} */ (node);
-  if (typeof n.type === 'string') visit(n);
-  for (const key of Object.keys(n)) if (key !== 'type' && typeof n[key] === 'object') walk(n[key], visit);
-}
 
 /**
  * Empties LEFT_OUT_MEMBERS (see there), and takes PeerJS's default ICE servers (Google's STUN server, PeerJS's

@@ -10,7 +10,9 @@
  * spaces are content, is left alone.
  */
 
-/** @typedef {{ type: string, start: number, end: number, [key: string]: any }} Node */
+import { walk } from './estree.mjs';
+
+/** @typedef {import('./estree.mjs').Node} Node */
 
 /**
  * @param {string} text the static text between a template's expressions
@@ -24,15 +26,6 @@ export function trimTemplateText(text, kind) {
 }
 
 const TAGS = new Set(['html', 'svg', 'css']);
-
-/** @param {unknown} node @param {(n: Node) => void} visit */
-function walk(node, visit) {
-  if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, visit));
-  const n = /** @type {Node} */ (node);
-  if (typeof n.type === 'string') visit(n);
-  for (const key of Object.keys(n)) if (key !== 'type' && typeof n[key] === 'object') walk(n[key], visit);
-}
 
 /**
  * @param {RegExp} include the modules whose templates to trim (ours, not Lit's own)

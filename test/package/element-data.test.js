@@ -4,10 +4,10 @@
 // must type-check a TSX page with the real @types/react.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { ROOT } from '../server/helpers.js';
+import { typeCheck } from '../support/type-check.js';
 
 const read = (/** @type {string} */ file) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
 const manifest = read('custom-elements.json');
@@ -60,28 +60,7 @@ test('web-types (named by package.json) has every element, attribute, event, slo
  * React 19's types, and returns TypeScript's complaints.
  * @param {string} source
  */
-function typeCheckTsx(source) {
-  const dir = join(ROOT, 'tmp', `jsx-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'page.tsx');
-  writeFileSync(file, source);
-  try {
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-      jsx: ts.JsxEmit.ReactJSX,
-      types: [],
-      skipLibCheck: true,
-    });
-    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const typeCheckTsx = (/** @type {string} */ source) => typeCheck(ROOT, 'page.tsx', source);
 
 test('React 19 TSX: <rtc-call> with typed attributes, properties and onrtc-… events once rtc-call/jsx-react is imported', () => {
   const page = `import type { RtcCallState } from 'rtc-call';

@@ -8,44 +8,13 @@
 // prop, a wrong type, a wrong event detail), so a type that lets anything through fails the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { ROOT } from '../server/helpers.js';
+import { CONSUMER_OPTIONS, typeCheck } from '../support/type-check.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-
-/** @type {ts.CompilerOptions} */
-const OPTIONS = {
-  strict: true,
-  noEmit: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-  types: [],
-  skipLibCheck: true,
-};
-
-/**
- * Type-checks `source` as a file of a consumer project inside this package (so `rtc-call/…` resolves through
- * `exports`), and returns TypeScript's complaints.
- * @param {string} name
- * @param {string} source
- * @param {ts.CompilerOptions} [options]
- */
-function typeCheck(name, source, options = {}) {
-  const dir = join(ROOT, 'tmp', `fw-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, name);
-  writeFileSync(file, source);
-  try {
-    const program = ts.createProgram([file], { ...OPTIONS, ...options });
-    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /**
  * The complaints TypeScript has about a generated declaration file itself (skipLibCheck would hide them), checked
@@ -54,7 +23,7 @@ function typeCheck(name, source, options = {}) {
  */
 function checkDeclarations(file) {
   const path = join(ROOT, file);
-  const program = ts.createProgram([path], { ...OPTIONS, skipLibCheck: false });
+  const program = ts.createProgram([path], { ...CONSUMER_OPTIONS, skipLibCheck: false });
   const source = program.getSourceFile(path);
   assert.ok(source, file);
   return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) =>
@@ -129,9 +98,9 @@ export function withRef(el: InstanceType<GlobalComponents['rtc-call']>) {
 
 test('Vue: rtc-call/vue puts the elements in GlobalComponents with typed props, events and $emit', () => {
   const tsx = { jsx: ts.JsxEmit.ReactJSX, jsxImportSource: 'vue' };
-  assert.deepEqual(typeCheck('page.tsx', `import type {} from 'rtc-call/vue';\n${VUE_PAGE}`, tsx), []);
+  assert.deepEqual(typeCheck(ROOT, 'page.tsx', `import type {} from 'rtc-call/vue';\n${VUE_PAGE}`, tsx), []);
   // Without it, Vue does not know the tags: the templates of a Vue project are not checked against the element.
-  const without = typeCheck('page.tsx', `import 'rtc-call';\n${VUE_PAGE}`, tsx);
+  const without = typeCheck(ROOT, 'page.tsx', `import 'rtc-call';\n${VUE_PAGE}`, tsx);
   assert.ok(
     without.some((m) => m.includes("Property 'rtc-call' does not exist on type 'GlobalComponents'")),
     without.join('\n'),
@@ -182,9 +151,9 @@ createElement('rtc-call', { 'on:rtc-joined': (e) => e.detail.code });
 `;
 
 test('Svelte: rtc-call/svelte adds the elements to SvelteHTMLElements with typed attributes and events', () => {
-  assert.deepEqual(typeCheck('page.ts', `import type {} from 'rtc-call/svelte';\n${SVELTE_PAGE}`), []);
+  assert.deepEqual(typeCheck(ROOT, 'page.ts', `import type {} from 'rtc-call/svelte';\n${SVELTE_PAGE}`), []);
   // Without it, Svelte takes any attribute of any type on an unknown tag, and knows no event's type.
-  const without = typeCheck('page.ts', `import 'rtc-call';\n${SVELTE_PAGE}`);
+  const without = typeCheck(ROOT, 'page.ts', `import 'rtc-call';\n${SVELTE_PAGE}`);
   const count = (/** @type {string} */ text) => without.filter((m) => m.includes(text)).length;
   assert.equal(count("Unused '@ts-expect-error' directive"), 3, without.join('\n'));
   assert.ok(count("Parameter 'e' implicitly has an 'any' type") >= 6, without.join('\n'));

@@ -4,12 +4,13 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { ROOT } from '../server/helpers.js';
+import { typeCheck } from '../support/type-check.js';
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -135,37 +136,9 @@ test('every JavaScript subpath has types, for TypeScript (bundler and NodeNext r
   }
 });
 
-/**
- * Type-checks `source` as a file of a consumer project inside this package (so `rtc-call` resolves to it through
- * `exports`), and returns TypeScript's complaints.
- * @param {string} name
- * @param {string} source
- */
-function typeCheck(name, source) {
-  const dir = join(ROOT, 'tmp', `types-${process.pid}-${name}`);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, name);
-  writeFileSync(file, source);
-  try {
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-      jsx: ts.JsxEmit.ReactJSX,
-      types: [],
-      skipLibCheck: true,
-    });
-    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 test('a TypeScript page gets the element, its state and its events typed from the package', () => {
   const problems = typeCheck(
+    ROOT,
     'consumer.ts',
     `import 'rtc-call';
 import type { RtcCallState, RtcStateChangeDetail } from 'rtc-call';
@@ -189,6 +162,7 @@ console.log(typed, wrong);
 
 test('rtc-call/react: typed props and onRtc… events for TSX (React and react-dom are not installed to render it)', () => {
   const problems = typeCheck(
+    ROOT,
     'page.tsx',
     `import { RtcCall, RtcDevicePicker } from 'rtc-call/react';
 import type { RtcCallState } from 'rtc-call';

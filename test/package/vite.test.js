@@ -13,8 +13,8 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { ROOT } from '../server/helpers.js';
+import { checkFiles } from '../support/type-check.js';
 import { startServer } from '../support/server.js';
 import { launchBrowser, openPage, remoteFrames, waitForRemoteVideos } from '../support/browser.js';
 
@@ -100,18 +100,7 @@ export const page = (
 export const misspelt = <rtc-call rooom="standup" />;
 `,
   );
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    jsx: ts.JsxEmit.ReactJSX,
-    types: [],
-    skipLibCheck: true,
-  });
-  const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const { program, problems } = checkFiles([file]);
   assert.deepEqual(problems, []);
   // The resolution went through the unpacked tarball, not through this repository.
   const jsx = program.getSourceFiles().find((f) => f.fileName.endsWith('jsx-react.d.ts'));
