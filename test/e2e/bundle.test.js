@@ -78,6 +78,27 @@ test('a Chinese page that embeds rtc-call.js from another origin gets its Chines
   await context.close();
 });
 
+test('joining from that page fetches the codec preference from the same origin as rtc-call.js', async () => {
+  const { page, context, errors } = await openPage(chromium.browser, 'about:blank');
+  /** @type {string[]} */
+  const scripts = [];
+  page.on('requestfinished', (r) => {
+    if (r.resourceType() === 'script') scripts.push(`${r.response()?.status()} ${r.url()}`);
+  });
+  await page.goto(siteUrl);
+  await page.waitForFunction(() => !!customElements.get('rtc-call'), { timeout: 20000 });
+  await page.evaluate(() => /** @type {any} */ (document.querySelector('rtc-call')).join());
+  const broker = new URL(server.url).origin;
+  const fetched = () => scripts.find((s) => /\/rtc-call-codecs-[\w-]+\.js$/.test(s));
+  // Loaded as the call starts, without waiting for anyone: bounded, 10 s.
+  for (const end = Date.now() + 10000; !fetched() && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+  const chunk = fetched();
+  assert.ok(chunk, `the codec preference was fetched: ${scripts.join(', ')}`);
+  assert.equal(chunk, `200 ${broker}/${chunk.split('/').pop()}`, "from the broker's origin, next to rtc-call.js");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("the bundle's trimmed styles are, rule for rule, the styles as written", async () => {
   const { page, context, errors } = await openPage(chromium.browser, siteUrl);
   await page.waitForFunction(() => !!customElements.get('rtc-device-picker'), { timeout: 20000 });
