@@ -49,14 +49,20 @@ after(async () => {
   await server?.stop();
 });
 
-test('a Chinese page that embeds rtc-call.js from another origin gets its Chinese file from that origin', async () => {
-  const { page, context, errors } = await openPage(chromium.browser, 'about:blank');
+/** Opens the site's page, recording each script it fetches as `status url`. */
+async function openSite() {
+  const opened = await openPage(chromium.browser, 'about:blank');
   /** @type {string[]} */
   const scripts = [];
-  page.on('requestfinished', (r) => {
+  opened.page.on('requestfinished', (r) => {
     if (r.resourceType() === 'script') scripts.push(`${r.response()?.status()} ${r.url()}`);
   });
-  await page.goto(siteUrl);
+  await opened.page.goto(siteUrl);
+  return { ...opened, scripts };
+}
+
+test('a Chinese page that embeds rtc-call.js from another origin gets its Chinese file from that origin', async () => {
+  const { page, context, errors, scripts } = await openSite();
   const joinTexts = () =>
     page.evaluate(() =>
       [...document.querySelectorAll('rtc-call')].map((el) =>
@@ -79,13 +85,7 @@ test('a Chinese page that embeds rtc-call.js from another origin gets its Chines
 });
 
 test('joining from that page fetches the codec preference from the same origin as rtc-call.js', async () => {
-  const { page, context, errors } = await openPage(chromium.browser, 'about:blank');
-  /** @type {string[]} */
-  const scripts = [];
-  page.on('requestfinished', (r) => {
-    if (r.resourceType() === 'script') scripts.push(`${r.response()?.status()} ${r.url()}`);
-  });
-  await page.goto(siteUrl);
+  const { page, context, errors, scripts } = await openSite();
   await page.waitForFunction(() => !!customElements.get('rtc-call'), { timeout: 20000 });
   await page.evaluate(() => /** @type {any} */ (document.querySelector('rtc-call')).join());
   const broker = new URL(server.url).origin;

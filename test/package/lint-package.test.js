@@ -9,6 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../server/helpers.js';
+import { npmPack } from '../support/npm-pack.js';
 
 const run = promisify(execFile);
 const out = join(ROOT, 'tmp', `packed-${process.pid}`);
@@ -18,14 +19,9 @@ const tarballs = {};
 
 before(async () => {
   mkdirSync(out, { recursive: true });
-  // --ignore-scripts: pack what `npm run build` made (prepack would build again).
   for (const dir of [ROOT, join(ROOT, 'server')]) {
-    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], {
-      cwd: dir,
-      timeout: 60000,
-    });
-    const [packed] = JSON.parse(stdout);
-    tarballs[packed.name] = join(out, packed.filename);
+    const { name, tarball } = await npmPack(dir, out);
+    tarballs[name] = /** @type {string} */ (tarball);
   }
 });
 

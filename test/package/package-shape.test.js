@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { ROOT } from '../server/helpers.js';
+import { npmPack } from '../support/npm-pack.js';
 import { typeCheck } from '../support/type-check.js';
 
 const run = promisify(execFile);
@@ -31,12 +32,7 @@ const SPECIFIERS = [
 let shipped;
 
 before(async () => {
-  // --ignore-scripts: judge what `npm run build` made (prepack would build again).
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-    cwd: ROOT,
-    timeout: 60000,
-  });
-  shipped = new Set(JSON.parse(stdout)[0].files.map((/** @type {{path: string}} */ f) => f.path));
+  shipped = (await npmPack(ROOT)).files;
 });
 
 /** @param {string} file an absolute path in the repository */

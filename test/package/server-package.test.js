@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ROOT } from '../server/helpers.js';
+import { npmPack } from '../support/npm-pack.js';
 
 const run = promisify(execFile);
 const SERVER = join(ROOT, 'server');
@@ -23,11 +24,7 @@ const SERVER_DEPENDENCIES = ['express', 'jose', 'peer', 'redis', 'ws'];
 let shipped;
 
 before(async () => {
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-    cwd: SERVER,
-    timeout: 60000,
-  });
-  shipped = new Set(JSON.parse(stdout)[0].files.map((/** @type {{path: string}} */ f) => f.path));
+  shipped = (await npmPack(SERVER)).files;
 });
 
 test('the widget package needs none of the server: no express, peer, ws, redis or jose', () => {

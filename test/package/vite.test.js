@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../server/helpers.js';
+import { npmPack } from '../support/npm-pack.js';
 import { checkFiles } from '../support/type-check.js';
 import { startServer } from '../support/server.js';
 import { launchBrowser, openPage, remoteFrames, waitForRemoteVideos } from '../support/browser.js';
@@ -34,12 +35,7 @@ let siteUrl = '';
 
 before(async () => {
   project = mkdtempSync(join(tmpdir(), 'rtc-call-vite-'));
-  // --ignore-scripts: pack what `npm run build` made (prepack would build again).
-  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', project], {
-    cwd: ROOT,
-    timeout: 60000,
-  });
-  const tarball = join(project, JSON.parse(stdout)[0].filename);
+  const tarball = /** @type {string} */ ((await npmPack(ROOT, project)).tarball);
   mkdirSync(join(project, 'node_modules/@lit'), { recursive: true });
   mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
   await run('tar', ['xzf', tarball, '-C', project], { timeout: 30000 });
