@@ -157,7 +157,7 @@ export class Mesh extends Emitter<MeshEvents> {
     private readonly state: () => StateMessage,
     /** Whether to fit our video to what the others show (CallOptions.fitVideo); off, it is left as captured. */
     private readonly fit = true,
-    /** The codec preference (codecs.ts): a chunk of its own, loaded as the call starts; injectable for tests. */
+    /** The codec preference (codecs.ts): a chunk of its own, loaded as the call starts. */
     codecs: Promise<Pick<typeof Codecs, 'hardwareCodec' | 'orderCodecs'>> = import('./codecs.js'),
   ) {
     super();
