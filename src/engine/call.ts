@@ -2,7 +2,7 @@ import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
 import { LocalMedia } from './local-media.js';
 import { Timers } from './timers.js';
-import { Mesh, shouldCall, type MeshSignaller } from './mesh.js';
+import { ALIVE_MS, Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
 import type { PeerStats } from './peer-stats.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
@@ -296,13 +296,21 @@ export class Call extends Emitter<CallEvents> {
   /**
    * The server says seat `seat` has left the room. A person we still hear over our connection is not gone: their
    * seat ended (they lost the server for a while) and they will say which seat they have now; until then, or until
-   * they fall silent, they stay.
+   * they fall silent, they stay. Someone who really left was heard last just before: their connection's close
+   * usually tells us at once, but not always, so we look again once a live peer would have been heard since.
    */
   #memberLeft(seat: string): void {
     const mesh = this.#mesh;
     if (!mesh || mesh.isRetired(seat)) return;
     const key = mesh.keyOf(seat) ?? seat;
-    if (mesh.isAlive(key)) return this.#roster.notMember(key);
+    if (mesh.isAlive(key)) {
+      this.#roster.notMember(key);
+      this.#timers.after(ALIVE_MS, () => {
+        const gone = this.#mesh === mesh && !this.#roster.isMember(key) && !mesh.isAlive(key);
+        if (gone && this.#roster.get(key)) this.#memberLeft(seat);
+      });
+      return;
+    }
     this.#roster.memberLeft(key);
     mesh.drop(key);
   }

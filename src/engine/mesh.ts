@@ -53,7 +53,9 @@ interface Entry {
   remote: MediaStream;
   /** When we last heard from them (ms): a control message, or bytes arriving on the connection. */
   heardAt: number;
+  /** Bytes received on the connection at the last reading, and when that was (ms). */
   bytes: number;
+  bytesAt: number;
   connected: boolean;
   /** Gives up on a connection that is never made (lost signalling): the caller then tries again. */
   giveUp?: ReturnType<typeof setTimeout>;
@@ -329,6 +331,7 @@ export class Mesh extends Emitter<MeshEvents> {
       remote: new MediaStream(),
       heardAt: Date.now(),
       bytes: 0,
+      bytesAt: 0,
       connected: false,
       offLink: [],
       sampledAt: 0,
@@ -357,6 +360,7 @@ export class Mesh extends Emitter<MeshEvents> {
     entry.link = link;
     entry.connected = false;
     entry.bytes = 0;
+    entry.bytesAt = 0;
     entry.heardAt = Date.now();
     entry.remote = new MediaStream();
     // A new connection starts afresh: its own samples, full video until they say otherwise.
@@ -625,10 +629,14 @@ export class Mesh extends Emitter<MeshEvents> {
       // Stats cost a little: read them only when the channel has been quiet for a while.
       if (now - e.heardAt > 2 * PING_MS && e.link.pc.connectionState !== 'closed') {
         const bytes = await bytesReceived(e.link.pc).catch(() => e.bytes);
-        if (bytes > e.bytes) {
-          e.bytes = bytes;
-          e.heardAt = Date.now();
-        }
+        // Bytes count as hearing only when they came after a reading in this same quiet stretch: the first reading
+        // is where the count starts (what came before it was heard already, and counting it kept someone who had
+        // just left alive for a while).
+        const counting = e.bytesAt >= e.heardAt;
+        const at = Date.now();
+        if (counting && bytes > e.bytes) e.heardAt = at;
+        e.bytes = bytes;
+        e.bytesAt = at;
       }
       if (e.connected && Date.now() - e.heardAt > SILENT_MS) this.#drop(e);
     }

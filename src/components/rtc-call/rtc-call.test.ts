@@ -254,6 +254,27 @@ describe('rtc-call', () => {
     await expect(a).to.be.accessible();
   });
 
+  it('someone who leaves is gone for the others even when their connection’s close never reaches them', async () => {
+    // Now and then the other side's SCTP close does not arrive, and the server's word that they left comes while
+    // we heard them a moment ago (as it does when only their seat ended). Here no close ever arrives.
+    const listen = RTCDataChannel.prototype.addEventListener;
+    RTCDataChannel.prototype.addEventListener = function (this: RTCDataChannel, type: string, ...rest: never[]) {
+      if (type !== 'close') listen.call(this, type, ...(rest as [EventListener]));
+    } as typeof listen;
+    try {
+      const { a, b } = await pair();
+      const left: string[] = [];
+      b.addEventListener('rtc-participant-left', (e) => left.push(e.detail.participant.name));
+      await a.leave();
+      // Without a second look, Ana stayed until 30 s of silence (SILENT_MS): far longer than this wait.
+      await until(() => left.length > 0, 'Ana to leave B’s call', 12000);
+      expect(left).to.deep.equal(['Ana']);
+      await until(() => remoteTiles(b).length === 0, 'A tile to leave B', 2000);
+    } finally {
+      RTCDataChannel.prototype.addEventListener = listen;
+    }
+  });
+
   it('removed from the page, it leaves for good; moved in the page, it keeps its call', async () => {
     const { a, b } = await pair();
     const call = a.call!;
