@@ -105,7 +105,7 @@ try {
     const context = await chromium.browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: 1500, height: 900, deviceScaleFactor: name === 'Receiver' ? DPR : 1 });
-    await page.goto(`${server.url}/?room=${room}&name=${name}`);
+    await page.goto(`${server.url}/?prejoin=off&room=${room}&name=${name}`);
     pages.push(page);
   }
   const [sender, receiver] = pages;

@@ -5,6 +5,8 @@ const form = document.getElementById('room-form');
 const call = document.getElementById('call');
 form.room.value = params.get('room') || 'demo';
 form.name.value = params.get('name') || '';
+// ?prejoin=off: straight into the call, without the pre-join screen (the `no-prejoin` attribute).
+if (params.get('prejoin') === 'off') call.setAttribute('no-prejoin', '');
 // ?fit-video=off: everyone is sent 1280x720 whatever their tile shows (to compare; see the README).
 if (params.get('fit-video')) call.setAttribute('fit-video', params.get('fit-video'));
 const enter = () => {

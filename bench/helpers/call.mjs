@@ -126,7 +126,7 @@ const rtcPage = (
 ) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rtc-call</title><link rel="icon" href="data:,">
 <script type="module" src="${server}/rtc-call.js"></script></head>
-<body><rtc-call room="${room}" name="${name}"></rtc-call></body></html>`;
+<body><rtc-call no-prejoin room="${room}" name="${name}"></rtc-call></body></html>`;
 
 /** A static loopback site serving both kinds of page and PeerJS's browser bundle. */
 export async function startSite() {

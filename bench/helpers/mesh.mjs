@@ -143,7 +143,7 @@ const rtcPage = (/** @type {URLSearchParams} */ q) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rtc-call mesh</title><link rel="icon" href="data:,">
 <style>body { margin: 0 } rtc-call { display: block; width: ${WIDTH}px }</style>
 <script type="module" src="${q.get('server')}/rtc-call.js"></script></head>
-<body><rtc-call room="${q.get('room')}" name="${q.get('name')}" fit-video="${q.get('fit') === 'off' ? 'off' : 'on'}"></rtc-call></body></html>`;
+<body><rtc-call no-prejoin room="${q.get('room')}" name="${q.get('name')}" fit-video="${q.get('fit') === 'off' ? 'off' : 'on'}"></rtc-call></body></html>`;
 
 /** A static loopback site serving both kinds of page and PeerJS's browser bundle. */
 export async function startMeshSite() {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { shouldCall } from './mesh.js';
-import { isControlMessage } from './types.js';
+import { isControlMessage, isFeatureMessage } from './types.js';
 import { serverError, RtcError } from './errors.js';
 import { describeMediaError } from './local-media.js';
 import { peerOptions } from './broker-client.js';
@@ -27,6 +27,19 @@ describe('engine logic', () => {
     expect(isControlMessage({ v: 1, t: 'state', audio: 'yes', video: false })).to.be.false;
     expect(isControlMessage(null)).to.be.false;
     expect(isControlMessage('state')).to.be.false;
+  });
+
+  it('a feature’s control messages are told apart from the connection’s own by their type', () => {
+    expect(isFeatureMessage({ v: 1, t: 'chat', text: 'hi' })).to.be.true;
+    expect(isFeatureMessage({ v: 1, t: 'file-offer' })).to.be.true;
+    // The mesh's own types never reach a feature, even when malformed for the mesh.
+    for (const t of ['state', 'ping', 'seat', 'seat-ack', 'view', 'link', 'codec'])
+      expect(isFeatureMessage({ v: 1, t }), t).to.be.false;
+    expect(isFeatureMessage({ v: 2, t: 'chat' })).to.be.false;
+    expect(isFeatureMessage({ v: 1, t: 'Chat' })).to.be.false;
+    expect(isFeatureMessage({ v: 1, t: 'x'.repeat(33) })).to.be.false;
+    expect(isFeatureMessage({ v: 1 })).to.be.false;
+    expect(isFeatureMessage(null)).to.be.false;
   });
 
   it('server answers become stable codes and human messages', () => {

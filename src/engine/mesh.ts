@@ -3,7 +3,13 @@ import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
 import { MAX_QUEUED_DATA, PeerLink, fingerprint, type SignalPayload } from './peer-link.js';
 import { Timers } from './timers.js';
-import { isControlMessage, type ControlMessage, type StateMessage } from './types.js';
+import {
+  isControlMessage,
+  isFeatureMessage,
+  type ControlMessage,
+  type FeatureMessage,
+  type StateMessage,
+} from './types.js';
 import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
 import { LEVEL_ENCODING, SAMPLE_MS, type LinkLevel } from './link-level.js';
 import type { LinkQuality } from './link-quality.js';
@@ -18,6 +24,10 @@ export interface MeshEvents {
   stream: { id: string; stream: MediaStream };
   /** A peer told us its state on the control channel. */
   control: { id: string; message: StateMessage };
+  /** A peer's control channel opened (again, after a new connection): a feature may catch them up. */
+  open: { id: string };
+  /** A peer sent a feature's control message (checked for its shape only: the feature checks the rest). */
+  message: { id: string; message: FeatureMessage };
   /** What a peer sends us on our connection, for its quality, changed (their side of link-quality.ts). */
   link: { id: string; level: LinkLevel };
   /** A peer's connection state changed. */
@@ -247,8 +257,13 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   /** Tells every peer something. */
-  broadcast(message: ControlMessage): void {
+  broadcast(message: ControlMessage | FeatureMessage): void {
     for (const e of this.#entries.values()) e.link.sendControl(message);
+  }
+
+  /** Tells participant `id` something on their control channel; false when it is not open. */
+  send(id: string, message: ControlMessage | FeatureMessage): boolean {
+    return this.#entries.get(id)?.link.sendControl(message) ?? false;
   }
 
   /**
@@ -378,6 +393,7 @@ export class Mesh extends Emitter<MeshEvents> {
         if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
         const level = entry.quality?.level ?? 'full';
         if (level !== 'full') link.sendControl({ v: 1, t: 'link', level } satisfies ControlMessage);
+        this.emit('open', { id: entry.key });
       }),
       link.on('message', (m) => this.#message(entry, m)),
       link.on('data', (raw) => {
@@ -517,6 +533,7 @@ export class Mesh extends Emitter<MeshEvents> {
 
   #message(entry: Entry, m: unknown): void {
     entry.heardAt = Date.now();
+    if (isFeatureMessage(m)) return this.emit('message', { id: entry.key, message: m });
     if (!isControlMessage(m)) return;
     switch (m.t) {
       case 'state':

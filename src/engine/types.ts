@@ -53,6 +53,27 @@ export type CodecMessage = { v: 1; t: 'codec'; mime: string };
 export type ControlMessage =
   StateMessage | PingMessage | SeatMessage | SeatAckMessage | ViewMessage | LinkMessage | CodecMessage;
 
+/**
+ * A control message of a feature that attaches to the call (chat, presence, reactions…), not of the connection
+ * itself. The mesh checks only this shape and hands it on (`message` event); the feature's own module checks the rest
+ * before believing it, as `isControlMessage` does for the mesh's types.
+ */
+export type FeatureMessage = { v: 1; t: string; [field: string]: unknown };
+
+const MESH_TYPES = new Set(['state', 'ping', 'seat', 'seat-ack', 'view', 'link', 'codec']);
+
+export function isFeatureMessage(x: unknown): x is FeatureMessage {
+  const m = x as { v?: unknown; t?: unknown } | null;
+  return (
+    !!m &&
+    typeof m === 'object' &&
+    m.v === 1 &&
+    typeof m.t === 'string' &&
+    /^[a-z][a-z-]{0,31}$/.test(m.t) &&
+    !MESH_TYPES.has(m.t)
+  );
+}
+
 /** Seat ids are what the server hands out: short, printable. */
 const SEAT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -71,7 +71,7 @@ test('a sender fits its video to what the receiver shows: scaled to a small tile
     const context = await chromium.browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: 1700, height: 1000 });
-    await page.goto(`${server.url}/?room=${room}&name=${name}`);
+    await page.goto(`${server.url}/?prejoin=off&room=${room}&name=${name}`);
     pages.push(page);
   }
   const [ana, ben] = pages;
@@ -148,7 +148,7 @@ test('fit-video="off" turns the fitting off: the camera at 1280x720 and every en
     const context = await chromium.browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: 1200, height: 900 });
-    await page.goto(`${server.url}/?room=${room}&name=${name}&fit-video=${fit}`);
+    await page.goto(`${server.url}/?prejoin=off&room=${room}&name=${name}&fit-video=${fit}`);
     pages.push(page);
   }
   const [cai, dee] = pages;

@@ -123,8 +123,8 @@ test("the bundle's trimmed styles are, rule for rule, the styles as written", as
 
 test("an OFFER from a PeerJS client in the room: the page is told PeerJS's connections are not in the bundle, and the call goes on", async () => {
   const room = `left-out-${Date.now()}`;
-  const ana = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Ana`);
-  const ben = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Ben`);
+  const ana = await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Ana`);
+  const ben = await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Ben`);
   await waitForRemoteVideos(ana.page, 1, 60000);
   const anaId = await ana.page.evaluate(() => /** @type {any} */ (document.querySelector('rtc-call'))?.call?.seat?.id);
   assert.ok(anaId, "Ana's seat id");
@@ -154,7 +154,7 @@ test("an OFFER from a PeerJS client in the room: the page is told PeerJS's conne
   await waitForRemoteTiles(ana.page, 1, 30000);
   const { before, after } = await remoteFrames(ana.page, 1000);
   assert.ok(after[0] > before[0], `Ana still sees Ben: ${before} -> ${after}`);
-  const cy = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Cy`);
+  const cy = await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Cy`);
   await waitForRemoteVideos(ana.page, 2, 60000);
   assert.deepEqual(ben.errors, []);
   await Promise.all([ana, ben, cy].map(({ context }) => context.close()));

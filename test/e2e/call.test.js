@@ -40,7 +40,7 @@ ${
 <script type="module" src="${broker}/rtc-call.js?copy=2"></script>`
     : ''
 }</head>
-<body><rtc-call room="${room}" name="${name}"></rtc-call></body></html>`;
+<body><rtc-call no-prejoin room="${room}" name="${name}"></rtc-call></body></html>`;
 
 /**
  * The server's own way of noticing a peer whose network died: ALIVE_TIMEOUT of silence, then RECONNECT_GRACE for
@@ -78,9 +78,9 @@ after(async () => {
 test('three pages in one room see each other, and a closed page drops out', async () => {
   const room = `e2e-${Date.now()}`;
   const urls = [
-    `${server.url}/?room=${room}&name=Ana`,
-    `${siteUrl}/?room=${room}&name=Ben`,
-    `${siteUrl}/?room=${room}&name=Cy&twice`,
+    `${server.url}/?prejoin=off&room=${room}&name=Ana`,
+    `${siteUrl}/?prejoin=off&room=${room}&name=Ben`,
+    `${siteUrl}/?prejoin=off&room=${room}&name=Cy&twice`,
   ];
   const pages = [];
   const loadedAt = [];
@@ -137,13 +137,13 @@ test('a peer whose network dies shows as reconnecting, then leaves the others af
   const room = `e2e-dead-${Date.now()}`;
   const pages = [];
   for (const name of ['Ana', 'Ben'])
-    pages.push(await openPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
+    pages.push(await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
   // The victim runs in a browser of its own, so that all of it can be frozen at once: no packets, no close,
   // exactly what the others see when someone's network is cut.
   const victim = await launchBrowser();
   try {
     const vpage = await victim.browser.newPage();
-    await vpage.goto(`${server.url}/?room=${room}&name=Cy`);
+    await vpage.goto(`${server.url}/?prejoin=off&room=${room}&name=Cy`);
     await Promise.all([...pages.map(({ page }) => page), vpage].map((page) => waitForRemoteVideos(page, 2, 60000)));
     const pid = victim.browser.process()?.pid;
     assert.ok(pid, 'the victim browser has a process');
@@ -195,7 +195,7 @@ test('when the server restarts, the widget says so and the call comes back', asy
   const pages = [];
   try {
     for (const name of ['Ana', 'Ben'])
-      pages.push(await openPage(chromium.browser, `${broker.url}/?room=${room}&name=${name}`));
+      pages.push(await openPage(chromium.browser, `${broker.url}/?prejoin=off&room=${room}&name=${name}`));
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
     const notices = () =>
       pages[0].page.evaluate(() =>

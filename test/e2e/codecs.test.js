@@ -65,7 +65,7 @@ const codecsWith = (page, other) =>
 test('a page with hardware H.264 gets H.264 both ways on each of its connections; the others keep VP8', async () => {
   server = await startServer();
   chromium = await launchBrowser();
-  const url = `${server.url}/?room=codecs-${Date.now()}`;
+  const url = `${server.url}/?prejoin=off&room=codecs-${Date.now()}`;
   const ana = await visitor(url, 'Ana', false);
   const ben = await visitor(url, 'Ben', true);
   const cy = await visitor(url, 'Cy', false);

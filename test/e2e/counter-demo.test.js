@@ -45,7 +45,7 @@ test('the demo counter changes for everyone in the room, and a newcomer learns i
   const pages = [];
   try {
     for (const name of ['Ana', 'Ben'])
-      pages.push(await openPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
+      pages.push(await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
     const [a, b] = pages.map((p) => p.page);
     await connected(a, 2);
     await connected(b, 2);
@@ -57,7 +57,7 @@ test('the demo counter changes for everyone in the room, and a newcomer learns i
     await shows(a, '1');
     await shows(b, '1');
 
-    pages.push(await openPage(chromium.browser, `${server.url}/?room=${room}&name=Cai`));
+    pages.push(await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Cai`));
     const c = pages[2].page;
     await connected(c, 3);
     await shows(c, '1');

@@ -37,7 +37,7 @@ test(`a call goes on through a flood of ${TOTAL.toLocaleString('en')} bad frames
   const room = `flood-${Date.now()}`;
   const pages = [];
   for (const name of ['Ana', 'Ben'])
-    pages.push(await openPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
+    pages.push(await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
   await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
   const victims = await Promise.all(
     pages.map(({ page }) => page.evaluate(() => document.querySelector('rtc-call')?.call?.seat?.id ?? '')),
@@ -114,7 +114,7 @@ test(`a call goes on through a flood of ${TOTAL.toLocaleString('en')} bad frames
     assert.ok(after[0] > before[0], 'the call goes on after the flood');
   }
   // The broker still seats people.
-  const { page, context } = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Cy`);
+  const { page, context } = await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Cy`);
   await waitForRemoteVideos(page, 2, 60000);
   await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2, 60000)));
   await Promise.all([...pages.map((p) => p.context), context].map((c) => c.close()));

@@ -42,8 +42,8 @@ test('a call between Chromium and Firefox', async () => {
   const errors = [];
   firefoxPage.on('pageerror', (e) => errors.push(String(e)));
   chromePage.on('pageerror', (e) => errors.push(String(e)));
-  await chromePage.goto(`${server.url}/?room=${room}&name=Chromium`);
-  await firefoxPage.goto(`${server.url}/?room=${room}&name=Firefox`);
+  await chromePage.goto(`${server.url}/?prejoin=off&room=${room}&name=Chromium`);
+  await firefoxPage.goto(`${server.url}/?prejoin=off&room=${room}&name=Firefox`);
 
   const rates = { chromium: await seesMovingVideo(chromePage), firefox: await seesMovingVideo(firefoxPage) };
   console.log(`remote frames per second: Chromium sees ${rates.chromium}, Firefox sees ${rates.firefox}`);

@@ -25,11 +25,11 @@ test(`${ROUNDS} leave/join rounds against a long-lived peer leak no connections,
   server = await startServer();
   chromium = await launchBrowser(['--js-flags=--expose-gc']);
   const room = `fault-leaks-${Date.now()}`;
-  const host = await openPage(chromium.browser, `${server.url}/?room=${room}&name=Host`);
+  const host = await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Host`);
   const context = await chromium.browser.createBrowserContext();
   const page = await context.newPage();
   await page.evaluateOnNewDocument(countResources);
-  await page.goto(`${server.url}/?room=${room}&name=Guest`);
+  await page.goto(`${server.url}/?prejoin=off&room=${room}&name=Guest`);
   await Promise.all([waitForRemoteVideos(page, 1, 60000), waitForRemoteVideos(host.page, 1, 60000)]);
 
   const cdp = await page.createCDPSession();

@@ -32,7 +32,7 @@ const embedPage = (
 ) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Relay only</title>
 <script type="module" src="${broker}/rtc-call.js"></script></head>
-<body><rtc-call room="${room}" name="${name}" ice-transport-policy="relay"></rtc-call></body></html>`;
+<body><rtc-call no-prejoin room="${room}" name="${name}" ice-transport-policy="relay"></rtc-call></body></html>`;
 
 before(async () => {
   coturn = await startCoturn({ realm: 'rtc-call.test' });
@@ -86,7 +86,7 @@ test('two relay-only pages see each other through our coturn', async () => {
     for (const name of names) {
       loadedAt.push(Date.now());
       pages.push({
-        ...(await openPage(chromium.browser, `${siteUrl}/?room=${room}&name=${name}`, recordCandidates)),
+        ...(await openPage(chromium.browser, `${siteUrl}/?prejoin=off&room=${room}&name=${name}`, recordCandidates)),
         name,
       });
     }

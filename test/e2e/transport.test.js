@@ -32,7 +32,7 @@ async function call(url, names) {
     const context = await chromium.browser.createBrowserContext();
     const page = await context.newPage();
     await page.evaluateOnNewDocument(countResources);
-    await page.goto(`${url}/?room=${room}&name=${name}`);
+    await page.goto(`${url}/?prejoin=off&room=${room}&name=${name}`);
     pages.push({ page, context });
   }
   await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, names.length - 1, 60000)));

@@ -34,7 +34,7 @@ if (await inOwnNetns(import.meta.url)) {
     const names = ['Ana', 'Ben', 'Cy'];
     const pages = [];
     for (const name of names)
-      pages.push(await openRecordedPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
+      pages.push(await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
     // Generous: the machine is shared, and three pages start their calls at once.
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2, 120000)));
 
@@ -78,7 +78,7 @@ if (await inOwnNetns(import.meta.url)) {
 
     // A newcomer reaches everyone, and everyone sees the newcomer.
     const newcomerAt = Date.now();
-    const dan = await openRecordedPage(chromium.browser, `${server.url}/?room=${room}&name=Dan`);
+    const dan = await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Dan`);
     const reachedMs = await Promise.all(
       [dan, ...pages].map(({ page }) =>
         waitForRemoteVideos(page, 3, 30000).then(

@@ -87,7 +87,7 @@ if (await inOwnNetns(import.meta.url)) {
     const names = ['Ana', 'Ben'];
     const pages = [];
     for (const name of names)
-      pages.push(await openRecordedPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
+      pages.push(await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
     await Promise.all(pages.map(({ page }) => recordEncodings(page)));
     const [ana, ben] = pages.map(({ page }) => page);

@@ -32,7 +32,7 @@ if (await inOwnNetns(import.meta.url)) {
     const names = ['Ana', 'Ben'];
     const pages = [];
     for (const name of names)
-      pages.push(await openRecordedPage(chromium.browser, `${server.url}/?room=${room}&name=${name}`));
+      pages.push(await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
     for (const { page } of pages) assert.equal(await markTiles(page, 'before-the-cut'), 1);
 

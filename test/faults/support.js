@@ -3,7 +3,7 @@
 
 /**
  * Runs in every page before its scripts: records the widget's events and `call-state` changes with their times.
- * Events bubble out of <rtc-call>, so the document hears them.
+ * Events bubble out of <rtc-call no-prejoin>, so the document hears them.
  */
 function recordWidget() {
   /** @type {{at: number, type: string, detail?: any}[]} */

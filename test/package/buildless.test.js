@@ -48,7 +48,7 @@ before(async () => {
     join(project, 'index.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>buildless</title><link rel="icon" href="data:,">
 <script type="module">import 'rtc-call';</script></head>
-<body><rtc-call room="buildless" name="Ana" server="${broker.url}"></rtc-call></body></html>`,
+<body><rtc-call no-prejoin room="buildless" name="Ana" server="${broker.url}"></rtc-call></body></html>`,
   );
   const port = await freePort();
   devServer = spawn(WDS, ['--node-resolve', '--hostname', '127.0.0.1', '--port', String(port)], {

@@ -43,8 +43,8 @@ const visible = (/** @type {string} */ html) =>
 /** The opening tag of a declarative shadow root, in either spelling (Chromium's old `shadowroot`, the standard's). */
 const SHADOW_ROOT = /<template shadowroot="open" shadowrootmode="open">|<template shadowrootmode="open">/;
 
-test('<rtc-call room name> renders on the server: a shadow root with the status and the Join button', async () => {
-  const { hadDom, html, stderr } = await renderInNode('<rtc-call room="standup" name="Ana"></rtc-call>');
+test('<rtc-call no-prejoin room name> renders on the server: a shadow root with the status and the Join button', async () => {
+  const { hadDom, html, stderr } = await renderInNode('<rtc-call no-prejoin room="standup" name="Ana"></rtc-call>');
   assert.equal(hadDom, false, 'Node has no DOM here');
   assert.equal(stderr, '', 'nothing went wrong, not even a warning');
   const text = visible(html);
@@ -58,10 +58,8 @@ test('<rtc-call room name> renders on the server: a shadow root with the status 
   assert.match(text, /<\/template><\/rtc-call>$/);
 });
 
-test('a manual <rtc-call> renders its pre-join screen on the server, with the prejoin slot, as the browser will', async () => {
-  const { html } = await renderInNode(
-    '<rtc-call room="standup" name="Ana" manual><p slot="prejoin">Welcome</p></rtc-call>',
-  );
+test('<rtc-call room name> renders its pre-join screen on the server, with the prejoin slot, as the browser will', async () => {
+  const { html } = await renderInNode('<rtc-call room="standup" name="Ana"><p slot="prejoin">Welcome</p></rtc-call>');
   const text = visible(html);
   assert.match(text, /<rtc-call [^>]*state="prejoin"/);
   assert.match(text, /<div part="prejoin"><slot name="prejoin"><\/slot><\/div>/);

@@ -54,6 +54,7 @@ before(async () => {
 import type { RtcCall } from 'rtc-call';
 const call: RtcCall = document.querySelector('rtc-call')!;
 const params = new URLSearchParams(location.search);
+call.noPrejoin = true;
 call.server = params.get('server') ?? '';
 call.name = params.get('name') ?? '';
 call.room = params.get('room') ?? 'vite';

@@ -14,8 +14,8 @@ const cluster = clusterInBrowser();
 test('two pages on two instances see each other', async () => {
   const [a, b] = await cluster.instances(2);
   const room = `two-${Date.now()}`;
-  const ana = await openPage(cluster.browser(), `${a.url}/?room=${room}&name=Ana`);
-  const ben = await openPage(cluster.browser(), `${b.url}/?room=${room}&name=Ben`);
+  const ana = await openPage(cluster.browser(), `${a.url}/?prejoin=off&room=${room}&name=Ana`);
+  const ben = await openPage(cluster.browser(), `${b.url}/?prejoin=off&room=${room}&name=Ben`);
   try {
     await Promise.all([ana, ben].map(({ page }) => waitForRemoteVideos(page, 1, 45000)));
     for (const { page } of [ana, ben]) await advancing(page);

@@ -16,15 +16,15 @@ test('behind a balancer, kill -9 of an instance mid-call: video goes on, and the
   try {
     const front = `http://127.0.0.1:${lb.port}`;
     const room = `kill-${Date.now()}`;
-    const ana = await openPage(cluster.browser(), `${front}/?room=${room}&name=Ana`);
-    const ben = await openPage(cluster.browser(), `${front}/?room=${room}&name=Ben`);
+    const ana = await openPage(cluster.browser(), `${front}/?prejoin=off&room=${room}&name=Ana`);
+    const ben = await openPage(cluster.browser(), `${front}/?prejoin=off&room=${room}&name=Ben`);
     try {
       await Promise.all([ana, ben].map(({ page }) => waitForRemoteVideos(page, 1, 45000)));
       procs[0].proc.kill('SIGKILL');
       // The media never went through the broker: it keeps flowing while the pages find the other instance.
       for (const { page } of [ana, ben]) await advancing(page, 'after the kill, remote video');
       // A newcomer (through the balancer, so on the survivor) reaches both: both are seated there again.
-      const cy = await openPage(cluster.browser(), `${front}/?room=${room}&name=Cy`);
+      const cy = await openPage(cluster.browser(), `${front}/?prejoin=off&room=${room}&name=Cy`);
       try {
         await waitForRemoteVideos(cy.page, 2, 45000);
         await advancing(cy.page, "the newcomer's remote video");

@@ -72,8 +72,8 @@ describe('rtc-call: accessibility', () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
-        <rtc-call id="en" server=${brokers.open} room=${room} name="Ana"></rtc-call>
-        <rtc-call id="zh" server=${brokers.open} room=${room} name="安娜" lang="zh-CN"></rtc-call>
+        <rtc-call no-prejoin id="en" server=${brokers.open} room=${room} name="Ana"></rtc-call>
+        <rtc-call no-prejoin id="zh" server=${brokers.open} room=${room} name="安娜" lang="zh-CN"></rtc-call>
       </div>`,
     );
     const en = wrap.querySelector<RtcCall>('#en')!;
@@ -85,7 +85,7 @@ describe('rtc-call: accessibility', () => {
     expect(announcer.getBoundingClientRect().width).to.be.at.most(1);
 
     const ben = document.createElement('rtc-call');
-    Object.assign(ben, { server: brokers.open, room, name: 'Ben' });
+    Object.assign(ben, { noPrejoin: true, server: brokers.open, room, name: 'Ben' });
     wrap.append(ben);
     await until(() => announced(en).includes('Ben joined the call'), 'English: Ben joined');
     await until(() => announced(zh).includes('Ben 加入了通话'), 'Chinese: Ben joined');
@@ -156,8 +156,8 @@ describe('rtc-call: accessibility', () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
-        <rtc-call id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
-        <rtc-call id="b" server=${brokers.open} room=${room} name="Ben" lang="zh-CN" theme="dark"></rtc-call>
+        <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
+        <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben" lang="zh-CN" theme="dark"></rtc-call>
       </div>`,
     );
     for (const el of wrap.querySelectorAll('rtc-call')) {
@@ -167,7 +167,9 @@ describe('rtc-call: accessibility', () => {
       await expect(el).to.be.accessible();
     }
 
-    const refused = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room="no spaces allowed"></rtc-call>`);
+    const refused = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin server=${brokers.open} room="no spaces allowed"></rtc-call>`,
+    );
     await until(() => refused.state === 'failed' && !!part(refused, 'notice'), 'the refusal');
     await refused.updateComplete;
     await expect(refused).to.be.accessible();

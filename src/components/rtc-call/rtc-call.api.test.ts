@@ -15,10 +15,12 @@ describe('rtc-call: what the page sees', () => {
 
   it('for the second person to join, rtc-joined comes before rtc-participant-joined for those already there', async () => {
     const room = uniqueRoom();
-    const a = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room=${room} name="Ana"></rtc-call>`);
+    const a = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin server=${brokers.open} room=${room} name="Ana"></rtc-call>`,
+    );
     await oneEvent(a, 'rtc-joined');
     const b = document.createElement('rtc-call');
-    Object.assign(b, { server: brokers.open, room, name: 'Ben' });
+    Object.assign(b, { noPrejoin: true, server: brokers.open, room, name: 'Ben' });
     const log = record(b, ['rtc-joined', 'rtc-participant-joined']);
     a.after(b);
     await until(() => log.some((e) => e.type === 'rtc-participant-joined'), 'Ben to hear of Ana');
@@ -34,9 +36,9 @@ describe('rtc-call: what the page sees', () => {
       return `${previous}>${state}`;
     });
 
-  it('state and its attribute go prejoin, joining, joined, left, with rtc-state-change for each step', async () => {
+  it('by default, state and its attribute go prejoin, joining, joined, left, with rtc-state-change for each step', async () => {
     const el = document.createElement('rtc-call');
-    Object.assign(el, { server: brokers.open, room: uniqueRoom(), manual: true });
+    Object.assign(el, { server: brokers.open, room: uniqueRoom() });
     const log = record(el, ['rtc-state-change']);
     const wrap = await fixture<HTMLDivElement>(html`<div></div>`);
     wrap.append(el);
@@ -61,7 +63,7 @@ describe('rtc-call: what the page sees', () => {
 
   it('joins by itself from idle; a refused join ends in failed; a page cannot set state', async () => {
     const el = document.createElement('rtc-call');
-    Object.assign(el, { server: brokers.open, room: 'no spaces allowed' });
+    Object.assign(el, { noPrejoin: true, server: brokers.open, room: 'no spaces allowed' });
     const log = record(el, ['rtc-state-change']);
     expect(el.state).to.equal('idle');
     const wrap = await fixture<HTMLDivElement>(html`<div></div>`);
@@ -75,8 +77,8 @@ describe('rtc-call: what the page sees', () => {
     expect(changes(log)).to.have.length(2);
   });
 
-  it('a manual element without a room is idle, and prejoin once it has one', async () => {
-    const el = await fixture<RtcCall>(html`<rtc-call manual server=${brokers.open}></rtc-call>`);
+  it('a manual no-prejoin element without a room is idle, and prejoin (waiting for join()) once it has one', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call manual no-prejoin server=${brokers.open}></rtc-call>`);
     expect(el.state).to.equal('idle');
     const change = oneEvent(el, 'rtc-state-change');
     el.room = uniqueRoom();

@@ -10,9 +10,9 @@ async function trio() {
   const room = uniqueRoom('data');
   const wrap = await fixture<HTMLDivElement>(
     html`<div>
-      <rtc-call id="a" server=${brokers.open} room=${room} name="Ana" start-camera-off></rtc-call>
-      <rtc-call id="b" server=${brokers.open} room=${room} name="Ben" start-camera-off></rtc-call>
-      <rtc-call id="c" server=${brokers.open} room=${room} name="Cai" start-camera-off></rtc-call>
+      <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana" start-camera-off></rtc-call>
+      <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben" start-camera-off></rtc-call>
+      <rtc-call no-prejoin id="c" server=${brokers.open} room=${room} name="Cai" start-camera-off></rtc-call>
     </div>`,
   );
   const [a, b, c] = (['a', 'b', 'c'] as const).map((id) => wrap.querySelector<RtcCall>(`#${id}`)!);
@@ -92,7 +92,7 @@ describe('rtc-call: data topics (send and rtc-data)', () => {
       void a.send('all', 'everyone');
     });
     const d = document.createElement('rtc-call');
-    Object.assign(d, { server: brokers.open, room, name: 'Dee' });
+    Object.assign(d, { noPrejoin: true, server: brokers.open, room, name: 'Dee' });
     d.setAttribute('start-camera-off', '');
     got.set(d, []);
     d.addEventListener('rtc-data', (e) => got.get(d)!.push(e.detail));

@@ -35,14 +35,18 @@ describe('rtc-call: debug', () => {
   });
 
   it('is silent without debug', async () => {
-    const el = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room=${uniqueRoom()}></rtc-call>`);
+    const el = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
+    );
     await until(() => el.state === 'joined' && el.participants[0]?.videoEnabled, 'joined with a camera');
     await el.leave();
     expect(log.lines).to.deep.equal([]);
   });
 
   it('with debug, says state changes and the failures it used to swallow; debug="warn" only warnings', async () => {
-    const el = await fixture<RtcCall>(html`<rtc-call debug server=${brokers.open} room=${uniqueRoom()}></rtc-call>`);
+    const el = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin debug server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
+    );
     await until(() => log.lines.some((l) => l.includes('enumerateDevices failed')), 'the swallowed failure');
     await until(() => el.state === 'joined', 'joined');
     expect(log.lines).to.include('info: [rtc-call] state joining');

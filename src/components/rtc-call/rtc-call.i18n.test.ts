@@ -44,8 +44,8 @@ describe('rtc-call: languages', () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
-        <rtc-call id="a" server=${brokers.open} room=${room} name="安娜"></rtc-call>
-        <rtc-call id="b" server=${brokers.open} room=${room} name="本" lang="en"></rtc-call>
+        <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="安娜"></rtc-call>
+        <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="本" lang="en"></rtc-call>
       </div>`,
     );
     const a = wrap.querySelector<RtcCall>('#a')!;
@@ -76,7 +76,9 @@ describe('rtc-call: languages', () => {
     await until(() => part(manual, 'join-button').textContent!.trim() === '加入', 'the Chinese Join button');
     expect(english(manual)).to.deep.equal([]);
 
-    const refused = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room="no spaces allowed"></rtc-call>`);
+    const refused = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin server=${brokers.open} room="no spaces allowed"></rtc-call>`,
+    );
     await until(() => refused.state === 'failed' && !!part(refused, 'notice'), 'the refusal');
     await refused.updateComplete;
     expect(english(refused)).to.deep.equal([]);
@@ -89,6 +91,7 @@ describe('rtc-call: languages', () => {
   it('strings overrides any word, also in the tiles inside it', async () => {
     const el = await fixture<RtcCall>(
       html`<rtc-call
+        no-prejoin
         server=${brokers.open}
         room=${uniqueRoom()}
         name="Ana"

@@ -13,8 +13,8 @@ async function pair() {
   const room = uniqueRoom();
   const wrap = await fixture<HTMLDivElement>(
     html`<div>
-      <rtc-call id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
-      <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+      <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
+      <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
     </div>`,
   );
   const a = wrap.querySelector<RtcCall>('#a')!;
@@ -89,7 +89,7 @@ describe('rtc-call: methods and properties', () => {
   it('setDevices switches the camera and fires rtc-device-change; an unknown device changes nothing', async () => {
     const room = uniqueRoom();
     const el = document.createElement('rtc-call');
-    Object.assign(el, { server: brokers.open, room });
+    Object.assign(el, { noPrejoin: true, server: brokers.open, room });
     const told: RtcDeviceChangeDetail[] = [];
     el.addEventListener('rtc-device-change', (e) => told.push(e.detail));
     (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);

@@ -39,7 +39,9 @@ describe('rtc-call: slots', () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
-        <rtc-call id="a" server=${brokers.open} room=${room}><p slot="empty" id="invite">Share this link</p></rtc-call>
+        <rtc-call no-prejoin id="a" server=${brokers.open} room=${room}
+          ><p slot="empty" id="invite">Share this link</p></rtc-call
+        >
       </div>`,
     );
     const a = wrap.querySelector<RtcCall>('#a')!;
@@ -52,7 +54,7 @@ describe('rtc-call: slots', () => {
     expect(part(a, 'status')!.getClientRects().length).to.equal(0);
 
     const b = document.createElement('rtc-call');
-    Object.assign(b, { server: brokers.open, room });
+    Object.assign(b, { noPrejoin: true, server: brokers.open, room });
     wrap.append(b);
     await until(() => a.participants.length === 2, 'Ana to see Ben');
     await a.updateComplete;
@@ -64,7 +66,9 @@ describe('rtc-call: slots', () => {
   });
 
   it('without empty content, the waiting line shows', async () => {
-    const a = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room=${uniqueRoom()}></rtc-call>`);
+    const a = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
+    );
     await until(() => a.state === 'joined', 'joined');
     await a.updateComplete;
     expect(part(a, 'status')!.textContent).to.contain('Waiting for others');

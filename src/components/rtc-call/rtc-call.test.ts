@@ -16,8 +16,8 @@ const part = (el: RtcCall, name: string) => el.shadowRoot!.querySelector<HTMLEle
 async function pair(room = uniqueRoom()) {
   const wrap = await fixture<HTMLDivElement>(
     html`<div>
-      <rtc-call id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
-      <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+      <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
+      <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
     </div>`,
   );
   const a = wrap.querySelector<RtcCall>('#a')!;
@@ -82,12 +82,14 @@ describe('rtc-call', () => {
 
   it('fires rtc-joined and rtc-participant-joined', async () => {
     const room = uniqueRoom();
-    const a = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room=${room} name="Ana"></rtc-call>`);
+    const a = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin server=${brokers.open} room=${room} name="Ana"></rtc-call>`,
+    );
     const joined = await oneEvent(a, 'rtc-joined');
     expect(joined.detail.room).to.equal(room);
     expect(joined.detail.participant.local).to.be.true;
     const b = document.createElement('rtc-call');
-    Object.assign(b, { server: brokers.open, room, name: 'Ben' });
+    Object.assign(b, { noPrejoin: true, server: brokers.open, room, name: 'Ben' });
     setTimeout(() => a.after(b));
     const other = await oneEvent(a, 'rtc-participant-joined');
     expect(other.detail.participant.name).to.equal('Ben');
@@ -305,7 +307,7 @@ describe('rtc-call', () => {
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
         <rtc-call id="a" manual server=${brokers.open} room=${room} name="Ana"></rtc-call>
-        <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+        <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
       </div>`,
     );
     const a = wrap.querySelector<RtcCall>('#a')!;
@@ -329,7 +331,7 @@ describe('rtc-call', () => {
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
         <rtc-call id="a" manual server=${brokers.open} room=${room} name="Ana"></rtc-call>
-        <rtc-call id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+        <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
       </div>`,
     );
     const a = wrap.querySelector<RtcCall>('#a')!;
@@ -374,8 +376,8 @@ describe('rtc-call', () => {
     const first = await mint('First Token', 10);
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
-        <rtc-call id="a" server=${brokers.renewal} room=${room} token=${first}></rtc-call>
-        <rtc-call id="b" server=${brokers.renewal} room=${room} token=${await mint('Other', 600)}></rtc-call>
+        <rtc-call no-prejoin id="a" server=${brokers.renewal} room=${room} token=${first}></rtc-call>
+        <rtc-call no-prejoin id="b" server=${brokers.renewal} room=${room} token=${await mint('Other', 600)}></rtc-call>
       </div>`,
     );
     const a = wrap.querySelector<RtcCall>('#a')!;
@@ -460,8 +462,8 @@ describe('rtc-call', () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
-        <rtc-call id="a" server=${brokers.shortTurn} room=${room}></rtc-call>
-        <rtc-call id="b" server=${brokers.shortTurn} room=${room}></rtc-call>
+        <rtc-call no-prejoin id="a" server=${brokers.shortTurn} room=${room}></rtc-call>
+        <rtc-call no-prejoin id="b" server=${brokers.shortTurn} room=${room}></rtc-call>
       </div>`,
     );
     const a = wrap.querySelector<RtcCall>('#a')!;
@@ -478,7 +480,7 @@ describe('rtc-call', () => {
     expect(expiry(fresh)).to.be.greaterThan(expiry(first));
     // A connection made after the refresh uses the fresh credentials (or fresher ones), never the first.
     const c = document.createElement('rtc-call');
-    Object.assign(c, { server: brokers.shortTurn, room });
+    Object.assign(c, { noPrejoin: true, server: brokers.shortTurn, room });
     wrap.append(c);
     await until(() => !!c.call?.seat && remoteTiles(a).length === 2, 'the newcomer');
     const newcomerId = c.call!.seat!.id;
@@ -496,7 +498,7 @@ describe('rtc-call', () => {
 
   it('a bad room name is refused in words', async () => {
     const detail = await firstError(
-      fixture<RtcCall>(html`<rtc-call server=${brokers.open} room="no spaces allowed"></rtc-call>`),
+      fixture<RtcCall>(html`<rtc-call no-prejoin server=${brokers.open} room="no spaces allowed"></rtc-call>`),
     );
     expect(detail.code).to.equal('invalid-room');
     expect(detail.fatal).to.be.true;
@@ -510,7 +512,9 @@ describe('rtc-call', () => {
   });
 
   it('says when the server cannot be reached, and keeps retrying', async () => {
-    const el = await fixture<RtcCall>(html`<rtc-call server=${brokers.unreachable} room=${uniqueRoom()}></rtc-call>`);
+    const el = await fixture<RtcCall>(
+      html`<rtc-call no-prejoin server=${brokers.unreachable} room=${uniqueRoom()}></rtc-call>`,
+    );
     const first = await firstError(el);
     expect(first.code).to.equal('server-unreachable');
     expect(first.fatal).to.be.false;
@@ -525,7 +529,7 @@ describe('rtc-call', () => {
   it('a missing, forged, expired or other-room token is refused as unauthorized', async () => {
     for (const token of ['', brokers.tokens.forged, brokers.tokens.expired, brokers.tokens.otherRoom]) {
       const el = await fixture<RtcCall>(
-        html`<rtc-call server=${brokers.secured} room="private" token=${token}></rtc-call>`,
+        html`<rtc-call no-prejoin server=${brokers.secured} room="private" token=${token}></rtc-call>`,
       );
       const detail = await firstError(el);
       expect(detail.code, `token ${token.slice(0, 12)}`).to.equal('unauthorized');
@@ -539,8 +543,8 @@ describe('rtc-call', () => {
   it('a valid token joins, and a full room says so', async () => {
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
-        <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid}></rtc-call>
-        <rtc-call server=${brokers.secured} room="private" token=${brokers.tokens.valid2}></rtc-call>
+        <rtc-call no-prejoin server=${brokers.secured} room="private" token=${brokers.tokens.valid}></rtc-call>
+        <rtc-call no-prejoin server=${brokers.secured} room="private" token=${brokers.tokens.valid2}></rtc-call>
       </div>`,
     );
     const [a, b] = [...wrap.querySelectorAll('rtc-call')];
@@ -550,7 +554,7 @@ describe('rtc-call', () => {
       'the name from the token',
     );
     const c = document.createElement('rtc-call');
-    Object.assign(c, { server: brokers.secured, room: 'private', token: brokers.tokens.valid3 });
+    Object.assign(c, { noPrejoin: true, server: brokers.secured, room: 'private', token: brokers.tokens.valid3 });
     const err = oneEvent(c, 'rtc-error');
     wrap.append(c);
     const detail = (await err).detail;
@@ -570,7 +574,7 @@ describe('rtc-call', () => {
       const room = uniqueRoom();
       const wrap = await fixture<HTMLDivElement>(
         html`<div>
-          <rtc-call id="a" server=${brokers.open} room=${room} name="Shy"></rtc-call>
+          <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Shy"></rtc-call>
         </div>`,
       );
       const a = wrap.querySelector<RtcCall>('#a')!;
@@ -583,7 +587,7 @@ describe('rtc-call', () => {
       expect(part(a, 'notice')!.textContent).to.contain('camera was denied');
       md.getUserMedia = real;
       const b = document.createElement('rtc-call');
-      Object.assign(b, { server: brokers.open, room, name: 'Ben' });
+      Object.assign(b, { noPrejoin: true, server: brokers.open, room, name: 'Ben' });
       wrap.append(b);
       await until(
         () => remoteTiles(b).length === 1 && remoteTiles(b)[0].videoOff && !remoteTiles(b)[0].audioMuted,

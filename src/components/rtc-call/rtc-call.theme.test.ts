@@ -78,7 +78,7 @@ describe('rtc-call: themes and parts', () => {
 
   it('the device picker inside the call follows its theme', async () => {
     const el = await fixture<RtcCall>(
-      html`<rtc-call theme="dark" server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
+      html`<rtc-call no-prejoin theme="dark" server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
     );
     await until(() => el.state === 'joined', 'joined');
     part(el, 'devices-button').click();
@@ -96,7 +96,7 @@ describe('rtc-call: themes and parts', () => {
     el.server = brokers.open;
     el.room = uniqueRoom();
     const other = document.createElement('rtc-call');
-    Object.assign(other, { server: brokers.open, room: el.room });
+    Object.assign(other, { noPrejoin: true, server: brokers.open, room: el.room });
     el.after(other);
     await el.join();
     await until(() => el.participants.length === 2, 'the other to come');

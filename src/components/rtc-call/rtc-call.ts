@@ -69,8 +69,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @summary A whole video call in one element: every visitor of the page who joins the same `room` sees and hears
  * everyone else, peer to peer, through your own broker.
  *
- * Joins as soon as it is on the page with a `room` (unless `manual` is set). Leaves when removed from the page, when
- * the visitor clicks Leave, or when the tab closes.
+ * With a `room`, it shows the pre-join screen, and joins when the visitor clicks Join (`no-prejoin`: as soon as it is
+ * on the page). Leaves when removed from the page, when the visitor clicks Leave, or when the tab closes.
  *
  * Speaks the language of its `lang` attribute, else of the nearest element above it with one, else the page's:
  * English or Simplified Chinese (`zh-CN`); `strings` overrides any word. The tiles and the picker inside it follow.
@@ -216,12 +216,21 @@ export class RtcCall extends LitElement {
    */
   @property({ attribute: 'fit-video' }) fitVideo: 'on' | 'off' = 'on';
 
-  /** Do not join by itself; wait for `join()` or the Join button. */
+  /**
+   * Joins as soon as it has a `room`, without the pre-join screen: today's embeds that start the call on load. By
+   * default the visitor first sees the pre-join screen (`state="prejoin"`) and joins with its Join button.
+   */
+  @property({ type: Boolean, attribute: 'no-prejoin' }) noPrejoin = false;
+
+  /**
+   * Waits for `join()` (or the Join button) even with `no-prejoin`: for a page that starts the call from its own
+   * controls. Without `no-prejoin` the element waits anyway.
+   */
   @property({ type: Boolean }) manual = false;
 
   /**
    * What the element is doing: `idle` (no call yet), `prejoin` (it has a room and waits for the visitor to join:
-   * `manual`), `joining`, `joined`, `reconnecting` (the link to the server was lost and is being restored), `left` or
+   * the pre-join screen, or `manual`), `joining`, `joined`, `reconnecting` (the link to the server was lost and is being restored), `left` or
    * `failed` (joining has ended; `rtc-error` said why). Read-only; `rtc-state-change` fires on every change.
    */
   @property({ reflect: true }) state: RtcCallState = 'idle';
@@ -253,7 +262,7 @@ export class RtcCall extends LitElement {
    * reader says again.
    */
   #toAnnounce: { key: 'announceJoined' | 'announceLeft'; name: string }[] = [];
-  /** Whether the visitor should be in the call: decided on first connection (`manual`), then by join() and leave(). */
+  /** Whether the visitor should be in the call: decided on first connection (`no-prejoin`, `manual`), then by join() and leave(). */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
@@ -297,6 +306,11 @@ export class RtcCall extends LitElement {
     }
   }
 
+  /** Whether the call starts by itself once there is a room: only with `no-prejoin` and without `manual`. */
+  #joinsOnLoad(): boolean {
+    return this.noPrejoin && !this.manual;
+  }
+
   #shortcutsOn(): boolean {
     const s = this.controller.state;
     return this.shortcuts !== 'off' && (s === 'joining' || s === 'joined' || s === 'reconnecting');
@@ -304,7 +318,7 @@ export class RtcCall extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#wantJoined ??= !this.manual;
+    this.#wantJoined ??= this.#joinsOnLoad();
     this.#syncState();
     // Back on the page after being removed (a move keeps its call): join again if the visitor had not left.
     if (!this.controller.call) {
@@ -413,7 +427,7 @@ export class RtcCall extends LitElement {
     const engine = this.controller.state;
     // Before the first connection, only a server-side render (Lit SSR: never connected) gets here: it shows what the
     // browser will, the pre-join screen of a `manual` element.
-    const wantJoined = this.#wantJoined ?? !this.manual;
+    const wantJoined = this.#wantJoined ?? this.#joinsOnLoad();
     const next: RtcCallState = engine !== 'idle' ? engine : this.room && !wantJoined ? 'prejoin' : 'idle';
     const previous = this.#reported;
     this.state = next;
