@@ -1,6 +1,6 @@
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
-import { LocalMedia } from './local-media.js';
+import { LocalMedia, type AudioProcessing } from './local-media.js';
 import { Timers } from './timers.js';
 import { ALIVE_MS, Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
@@ -32,6 +32,8 @@ export interface CallOptions {
   video?: boolean;
   /** Local media to use; by default the call opens the visitor's devices. */
   media?: LocalMedia;
+  /** Echo cancellation, noise suppression, automatic gain: each on unless set to false here. */
+  audioProcessing?: Partial<AudioProcessing>;
   /** When to try the call server again after losing it; by default a doubling back-off with jitter. */
   reconnectPolicy?: ReconnectPolicy;
   /** Where diagnostics go (failures that are otherwise only recovered from); none by default. */
@@ -87,6 +89,7 @@ export class Call extends Emitter<CallEvents> {
     super();
     this.media = options.media ?? new LocalMedia();
     this.media.logger ??= options.logger;
+    Object.assign(this.media.audioProcessing, options.audioProcessing);
     this.#roster.on('joined', (p) => this.emit('participant-joined', p));
     this.#roster.on('left', (p) => this.emit('participant-left', p));
     this.#roster.on('changed', (list) => this.emit('participants', list));

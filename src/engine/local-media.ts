@@ -23,7 +23,13 @@ const video = (height: number): MediaTrackConstraints => ({
   height: { ideal: height },
   frameRate: { ideal: 30, max: 30 },
 });
-const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+/** The browser's processing of the microphone. All on by default: what a call needs without headphones. */
+export interface AudioProcessing {
+  echoCancellation: boolean;
+  noiseSuppression: boolean;
+  autoGainControl: boolean;
+}
 
 /** Turns a getUserMedia failure into words a visitor understands. */
 export function describeMediaError(kind: MediaKind, err: unknown): RtcError {
@@ -56,6 +62,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   readonly wanted: Record<MediaKind, boolean> = { audio: true, video: true };
   /** Where diagnostics go; the call sets its own. */
   logger?: Logger;
+  /**
+   * How the microphone is processed, used whenever it opens: turn one off for music or a studio microphone (echo
+   * cancellation off needs headphones).
+   */
+  readonly audioProcessing: AudioProcessing = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
   #tracks: Record<MediaKind, MediaStreamTrack | null> = { audio: null, video: null };
   #requests: Record<MediaKind, number> = { audio: 0, video: 0 };
@@ -101,7 +112,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return;
     }
     this.md.addEventListener?.('devicechange', this.#onDeviceChange);
-    const kinds = (['audio', 'video'] as const).filter((k) => this.wanted[k]);
+    // Those already open stay (the pre-join screen hands its devices to the call): no second prompt, no flicker.
+    const kinds = (['audio', 'video'] as const).filter((k) => this.wanted[k] && !this.#tracks[k]);
     if (kinds.length) {
       try {
         // One prompt for both, when both work.
@@ -201,7 +213,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     const c: MediaStreamConstraints = {};
     for (const kind of kinds) {
       const id = this.selected[KIND[kind]];
-      const base = kind === 'video' ? video(this.#captureHeight) : AUDIO;
+      const base = kind === 'video' ? video(this.#captureHeight) : { ...this.audioProcessing };
       c[kind] = id ? { ...base, deviceId: { exact: id } } : base;
     }
     return c;

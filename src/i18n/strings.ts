@@ -27,6 +27,9 @@ export interface RtcStrings {
   leave: string;
   join: string;
   joinAgain: string;
+  /** The pre-join screen. */
+  yourName: string;
+  microphoneLevel: string;
   dismiss: string;
   /** Said by screen readers (a live region): `{name}` is who joined or left. */
   announceJoined: string;
@@ -84,6 +87,8 @@ export const en: RtcStrings = {
   leave: 'Leave call',
   join: 'Join',
   joinAgain: 'Join again',
+  yourName: 'Your name',
+  microphoneLevel: 'Microphone level',
   dismiss: 'Dismiss',
   announceJoined: '{name} joined the call',
   announceLeft: '{name} left the call',

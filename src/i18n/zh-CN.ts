@@ -21,6 +21,8 @@ const zhCN: RtcStrings = {
   leave: '离开通话',
   join: '加入',
   joinAgain: '重新加入',
+  yourName: '你的名字',
+  microphoneLevel: '麦克风音量',
   dismiss: '关闭',
   announceJoined: '{name} 加入了通话',
   announceLeft: '{name} 离开了通话',
