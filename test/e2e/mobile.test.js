@@ -63,8 +63,9 @@ async function sendToBackground(page) {
   };
 }
 
-test('a phone in the background pauses its video and resumes it on return; a desktop page in the background does not', async (t) => {
-  const chromium = await launchBrowser();
+test('a phone in the background pauses its video and resumes it on return; a desktop page in the background does not; the phone switches cameras', async (t) => {
+  // Two cameras, as a phone's front and back.
+  const chromium = await launchBrowser(['--use-fake-device-for-media-stream=device-count=2']);
   t.after(() => chromium.close());
   const room = `mobile-${Date.now()}`;
   const url = (name) => `${server.url}/?prejoin=off&room=${room}&name=${name}`;
@@ -95,6 +96,36 @@ test('a phone in the background pauses its video and resumes it on return; a des
   );
   const [frames] = await remoteFrameCounts(ben.page, 1500);
   assert.ok(frames > 5, `Ben sees Ana's video move again: ${frames} frames in 1.5 s`);
+
+  // The switch button goes to the other camera and back.
+  const camera = () =>
+    ana.evaluate(() => document.querySelector('rtc-call')?.call?.media.track('video')?.getSettings().deviceId);
+  const first = await camera();
+  const cameras = await ana.evaluate(async () =>
+    (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput').map((d) => d.deviceId),
+  );
+  assert.equal(cameras.length, 2);
+  for (const expected of [cameras.find((id) => id !== first), first]) {
+    await ana.evaluate(() => {
+      const button = document.querySelector('rtc-call')?.shadowRoot?.querySelector('[part~="camera-switch-button"]');
+      if (!(button instanceof HTMLElement)) throw new Error('no switch button');
+      button.click();
+    });
+    await until(camera, (id) => id === expected, 'the other camera');
+  }
+  // (Chromium's second fake camera is a depth camera, whose frames do not encode: Ben sees the first one again.)
+  await until(
+    () => remoteFrameCounts(ben.page, 1000),
+    ([n]) => n > 5,
+    "Ben to see Ana's video again",
+  );
+  // A desktop has the device picker instead.
+  assert.equal(
+    await ben.page.evaluate(
+      () => !!document.querySelector('rtc-call')?.shadowRoot?.querySelector('[part~="camera-switch-button"]'),
+    ),
+    false,
+  );
 
   // Ben is at a desktop: his page in the background goes on sending.
   const benBack = await sendToBackground(ben.page);

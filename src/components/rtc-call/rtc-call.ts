@@ -120,8 +120,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart control - Every control button.
  * @csspart mic-button - The microphone on/off button.
  * @csspart camera-button - The camera on/off button.
- * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown when there are two or
- * more and the camera is on.
+ * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown on a touch screen
+ * without a mouse, when there are two or more cameras and the camera is on.
  * @csspart devices-button - The button that shows the device picker.
  * @csspart leave-button - The Leave button.
  * @csspart join-button - The Join button (shown when not in the call).
@@ -441,9 +441,7 @@ export class RtcCall extends LitElement {
       fitVideo: this.fitVideo !== 'off',
       audioProcessing: this.#audioProcessing(),
       pauseVideoWhenHidden:
-        this.pauseVideoWhenHidden === 'auto'
-          ? !!globalThis.matchMedia?.('(pointer: coarse)').matches && !matchMedia('(any-pointer: fine)').matches
-          : this.pauseVideoWhenHidden === 'on',
+        this.pauseVideoWhenHidden === 'auto' ? this.#touchFirst() : this.pauseVideoWhenHidden === 'on',
     });
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
@@ -551,6 +549,11 @@ export class RtcCall extends LitElement {
     if (media) this.setCamera(!media.videoEnabled).catch(() => {});
   }
 
+  /** A phone or tablet: a touch screen and no mouse. */
+  #touchFirst(): boolean {
+    return !!globalThis.matchMedia?.('(pointer: coarse)').matches && !matchMedia('(any-pointer: fine)').matches;
+  }
+
   /** The next camera (a phone's front and back one): what a phone's switch button does. */
   #switchCamera(cameras: readonly MediaDeviceInfo[]): void {
     const now = cameras.findIndex((d) => d.deviceId === this.controller.context?.selected.videoinput);
@@ -569,6 +572,17 @@ export class RtcCall extends LitElement {
       /* no host to name */
     }
     return format(words, { host });
+  }
+
+  #renderPicker(hidden: boolean) {
+    return html`<rtc-device-picker
+      id="picker"
+      part="device-picker"
+      exportparts=${PICKER_PARTS}
+      lang=${this.#l10n.language}
+      .strings=${this.strings}
+      ?hidden=${hidden}
+    ></rtc-device-picker>`;
   }
 
   /**
@@ -621,6 +635,7 @@ export class RtcCall extends LitElement {
           ${camOn ? camIcon : camOffIcon}
         </button>
       </div>
+      ${this.#renderPicker(false)}
       <label part="prejoin-name-label"
         >${t.t('yourName')}
         <input
@@ -730,7 +745,7 @@ export class RtcCall extends LitElement {
                     ${camOn ? camIcon : camOffIcon}
                   </button>
                   ${
-                    cameras.length > 1 && camOn
+                    cameras.length > 1 && camOn && this.#touchFirst()
                       ? html`<button
                           part="control camera-switch-button"
                           aria-label=${t.t('switchCamera')}
@@ -766,14 +781,7 @@ export class RtcCall extends LitElement {
           }
           <slot name="toolbar-end"></slot>
         </div>
-        <rtc-device-picker
-          id="picker"
-          part="device-picker"
-          exportparts=${PICKER_PARTS}
-          lang=${lang}
-          .strings=${this.strings}
-          ?hidden=${!(this.pickerOpen && inCall) && !this.#prejoinShown()}
-        ></rtc-device-picker>
+        ${this.#prejoinShown() ? nothing : this.#renderPicker(!(this.pickerOpen && inCall))}
         <div part="announcer" role="log" aria-live="polite"></div>
       </div>
     `;
