@@ -94,8 +94,11 @@ test('a phone in the background pauses its video and resumes it on return; a des
     () => document.querySelector('rtc-call')?.shadowRoot?.querySelector('rtc-video-tile:not([local]):not([video-off])'),
     { timeout: 10000 },
   );
-  const [frames] = await remoteFrameCounts(ben.page, 1500);
-  assert.ok(frames > 5, `Ben sees Ana's video move again: ${frames} frames in 1.5 s`);
+  await until(
+    () => remoteFrameCounts(ben.page, 1000),
+    ([n]) => n > 5,
+    "Ben to see Ana's video move again",
+  );
 
   // The switch button goes to the other camera and back.
   const camera = () =>

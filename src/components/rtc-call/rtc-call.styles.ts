@@ -159,9 +159,10 @@ export const styles = css`
     width: min(240px, 100%);
     height: 6px;
     border-radius: 3px;
-    background:
-      linear-gradient(var(--rtc-call-accent), var(--rtc-call-accent)) no-repeat left / var(--rtc-level, 0%) 100%,
-      var(--rtc-call-control-background);
+    background-color: var(--rtc-call-control-background);
+    background-image: linear-gradient(var(--rtc-call-accent), var(--rtc-call-accent));
+    background-size: var(--rtc-level, 0%) 100%;
+    background-repeat: no-repeat;
   }
   [part~='prejoin-toggles'] {
     display: flex;
