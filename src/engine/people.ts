@@ -1,0 +1,277 @@
+import { Emitter } from './emitter.js';
+import { RtcError } from './errors.js';
+import { AudioLevel } from './audio-level.js';
+import { ActiveSpeaker, Speaking } from './speaking.js';
+import { QualityTracker, levelBetween, linkTotals, type LinkReport, type LinkTotals } from './quality.js';
+import type { ConnectionQuality, FeatureMessage, Participant } from './types.js';
+
+/** The reactions there are: a small fixed set, so a reaction is never text a peer chose. */
+export const REACTIONS = ['👍', '❤️', '😂', '🎉', '👏', '😮'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+/** At most this many reactions from one sender in REACTION_WINDOW_MS; more are refused (ours) or dropped (theirs). */
+export const REACTION_LIMIT = 5;
+export const REACTION_WINDOW_MS = 5000;
+/** Levels are read this often while anyone else is in the call (a few times a second, enough for speech). */
+export const LEVEL_MS = 300;
+
+/** "My hand is up / down": sent when it changes, and to each peer whose control channel opens while it is up. */
+export type HandMessage = { v: 1; t: 'hand'; up: boolean };
+/** "I react with this", one of REACTIONS. */
+export type ReactionMessage = { v: 1; t: 'reaction'; emoji: Reaction };
+
+export function isReaction(x: unknown): x is Reaction {
+  return typeof x === 'string' && (REACTIONS as readonly string[]).includes(x);
+}
+
+/** What the people features need from the call. */
+export interface PeopleHost {
+  /** Everyone in the call now, yourself first. */
+  participants(): readonly Participant[];
+  /** A new snapshot of participant `id` (yourself included) with `patch`; nothing for someone not shown. */
+  update(id: string, patch: Partial<Pick<Participant, 'hand' | 'speaking' | 'quality'>>): void;
+  send(id: string, message: FeatureMessage): boolean;
+  broadcast(message: FeatureMessage): void;
+  /** The connection to participant `id`, for its stats. */
+  peerConnection(id: string): RTCPeerConnection | undefined;
+  /** Our microphone track, for our own level where the connection's stats do not give it. */
+  microphone(): MediaStreamTrack | null;
+}
+
+export interface PeopleEvents {
+  hand: { participant: Participant; raised: boolean };
+  reaction: { participant: Participant; emoji: Reaction };
+  /** The active speaker changed (undefined: nobody, e.g. they left). */
+  'active-speaker': Participant | undefined;
+  quality: { participant: Participant; quality: ConnectionQuality };
+}
+
+interface PeerState {
+  speaking: Speaking;
+  quality: QualityTracker;
+  /** The last reading, for levels between two. */
+  totals?: LinkTotals;
+}
+
+/**
+ * Raised hands, reactions, who is speaking and the active speaker, and each connection's quality: the people
+ * features of one join, owned by the call (a chunk of its own, loaded as the call starts). Framework-free; peers'
+ * messages are checked here before anything is believed.
+ */
+export class People extends Emitter<PeopleEvents> {
+  #hand = false;
+  readonly #peers = new Map<string, PeerState>();
+  readonly #self = new Speaking();
+  readonly #active = new ActiveSpeaker();
+  /** When each sender's recent reactions came (ms), ours under ''. */
+  readonly #reactions = new Map<string, number[]>();
+  #timer?: ReturnType<typeof setInterval>;
+  #reading = false;
+  #closed = false;
+  #meter?: AudioLevel;
+
+  constructor(
+    private readonly host: PeopleHost,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  /** Whether levels are being read (only while someone else is in the call). */
+  get sampling(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  get handRaised(): boolean {
+    return this.#hand;
+  }
+
+  /** The active speaker's id, if anyone has spoken. */
+  get activeSpeaker(): string | undefined {
+    return this.#active.id;
+  }
+
+  /** What the connection to `id` was judged on last (round trip, loss, jitter, bitrates), once it has been. */
+  report(id: string): LinkReport | undefined {
+    return this.#peers.get(id)?.quality.report;
+  }
+
+  raiseHand(up: boolean): void {
+    if (this.#hand === up) return;
+    this.#hand = up;
+    this.host.broadcast({ v: 1, t: 'hand', up } satisfies HandMessage);
+    this.#setHand(this.#selfId(), up);
+  }
+
+  /** Sends a reaction to everyone. Rejects with `invalid-reaction` or `rate-limited`, having sent nothing. */
+  react(emoji: unknown): void {
+    if (!isReaction(emoji))
+      throw new RtcError('invalid-reaction', `A reaction is one of ${REACTIONS.join(' ')}, not ${String(emoji)}.`);
+    if (!this.#allow(''))
+      throw new RtcError('rate-limited', `At most ${REACTION_LIMIT} reactions in ${REACTION_WINDOW_MS / 1000} s.`);
+    this.host.broadcast({ v: 1, t: 'reaction', emoji } satisfies ReactionMessage);
+    const self = this.host.participants().find((p) => p.local);
+    if (self) this.emit('reaction', { participant: self, emoji });
+  }
+
+  /** A feature message from participant `id`: ours if it is a hand or a reaction, and well formed. */
+  receive(id: string, m: FeatureMessage): void {
+    if (this.#closed) return;
+    if (m.t === 'hand' && typeof m.up === 'boolean') this.#setHand(id, m.up);
+    else if (m.t === 'reaction' && isReaction(m.emoji) && this.#allow(id)) {
+      const p = this.#find(id);
+      if (p) this.emit('reaction', { participant: p, emoji: m.emoji });
+    }
+  }
+
+  /** Participant `id`'s control channel opened: a newcomer (or a new connection) learns our raised hand. */
+  opened(id: string): void {
+    if (this.#hand) this.host.send(id, { v: 1, t: 'hand', up: true } satisfies HandMessage);
+  }
+
+  /** The participants changed: forget those who left, and read levels only while someone else is here. */
+  sync(): void {
+    if (this.#closed) return;
+    const list = this.host.participants();
+    const ids = new Set(list.filter((p) => !p.local).map((p) => p.id));
+    for (const id of [...this.#peers.keys()])
+      if (!ids.has(id)) {
+        this.#peers.delete(id);
+        this.#reactions.delete(id);
+        if (this.#active.id === id) {
+          this.#active.forget(id);
+          this.emit('active-speaker', undefined);
+        }
+      }
+    if (ids.size && !this.#timer) this.#timer = setInterval(() => void this.sample(), LEVEL_MS);
+    if (!ids.size && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      this.#meter?.close();
+      this.#meter = undefined;
+    }
+    // Someone muted is not speaking, from that moment.
+    for (const p of list) if (p.speaking && !p.audioEnabled) this.#speaking(p.id, false);
+  }
+
+  /** Reads every connection's stats once: levels, speaking, the active speaker, quality. */
+  async sample(): Promise<void> {
+    if (this.#reading || this.#closed) return;
+    this.#reading = true;
+    try {
+      await this.#sample();
+    } finally {
+      this.#reading = false;
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#meter?.close();
+    this.#meter = undefined;
+  }
+
+  async #sample(): Promise<void> {
+    const others = this.host.participants().filter((p) => !p.local);
+    let ours: number | undefined;
+    const read = await Promise.all(
+      others.map(async (p) => {
+        const pc = this.host.peerConnection(p.id);
+        if (!pc || pc.connectionState === 'closed') return undefined;
+        const report = await pc.getStats().catch(() => undefined);
+        return report && { p, totals: linkTotals(report, this.now()) };
+      }),
+    );
+    if (this.#closed) return;
+    const now = this.now();
+    for (const r of read) {
+      if (!r) continue;
+      const { p, totals } = r;
+      let peer = this.#peers.get(p.id);
+      if (!peer) this.#peers.set(p.id, (peer = { speaking: new Speaking(), quality: new QualityTracker() }));
+      const before = peer.totals;
+      peer.totals = totals;
+      // Our own level: what our microphone gave this connection since the last reading (the first that says).
+      ours ??= before
+        ? levelBetween(
+            [before.sourceEnergy, totals.sourceEnergy],
+            [before.sourceDuration, totals.sourceDuration],
+            totals.sourceLevel,
+          )
+        : undefined;
+      const level = levelBetween(
+        [before?.audioEnergy, totals.audioEnergy],
+        [before?.audioDuration, totals.audioDuration],
+        totals.audioLevel,
+      );
+      this.#hear(p.id, peer.speaking, p.audioEnabled ? level : -1, now);
+      const quality = peer.quality.add(totals);
+      if (quality && quality !== p.quality) {
+        this.host.update(p.id, { quality });
+        const now = this.#find(p.id);
+        if (now) this.emit('quality', { participant: now, quality });
+      }
+    }
+    const self = this.host.participants().find((p) => p.local);
+    if (self) {
+      // Where the stats say nothing of our microphone (no media-source energy), the analyser does.
+      if (ours === undefined && self.audioEnabled) {
+        this.#meter ??= new AudioLevel();
+        this.#meter.listen(this.host.microphone());
+        ours = this.#meter.read();
+      }
+      this.#hear(self.id, this.#self, self.audioEnabled ? (ours ?? 0) : -1, now);
+    }
+    const speaking = new Map<string, number>();
+    if (self && this.#self.speaking) speaking.set(self.id, this.#self.level);
+    for (const [id, s] of this.#peers) if (s.speaking.speaking) speaking.set(id, s.speaking.level);
+    const before = this.#active.id;
+    const after = this.#active.update(speaking, now);
+    if (after !== before) this.emit('active-speaker', this.#find(after ?? ''));
+  }
+
+  /** A level for `id` (-1: muted, so not speaking whatever the level). */
+  #hear(id: string, s: Speaking, level: number, now: number): void {
+    const was = s.speaking;
+    if (level < 0) s.silence();
+    else s.add(level, now);
+    if (s.speaking !== was) this.#speaking(id, s.speaking);
+  }
+
+  #speaking(id: string, on: boolean): void {
+    if (!on)
+      (this.host.participants().find((p) => p.local)?.id === id
+        ? this.#self
+        : this.#peers.get(id)?.speaking
+      )?.silence();
+    this.host.update(id, { speaking: on });
+  }
+
+  #setHand(id: string, up: boolean): void {
+    const p = this.#find(id);
+    if (!p || p.hand === up) return;
+    this.host.update(id, { hand: up });
+    const now = this.#find(id);
+    if (now) this.emit('hand', { participant: now, raised: up });
+  }
+
+  /** Whether sender `id` (ours: '') may react once more now; counts it if so. */
+  #allow(id: string): boolean {
+    const now = this.now();
+    const recent = (this.#reactions.get(id) ?? []).filter((at) => now - at < REACTION_WINDOW_MS);
+    const ok = recent.length < REACTION_LIMIT;
+    if (ok) recent.push(now);
+    this.#reactions.set(id, recent);
+    return ok;
+  }
+
+  #selfId(): string {
+    return this.host.participants().find((p) => p.local)?.id ?? '';
+  }
+
+  #find(id: string): Participant | undefined {
+    return this.host.participants().find((p) => (id === '' ? p.local : p.id === id));
+  }
+}
