@@ -33,7 +33,7 @@ function fakeHost(others: string[] = ['ben']) {
       stats.has(id)
         ? ({
             connectionState: 'connected',
-            getStats: async () => new Map(stats.get(id)!.map((e, i) => [`e${i}`, e])),
+            getStats: async () => new Map(stats.get(id)!.map((e, i) => [(e.id as string) ?? `e${i}`, e])),
           } as unknown as RTCPeerConnection)
         : undefined,
     microphone: () => null,
@@ -172,7 +172,7 @@ describe('people', () => {
     people.on('quality', ({ participant, quality }) => told.push(`${participant.id} ${quality}`));
     const pair = (rtt: number) => [
       { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
-      { type: 'candidate-pair', currentRoundTripTime: rtt },
+      { id: 'P', type: 'candidate-pair', currentRoundTripTime: rtt },
     ];
     for (let i = 0; i < 3; i++) {
       f.stats.set('ben', audio(0, 0, i * 2, pair(0.002)));

@@ -5,9 +5,9 @@ import { ActiveSpeaker, Speaking } from './speaking.js';
 import { QualityTracker, levelBetween, linkTotals, type LinkReport, type LinkTotals } from './quality.js';
 import type { ConnectionQuality, FeatureMessage, Participant } from './types.js';
 
-/** The reactions there are: a small fixed set, so a reaction is never text a peer chose. */
-export const REACTIONS = ['👍', '❤️', '😂', '🎉', '👏', '😮'] as const;
-export type Reaction = (typeof REACTIONS)[number];
+import { REACTIONS, type Reaction } from './reactions.js';
+
+export { REACTIONS, type Reaction };
 
 /** At most this many reactions from one sender in REACTION_WINDOW_MS; more are refused (ours) or dropped (theirs). */
 export const REACTION_LIMIT = 5;
