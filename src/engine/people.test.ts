@@ -19,21 +19,34 @@ const person = (id: string, patch: Partial<Participant> = {}): Participant => ({
   ...patch,
 });
 
-/** A fake call: participants, what was sent, and connections whose stats a test sets. */
-function fakeHost(others: string[] = ['ben']) {
+/** A fake call: participants, what was sent, and connections whose stats and audio levels a test sets. */
+function fakeHost(others: string[] = ['ben'], clock: () => number = Date.now) {
   let list: Participant[] = [person('me', { local: true }), ...others.map((id) => person(id))];
   const sent: { to: string; message: FeatureMessage }[] = [];
   const stats = new Map<string, Record<string, unknown>[]>();
+  /** The level in the header of each peer's latest audio packet, and when it came. */
+  const levels = new Map<string, number>();
+  let levelAt: (() => number) | undefined;
   const host: PeopleHost = {
     participants: () => list,
     update: (id, patch) => (list = list.map((p) => (p.id === id ? { ...p, ...patch } : p))),
     send: (to, message) => (sent.push({ to, message }), true),
     broadcast: (message) => void sent.push({ to: '*', message }),
     peerConnection: (id) =>
-      stats.has(id)
+      stats.has(id) || levels.has(id)
         ? ({
             connectionState: 'connected',
-            getStats: async () => new Map(stats.get(id)!.map((e, i) => [(e.id as string) ?? `e${i}`, e])),
+            getStats: async () => new Map((stats.get(id) ?? []).map((e, i) => [(e.id as string) ?? `e${i}`, e])),
+            getReceivers: () => [
+              { track: { kind: 'video' }, getSynchronizationSources: () => [] },
+              {
+                track: { kind: 'audio' },
+                getSynchronizationSources: () =>
+                  levels.has(id)
+                    ? [{ audioLevel: levels.get(id), timestamp: (levelAt ?? clock)(), source: 1, rtpTimestamp: 0 }]
+                    : [],
+              },
+            ],
           } as unknown as RTCPeerConnection)
         : undefined,
     microphone: () => null,
@@ -42,24 +55,12 @@ function fakeHost(others: string[] = ['ben']) {
     host,
     sent,
     stats,
+    levels,
+    /** Levels from packets that came at this time (the default: now). */
+    levelsFrom: (at: number) => (levelAt = () => at),
     get: (id: string) => list.find((p) => p.id === id)!,
     set: (id: string, patch: Partial<Participant>) => host.update(id, patch as never),
   };
-}
-
-/** Audio from a peer (inbound) and our microphone (media-source) as a report, with energy totals. */
-function audio(inEnergy: number, outEnergy: number, seconds: number, extra: Record<string, unknown>[] = []) {
-  return [
-    {
-      type: 'inbound-rtp',
-      kind: 'audio',
-      totalAudioEnergy: inEnergy,
-      totalSamplesDuration: seconds,
-      packetsReceived: 50 * seconds,
-    },
-    { type: 'media-source', kind: 'audio', totalAudioEnergy: outEnergy, totalSamplesDuration: seconds },
-    ...extra,
-  ];
 }
 
 describe('people', () => {
@@ -132,36 +133,40 @@ describe('people', () => {
     expect(seen).to.deep.equal([...Array(REACTION_LIMIT).fill('ben 👏'), 'cy 😮']);
   });
 
-  it('finds who speaks from the audio energy in the stats, never someone muted, and the active speaker', async () => {
-    let now = 0;
-    const f = fakeHost(['ben']);
+  it('finds who speaks from the level in their audio packets, never someone muted, and the active speaker', async () => {
+    let now = 1000;
+    const f = fakeHost(['ben', 'cy'], () => now);
     const people = new People(f.host, () => now);
     const speakers: (string | undefined)[] = [];
     people.on('active-speaker', (p) => speakers.push(p?.id));
-    // Ben beeps (0.04 of energy a second: an RMS of 0.2), we are silent.
-    let t = 0;
-    const step = async (benEnergy: number, ourEnergy: number) => {
-      now += 300;
-      t += 0.3;
-      f.stats.set('ben', audio(benEnergy, ourEnergy, t));
+    const step = async () => {
+      now += 200;
       await people.sample();
     };
-    await step(0, 0);
-    await step(0.012, 0);
+    f.levels.set('ben', 0.2);
+    f.levels.set('cy', 0.001);
+    await step();
     expect(f.get('ben').speaking).to.equal(true);
+    expect(f.get('cy').speaking).to.equal(false);
     expect(f.get('me').speaking).to.equal(false);
     expect(people.activeSpeaker).to.equal('ben');
-    // Ben mutes: not speaking at once, whatever the stats say.
+    // Ben mutes: not speaking at once, whatever his packets say.
     f.set('ben', { audioEnabled: false });
     people.sync();
     expect(f.get('ben').speaking).to.equal(false);
-    await step(0.024, 0);
+    await step();
     expect(f.get('ben').speaking).to.equal(false);
-    // We speak (our microphone's energy on the connection): we are the active speaker now.
-    await step(0.024, 0.012);
-    expect(f.get('me').speaking).to.equal(true);
-    expect(people.activeSpeaker).to.equal('me');
-    expect(speakers).to.deep.equal(['ben', 'me']);
+    // Cy speaks: the active speaker moves to Cy (Ben is not speaking).
+    f.levels.set('cy', 0.1);
+    await step();
+    expect(f.get('cy').speaking).to.equal(true);
+    expect(people.activeSpeaker).to.equal('cy');
+    // A level from a packet long ago is silence (they stopped sending).
+    f.levelsFrom(now);
+    for (let i = 0; i < 15; i++) await step();
+    expect(f.get('cy').speaking).to.equal(false);
+    expect(people.activeSpeaker, 'held through silence').to.equal('cy');
+    expect(speakers).to.deep.equal(['ben', 'cy']);
   });
 
   it('judges each connection and tells when its quality changes', async () => {
@@ -175,13 +180,13 @@ describe('people', () => {
       { id: 'P', type: 'candidate-pair', currentRoundTripTime: rtt },
     ];
     for (let i = 0; i < 3; i++) {
-      f.stats.set('ben', audio(0, 0, i * 2, pair(0.002)));
+      f.stats.set('ben', pair(0.002));
       await people.sample();
       now += QUALITY_MS;
     }
     expect(f.get('ben').quality).to.equal('good');
     for (let i = 3; i < 6; i++) {
-      f.stats.set('ben', audio(0, 0, i * 2, pair(0.8)));
+      f.stats.set('ben', pair(0.8));
       await people.sample();
       now += QUALITY_MS;
     }

@@ -2,7 +2,7 @@ import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
 import { AudioLevel } from './audio-level.js';
 import { ActiveSpeaker, Speaking } from './speaking.js';
-import { QualityTracker, levelBetween, linkTotals, type LinkReport, type LinkTotals } from './quality.js';
+import { QUALITY_MS, QualityTracker, linkTotals, type LinkReport } from './quality.js';
 import type { ConnectionQuality, FeatureMessage, Participant } from './types.js';
 
 import { REACTIONS, type Reaction } from './reactions.js';
@@ -13,7 +13,24 @@ export { REACTIONS, type Reaction };
 export const REACTION_LIMIT = 5;
 export const REACTION_WINDOW_MS = 5000;
 /** Levels are read this often while anyone else is in the call (a few times a second, enough for speech). */
-export const LEVEL_MS = 300;
+export const LEVEL_MS = 200;
+/** A level older than this (they stopped sending audio) counts as silence. */
+const STALE_MS = 1000;
+
+/**
+ * How loud participant `pc`'s microphone is now: the level their browser measured and put in the header of the
+ * latest audio packet (RFC 6464), which `getSynchronizationSources()` gives without a trip to the network stack. Not
+ * `getStats`'s inbound `audioLevel`: that is measured on the sound as played, so it stays 0 where none is played (the
+ * page's sound blocked until a click, a machine without speakers, headless Chromium), while the header's is the
+ * sender's own. Reading it costs nothing, so it is read 5 times a second; getStats only every QUALITY_MS.
+ */
+function receivedLevel(pc: RTCPeerConnection, now: number): number {
+  const receiver = pc.getReceivers?.().find((r) => r.track?.kind === 'audio');
+  let level = 0;
+  for (const s of receiver?.getSynchronizationSources?.() ?? [])
+    if (now - s.timestamp < STALE_MS && typeof s.audioLevel === 'number') level = Math.max(level, s.audioLevel);
+  return level;
+}
 
 /** "My hand is up / down": sent when it changes, and to each peer whose control channel opens while it is up. */
 export type HandMessage = { v: 1; t: 'hand'; up: boolean };
@@ -49,8 +66,8 @@ export interface PeopleEvents {
 interface PeerState {
   speaking: Speaking;
   quality: QualityTracker;
-  /** The last reading, for levels between two. */
-  totals?: LinkTotals;
+  /** When its stats were last read (ms). */
+  readAt: number;
 }
 
 /**
@@ -174,55 +191,30 @@ export class People extends Emitter<PeopleEvents> {
   }
 
   async #sample(): Promise<void> {
-    const others = this.host.participants().filter((p) => !p.local);
-    let ours: number | undefined;
-    const read = await Promise.all(
-      others.map(async (p) => {
-        const pc = this.host.peerConnection(p.id);
-        if (!pc || pc.connectionState === 'closed') return undefined;
-        const report = await pc.getStats().catch(() => undefined);
-        return report && { p, totals: linkTotals(report, this.now()) };
-      }),
-    );
-    if (this.#closed) return;
     const now = this.now();
-    for (const r of read) {
-      if (!r) continue;
-      const { p, totals } = r;
+    const reads: Promise<void>[] = [];
+    for (const p of this.host.participants()) {
+      if (p.local) continue;
+      const pc = this.host.peerConnection(p.id);
+      if (!pc || pc.connectionState === 'closed') continue;
       let peer = this.#peers.get(p.id);
-      if (!peer) this.#peers.set(p.id, (peer = { speaking: new Speaking(), quality: new QualityTracker() }));
-      const before = peer.totals;
-      peer.totals = totals;
-      // Our own level: what our microphone gave this connection since the last reading (the first that says).
-      ours ??= before
-        ? levelBetween(
-            [before.sourceEnergy, totals.sourceEnergy],
-            [before.sourceDuration, totals.sourceDuration],
-            totals.sourceLevel,
-          )
-        : undefined;
-      const level = levelBetween(
-        [before?.audioEnergy, totals.audioEnergy],
-        [before?.audioDuration, totals.audioDuration],
-        totals.audioLevel,
-      );
-      this.#hear(p.id, peer.speaking, p.audioEnabled ? level : -1, now);
-      const quality = peer.quality.add(totals);
-      if (quality && quality !== p.quality) {
-        this.host.update(p.id, { quality });
-        const now = this.#find(p.id);
-        if (now) this.emit('quality', { participant: now, quality });
+      if (!peer)
+        this.#peers.set(p.id, (peer = { speaking: new Speaking(), quality: new QualityTracker(), readAt: -Infinity }));
+      this.#hear(p.id, peer.speaking, p.audioEnabled ? receivedLevel(pc, now) : -1, now);
+      if (now - peer.readAt >= QUALITY_MS) {
+        peer.readAt = now;
+        reads.push(this.#judge(p.id, pc, peer));
       }
     }
     const self = this.host.participants().find((p) => p.local);
     if (self) {
-      // Where the stats say nothing of our microphone (no media-source energy), the analyser does.
-      if (ours === undefined && self.audioEnabled) {
+      let level = -1;
+      if (self.audioEnabled) {
         this.#meter ??= new AudioLevel();
         this.#meter.listen(this.host.microphone());
-        ours = this.#meter.read();
+        level = this.#meter.read();
       }
-      this.#hear(self.id, this.#self, self.audioEnabled ? (ours ?? 0) : -1, now);
+      this.#hear(self.id, this.#self, level, now);
     }
     const speaking = new Map<string, number>();
     if (self && this.#self.speaking) speaking.set(self.id, this.#self.level);
@@ -230,6 +222,18 @@ export class People extends Emitter<PeopleEvents> {
     const before = this.#active.id;
     const after = this.#active.update(speaking, now);
     if (after !== before) this.emit('active-speaker', this.#find(after ?? ''));
+    await Promise.all(reads);
+  }
+
+  /** Reads a connection's stats and judges its quality; tells when that changed. */
+  async #judge(id: string, pc: RTCPeerConnection, peer: PeerState): Promise<void> {
+    const report = await pc.getStats().catch(() => undefined);
+    if (!report || this.#closed || this.#peers.get(id) !== peer) return;
+    const quality = peer.quality.add(linkTotals(report, this.now()));
+    if (!quality || quality === this.#find(id)?.quality) return;
+    this.host.update(id, { quality });
+    const now = this.#find(id);
+    if (now) this.emit('quality', { participant: now, quality });
   }
 
   /** A level for `id` (-1: muted, so not speaking whatever the level). */

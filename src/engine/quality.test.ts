@@ -1,13 +1,5 @@
 import { expect } from '@open-wc/testing';
-import {
-  QUALITY_MS,
-  QualityTracker,
-  THRESHOLDS,
-  classify,
-  levelBetween,
-  linkTotals,
-  type LinkTotals,
-} from './quality.js';
+import { QUALITY_MS, QualityTracker, THRESHOLDS, classify, linkTotals, type LinkTotals } from './quality.js';
 
 /** A fake RTCStatsReport: a Map of entries by id, as getStats gives. */
 function report(entries: Record<string, unknown>[]): RTCStatsReport {
@@ -36,7 +28,7 @@ describe('connection quality', () => {
     expect(classify({ ...base, loss: 0, jitter: 200 })).to.equal('poor');
   });
 
-  it('reads the selected pair, inbound, outbound, remote-inbound and media-source entries', () => {
+  it('reads the selected pair, inbound, outbound and remote-inbound entries', () => {
     const t = linkTotals(
       report([
         { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
@@ -76,20 +68,7 @@ describe('connection quality', () => {
       packetsReceived: 195,
       bytesReceived: 6000,
       bytesSent: 7000,
-      audioEnergy: 2,
-      audioDuration: 10,
-      audioLevel: 0.3,
-      sourceEnergy: 1,
-      sourceDuration: 9,
-      sourceLevel: 0.2,
     });
-  });
-
-  it('takes the level between two readings from the energy, so a short beep between them is not missed', () => {
-    // 0.01 of energy over 0.25 s: an RMS of 0.2, though the level at the second reading is 0.
-    expect(levelBetween([1, 1.01], [10, 10.25], 0)).to.be.closeTo(0.2, 1e-9);
-    expect(levelBetween([undefined, 1], [undefined, 1], 0.3)).to.equal(0.3);
-    expect(levelBetween([undefined, undefined], [undefined, undefined], undefined)).to.equal(0);
   });
 
   it('changes only once two judgements in a row agree', () => {

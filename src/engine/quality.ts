@@ -52,14 +52,6 @@ export interface LinkTotals {
   packetsReceived: number;
   bytesReceived: number;
   bytesSent: number;
-  /** Their audio as received: total energy and duration (for a level between two readings), and the level now. */
-  audioEnergy?: number;
-  audioDuration?: number;
-  audioLevel?: number;
-  /** Our microphone as sent on this connection (`media-source`), the same three. */
-  sourceEnergy?: number;
-  sourceDuration?: number;
-  sourceLevel?: number;
 }
 
 interface Entry {
@@ -84,11 +76,6 @@ export function linkTotals(report: RTCStatsReport, at: number): LinkTotals {
       t.bytesReceived += num(r.bytesReceived) ?? 0;
       const jitter = num(r.jitter);
       if (jitter !== undefined) t.jitter = Math.max(t.jitter ?? 0, jitter * 1000);
-      if (r.kind === 'audio') {
-        t.audioEnergy = num(r.totalAudioEnergy);
-        t.audioDuration = num(r.totalSamplesDuration);
-        t.audioLevel = num(r.audioLevel);
-      }
     }
     if (r.type === 'outbound-rtp') t.bytesSent += num(r.bytesSent) ?? 0;
     if (r.type === 'remote-inbound-rtp') {
@@ -96,29 +83,11 @@ export function linkTotals(report: RTCStatsReport, at: number): LinkTotals {
       const rtt = num(r.roundTripTime);
       if (rtt !== undefined && t.rtt === undefined) t.rtt = rtt * 1000;
     }
-    if (r.type === 'media-source' && r.kind === 'audio') {
-      t.sourceEnergy = num(r.totalAudioEnergy);
-      t.sourceDuration = num(r.totalSamplesDuration);
-      t.sourceLevel = num(r.audioLevel);
-    }
   });
   // The pair's own round trip (STUN consent checks, every few seconds) is there even without media.
   const pairRtt = num(pair?.currentRoundTripTime);
   if (pairRtt !== undefined) t.rtt = pairRtt * 1000;
   return t;
-}
-
-/** The level between two readings: the root mean square of the energy in between, else the level now. */
-export function levelBetween(
-  energy: [number | undefined, number | undefined],
-  duration: [number | undefined, number | undefined],
-  now: number | undefined,
-): number {
-  const [e0, e1] = energy;
-  const [d0, d1] = duration;
-  if (e0 !== undefined && e1 !== undefined && d0 !== undefined && d1 !== undefined && d1 > d0)
-    return Math.sqrt(Math.max(0, e1 - e0) / (d1 - d0));
-  return now ?? 0;
 }
 
 /** What happened between two readings of the same connection. */

@@ -24,9 +24,13 @@ export interface RtcStrings {
   turnCameraOn: string;
   devices: string;
   chooseDevices: string;
+  switchCamera: string;
   leave: string;
   join: string;
   joinAgain: string;
+  /** The pre-join screen. */
+  yourName: string;
+  microphoneLevel: string;
   dismiss: string;
   /** Said by screen readers (a live region): `{name}` is who joined or left. */
   announceJoined: string;
@@ -39,7 +43,6 @@ export interface RtcStrings {
   announceHand: string;
   handRaised: string;
   editName: string;
-  yourName: string;
   saveName: string;
   /**
    * The words for a problem, by its `code`. Left out, the engine's own (English) message is shown. `{host}` is the
@@ -103,9 +106,12 @@ export const en: RtcStrings = {
   turnCameraOn: 'Turn camera on',
   devices: 'Devices',
   chooseDevices: 'Choose camera, microphone and speaker',
+  switchCamera: 'Switch camera',
   leave: 'Leave call',
   join: 'Join',
   joinAgain: 'Join again',
+  yourName: 'Your name',
+  microphoneLevel: 'Microphone level',
   dismiss: 'Dismiss',
   announceJoined: '{name} joined the call',
   announceLeft: '{name} left the call',
@@ -116,7 +122,6 @@ export const en: RtcStrings = {
   announceHand: '{name} raised a hand',
   handRaised: 'Hand raised',
   editName: 'Change your name',
-  yourName: 'Your name',
   saveName: 'Save',
   errors: {},
   you: 'You',

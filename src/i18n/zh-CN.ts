@@ -21,6 +21,9 @@ const zhCN: RtcStrings = {
   leave: '离开通话',
   join: '加入',
   joinAgain: '重新加入',
+  switchCamera: '切换摄像头',
+  yourName: '你的名字',
+  microphoneLevel: '麦克风音量',
   dismiss: '关闭',
   announceJoined: '{name} 加入了通话',
   announceLeft: '{name} 离开了通话',
@@ -31,7 +34,6 @@ const zhCN: RtcStrings = {
   announceHand: '{name} 举手了',
   handRaised: '已举手',
   editName: '修改你的名字',
-  yourName: '你的名字',
   saveName: '保存',
   errors: {
     unauthorized: '你无权加入此房间。',
