@@ -159,6 +159,7 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart reaction-menu - The reactions menu.
  * @csspart reaction - One reaction in it.
  * @csspart people-button - The button that opens the participant list, with the number of people in the call.
+ * @csspart people-icon - The icon on it.
  * @csspart people-count - The number on it.
  * @csspart panel - The side panel (the participant list); over the whole call on a narrow screen.
  * @csspart people-list - The participant list (`<rtc-participant-list>`); its rows `people-row`, and in each
@@ -898,7 +899,8 @@ export class RtcCall extends LitElement {
                     title=${t.t('people')}
                     @click=${() => this.togglePanel('people')}
                   >
-                    <span aria-hidden="true">👥</span><span part="people-count">${people.length}</span>
+                    <span part="people-icon" aria-hidden="true">👥</span
+                    ><span part="people-count">${people.length}</span>
                   </button>
                   <button
                     part="control devices-button"
