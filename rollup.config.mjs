@@ -28,6 +28,9 @@ const cleanChunks = {
 
 export default {
   input: 'lib/index.js',
+  // Chunks that use what rtc-call.js has (Lit, the engine's emitter) import it from rtc-call.js itself, which exports
+  // those too, rather than rollup moving everything shared into a third file that rtc-call.js would only re-export.
+  preserveEntrySignatures: 'allow-extension',
   output: {
     dir: 'dist',
     entryFileNames: 'rtc-call.js',

@@ -1,6 +1,6 @@
 import type { RtcErrorDetail } from './engine/errors.js';
 import type { DeviceKind } from './engine/local-media.js';
-import type { Participant } from './engine/types.js';
+import type { ConnectionQuality, Participant } from './engine/types.js';
 import type { DataMessage } from './engine/data-topics.js';
 
 /** Every event of ours bubbles and crosses shadow roots, so a page can listen on `<rtc-call>` or above it. */
@@ -53,6 +53,26 @@ export interface RtcDeviceChangeDetail {
  */
 export type RtcDataDetail = DataMessage;
 
+/** Someone (you too) raised or lowered their hand. */
+export interface RtcHandDetail {
+  participant: Participant;
+  raised: boolean;
+}
+/** Someone (you too) reacted: `emoji` is one of 👍 ❤️ 😂 🎉 👏 😮. */
+export interface RtcReactionDetail {
+  participant: Participant;
+  emoji: string;
+}
+/** The active speaker changed: the loudest person speaking, held for a moment; undefined once they have left. */
+export interface RtcActiveSpeakerDetail {
+  participant: Participant | undefined;
+}
+/** The quality of the connection to someone changed. */
+export interface RtcQualityDetail {
+  participant: Participant;
+  quality: ConnectionQuality;
+}
+
 export const rtcJoined = (d: RtcJoinedDetail) => event('rtc-joined', d);
 export const rtcParticipantJoined = (d: RtcParticipantDetail) => event('rtc-participant-joined', d);
 export const rtcParticipantLeft = (d: RtcParticipantDetail) => event('rtc-participant-left', d);
@@ -64,6 +84,10 @@ export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-s
 export const rtcTileView = (d: RtcTileViewDetail) => event('rtc-tile-view', d);
 export const rtcDeviceChange = (d: RtcDeviceChangeDetail) => event('rtc-device-change', d);
 export const rtcData = (d: RtcDataDetail) => event('rtc-data', d);
+export const rtcHand = (d: RtcHandDetail) => event('rtc-hand', d);
+export const rtcReaction = (d: RtcReactionDetail) => event('rtc-reaction', d);
+export const rtcActiveSpeaker = (d: RtcActiveSpeakerDetail) => event('rtc-active-speaker', d);
+export const rtcQuality = (d: RtcQualityDetail) => event('rtc-quality', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -78,5 +102,9 @@ declare global {
     'rtc-tile-view': CustomEvent<RtcTileViewDetail>;
     'rtc-device-change': CustomEvent<RtcDeviceChangeDetail>;
     'rtc-data': CustomEvent<RtcDataDetail>;
+    'rtc-hand': CustomEvent<RtcHandDetail>;
+    'rtc-reaction': CustomEvent<RtcReactionDetail>;
+    'rtc-active-speaker': CustomEvent<RtcActiveSpeakerDetail>;
+    'rtc-quality': CustomEvent<RtcQualityDetail>;
   }
 }

@@ -8,6 +8,9 @@ import type { PeerStats } from './peer-stats.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
+import type { People, PeopleEvents, PeopleHost } from './people.js';
+import type { LinkReport } from './quality.js';
+import { cleanName } from './names.js';
 import type { Logger } from './logger.js';
 import { CAPTURE_LADDER } from './video-fit.js';
 import {
@@ -63,6 +66,14 @@ export interface CallEvents {
   error: RtcErrorDetail;
   /** Someone sent the page a message (`send()` on their side). */
   data: DataMessage;
+  /** Someone (you too) raised or lowered their hand. */
+  hand: PeopleEvents['hand'];
+  /** Someone (you too) reacted. */
+  reaction: PeopleEvents['reaction'];
+  /** The active speaker changed (`activeSpeaker`); undefined once they have left. */
+  'active-speaker': PeopleEvents['active-speaker'];
+  /** The quality of the connection to someone changed (`Participant.quality`). */
+  quality: PeopleEvents['quality'];
 }
 
 /** A peer whose connection closed while still in the room is called again after this long. */
@@ -90,6 +101,9 @@ export class Call extends Emitter<CallEvents> {
   #joinedOnce = false;
   #onPageHide = () => void this.leave();
   #onVisibility = () => this.media.pauseVideo(globalThis.document?.visibilityState === 'hidden');
+  /** Hands, reactions, speaking and quality (people.ts): a chunk of its own, loaded as the call starts. */
+  #people?: Promise<People | undefined>;
+  #peopleNow?: People;
   #offMedia: (() => void)[] = [];
 
   constructor(readonly options: CallOptions) {
@@ -99,7 +113,10 @@ export class Call extends Emitter<CallEvents> {
     Object.assign(this.media.audioProcessing, options.audioProcessing);
     this.#roster.on('joined', (p) => this.emit('participant-joined', p));
     this.#roster.on('left', (p) => this.emit('participant-left', p));
-    this.#roster.on('changed', (list) => this.emit('participants', list));
+    this.#roster.on('changed', (list) => {
+      this.#peopleNow?.sync();
+      this.emit('participants', list);
+    });
   }
 
   /** Our seat on the server (id, secret, ICE servers), while we have one. */
@@ -165,6 +182,7 @@ export class Call extends Emitter<CallEvents> {
     if (!fit) void this.media.setCaptureHeight(CAPTURE_LADDER[CAPTURE_LADDER.length - 1]);
     this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), fit);
     this.#wireMesh(this.#mesh);
+    this.#startPeople(this.#mesh);
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
     // devices take their time to start).
@@ -211,8 +229,78 @@ export class Call extends Emitter<CallEvents> {
     mesh.sendData(text, to !== undefined ? [to] : this.#roster.participants.filter((p) => !p.local).map((p) => p.id));
   }
 
-  /** Changes your display name for everyone in the call. */
+  /**
+   * The person speaking, or who spoke last: the loudest of those speaking, held for a moment so that two people
+   * talking at once do not swap places all the time. It may be you. Undefined before anyone has spoken, and once
+   * they have left. `active-speaker` tells when it changes.
+   */
+  get activeSpeaker(): Participant | undefined {
+    const id = this.#peopleNow?.activeSpeaker;
+    return id === undefined ? undefined : this.#roster.participants.find((p) => p.id === id);
+  }
+
+  /** Raises or lowers your hand for everyone (`hand` event; a newcomer sees it raised). Rejects: `not-in-call`. */
+  async raiseHand(up: boolean): Promise<void> {
+    (await this.#peopleReady()).raiseHand(!!up);
+  }
+
+  /**
+   * Sends a reaction to everyone (`reaction` event): one of 👍 ❤️ 😂 🎉 👏 😮 (people.ts `REACTIONS`). Rejects with an
+   * RtcError, having sent nothing: `not-in-call`, `invalid-reaction`, `rate-limited` (more than 5 in 5 s).
+   */
+  async react(emoji: string): Promise<void> {
+    (await this.#peopleReady()).react(emoji);
+  }
+
+  /**
+   * What the connection to participant `id` was last judged on: round trip and jitter (ms), loss (0 to 1), bitrates
+   * each way (bits/s), over the last couple of seconds. Undefined until first judged. (`stats(id)` has the rest.)
+   */
+  linkReport(id: string): LinkReport | undefined {
+    return this.#peopleNow?.report(id);
+  }
+
+  async #peopleReady(): Promise<People> {
+    const people = this.state === 'joined' || this.state === 'reconnecting' ? await this.#people : undefined;
+    if (!people || this.#peopleNow !== people) throw notInCall();
+    return people;
+  }
+
+  #startPeople(mesh: Mesh): void {
+    const roster = this.#roster;
+    const host: PeopleHost = {
+      participants: () => roster.participants,
+      update: (id, patch) => {
+        if (id === roster.self?.id) roster.updateSelf(patch);
+        else if (roster.get(id)) roster.update(id, patch);
+      },
+      send: (id, message) => mesh.send(id, message),
+      broadcast: (message) => mesh.broadcast(message),
+      peerConnection: (id) => mesh.peerConnection(id),
+      microphone: () => this.media.track('audio'),
+    };
+    this.#people = import('./people.js').then(
+      ({ People }) => {
+        if (this.#mesh !== mesh) return undefined;
+        const people = new People(host);
+        people.on('hand', (d) => this.emit('hand', d));
+        people.on('reaction', (d) => this.emit('reaction', d));
+        people.on('active-speaker', (d) => this.emit('active-speaker', d));
+        people.on('quality', (d) => this.emit('quality', d));
+        this.#peopleNow = people;
+        people.sync();
+        return people;
+      },
+      (err) => void this.options.logger?.warn('people features not loaded', err),
+    );
+    // Until the chunk is here, what peers say waits for it, in order.
+    mesh.on('message', ({ id, message }) => void this.#people?.then((p) => p?.receive(id, message)));
+    mesh.on('open', ({ id }) => void this.#people?.then((p) => p?.opened(id)));
+  }
+
+  /** Changes your display name for everyone in the call (cleaned: see names.ts). */
   setName(name: string): void {
+    name = cleanName(name);
     this.options.name = name;
     if (!this.#roster.self) return;
     this.#roster.updateSelf({ name });
@@ -336,7 +424,7 @@ export class Call extends Emitter<CallEvents> {
     mesh.on('link', ({ id, level }) => roster.get(id) && roster.update(id, { weakLink: level === 'audio-only' }));
     mesh.on('control', ({ id, message }) =>
       roster.update(id, {
-        name: message.name || roster.memberName(id),
+        name: cleanName(message.name) || roster.memberName(id),
         audioEnabled: message.audio,
         videoEnabled: message.video,
       }),
@@ -375,6 +463,9 @@ export class Call extends Emitter<CallEvents> {
       videoEnabled: this.media.videoEnabled,
       connection: 'connected',
       weakLink: false,
+      hand: false,
+      speaking: false,
+      quality: null,
     };
   }
 
@@ -422,6 +513,9 @@ export class Call extends Emitter<CallEvents> {
     // for the server's word, which they would otherwise check against a connection still alive.
     this.#mesh?.close();
     this.#mesh = undefined;
+    this.#peopleNow?.close();
+    this.#peopleNow = undefined;
+    this.#people = undefined;
     this.#timers.clear();
     session?.close();
     for (const off of this.#offSession.splice(0)) off();

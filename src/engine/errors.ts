@@ -27,7 +27,9 @@ export type RtcErrorCode =
   /** `send()`: the message is larger than the documented limit (64 KiB as JSON); nothing was sent. */
   | 'data-too-large'
   /** `send()`: `to` is not someone else in the call. */
-  | 'unknown-participant';
+  | 'unknown-participant'
+  /** `react()`: not one of the reactions there are (👍 ❤️ 😂 🎉 👏 😮). */
+  | 'invalid-reaction';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;

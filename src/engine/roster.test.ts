@@ -11,6 +11,9 @@ const me: Participant = {
   videoEnabled: true,
   connection: 'connected',
   weakLink: false,
+  hand: false,
+  speaking: false,
+  quality: null,
 };
 
 function recorded(roster: Roster) {

@@ -120,6 +120,9 @@ export class Roster extends Emitter<RosterEvents> {
       videoEnabled: true,
       connection: 'connecting',
       weakLink: false,
+      hand: false,
+      speaking: false,
+      quality: null,
       ...patch,
     };
     this.#people.set(id, p);

@@ -19,7 +19,19 @@ export interface Participant {
    * to audio only, and back up when it recovers). Always false for yourself.
    */
   readonly weakLink: boolean;
+  /** Their hand is raised (`raiseHand()`). */
+  readonly hand: boolean;
+  /** They are speaking now (their audio level, with hysteresis; never while muted). */
+  readonly speaking: boolean;
+  /**
+   * How good the connection to them is, from its stats (round trip, loss, jitter): null for yourself, and until
+   * first judged, a few seconds after it is made.
+   */
+  readonly quality: ConnectionQuality | null;
 }
+
+/** A connection's quality, as shown on its tile's badge (quality.ts says on what it is judged). */
+export type ConnectionQuality = 'good' | 'fair' | 'poor';
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
 

@@ -35,6 +35,15 @@ export interface RtcStrings {
   /** Said by screen readers (a live region): `{name}` is who joined or left. */
   announceJoined: string;
   announceLeft: string;
+  /** People: the hand and reactions buttons, the people button and list, raised hands said aloud. */
+  raiseHand: string;
+  lowerHand: string;
+  reactions: string;
+  people: string;
+  announceHand: string;
+  handRaised: string;
+  editName: string;
+  saveName: string;
   /**
    * The words for a problem, by its `code`. Left out, the engine's own (English) message is shown. `{host}` is the
    * call server's host where there is one.
@@ -56,6 +65,18 @@ export interface RtcStrings {
   microphoneOff: string;
   cameraOff: string;
   playSound: string;
+  /** A tile's connection quality badge, and its details (`{protocol}`: `udp`, `tcp` or `tls`). */
+  qualityGood: string;
+  qualityFair: string;
+  qualityPoor: string;
+  roundTrip: string;
+  loss: string;
+  bitrate: string;
+  resolution: string;
+  codec: string;
+  route: string;
+  routeDirect: string;
+  routeRelay: string;
   /** `<rtc-device-picker>`; `{n}` numbers a device the browser gives no name. */
   speaker: string;
   unnamedCamera: string;
@@ -94,6 +115,14 @@ export const en: RtcStrings = {
   dismiss: 'Dismiss',
   announceJoined: '{name} joined the call',
   announceLeft: '{name} left the call',
+  raiseHand: 'Raise hand',
+  lowerHand: 'Lower hand',
+  reactions: 'Reactions',
+  people: 'People',
+  announceHand: '{name} raised a hand',
+  handRaised: 'Hand raised',
+  editName: 'Change your name',
+  saveName: 'Save',
   errors: {},
   you: 'You',
   guest: 'Guest',
@@ -107,6 +136,17 @@ export const en: RtcStrings = {
   microphoneOff: 'Microphone off',
   cameraOff: 'Camera off',
   playSound: 'Play sound',
+  qualityGood: 'Connection: good',
+  qualityFair: 'Connection: fair',
+  qualityPoor: 'Connection: poor',
+  roundTrip: 'Round trip',
+  loss: 'Loss',
+  bitrate: 'Bitrate',
+  resolution: 'Resolution',
+  codec: 'Codec',
+  route: 'Route',
+  routeDirect: 'Direct',
+  routeRelay: 'Relayed through TURN over {protocol}',
   speaker: 'Speaker',
   unnamedCamera: 'Camera {n}',
   unnamedMicrophone: 'Microphone {n}',

@@ -4,6 +4,7 @@ import type { RtcErrorCode, RtcErrorDetail } from '../../engine/errors.js';
 import type { CallState, Participant } from '../../engine/types.js';
 import type { CallContextValue } from '../../context.js';
 import { rtcData, rtcError, rtcJoined, rtcLeft, rtcParticipantJoined, rtcParticipantLeft } from '../../events.js';
+import { rtcActiveSpeaker, rtcHand, rtcQuality, rtcReaction } from '../../events.js';
 
 /** Problems that go away by themselves once the call is (re)joined. */
 const TRANSIENT: RtcErrorCode[] = ['server-unreachable', 'connection-lost', 'server-error', 'rate-limited'];
@@ -73,6 +74,10 @@ export class CallController implements ReactiveController {
       call.on('participant-left', (p) => announce(rtcParticipantLeft({ participant: p }))),
       call.on('left', () => host.dispatchEvent(rtcLeft({ room: options.room }))),
       call.on('data', (m) => host.dispatchEvent(rtcData(m))),
+      call.on('hand', (d) => host.dispatchEvent(rtcHand(d))),
+      call.on('reaction', (d) => host.dispatchEvent(rtcReaction(d))),
+      call.on('active-speaker', (p) => host.dispatchEvent(rtcActiveSpeaker({ participant: p }))),
+      call.on('quality', (d) => host.dispatchEvent(rtcQuality(d))),
       call.on('error', (e) => {
         this.notices = [...this.notices.filter((n) => n.code !== e.code), e];
         host.dispatchEvent(rtcError(e));

@@ -102,6 +102,9 @@ export class PrejoinController implements ReactiveController {
       videoEnabled: media.videoEnabled,
       connection: 'connected',
       weakLink: false,
+      hand: false,
+      speaking: false,
+      quality: null,
     };
   }
 

@@ -146,6 +146,38 @@ export const styles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  /* Raising a hand or reacting is not turning something off: no danger color when not pressed. */
+  [part~='hand-button'][aria-pressed='false'] {
+    background: var(--rtc-call-control-background);
+    color: var(--rtc-call-foreground);
+  }
+  [part~='hand-button'][aria-pressed='true'] {
+    background: var(--rtc-call-accent);
+    color: var(--rtc-call-accent-foreground);
+  }
+  [part~='people-count'] {
+    font-size: 0.7em;
+  }
+  [part~='reaction-menu'] {
+    display: flex;
+    justify-content: center;
+    flex-wrap: wrap;
+    gap: 4px;
+  }
+  [part~='panel'] {
+    position: absolute;
+    z-index: 3;
+    top: var(--rtc-call-padding);
+    right: var(--rtc-call-padding);
+    bottom: calc(var(--rtc-call-control-size) + 2 * var(--rtc-call-padding));
+    width: min(320px, calc(100% - 2 * var(--rtc-call-padding)));
+    box-sizing: border-box;
+    overflow: auto;
+    padding: 8px 12px;
+    border-radius: 12px;
+    background: var(--rtc-call-background);
+    border: 1px solid var(--rtc-call-border);
+  }
   /* The pre-join screen: a preview as wide as fits (up to 480 px), the meter, the toggles and the name under it. */
   [part~='prejoin-screen'] {
     display: grid;

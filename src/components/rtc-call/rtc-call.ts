@@ -25,6 +25,8 @@ import { format, type RtcStringKey, type RtcStrings } from '../../i18n/strings.j
 import type { RtcErrorDetail } from '../../engine/errors.js';
 import { notInCall, type SendOptions } from '../../engine/data-topics.js';
 import { styles } from './rtc-call.styles.js';
+import { REACTIONS } from '../../engine/reactions.js';
+import type { QualityDetails } from '../rtc-quality-details/rtc-quality-details.js';
 import '../rtc-video-tile/rtc-video-tile.js';
 import '../rtc-device-picker/rtc-device-picker.js';
 
@@ -50,7 +52,28 @@ const TILE_PARTS = [
   'status: tile-status',
   'weak-link: tile-weak-link',
   'unmute-button: tile-unmute-button',
+  'hand: tile-hand',
+  'speaking: tile-speaking',
+  'reaction: tile-reaction',
+  'quality: tile-quality',
+  'quality-details: tile-quality-details',
 ].join(', ');
+const LIST_PARTS = [
+  'list: people-list',
+  'row: people-row',
+  'hand: people-hand',
+  'name: people-name',
+  'mic-state: people-mic-state',
+  'camera-state: people-camera-state',
+  'edit-button: people-edit-button',
+  'name-form: people-name-form',
+  'name-input: people-name-input',
+  'save-button: people-save-button',
+].join(', ');
+/** What the live region says: who joined, who left, whose hand is up. */
+const ANNOUNCE_KEYS = ['announceJoined', 'announceLeft', 'announceHand'] as const;
+/** How long a reaction floats over its sender's tile. */
+const REACTION_MS = 4000;
 const PICKER_PARTS = [
   'base: picker',
   'field: picker-field',
@@ -101,6 +124,13 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @fires {CustomEvent<RtcDataDetail>} rtc-data - Someone in the call sent the page a message with `send()`. Detail:
  * `{ topic, from: { id, name }, data }`.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
+ * @fires {CustomEvent<RtcHandDetail>} rtc-hand - Someone (you too) raised or lowered their hand. Detail:
+ * `{ participant, raised }`. A newcomer gets one for each hand already up.
+ * @fires {CustomEvent<RtcReactionDetail>} rtc-reaction - Someone (you too) reacted. Detail: `{ participant, emoji }`.
+ * @fires {CustomEvent<RtcActiveSpeakerDetail>} rtc-active-speaker - The active speaker changed: the loudest person
+ * speaking, held for a moment (may be you). Detail: `{ participant }`, undefined once they have left.
+ * @fires {CustomEvent<RtcQualityDetail>} rtc-quality - The quality of the connection to someone changed. Detail:
+ * `{ participant, quality }`, `quality` `good`, `fair` or `poor`.
  *
  * @slot toolbar-start - The site's own controls, at the start of the control bar.
  * @slot toolbar-end - The site's own controls, at the end of the control bar.
@@ -124,6 +154,26 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * without a mouse, when there are two or more cameras and the camera is on.
  * @csspart devices-button - The button that shows the device picker.
  * @csspart leave-button - The Leave button.
+ * @csspart hand-button - The raise-hand button (`aria-pressed` while your hand is up).
+ * @csspart reactions-button - The button that opens the reactions menu.
+ * @csspart reaction-menu - The reactions menu.
+ * @csspart reaction - One reaction in it.
+ * @csspart people-button - The button that opens the participant list, with the number of people in the call.
+ * @csspart people-icon - The icon on it.
+ * @csspart people-count - The number on it.
+ * @csspart panel - The side panel (the participant list); over the whole call on a narrow screen.
+ * @csspart people-list - The participant list (`<rtc-participant-list>`); its rows `people-row`, and in each
+ * `people-hand`, `people-name`, `people-mic-state`, `people-camera-state`; on yours `people-edit-button`, and while
+ * editing `people-name-form`, `people-name-input`, `people-save-button`.
+ * @csspart people-row - One person in the list.
+ * @csspart people-hand - A raised hand in the list.
+ * @csspart people-name - A name in the list.
+ * @csspart people-mic-state - A microphone state in the list (`data-on`).
+ * @csspart people-camera-state - A camera state in the list (`data-on`).
+ * @csspart people-edit-button - The control on your row that changes your name.
+ * @csspart people-name-form - The form that changes your name.
+ * @csspart people-name-input - Its text field.
+ * @csspart people-save-button - Its Save button.
  * @csspart join-button - The Join button (shown when not in the call).
  * @csspart device-picker - The `<rtc-device-picker>`.
  * @csspart announcer - The live region that tells screen readers who joined and left (visually hidden).
@@ -138,6 +188,16 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart tile-status - Each tile's connection notice.
  * @csspart tile-weak-link - Each tile's "Weak connection: video paused" notice.
  * @csspart tile-unmute-button - Each tile's "Play sound" button.
+ * @csspart tile-hand - A tile's raised hand.
+ * @csspart tile-speaking - A tile's speaking ring, while its person speaks.
+ * @csspart tile-reaction - A reaction floating over its sender's tile.
+ * @csspart tile-quality - A remote tile's connection quality badge (`data-quality`: `good`, `fair`, `poor`); a button
+ * that shows the details.
+ * @csspart tile-quality-details - The connection details: round trip, loss, bitrate, resolution, codec, route (direct,
+ * or relayed through TURN over UDP, TCP or TLS); in it `details-row` (`data-key`), `details-term`, `details-value`.
+ * @csspart details-row - One fact of the connection details.
+ * @csspart details-term - A fact's name.
+ * @csspart details-value - A fact's value.
  * @csspart picker - The device picker's wrapper.
  * @csspart picker-field - A device picker field.
  * @csspart picker-label - A device picker label.
@@ -265,6 +325,16 @@ export class RtcCall extends LitElement {
 
   @state() private pickerOpen = false;
 
+  /** The side panel shown: the participant list (`people`), the chat (`chat`), or none. */
+  @state() panel: 'chat' | 'people' | null = null;
+
+  @state() private reactionsOpen = false;
+
+  /** Reactions floating over tiles now, by participant. */
+  #reactions = new Map<string, { emoji: string; at: number }>();
+  /** Who the active speaker is, by `rtc-active-speaker`. */
+  #activeSpeaker?: string;
+
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #prejoin = new PrejoinController(this, () =>
     this.shadowRoot?.querySelector<HTMLElement>('[part~="prejoin-meter"]'),
@@ -285,7 +355,7 @@ export class RtcCall extends LitElement {
    * counted 90 DOM nodes after 50 leave/join rounds), and an unkeyed one would rewrite every line, which a screen
    * reader says again.
    */
-  #toAnnounce: { key: 'announceJoined' | 'announceLeft'; name: string }[] = [];
+  #toAnnounce: { key: AnnounceKey; name: string }[] = [];
   /** What join() and leave() last said; see #wantsCall. */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
@@ -301,9 +371,27 @@ export class RtcCall extends LitElement {
     super();
     this.addEventListener('rtc-participant-joined', (e) => this.#announce('announceJoined', e.detail.participant));
     this.addEventListener('rtc-participant-left', (e) => this.#announce('announceLeft', e.detail.participant));
+    this.addEventListener('rtc-hand', (e) => e.detail.raised && this.#announce('announceHand', e.detail.participant));
+    this.addEventListener('rtc-reaction', (e) => this.#float(e.detail.participant.id, e.detail.emoji));
+    this.addEventListener('rtc-active-speaker', (e) => {
+      this.#activeSpeaker = e.detail.participant?.id;
+      this.requestUpdate();
+    });
   }
 
-  #announce(key: 'announceJoined' | 'announceLeft', who: Participant): void {
+  /** Floats a reaction over `id`'s tile for REACTION_MS (a new one floats anew). */
+  #float(id: string, emoji: string): void {
+    const shown = { emoji, at: performance.now() };
+    this.#reactions.set(id, shown);
+    this.requestUpdate();
+    setTimeout(() => {
+      if (this.#reactions.get(id) !== shown) return;
+      this.#reactions.delete(id);
+      this.requestUpdate();
+    }, REACTION_MS);
+  }
+
+  #announce(key: AnnounceKey, who: Participant): void {
     this.#toAnnounce.push({ key, name: who.name });
     this.requestUpdate();
   }
@@ -324,7 +412,7 @@ export class RtcCall extends LitElement {
     for (const line of lines.slice(0, -3)) line.remove();
     const t = this.#l10n;
     for (const line of lines.slice(-3)) {
-      const key = line.dataset.key === 'announceLeft' ? 'announceLeft' : 'announceJoined';
+      const key = ANNOUNCE_KEYS.find((k) => k === line.dataset.key) ?? 'announceJoined';
       const text = t.t(key, { name: line.dataset.name || t.t('guest') });
       if (line.textContent !== text) line.textContent = text;
     }
@@ -420,6 +508,43 @@ export class RtcCall extends LitElement {
     const call = this.controller.call;
     if (!call) throw notInCall();
     await call.send(topic, data, options);
+  }
+
+  /**
+   * Raises (`true`) or lowers your hand: shown on your tile and in the participant list for everyone, and said by
+   * their screen readers; someone who joins later sees it up. Rejects with an `RtcError`: `not-in-call`.
+   */
+  async raiseHand(on: boolean): Promise<void> {
+    const call = this.controller.call;
+    if (!call) throw notInCall();
+    await call.raiseHand(!!on);
+  }
+
+  /**
+   * Sends a reaction, which floats over your tile for everyone for a few seconds: one of 👍 ❤️ 😂 🎉 👏 😮. Rejects
+   * with an `RtcError`, having sent nothing: `not-in-call`, `invalid-reaction` (not one of those), `rate-limited`
+   * (more than 5 in 5 seconds).
+   */
+  async react(emoji: string): Promise<void> {
+    const call = this.controller.call;
+    if (!call) throw notInCall();
+    await call.react(emoji);
+  }
+
+  /** What a tile's quality badge shows, for participant `id`. */
+  #readDetails = async (id: string): Promise<QualityDetails> => {
+    const call = this.controller.call;
+    return { report: call?.linkReport(id), stats: await call?.stats(id) };
+  };
+
+  private togglePanel(panel: 'chat' | 'people'): void {
+    this.panel = this.panel === panel ? null : panel;
+    // The list is a chunk of its own, fetched the first time it is shown.
+    if (this.panel === 'people') void import('../rtc-participant-list/rtc-participant-list.js');
+  }
+
+  private rename(name: string): void {
+    this.name = name;
   }
 
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
@@ -522,6 +647,7 @@ export class RtcCall extends LitElement {
       this.#joinedWith = '';
       void this.controller.stop();
     } else if (call) {
+      // (After a rename in the list too: the name the others see is then the page's `name`.)
       if (changed.has('name')) call.setName(this.name);
       if (changed.has('token')) call.setToken(this.token || undefined);
     }
@@ -668,6 +794,8 @@ export class RtcCall extends LitElement {
     const statusLine = status ? html`<div part="status" role="status">${status}</div>` : nothing;
     const alone = !!this.room && c.state === 'joined' && people.length <= 1;
     const lang = t.language;
+    const self = people.find((p) => p.local);
+    const handUp = !!self?.hand;
     return html`
       <div part="base">
         <div part="notices" role="alert">
@@ -706,6 +834,9 @@ export class RtcCall extends LitElement {
                       .participant=${p}
                       .logger=${this.#logger}
                       .sinkId=${c.context?.selected.audiooutput ?? ''}
+                      .reaction=${this.#reactions.get(p.id)}
+                      .readDetails=${this.#readDetails}
+                      ?active-speaker=${!!this.#activeSpeaker && this.#activeSpeaker === p.id && people.length > 1}
                     ></rtc-video-tile>`,
                 )}
               </div>`
@@ -757,6 +888,36 @@ export class RtcCall extends LitElement {
                       : nothing
                   }
                   <button
+                    part="control hand-button"
+                    aria-label=${t.t('raiseHand')}
+                    aria-pressed=${handUp ? 'true' : 'false'}
+                    title=${handUp ? t.t('lowerHand') : t.t('raiseHand')}
+                    @click=${() => this.raiseHand(!handUp).catch(() => {})}
+                  >
+                    ✋
+                  </button>
+                  <button
+                    part="control reactions-button"
+                    aria-label=${t.t('reactions')}
+                    aria-expanded=${this.reactionsOpen ? 'true' : 'false'}
+                    aria-controls="reactions"
+                    title=${t.t('reactions')}
+                    @click=${() => (this.reactionsOpen = !this.reactionsOpen)}
+                  >
+                    🙂
+                  </button>
+                  <button
+                    part="control people-button"
+                    aria-label=${`${t.t('people')} ${people.length}`}
+                    aria-expanded=${this.panel === 'people' ? 'true' : 'false'}
+                    aria-controls="panel"
+                    title=${t.t('people')}
+                    @click=${() => this.togglePanel('people')}
+                  >
+                    <span part="people-icon" aria-hidden="true">👥</span
+                    ><span part="people-count">${people.length}</span>
+                  </button>
+                  <button
                     part="control devices-button"
                     aria-label=${t.t('devices')}
                     aria-expanded=${this.pickerOpen ? 'true' : 'false'}
@@ -781,12 +942,50 @@ export class RtcCall extends LitElement {
           }
           <slot name="toolbar-end"></slot>
         </div>
+        ${
+          inCall && this.reactionsOpen
+            ? html`<div
+                id="reactions"
+                part="reaction-menu"
+                role="group"
+                aria-label=${t.t('reactions')}
+                @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.reactionsOpen = false)}
+              >
+                ${REACTIONS.map(
+                  (emoji) =>
+                    html`<button
+                      part="control reaction"
+                      aria-label=${emoji}
+                      @click=${() => this.react(emoji).catch(() => {})}
+                    >
+                      ${emoji}
+                    </button>`,
+                )}
+              </div>`
+            : nothing
+        }
+        ${
+          inCall && this.panel === 'people'
+            ? html`<aside id="panel" part="panel" aria-label=${t.t('people')}>
+                <rtc-participant-list
+                  part="people-list"
+                  exportparts=${LIST_PARTS}
+                  lang=${lang}
+                  .strings=${this.strings}
+                  .participants=${people}
+                  @rtc-rename=${(e: CustomEvent<{ name: string }>) => this.rename(e.detail.name)}
+                ></rtc-participant-list>
+              </aside>`
+            : nothing
+        }
         ${this.#prejoinShown() ? nothing : this.#renderPicker(!(this.pickerOpen && inCall))}
         <div part="announcer" role="log" aria-live="polite"></div>
       </div>
     `;
   }
 }
+
+type AnnounceKey = (typeof ANNOUNCE_KEYS)[number];
 
 if (!customElements.get('rtc-call')) customElements.define('rtc-call', RtcCall);
 

@@ -93,6 +93,89 @@ export const styles = css`
     top: 8px;
     font-size: 0.8em;
   }
+  [part~='speaking'] {
+    position: absolute;
+    inset: 0;
+    border-radius: inherit;
+    box-shadow: inset 0 0 0 3px var(--rtc-tile-speaking-color, #3ddc84);
+    pointer-events: none;
+  }
+  :host([active-speaker]) [part~='base'] {
+    outline: 3px solid var(--rtc-tile-active-color, #8b9bff);
+    outline-offset: -3px;
+  }
+  [part~='reaction'] {
+    position: absolute;
+    left: 50%;
+    bottom: 20%;
+    font-size: clamp(1.5rem, 12cqi, 4rem);
+    pointer-events: none;
+    animation: rtc-float 4s ease-out forwards;
+  }
+  @keyframes rtc-float {
+    from {
+      transform: translate(-50%, 0);
+      opacity: 1;
+    }
+    to {
+      transform: translate(-50%, -120%);
+      opacity: 0;
+    }
+  }
+  @keyframes rtc-fade {
+    from {
+      opacity: 1;
+    }
+    to {
+      opacity: 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part~='reaction'] {
+      transform: translate(-50%, 0);
+      animation-name: rtc-fade;
+    }
+  }
+  /* Three bars, as a phone shows its signal: green all three, amber two, red one. */
+  [part~='quality'] {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    display: flex;
+    align-items: flex-end;
+    gap: 2px;
+    height: 22px;
+    padding: 3px 6px;
+    border: 0;
+    border-radius: 6px;
+    background: var(--rtc-tile-label-background);
+    cursor: pointer;
+    --rtc-q: #3ddc84;
+  }
+  [part~='quality'] i {
+    width: 4px;
+    height: 40%;
+    background: var(--rtc-q);
+  }
+  [part~='quality'] i:nth-child(2) {
+    height: 70%;
+  }
+  [part~='quality'] i:nth-child(3) {
+    height: 100%;
+  }
+  [data-quality='fair'] {
+    --rtc-q: #f5b83d;
+  }
+  [data-quality='fair'] i:nth-child(3),
+  [data-quality='poor'] i:nth-child(n + 2) {
+    opacity: 0.3;
+  }
+  [data-quality='poor'] {
+    --rtc-q: #ff6b6b;
+  }
+  [part~='quality']:focus-visible {
+    outline: 2px solid #fff;
+  }
   [part~='unmute-button'] {
     position: absolute;
     top: 8px;

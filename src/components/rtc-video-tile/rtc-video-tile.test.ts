@@ -12,6 +12,9 @@ const person = (over: Partial<Participant> = {}): Participant => ({
   videoEnabled: true,
   connection: 'connected',
   weakLink: false,
+  hand: false,
+  speaking: false,
+  quality: null,
   ...over,
 });
 

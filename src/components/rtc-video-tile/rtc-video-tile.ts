@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { Participant } from '../../engine/types.js';
 import type { Logger } from '../../engine/logger.js';
 import { camOffIcon, micOffIcon } from '../../icons.js';
@@ -8,6 +9,9 @@ import type { RtcStrings } from '../../i18n/strings.js';
 import { styles } from './rtc-video-tile.styles.js';
 import { viewStep } from '../../engine/video-fit.js';
 import { rtcTileView } from '../../events.js';
+import type { QualityDetails } from '../rtc-quality-details/rtc-quality-details.js';
+
+const QUALITY_WORDS = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' } as const;
 
 /** Up to two initials of a name, for the avatar shown while the camera is off. */
 export function initials(name: string): string {
@@ -35,6 +39,14 @@ export function initials(name: string): string {
  *   ("Weak connection: video paused"); it goes when their video comes back.
  * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks ("Play sound"); the
  *   visitor's first tap or key anywhere on the page turns the sound on as well.
+ * @csspart hand - The raised hand (✋), in the name bar, while the participant's hand is up.
+ * @csspart speaking - The ring around the tile while the participant speaks.
+ * @csspart reaction - A reaction of theirs (`reaction`), floating up over the tile for a few seconds (still, and only
+ *   fading, where the visitor prefers reduced motion).
+ * @csspart quality - The connection quality badge of a remote participant (`data-quality`: `good`, `fair` or
+ *   `poor`); a button that shows the details.
+ * @csspart quality-details - The connection details (`<rtc-quality-details>`): round trip, loss, bitrate, resolution,
+ *   codec and route; its own parts are exported as `details-*`.
  *
  * @cssproperty [--rtc-tile-background=#1f2430] - Background behind the video and avatar.
  * @cssproperty [--rtc-tile-foreground=#fff] - Text color.
@@ -45,6 +57,8 @@ export function initials(name: string): string {
  * @cssproperty [--rtc-tile-avatar-background=#5b6ee1] - Background of the initials avatar.
  * @cssproperty [--rtc-tile-avatar-size=30%] - Width of the avatar, relative to the tile.
  * @cssproperty [--rtc-tile-muted-color=#ff6b6b] - Color of the muted-microphone and camera-off icons.
+ * @cssproperty [--rtc-tile-speaking-color=#3ddc84] - The speaking ring's color.
+ * @cssproperty [--rtc-tile-active-color=#8b9bff] - The outline of the active speaker's tile.
  *
  * @fires rtc-tile-view - How tall a remote participant's video is shown, in device pixels (in steps; 0 while the
  *   tile is hidden, scrolled out of sight or the page is in the background). `<rtc-call>` passes it to the call
@@ -78,6 +92,23 @@ export class RtcVideoTile extends LitElement {
    */
   @property({ type: Boolean, reflect: true, attribute: 'weak-link' }) weakLink = false;
 
+  /** Reflects `participant.speaking`. */
+  @property({ type: Boolean, reflect: true }) speaking = false;
+
+  /** Reflects `participant.hand`. */
+  @property({ type: Boolean, reflect: true }) hand = false;
+
+  /** Set on the active speaker's tile (`<rtc-call>` sets it), which is highlighted. */
+  @property({ type: Boolean, reflect: true, attribute: 'active-speaker' }) activeSpeaker = false;
+
+  /** The participant's latest reaction, to float over the tile; a new `at` floats it again. */
+  @property({ attribute: false }) reaction?: { emoji: string; at: number };
+
+  /** Reads the connection details of participant `id`, for the quality badge's details (`<rtc-call>` sets it). */
+  @property({ attribute: false }) readDetails?: (id: string) => Promise<QualityDetails>;
+
+  @state() private detailsOpen = false;
+
   /**
    * Words to use instead of the language's own (`{ playSound: '…' }`); see `RtcStrings`. The language is the
    * element's `lang`, else the nearest ancestor's, else the page's.
@@ -96,6 +127,8 @@ export class RtcVideoTile extends LitElement {
       this.audioMuted = !this.participant.audioEnabled;
       this.videoOff = !this.participant.videoEnabled || !this.participant.stream?.getVideoTracks().length;
       this.weakLink = !this.participant.local && !!this.participant.weakLink;
+      this.speaking = !!this.participant.speaking;
+      this.hand = !!this.participant.hand;
     }
   }
 
@@ -194,6 +227,12 @@ export class RtcVideoTile extends LitElement {
     this.#offView.push(off);
   }
 
+  private async toggleDetails(): Promise<void> {
+    // The details view is a chunk of its own, fetched the first time someone asks.
+    if (!this.detailsOpen) await import('../rtc-quality-details/rtc-quality-details.js');
+    this.detailsOpen = !this.detailsOpen;
+  }
+
   private unblockSound(): void {
     this.soundBlocked = false;
     this.video.muted = false;
@@ -209,7 +248,12 @@ export class RtcVideoTile extends LitElement {
     const t = this.#l10n;
     const name = p?.name || (this.local ? t.t('you') : t.t('guest'));
     const shown = this.local ? t.t('nameYou', { name }) : name;
-    const label = [shown, this.audioMuted && t.t('tileMicrophoneOff'), this.videoOff && t.t('tileCameraOff')]
+    const label = [
+      shown,
+      this.hand && t.t('handRaised'),
+      this.audioMuted && t.t('tileMicrophoneOff'),
+      this.videoOff && t.t('tileCameraOff'),
+    ]
       .filter(Boolean)
       .join(t.t('listSeparator'));
     // Paused by the link, not by them: the camera-off icon and words stay off, the last frame is not left frozen.
@@ -233,7 +277,15 @@ export class RtcVideoTile extends LitElement {
         ${this.videoOff || paused ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
         ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
         ${paused && !status ? html`<div part="weak-link" role="status">${t.t('weakLink')}</div>` : nothing}
+        ${this.speaking ? html`<div part="speaking" aria-hidden="true"></div>` : nothing}
+        ${
+          this.reaction
+            ? keyed(this.reaction.at, html`<div part="reaction" aria-hidden="true">${this.reaction.emoji}</div>`)
+            : nothing
+        }
+        ${this.#quality()}
         <div part="label">
+          ${this.hand ? html`<span part="hand" title=${t.t('handRaised')}>✋</span>` : nothing}
           <span part="name">${shown}</span>
           ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
           ${this.videoOff ? html`<span part="camera-state" title=${t.t('cameraOff')}>${camOffIcon}</span>` : nothing}
@@ -245,6 +297,34 @@ export class RtcVideoTile extends LitElement {
         }
       </div>
     `;
+  }
+
+  #quality() {
+    const p = this.participant;
+    if (!p || p.local || !p.quality) return nothing;
+    const words = this.#l10n.t(QUALITY_WORDS[p.quality]);
+    return html`<button
+        part="quality"
+        data-quality=${p.quality}
+        aria-label=${words}
+        title=${words}
+        aria-expanded=${this.detailsOpen ? 'true' : 'false'}
+        @click=${this.toggleDetails}
+        @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.detailsOpen = false)}
+      >
+        <i></i><i></i><i></i>
+      </button>
+      ${
+        this.detailsOpen && this.readDetails
+          ? html`<rtc-quality-details
+              part="quality-details"
+              exportparts="row: details-row, term: details-term, value: details-value"
+              lang=${this.#l10n.language}
+              .strings=${this.strings}
+              .read=${() => this.readDetails!(p.id)}
+            ></rtc-quality-details>`
+          : nothing
+      }`;
   }
 }
 
