@@ -60,31 +60,6 @@ export function leaveOutConnections(code, parse, leftOut) {
 }
 
 /**
- * Takes the RTCPeerConnection out of PeerJS's `util.supports`, which is worked out when the module is imported by
- * making an RTCPeerConnection with PeerJS's default configuration (Google's STUN server and PeerJS's TURN server: it
- * gathers nothing, but our pages must not hold that configuration at all) and a data channel. The widget needs
- * both anyway, so support is what `isWebRTCSupported()` says; and the page saves making a connection as it loads.
- * When PeerJS changes so that the probe is not where it was, the build stops and says so.
- * @param {string} code peerjs/dist/bundler.mjs
- */
-export function leaveOutSupportProbe(code) {
-  const start = code.indexOf('this.supports = function() {');
-  const from = start < 0 ? -1 : code.indexOf('if (!supported.webRTC) return supported;', start);
-  const to = from < 0 ? -1 : code.indexOf('return supported;', from + 40);
-  const probe = from < 0 || to < 0 ? '' : code.slice(from, to);
-  if (!probe.includes('new RTCPeerConnection(') || !probe.includes('createDataChannel('))
-    throw new Error(
-      "scripts/peerjs-left-out.mjs: PeerJS's util.supports probe is not where it was: peerjs has changed, look again.",
-    );
-  return (
-    code.slice(0, from) +
-    '// rtc-call: no probe connection (see scripts/peerjs-left-out.mjs).\n' +
-    'supported.audioVideo = supported.data = supported.reliable = supported.webRTC;\n' +
-    code.slice(to)
-  );
-}
-
-/**
  * The members of PeerJS's classes that only the left-out connections call, or a `Peer` made without an id (the widget
  * always names its seat), each with how many PeerJS has. Their bodies become a call to `leftOut()`
  * (vendor/shims/left-out.js), which throws: `peer.connect()` and `peer.call()`, PeerJS's HTTP API (an id from the
