@@ -134,3 +134,52 @@ export function leaveOutMembers(code, parse, leftOut) {
     replaced: Object.keys(LEFT_OUT_MEMBERS),
   };
 }
+
+/**
+ * The bookkeeping of PeerJS's connections in `Peer`: the widget never has one, so an `OFFER` (only a stock PeerJS
+ * client sends one) reaches `leftOut()` at once, instead of through a connection class that throws; the members that
+ * file and hand out a connection's messages (`_addConnection`, `_removeConnection`, `_getMessages`) become a call to
+ * `leftOut()`; and `_storeMessage`, which kept a message for a connection (a stock client's CANDIDATE) until that
+ * connection claimed it, keeps nothing: no connection will. Run after leaveOutMembers (which imports `leftOut`).
+ * When PeerJS changes so that these are not what they were, the build stops.
+ * @param {string} code peerjs/dist/bundler.mjs, after leaveOutMembers
+ * @param {(code: string) => Node} parse an ESTree parser (rollup's `this.parse`)
+ * @returns {{ code: string, replaced: string[] }} the new code, and what was emptied
+ */
+export function leaveOutBookkeeping(code, parse) {
+  if (!/^import \{ leftOut \} from /.test(code))
+    throw new Error('scripts/peerjs-left-out.mjs: run after leaveOutMembers');
+  /** @type {Record<string, string>} */
+  const bodies = {
+    _addConnection: '{ leftOut(); }',
+    _removeConnection: '{ leftOut(); }',
+    _getMessages: '{ leftOut(); }',
+    _storeMessage: '{}',
+  };
+  /** @type {[number, number, string][]} */
+  const edits = [];
+  /** @type {string[]} */
+  const found = [];
+  walk(parse(code), (n) => {
+    if (n.type !== 'MethodDefinition' || n.key.type !== 'Identifier') return;
+    if (Object.hasOwn(bodies, n.key.name)) {
+      found.push(n.key.name);
+      edits.push([n.value.body.start, n.value.body.end, bodies[n.key.name]]);
+    } else if (n.key.name === '_handleMessage')
+      walk(n.value.body, (c) => {
+        const test = c.type === 'SwitchCase' ? c.test : undefined;
+        if (test?.type !== 'MemberExpression' || test.property.name !== 'Offer' || !c.consequent.length) return;
+        found.push('OFFER');
+        edits.push([c.consequent[0].start, c.consequent.at(-1).end, 'leftOut();\n                break;']);
+      });
+  });
+  const want = [...Object.keys(bodies), 'OFFER'].sort().join();
+  if (found.sort().join() !== want)
+    throw new Error(
+      `scripts/peerjs-left-out.mjs: expected Peer's ${want} once each, found ${found.join() || 'none'}: peerjs has ` +
+        'changed, look again at what to leave out.',
+    );
+  let out = code;
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
+  return { code: out, replaced: found };
+}

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
-import { leaveOutConnections, leaveOutMembers } from './peerjs-left-out.mjs';
+import { leaveOutBookkeeping, leaveOutConnections, leaveOutMembers } from './peerjs-left-out.mjs';
 import { inlineEnums, inlineUtil, replaceEmitter, silenceLogger } from './peerjs-slim.mjs';
 
 export const VENDORED_PEERJS = fileURLToPath(new URL('../vendor/peerjs.js', import.meta.url));
@@ -57,6 +57,7 @@ export async function vendorPeerjs() {
           if (!id.endsWith('/peerjs/dist/bundler.mjs')) return null;
           const parse = (/** @type {string} */ c) => this.parse(c);
           let out = leaveOutMembers(leaveOutConnections(code, parse, LEFT_OUT).code, parse, LEFT_OUT).code;
+          out = leaveOutBookkeeping(out, parse).code;
           out = inlineUtil(silenceLogger(inlineEnums(out, parse).code, parse).code, parse).code;
           return { code: replaceEmitter(out, parse, EMITTER).code, map: null };
         },

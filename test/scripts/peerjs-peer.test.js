@@ -244,3 +244,29 @@ test('the emitter PeerJS extends calls its listeners as eventemitter3 does', () 
   assert.ok(theirs.length > 10);
   assert.deepEqual(playEmitter(EventEmitter), theirs);
 });
+
+test('an OFFER (from a stock PeerJS client) reaches the left-out error at once, and the Peer goes on', () => {
+  FakeWebSocket.made = [];
+  const peer = new Peers.ours('seat2', { host: '127.0.0.1', port: 9, secure: false, token: 't', config: {} });
+  /** @type {unknown[]} */
+  const messages = [];
+  peer.socket.on('message', (/** @type {unknown} */ m) => messages.push(m));
+  const ws = /** @type {FakeWebSocket} */ (FakeWebSocket.made[0]);
+  ws.open();
+  ws.push({ type: 'OPEN' });
+  for (const type of ['media', 'data', 'something else'])
+    assert.throws(
+      () => ws.push({ type: 'OFFER', src: 'b', payload: { type, connectionId: 'mc_1', serialization: 'json' } }),
+      /not in rtc-call's copy of PeerJS/,
+    );
+  assert.deepEqual(Object.keys(peer.connections), []);
+  ws.push({ type: 'RTC-ROOM', payload: { members: [] } });
+  assert.equal(peer.open, true);
+  // The Peer's own listener comes first, so the socket's later listeners never see an OFFER (as with the
+  // connection classes that threw before).
+  assert.deepEqual(
+    messages.map((m) => /** @type {{ type: string }} */ (m).type),
+    ['OPEN', 'RTC-ROOM'],
+  );
+  peer.destroy();
+});

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseAst } from 'rollup/parseAst';
 import { vendorPeerjs, VENDORED_PEERJS } from '../../scripts/vendor-peerjs.mjs';
-import { leaveOutConnections, leaveOutMembers } from '../../scripts/peerjs-left-out.mjs';
+import { leaveOutBookkeeping, leaveOutConnections, leaveOutMembers } from '../../scripts/peerjs-left-out.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {string} */
@@ -124,6 +124,21 @@ test('when PeerJS changes shape, vendoring stops instead of shipping half of it'
     trimmed.replace('stun:stun.l.google.com', 'stun:stun.example.com'),
   ])
     assert.throws(() => leaveOutMembers(changed, parse, '/left-out.js'), /peerjs has changed/);
+  // And so does the connections' bookkeeping in Peer.
+  const members2 = leaveOutMembers(trimmed, parse, '/left-out.js').code;
+  assert.deepEqual(leaveOutBookkeeping(members2, parse).replaced.sort(), [
+    'OFFER',
+    '_addConnection',
+    '_getMessages',
+    '_removeConnection',
+    '_storeMessage',
+  ]);
+  for (const changed of [
+    members2.replace('_storeMessage(connectionId, message) {', 'keepMessage(connectionId, message) {'),
+    members2.replace('case (0, $78455e22dea96b8c$export$adb4a1754da6f10d).Offer:', 'case "OFFER":'),
+  ])
+    assert.throws(() => leaveOutBookkeeping(changed, parse), /peerjs has changed/);
+  assert.throws(() => leaveOutBookkeeping(trimmed, parse), /run after leaveOutMembers/);
 });
 
 test('importing PeerJS makes no RTCPeerConnection (its support probe is left out), and the Peer still sees WebRTC', async () => {
