@@ -325,10 +325,22 @@ export function inlineUtil(code, parse) {
   return { code: applyEdits(code, [[init.start, init.end, replacement]]), members: [...members].sort() };
 }
 
+/** eventemitter3's methods that vendor/shims/event-emitter.js leaves out (nothing in `Peer` calls them). */
+const NOT_IN_SHIM = new Set([
+  'once',
+  'off',
+  'addListener',
+  'removeListener',
+  'listeners',
+  'listenerCount',
+  'eventNames',
+]);
+
 /**
  * eventemitter3, which parcel bundled in (`var x$exports = {}` … `x$exports = EventEmitter`), gives way to `emitter`,
  * a module whose `EventEmitter` does what PeerJS asks of one: every `extends (0, x$exports.EventEmitter)` extends it,
- * and eventemitter3's statements go. A class that extends it some other way, or another reader of it, stops it.
+ * and eventemitter3's statements go. A class that extends it some other way, another reader of it, or a call of one of
+ * eventemitter3's methods that the shim does not have (`once`, `off`, …), stops it.
  * @param {string} code
  * @param {Parse} parse
  * @param {string} emitter the module that exports `EventEmitter`
@@ -375,6 +387,13 @@ export function replaceEmitter(code, parse, emitter) {
     throw changed(`${exports} is not eventemitter3 as it was`);
   const refs = references(ast, exports).filter((r) => r.start < body[first].start || r.end > body[last].end);
   if (refs.length !== subclasses.length) throw changed(`${exports} is read other than as a base class`);
+  // The shim has only on, emit and removeAllListeners: a call of another of eventemitter3's methods stops it.
+  walk(ast, (n) => {
+    if (n.start >= body[first].start && n.end <= body[last].end) return;
+    const name = n.type === 'CallExpression' && n.callee.type === 'MemberExpression' ? n.callee.property.name : '';
+    if (NOT_IN_SHIM.has(name))
+      throw changed(`PeerJS calls ${name}(), which vendor/shims/event-emitter.js does not have`);
+  });
   /** @type {[number, number, string][]} */
   const edits = subclasses.map((c) => [c.superClass.start, c.superClass.end, 'EventEmitter']);
   edits.push([body[first].start, body[last].end, '']);

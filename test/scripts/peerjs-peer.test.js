@@ -181,7 +181,7 @@ test("vendor/peerjs.js's Peer does with the broker what stock PeerJS's Peer does
 });
 
 /**
- * Plays listeners being added, removed and called against an emitter, and says who was called with what.
+ * Plays listeners being added and called against an emitter, and says who was called with what.
  * @param {new () => any} Emitter
  */
 function playEmitter(Emitter) {
@@ -196,34 +196,26 @@ function playEmitter(Emitter) {
     };
   const a = listener('a');
   const b = listener('b');
-  const once = listener('once');
   log.push(['emit with none', em.emit('x', 1)]);
   em.on('x', a);
-  em.once('x', once);
   em.on('x', b);
+  em.on('x', a);
   log.push(['emit', em.emit('x', 1, 2, 3, 4, 5, 6, 7)]);
   log.push(['emit again', em.emit('x', 'two')]);
-  // Added and removed while an emit is under way: that emit keeps the listeners it started with.
-  const adder = () => {
+  // Added while an emit is under way: that emit keeps the listeners it started with.
+  em.on('y', () => {
     log.push(['adder']);
-    em.on('x', listener('added'));
-    em.off('x', b);
-  };
-  em.on('x', adder);
-  em.emit('x', 'three');
-  em.off('x', adder);
-  em.emit('x', 'four');
-  em.on('y', a);
-  em.once('y', a);
-  em.off('y', a, undefined, true);
-  em.emit('y', 'only the once one went');
-  em.off('y');
-  log.push(['y after off(y)', em.emit('y')]);
-  const returned = [em.on('z', a), em.once('z', b), em.off('z', a), em.removeAllListeners('z')];
-  log.push(['returns the emitter', returned.every((r) => r === em)]);
-  em.on('symbol', b);
+    em.on('y', listener('added'));
+  });
+  em.emit('y', 'three');
+  em.emit('y', 'four');
+  const sym = Symbol('s');
+  em.on(sym, b);
+  em.emit(sym, 'a symbol');
+  log.push(['returns the emitter', [em.on('z', a), em.removeAllListeners('z')].every((r) => r === em)]);
+  log.push(['z after removeAllListeners(z)', em.emit('z'), 'x still', em.emit('x', 'five')]);
   em.removeAllListeners();
-  log.push(['after removeAllListeners', em.emit('x'), em.emit('symbol')]);
+  log.push(['after removeAllListeners()', em.emit('x'), em.emit('y'), em.emit(sym)]);
   log.push([
     'not a function',
     (() => {

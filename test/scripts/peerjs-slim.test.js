@@ -149,6 +149,10 @@ test('eventemitter3 gives way to the shim; another reader of it, or another even
     /read other than as a base class/,
   );
   assert.throws(
+    () => replaceEmitter(`${peerjs}\nnew Peer().once("open", () => {});\n`, parse, '/e.js'),
+    /PeerJS calls once\(\), which vendor\/shims\/event-emitter.js does not have/,
+  );
+  assert.throws(
     () => replaceEmitter('class A {}\nclass B extends (0, x.EventEmitter) {}\n', parse, '/e.js'),
     /peerjs has changed/,
   );

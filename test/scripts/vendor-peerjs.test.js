@@ -90,7 +90,7 @@ test('a Peer without an id gives up (server-error, as PeerJS says when no id com
     assert.equal(err.type, 'server-error');
     assert.deepEqual(fetched, []);
     // PeerError keeps only the type; what failed says why.
-    await assert.rejects(peer._api.retrieveId(), /HTTP API, are not in rtc-call's copy of PeerJS/);
+    await assert.rejects(peer._api.retrieveId(), /HTTP API are not in rtc-call's copy of PeerJS/);
     peer.destroy();
   } finally {
     Object.assign(g, saved);

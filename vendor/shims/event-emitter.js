@@ -3,36 +3,21 @@
  * The event emitter PeerJS's `Peer` and its socket extend, in eventemitter3's place (scripts/peerjs-slim.mjs puts it
  * there): eventemitter3 was a sixth of what PeerJS brought into rtc-call.js, most of it fast paths for old engines.
  *
- * It does what eventemitter3 does for these calls: listeners run in the order they were added, with the emitter as
- * `this`; `emit` returns whether there were any; a listener added or removed during an `emit` does not change who
- * that `emit` calls; `once` listeners are removed before they run. eventemitter3's `context` argument, its aliases
- * (`addListener`, `removeListener`), `eventNames`, `listeners` and `listenerCount` are not here: neither PeerJS's
- * `Peer` nor the widget uses them.
+ * Only what `Peer` and the widget call (`on`, `emit`, `removeAllListeners`), as eventemitter3 does it: listeners run
+ * in the order they were added, with the emitter as `this`; `emit` returns whether there were any; a listener added
+ * during an `emit` is not called by that `emit`. eventemitter3's `once`, `off`, `context` argument, aliases,
+ * `eventNames`, `listeners` and `listenerCount` are not here: nothing calls them (the widget reaches its `Peer`
+ * through `BrokerPeer`, src/engine/broker-session.ts, which has only `on`).
  */
 export class EventEmitter {
-  /** @type {Map<string | symbol, { fn: (...args: any[]) => void, once: boolean }[]>} */
+  /** @type {Map<string | symbol, ((...args: any[]) => void)[]>} */
   #events = new Map();
 
   /** @param {string | symbol} event @param {(...args: any[]) => void} fn */
   on(event, fn) {
-    return this.#add(event, fn, false);
-  }
-
-  /** @param {string | symbol} event @param {(...args: any[]) => void} fn */
-  once(event, fn) {
-    return this.#add(event, fn, true);
-  }
-
-  /**
-   * Without `fn`, every listener of `event`.
-   * @param {string | symbol} event @param {(...args: any[]) => void} [fn] @param {unknown} [_context] @param {boolean} [once]
-   */
-  off(event, fn, _context, once) {
-    const list = this.#events.get(event);
-    if (!list) return this;
-    const kept = fn ? list.filter((l) => l.fn !== fn || (once && !l.once)) : [];
-    if (kept.length) this.#events.set(event, kept);
-    else this.#events.delete(event);
+    if (typeof fn !== 'function') throw new TypeError('The listener must be a function');
+    // A new array, never a push: an emit under way goes on with the listeners it started with.
+    this.#events.set(event, [...(this.#events.get(event) ?? []), fn]);
     return this;
   }
 
@@ -40,10 +25,7 @@ export class EventEmitter {
   emit(event, ...args) {
     const list = this.#events.get(event);
     if (!list) return false;
-    for (const l of list) {
-      if (l.once) this.off(event, l.fn, undefined, true);
-      l.fn.apply(this, args);
-    }
+    for (const fn of list) fn.apply(this, args);
     return true;
   }
 
@@ -51,14 +33,6 @@ export class EventEmitter {
   removeAllListeners(event) {
     if (event === undefined) this.#events.clear();
     else this.#events.delete(event);
-    return this;
-  }
-
-  /** @param {string | symbol} event @param {(...args: any[]) => void} fn @param {boolean} once */
-  #add(event, fn, once) {
-    if (typeof fn !== 'function') throw new TypeError('The listener must be a function');
-    // A new array, never a push: an emit under way goes on with the listeners it started with.
-    this.#events.set(event, [...(this.#events.get(event) ?? []), { fn, once }]);
     return this;
   }
 }

@@ -11,9 +11,9 @@
  * client, `util.pack`, a `Peer` without an id) throws this error instead of quietly doing nothing.
  */
 
+// Short: it is in rtc-call.js, for a developer who reaches for PeerJS's own connections.
 const MESSAGE =
-  "rtc-call: PeerJS's media and data connections, and its HTTP API, are not in rtc-call's copy of PeerJS (the " +
-  'widget makes its own RTCPeerConnection, and names its own seat); use the peerjs package for them.';
+  "rtc-call: PeerJS's connections and HTTP API are not in rtc-call's copy of PeerJS; use the peerjs package.";
 
 /** @returns {never} */
 export function leftOut() {
