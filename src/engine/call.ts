@@ -32,6 +32,12 @@ export interface CallOptions {
   video?: boolean;
   /** Local media to use; by default the call opens the visitor's devices. */
   media?: LocalMedia;
+  /**
+   * Pause your video while the page is hidden (a phone's browser in the background, the screen locked), and resume
+   * it on return: the others see your camera as off meanwhile. Default false (a desktop visitor who looks at another
+   * tab stays seen).
+   */
+  pauseVideoWhenHidden?: boolean;
   /** Echo cancellation, noise suppression, automatic gain: each on unless set to false here. */
   audioProcessing?: Partial<AudioProcessing>;
   /** When to try the call server again after losing it; by default a doubling back-off with jitter. */
@@ -83,6 +89,7 @@ export class Call extends Emitter<CallEvents> {
   /** `joined` has been told for this join (a new seat after trouble does not tell it again). */
   #joinedOnce = false;
   #onPageHide = () => void this.leave();
+  #onVisibility = () => this.media.pauseVideo(globalThis.document?.visibilityState === 'hidden');
   #offMedia: (() => void)[] = [];
 
   constructor(readonly options: CallOptions) {
@@ -141,6 +148,10 @@ export class Call extends Emitter<CallEvents> {
       this.media.on('change', () => this.#mediaChanged()),
     );
     globalThis.addEventListener?.('pagehide', this.#onPageHide);
+    if (this.options.pauseVideoWhenHidden) {
+      globalThis.document?.addEventListener('visibilitychange', this.#onVisibility);
+      this.#onVisibility();
+    }
     this.#roster.setSelf(this.#selfParticipant('', this.options.name ?? ''));
     const session = new BrokerSession(this.options, {
       policy: this.options.reconnectPolicy,
@@ -422,6 +433,7 @@ export class Call extends Emitter<CallEvents> {
   #release(): void {
     for (const off of this.#offMedia.splice(0)) off();
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+    globalThis.document?.removeEventListener('visibilitychange', this.#onVisibility);
     this.media.stop();
     this.#roster.setSelf(undefined);
   }

@@ -74,6 +74,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #audioContext?: AudioContext;
   #onDeviceChange = () => void this.#devicesChanged();
   #stopped = false;
+  #paused = false;
   /** The camera's height now: the smallest that covers what the others show (360 until they say). */
   #captureHeight: number = CAPTURE_LADDER[0];
 
@@ -90,8 +91,21 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     return !!this.#tracks.audio && this.#tracks.audio.enabled;
   }
 
+  /** The camera is on and sending (not paused while the page is hidden). */
   get videoEnabled(): boolean {
-    return !!this.#tracks.video;
+    return !!this.#tracks.video && !this.#paused;
+  }
+
+  /**
+   * Pauses the camera's video (the page went into the background on a phone) or resumes it. The camera stays open,
+   * so the video is back at once; meanwhile it sends black frames, which cost next to nothing.
+   */
+  pauseVideo(paused: boolean): void {
+    if (paused === this.#paused) return;
+    this.#paused = paused;
+    const t = this.#tracks.video;
+    if (t) t.enabled = !paused;
+    this.emit('change', undefined);
   }
 
   /**
@@ -254,6 +268,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.preview = new MediaStream([this.#tracks.audio, this.#tracks.video].filter((t): t is MediaStreamTrack => !!t));
     if (!track) return;
     if (kind === 'audio') track.enabled = this.wanted.audio;
+    else track.enabled = !this.#paused;
     const id = track.getSettings?.().deviceId;
     if (id && !this.selected[KIND[kind]]) this.selected[KIND[kind]] = id;
     // The device was unplugged or taken away: fall back to another one.

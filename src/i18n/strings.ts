@@ -24,6 +24,7 @@ export interface RtcStrings {
   turnCameraOn: string;
   devices: string;
   chooseDevices: string;
+  switchCamera: string;
   leave: string;
   join: string;
   joinAgain: string;
@@ -84,6 +85,7 @@ export const en: RtcStrings = {
   turnCameraOn: 'Turn camera on',
   devices: 'Devices',
   chooseDevices: 'Choose camera, microphone and speaker',
+  switchCamera: 'Switch camera',
   leave: 'Leave call',
   join: 'Join',
   joinAgain: 'Join again',

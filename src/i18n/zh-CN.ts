@@ -21,6 +21,7 @@ const zhCN: RtcStrings = {
   leave: '离开通话',
   join: '加入',
   joinAgain: '重新加入',
+  switchCamera: '切换摄像头',
   yourName: '你的名字',
   microphoneLevel: '麦克风音量',
   dismiss: '关闭',

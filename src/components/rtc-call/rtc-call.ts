@@ -13,7 +13,7 @@ import {
 import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import type { AudioProcessing } from '../../engine/local-media.js';
-import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
+import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon, switchCameraIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
 import { PrejoinController } from './prejoin.js';
 import { ConsoleLogger, parseLogLevel } from '../../engine/logger.js';
@@ -120,6 +120,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart control - Every control button.
  * @csspart mic-button - The microphone on/off button.
  * @csspart camera-button - The camera on/off button.
+ * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown when there are two or
+ * more and the camera is on.
  * @csspart devices-button - The button that shows the device picker.
  * @csspart leave-button - The Leave button.
  * @csspart join-button - The Join button (shown when not in the call).
@@ -185,6 +187,14 @@ export class RtcCall extends LitElement {
 
   /** Join with the camera off. */
   @property({ type: Boolean, attribute: 'start-camera-off' }) startCameraOff = false;
+
+  /**
+   * Whether your video pauses while the page is hidden (the browser in the background, the screen locked), and
+   * resumes on return; the others see your camera as off meanwhile. `auto` (default): on phones and tablets (a
+   * touch screen and no mouse), where the camera costs battery and the system may take it anyway; `on`; `off`.
+   * Read when joining.
+   */
+  @property({ attribute: 'pause-video-when-hidden' }) pauseVideoWhenHidden: 'auto' | 'on' | 'off' = 'auto';
 
   /** `off` turns the browser's echo cancellation off (for headphones or music). Read when the microphone opens. */
   @property({ attribute: 'echo-cancellation' }) echoCancellation: 'on' | 'off' = 'on';
@@ -427,6 +437,10 @@ export class RtcCall extends LitElement {
       logger: this.#logger,
       fitVideo: this.fitVideo !== 'off',
       audioProcessing: this.#audioProcessing(),
+      pauseVideoWhenHidden:
+        this.pauseVideoWhenHidden === 'auto'
+          ? !!globalThis.matchMedia?.('(pointer: coarse)').matches && !matchMedia('(any-pointer: fine)').matches
+          : this.pauseVideoWhenHidden === 'on',
     });
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
@@ -534,6 +548,13 @@ export class RtcCall extends LitElement {
     if (media) this.setCamera(!media.videoEnabled).catch(() => {});
   }
 
+  /** The next camera (a phone's front and back one): what a phone's switch button does. */
+  #switchCamera(cameras: readonly MediaDeviceInfo[]): void {
+    const now = cameras.findIndex((d) => d.deviceId === this.controller.context?.selected.videoinput);
+    const next = cameras[(now + 1) % cameras.length];
+    this.setDevices({ videoinput: next.deviceId }).catch(() => {});
+  }
+
   /** A problem in this element's language: its words for the code, else the engine's message. */
   #noticeText(notice: RtcErrorDetail): string {
     const words = this.#l10n.strings.errors[notice.code];
@@ -618,6 +639,7 @@ export class RtcCall extends LitElement {
     const media = c.call?.media;
     const micOn = !!media?.audioEnabled;
     const camOn = !!media?.videoEnabled;
+    const cameras = c.context?.devices.filter((d) => d.kind === 'videoinput') ?? [];
     const t = this.#l10n;
     const statusKey: RtcStringKey | undefined = !this.room
       ? 'statusNoRoom'
@@ -704,6 +726,18 @@ export class RtcCall extends LitElement {
                   >
                     ${camOn ? camIcon : camOffIcon}
                   </button>
+                  ${
+                    cameras.length > 1 && camOn
+                      ? html`<button
+                          part="control camera-switch-button"
+                          aria-label=${t.t('switchCamera')}
+                          title=${t.t('switchCamera')}
+                          @click=${() => this.#switchCamera(cameras)}
+                        >
+                          ${switchCameraIcon}
+                        </button>`
+                      : nothing
+                  }
                   <button
                     part="control devices-button"
                     aria-label=${t.t('devices')}
