@@ -7,6 +7,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { trimTemplates } from './scripts/trim-templates.mjs';
+import { peerjsPrivateNames } from './scripts/peerjs-private-names.mjs';
 
 /** `rtc-call/rtc-call.js` exports what `rtc-call` does, so it has the same types. */
 const bundleTypes = {
@@ -44,7 +45,14 @@ export default {
     nodeResolve({ browser: true }),
     trimTemplates(/\/lib\/.*\.js$/),
     // A second compress pass finds what the first one's inlining made dead (about 100 bytes minified).
-    terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+    terser({
+      ecma: 2020,
+      module: true,
+      compress: { passes: 2 },
+      // PeerJS's private members, spelt out dozens of times (scripts/peerjs-private-names.mjs).
+      mangle: { properties: { regex: peerjsPrivateNames('vendor/peerjs.js', 'lib') } },
+      format: { comments: false },
+    }),
     bundleTypes,
   ],
   onwarn(warning, warn) {

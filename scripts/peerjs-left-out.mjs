@@ -60,31 +60,6 @@ export function leaveOutConnections(code, parse, leftOut) {
 }
 
 /**
- * Takes the RTCPeerConnection out of PeerJS's `util.supports`, which is worked out when the module is imported by
- * making an RTCPeerConnection with PeerJS's default configuration (Google's STUN server and PeerJS's TURN server: it
- * gathers nothing, but our pages must not hold that configuration at all) and a data channel. The widget needs
- * both anyway, so support is what `isWebRTCSupported()` says; and the page saves making a connection as it loads.
- * When PeerJS changes so that the probe is not where it was, the build stops and says so.
- * @param {string} code peerjs/dist/bundler.mjs
- */
-export function leaveOutSupportProbe(code) {
-  const start = code.indexOf('this.supports = function() {');
-  const from = start < 0 ? -1 : code.indexOf('if (!supported.webRTC) return supported;', start);
-  const to = from < 0 ? -1 : code.indexOf('return supported;', from + 40);
-  const probe = from < 0 || to < 0 ? '' : code.slice(from, to);
-  if (!probe.includes('new RTCPeerConnection(') || !probe.includes('createDataChannel('))
-    throw new Error(
-      "scripts/peerjs-left-out.mjs: PeerJS's util.supports probe is not where it was: peerjs has changed, look again.",
-    );
-  return (
-    code.slice(0, from) +
-    '// rtc-call: no probe connection (see scripts/peerjs-left-out.mjs).\n' +
-    'supported.audioVideo = supported.data = supported.reliable = supported.webRTC;\n' +
-    code.slice(to)
-  );
-}
-
-/**
  * The members of PeerJS's classes that only the left-out connections call, or a `Peer` made without an id (the widget
  * always names its seat), each with how many PeerJS has. Their bodies become a call to `leftOut()`
  * (vendor/shims/left-out.js), which throws: `peer.connect()` and `peer.call()`, PeerJS's HTTP API (an id from the
@@ -158,4 +133,53 @@ export function leaveOutMembers(code, parse, leftOut) {
     code: `import { leftOut } from ${JSON.stringify(leftOut)};\n${out}`,
     replaced: Object.keys(LEFT_OUT_MEMBERS),
   };
+}
+
+/**
+ * The bookkeeping of PeerJS's connections in `Peer`: the widget never has one, so an `OFFER` (only a stock PeerJS
+ * client sends one) reaches `leftOut()` at once, instead of through a connection class that throws; the members that
+ * file and hand out a connection's messages (`_addConnection`, `_removeConnection`, `_getMessages`) become a call to
+ * `leftOut()`; and `_storeMessage`, which kept a message for a connection (a stock client's CANDIDATE) until that
+ * connection claimed it, keeps nothing: no connection will. Run after leaveOutMembers (which imports `leftOut`).
+ * When PeerJS changes so that these are not what they were, the build stops.
+ * @param {string} code peerjs/dist/bundler.mjs, after leaveOutMembers
+ * @param {(code: string) => Node} parse an ESTree parser (rollup's `this.parse`)
+ * @returns {{ code: string, replaced: string[] }} the new code, and what was emptied
+ */
+export function leaveOutBookkeeping(code, parse) {
+  if (!/^import \{ leftOut \} from /.test(code))
+    throw new Error('scripts/peerjs-left-out.mjs: run after leaveOutMembers');
+  /** @type {Record<string, string>} */
+  const bodies = {
+    _addConnection: '{ leftOut(); }',
+    _removeConnection: '{ leftOut(); }',
+    _getMessages: '{ leftOut(); }',
+    _storeMessage: '{}',
+  };
+  /** @type {[number, number, string][]} */
+  const edits = [];
+  /** @type {string[]} */
+  const found = [];
+  walk(parse(code), (n) => {
+    if (n.type !== 'MethodDefinition' || n.key.type !== 'Identifier') return;
+    if (Object.hasOwn(bodies, n.key.name)) {
+      found.push(n.key.name);
+      edits.push([n.value.body.start, n.value.body.end, bodies[n.key.name]]);
+    } else if (n.key.name === '_handleMessage')
+      walk(n.value.body, (c) => {
+        const test = c.type === 'SwitchCase' ? c.test : undefined;
+        if (test?.type !== 'MemberExpression' || test.property.name !== 'Offer' || !c.consequent.length) return;
+        found.push('OFFER');
+        edits.push([c.consequent[0].start, c.consequent.at(-1).end, 'leftOut();\n                break;']);
+      });
+  });
+  const want = [...Object.keys(bodies), 'OFFER'].sort().join();
+  if (found.sort().join() !== want)
+    throw new Error(
+      `scripts/peerjs-left-out.mjs: expected Peer's ${want} once each, found ${found.join() || 'none'}: peerjs has ` +
+        'changed, look again at what to leave out.',
+    );
+  let out = code;
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
+  return { code: out, replaced: found };
 }

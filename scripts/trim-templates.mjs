@@ -6,7 +6,7 @@
  *
  * What may change is only what HTML and CSS ignore: a run of spaces becomes one, the indentation after a line break
  * goes (the line break stays, so the source map, which assumes lines did not move, stays right line by line), and in
- * CSS the spaces around `{ } ; , >` and `/* comments *\/` go. A template with `<pre` or `<textarea` in it, where
+ * CSS the spaces around `{ } ; >` and `/* comments *\/` go, but a declaration's value is left as written. A template with `<pre` or `<textarea` in it, where
  * spaces are content, is left alone.
  */
 
@@ -19,10 +19,36 @@ import { walk } from './estree.mjs';
  * @param {'html' | 'svg' | 'css'} kind
  */
 export function trimTemplateText(text, kind) {
-  const lines = (/** @type {string} */ s) => '\n'.repeat(s.split('\n').length - 1);
-  let out = text.replace(/[ \t]*\n\s*/g, lines).replace(/[ \t]+/g, ' ');
-  if (kind === 'css') out = out.replace(/\/\*[^]*?\*\//g, lines).replace(/ ?([{};>]) ?/g, '$1');
-  return out;
+  if (kind === 'css') return trimCss(text);
+  return text.replace(/[ \t]*\n\s*/g, lines).replace(/[ \t]+/g, ' ');
+}
+
+/** Only the line breaks of `s`. @param {string} s */
+const lines = (s) => '\n'.repeat(s.split('\n').length - 1);
+
+/**
+ * CSS: comments go, and the whitespace between rules and declarations as for HTML; but the whitespace inside a
+ * declaration's value stays as written, line breaks and indentation too. Chromium keeps the text of a value with
+ * `var()` in it (and of a custom property) as it was written, so trimming it would change the `cssText` the page reads
+ * (test/e2e/bundle.test.js compares them rule for rule).
+ * @param {string} text
+ */
+function trimCss(text) {
+  const bare = text.replace(/\/\*[^]*?\*\//g, lines);
+  let out = '';
+  let inValue = false;
+  for (const { 0: part, index } of bare.matchAll(/\s+|[^\s:;{}]+|[:;{}]/g)) {
+    if (/^\s/.test(part)) {
+      const next = bare[index + part.length];
+      out += inValue && next !== ';' && next !== '}' && next !== undefined ? part : lines(part) || ' ';
+      continue;
+    }
+    // A colon starts a value when the next of `{ ; }` after it ends a declaration (not `:host {`, `(x: y) {`).
+    if (part === ':' && !inValue) inValue = /^[^{;}]*(?:[;}]|$)/.test(bare.slice(index + 1));
+    else if (part === ';' || part === '{' || part === '}') inValue = false;
+    out += part;
+  }
+  return out.replace(/ ?([{};>]) ?/g, '$1');
 }
 
 const TAGS = new Set(['html', 'svg', 'css']);

@@ -8,11 +8,12 @@
  * pre-bundling) stops at `sdp.js does not provide an export named 'default'`. Bundled here once, with those inside,
  * the published modules need no plugin and no CommonJS interop anywhere. (vendor/peerjs.d.ts gives it peerjs's types.)
  *
- * And only what the widget runs: PeerJS's `Peer` is its connection to the broker, nothing more, so webrtc-adapter
- * gives way to the `browserDetails` PeerJS reads from it (vendor/shims/webrtc-adapter.js), and PeerJS's media and data
- * connections, their BinaryPack serializer and helpers, and PeerJS's HTTP API to a stub that throws if reached
- * (vendor/shims/left-out.js, scripts/peerjs-left-out.mjs). That is four fifths of what PeerJS brought into rtc-call.js (88 KB of 165 KB
- * minified; now 19 KB).
+ * And only what the widget runs: PeerJS's `Peer` is its connection to the broker, nothing more, so PeerJS's media and
+ * data connections, their BinaryPack serializer and helpers, and PeerJS's HTTP API give way to a stub that throws if
+ * reached (vendor/shims/left-out.js, scripts/peerjs-left-out.mjs); and what `Peer` reads of PeerJS's helpers is put
+ * where it reads it, so that its `util` (with the browser detection, the only reader of webrtc-adapter), its logger,
+ * its enums and eventemitter3 go too (scripts/peerjs-slim.mjs, vendor/shims/event-emitter.js). Of the 88 KB PeerJS
+ * brought into rtc-call.js (of 165 KB minified), about 9 KB are left.
  *
  * `node scripts/vendor-peerjs.mjs` writes it; `npm run build` and the element tests' config call `vendorPeerjs()`.
  */
@@ -20,17 +21,19 @@ import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
-import { leaveOutConnections, leaveOutMembers, leaveOutSupportProbe } from './peerjs-left-out.mjs';
+import { leaveOutBookkeeping, leaveOutConnections, leaveOutMembers } from './peerjs-left-out.mjs';
+import { inlineEnums, inlineUtil, replaceEmitter, silenceLogger } from './peerjs-slim.mjs';
 
 export const VENDORED_PEERJS = fileURLToPath(new URL('../vendor/peerjs.js', import.meta.url));
 
 const ENTRY = '\0vendor-peerjs-entry';
 
 const LEFT_OUT = fileURLToPath(new URL('../vendor/shims/left-out.js', import.meta.url));
+const EMITTER = fileURLToPath(new URL('../vendor/shims/event-emitter.js', import.meta.url));
 
 /** Modules PeerJS imports, replaced by the little of them it uses (see each file). */
 const SHIMS = {
-  'webrtc-adapter': fileURLToPath(new URL('../vendor/shims/webrtc-adapter.js', import.meta.url)),
+  'webrtc-adapter': LEFT_OUT,
   'peerjs-js-binarypack': LEFT_OUT,
 };
 
@@ -53,8 +56,10 @@ export async function vendorPeerjs() {
         transform(code, id) {
           if (!id.endsWith('/peerjs/dist/bundler.mjs')) return null;
           const parse = (/** @type {string} */ c) => this.parse(c);
-          const trimmed = leaveOutMembers(leaveOutConnections(code, parse, LEFT_OUT).code, parse, LEFT_OUT).code;
-          return { code: leaveOutSupportProbe(trimmed), map: null };
+          let out = leaveOutMembers(leaveOutConnections(code, parse, LEFT_OUT).code, parse, LEFT_OUT).code;
+          out = leaveOutBookkeeping(out, parse).code;
+          out = inlineUtil(silenceLogger(inlineEnums(out, parse).code, parse).code, parse).code;
+          return { code: replaceEmitter(out, parse, EMITTER).code, map: null };
         },
       },
       nodeResolve({ browser: true }),

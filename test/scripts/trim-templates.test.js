@@ -13,6 +13,14 @@ test('indentation and CSS comments go; line breaks, single spaces and expression
     '\n:host{\ndisplay: block;\n}\na>b,\nc{color: red}\n',
   );
   assert.equal(trimTemplateText('/* two\n lines */a {}', 'css'), '\na{}', 'a comment keeps its line breaks');
+  // A value is left as written (Chromium keeps the text of one with var() in it), selectors and at-rules are not.
+  assert.equal(
+    trimTemplateText(
+      '\n  @media (x: y) {\n    a:hover,\n    b {\n      background: f(x),\n        var(--y) ;\n      --z: a  b;\n    }\n  }\n',
+      'css',
+    ),
+    '\n@media (x: y){\na:hover,\nb{\nbackground: f(x),\n        var(--y);\n--z: a  b;\n}\n}\n',
+  );
   assert.equal(
     trimTemplateText('\n      <div part="label">\n        <span>  a  b </span>\n      </div>\n', 'html'),
     '\n<div part="label">\n<span> a b </span>\n</div>\n',

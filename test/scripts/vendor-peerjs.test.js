@@ -1,20 +1,16 @@
 // @ts-check
-// vendor/peerjs.js is PeerJS's `Peer` with what the widget never runs left out (scripts/vendor-peerjs.mjs): the
-// browser detection it reads from webrtc-adapter agrees with webrtc-adapter's own, the adapter's shims and PeerJS's
-// connections are gone, and reaching a left-out part throws a clear error.
+// vendor/peerjs.js is PeerJS's `Peer` with what the widget never runs left out (scripts/vendor-peerjs.mjs):
+// webrtc-adapter and PeerJS's connections are gone, and reaching a left-out part throws a clear error. (What is left
+// does what stock PeerJS's `Peer` does: peerjs-peer.test.js.)
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseAst } from 'rollup/parseAst';
 import { vendorPeerjs, VENDORED_PEERJS } from '../../scripts/vendor-peerjs.mjs';
-import { leaveOutConnections, leaveOutMembers, leaveOutSupportProbe } from '../../scripts/peerjs-left-out.mjs';
-import { detectBrowser } from '../../vendor/shims/webrtc-adapter.js';
+import { leaveOutBookkeeping, leaveOutConnections, leaveOutMembers } from '../../scripts/peerjs-left-out.mjs';
 
 const require = createRequire(import.meta.url);
-/** webrtc-adapter 9's own detection (still installed: peerjs depends on it). */
-const adapter = require('webrtc-adapter/dist/utils.js');
-
 /** @type {string} */
 let vendored;
 before(async () => {
@@ -24,47 +20,7 @@ before(async () => {
 
 const UA = {
   chrome: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
-  firefox: 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0',
-  safari:
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Safari/605.1.15',
-  ios: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
 };
-const fn = () => {};
-/** @type {[string, any][]} */
-const WINDOWS = [
-  [
-    'Chromium with client hints',
-    { navigator: { userAgent: UA.chrome, userAgentData: { brands: [{ brand: 'Chromium', version: '156' }] } } },
-  ],
-  [
-    'Chrome with webkitGetUserMedia',
-    { navigator: { userAgent: UA.chrome, webkitGetUserMedia: fn }, RTCPeerConnection: fn },
-  ],
-  ['Chrome on http', { navigator: { userAgent: UA.chrome }, isSecureContext: false, webkitRTCPeerConnection: fn }],
-  [
-    'a client hint below 90',
-    {
-      navigator: {
-        userAgent: UA.firefox,
-        userAgentData: { brands: [{ brand: 'Chromium', version: '89' }] },
-        mozGetUserMedia: fn,
-      },
-    },
-  ],
-  ['Firefox', { navigator: { userAgent: UA.firefox, mozGetUserMedia: fn }, RTCPeerConnection: fn }],
-  ['Safari', { navigator: { userAgent: UA.safari }, RTCPeerConnection: fn }],
-  ['Safari on iOS', { navigator: { userAgent: UA.ios }, RTCPeerConnection: fn }],
-  ['a WebKit without WebRTC', { navigator: { userAgent: UA.safari } }],
-  ['no user agent', { navigator: {} }],
-  ['not a browser', undefined],
-];
-
-test('the browser PeerJS is told of is the one webrtc-adapter would have told it', () => {
-  for (const [what, window] of WINDOWS) {
-    const theirs = adapter.detectBrowser(window);
-    assert.deepEqual(detectBrowser(window), { browser: theirs.browser, version: theirs.version }, what);
-  }
-});
 
 test('vendor/peerjs.js has no webrtc-adapter, BinaryPack or PeerJS connections in it', async () => {
   for (const gone of [
@@ -134,7 +90,7 @@ test('a Peer without an id gives up (server-error, as PeerJS says when no id com
     assert.equal(err.type, 'server-error');
     assert.deepEqual(fetched, []);
     // PeerError keeps only the type; what failed says why.
-    await assert.rejects(peer._api.retrieveId(), /HTTP API, are not in rtc-call's copy of PeerJS/);
+    await assert.rejects(peer._api.retrieveId(), /HTTP API are not in rtc-call's copy of PeerJS/);
     peer.destroy();
   } finally {
     Object.assign(g, saved);
@@ -168,6 +124,21 @@ test('when PeerJS changes shape, vendoring stops instead of shipping half of it'
     trimmed.replace('stun:stun.l.google.com', 'stun:stun.example.com'),
   ])
     assert.throws(() => leaveOutMembers(changed, parse, '/left-out.js'), /peerjs has changed/);
+  // And so does the connections' bookkeeping in Peer.
+  const members2 = leaveOutMembers(trimmed, parse, '/left-out.js').code;
+  assert.deepEqual(leaveOutBookkeeping(members2, parse).replaced.sort(), [
+    'OFFER',
+    '_addConnection',
+    '_getMessages',
+    '_removeConnection',
+    '_storeMessage',
+  ]);
+  for (const changed of [
+    members2.replace('_storeMessage(connectionId, message) {', 'keepMessage(connectionId, message) {'),
+    members2.replace('case (0, $78455e22dea96b8c$export$adb4a1754da6f10d).Offer:', 'case "OFFER":'),
+  ])
+    assert.throws(() => leaveOutBookkeeping(changed, parse), /peerjs has changed/);
+  assert.throws(() => leaveOutBookkeeping(trimmed, parse), /run after leaveOutMembers/);
 });
 
 test('importing PeerJS makes no RTCPeerConnection (its support probe is left out), and the Peer still sees WebRTC', async () => {
@@ -188,5 +159,4 @@ test('importing PeerJS makes no RTCPeerConnection (its support probe is left out
   } finally {
     Object.assign(g, saved);
   }
-  assert.throws(() => leaveOutSupportProbe('this.supports = function() { return {}; }()'), /peerjs has changed/);
 });

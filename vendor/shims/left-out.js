@@ -7,13 +7,13 @@
  *
  * scripts/vendor-peerjs.mjs makes each connection class of PeerJS extend `LeftOutConnection` with an empty body, the
  * other members a call to `leftOut()` (scripts/peerjs-left-out.mjs), and puts this module in
- * `peerjs-js-binarypack`'s place. Reaching any of it (`peer.connect()`, `peer.call()`, an OFFER from a stock PeerJS
+ * `peerjs-js-binarypack`'s and `webrtc-adapter`'s place. Reaching any of it (`peer.connect()`, `peer.call()`, an OFFER from a stock PeerJS
  * client, `util.pack`, a `Peer` without an id) throws this error instead of quietly doing nothing.
  */
 
+// Short: it is in rtc-call.js, for a developer who reaches for PeerJS's own connections.
 const MESSAGE =
-  "rtc-call: PeerJS's media and data connections, and its HTTP API, are not in rtc-call's copy of PeerJS (the " +
-  'widget makes its own RTCPeerConnection, and names its own seat); use the peerjs package for them.';
+  "rtc-call: PeerJS's connections and HTTP API are not in rtc-call's copy of PeerJS; use the peerjs package.";
 
 /** @returns {never} */
 export function leftOut() {
@@ -35,3 +35,14 @@ export function pack() {
 export function unpack() {
   throw new Error(MESSAGE);
 }
+
+/**
+ * webrtc-adapter's place: PeerJS read only its `browserDetails`, for its `util`, which no longer has them
+ * (scripts/peerjs-slim.mjs keeps only what `Peer` reads of `util`), so nothing reads this.
+ */
+export default {
+  /** @returns {never} */
+  get browserDetails() {
+    throw new Error(MESSAGE);
+  },
+};
