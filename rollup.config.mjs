@@ -28,6 +28,9 @@ const cleanChunks = {
 
 export default {
   input: 'lib/index.js',
+  // A lazy chunk that shares code with rtc-call.js (Lit, the emitter) imports it from rtc-call.js, which exports it
+  // for them: without this, Rollup would move all the shared code into a third file and leave rtc-call.js a facade.
+  preserveEntrySignatures: 'allow-extension',
   output: {
     dir: 'dist',
     entryFileNames: 'rtc-call.js',

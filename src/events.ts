@@ -2,6 +2,7 @@ import type { RtcErrorDetail } from './engine/errors.js';
 import type { DeviceKind } from './engine/local-media.js';
 import type { Participant } from './engine/types.js';
 import type { DataMessage } from './engine/data-topics.js';
+import type { ChatMessage } from './engine/chat.js';
 
 /** Every event of ours bubbles and crosses shadow roots, so a page can listen on `<rtc-call>` or above it. */
 function event<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
@@ -64,6 +65,13 @@ export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-s
 export const rtcTileView = (d: RtcTileViewDetail) => event('rtc-tile-view', d);
 export const rtcDeviceChange = (d: RtcDeviceChangeDetail) => event('rtc-device-change', d);
 export const rtcData = (d: RtcDataDetail) => event('rtc-data', d);
+/**
+ * A chat message: `{ id, from: { id, name }, text, time, local }`, `time` its sender's (ms since 1970), `local` when it
+ * is yours. Fires for every message, yours too, and for each one of the history a newcomer is sent.
+ */
+export type RtcMessageDetail = ChatMessage;
+export const rtcMessage = (d: RtcMessageDetail) => event('rtc-message', d);
+export const rtcChatClose = () => event('rtc-chat-close', {});
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -78,5 +86,7 @@ declare global {
     'rtc-tile-view': CustomEvent<RtcTileViewDetail>;
     'rtc-device-change': CustomEvent<RtcDeviceChangeDetail>;
     'rtc-data': CustomEvent<RtcDataDetail>;
+    'rtc-message': CustomEvent<RtcMessageDetail>;
+    'rtc-chat-close': CustomEvent<Record<string, never>>;
   }
 }

@@ -10,6 +10,8 @@ import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
 import type { Logger } from './logger.js';
 import { CAPTURE_LADDER } from './video-fit.js';
+import type { Chat, ChatMessage } from './chat.js';
+import type { Files, FileTransfer } from './files.js';
 import {
   decodeTopicMessage,
   encodeTopicMessage,
@@ -55,6 +57,10 @@ export interface CallEvents {
   error: RtcErrorDetail;
   /** Someone sent the page a message (`send()` on their side). */
   data: DataMessage;
+  /** A chat message new to us: yours (`local`), someone's as it came, or one of the history a newcomer is sent. */
+  message: ChatMessage;
+  /** A file transfer began or changed state (`transfers` is the new list). */
+  files: readonly FileTransfer[];
 }
 
 /** A peer whose connection closed while still in the room is called again after this long. */
@@ -82,6 +88,11 @@ export class Call extends Emitter<CallEvents> {
   #joinedOnce = false;
   #onPageHide = () => void this.leave();
   #offMedia: (() => void)[] = [];
+  /** The chat and the file transfers of this join: chunks of their own, loaded the first time they are needed. */
+  #chat?: Promise<Chat>;
+  #chatNow?: Chat;
+  #files?: Promise<Files>;
+  #filesNow?: Files;
 
   constructor(readonly options: CallOptions) {
     super();
@@ -90,6 +101,11 @@ export class Call extends Emitter<CallEvents> {
     this.#roster.on('joined', (p) => this.emit('participant-joined', p));
     this.#roster.on('left', (p) => this.emit('participant-left', p));
     this.#roster.on('changed', (list) => this.emit('participants', list));
+    this.#roster.on('left', (p) => {
+      // A connection that closes fails its transfers; the chat forgets only someone who has left the room.
+      this.#filesNow?.peerLeft(p.id);
+      if (!this.#roster.isMember(p.id)) this.#chatNow?.forget(p.id);
+    });
   }
 
   /** Our seat on the server (id, secret, ICE servers), while we have one. */
@@ -151,6 +167,7 @@ export class Call extends Emitter<CallEvents> {
     if (!fit) void this.media.setCaptureHeight(CAPTURE_LADDER[CAPTURE_LADDER.length - 1]);
     this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), fit);
     this.#wireMesh(this.#mesh);
+    this.#wireFeatures(this.#mesh);
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
     // devices take their time to start).
@@ -195,6 +212,110 @@ export class Call extends Emitter<CallEvents> {
     if (to !== undefined && (typeof to !== 'string' || !this.#roster.get(to)))
       throw new RtcError('unknown-participant', `No one else in this call has the id ${String(to)}.`);
     mesh.sendData(text, to !== undefined ? [to] : this.#roster.participants.filter((p) => !p.local).map((p) => p.id));
+  }
+
+  /** The chat's messages of this call, in order (yours too); a new array whenever one is added. */
+  get messages(): readonly ChatMessage[] {
+    return this.#chatNow?.messages ?? [];
+  }
+
+  /** The files sent and offered in this call, both ways, newest last; a new array whenever one changes state. */
+  get transfers(): readonly FileTransfer[] {
+    return this.#filesNow?.transfers ?? [];
+  }
+
+  /**
+   * Sends a chat message to everyone else in the call, over each connection's control channel (chat.ts): each gets it
+   * once and in order, also across a reconnect, and someone who joins later gets the recent history. Resolves with the
+   * message once handed to the connections (and `message` fires for it here too). Rejects with an RtcError:
+   * `not-in-call`, `invalid-message` (empty, only spaces, or over 4,000 characters), `rate-limited` (over 20 at once
+   * or 5 a second).
+   */
+  async sendMessage(text: string): Promise<ChatMessage> {
+    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
+    const chat = await this.#loadChat();
+    if (chat !== this.#chatNow) throw notInCall();
+    return chat.send(text);
+  }
+
+  /**
+   * Offers `file` to everyone else in the call, or only to `{ to: id }`, peer to peer (files.ts): each of them accepts
+   * or refuses it for themselves, and an accepted file goes on a data channel of its own with back-pressure. Resolves
+   * with one FileTransfer per recipient (`state`, `bytes`, `progress` and `state` events, `cancel()`). Rejects with an
+   * RtcError: `not-in-call`, `invalid-file` (not a Blob, or over 1 GiB), `unknown-participant`.
+   */
+  async sendFile(file: Blob, options: SendOptions = {}): Promise<FileTransfer[]> {
+    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
+    const to = options?.to;
+    if (to !== undefined && (typeof to !== 'string' || !this.#roster.get(to) || to === this.#roster.self?.id))
+      throw new RtcError('unknown-participant', `No one else in this call has the id ${String(to)}.`);
+    const files = await this.#loadFiles();
+    if (files !== this.#filesNow) throw notInCall();
+    if (!(file instanceof Blob) || file.size > (await import('./files.js')).MAX_FILE)
+      throw new RtcError('invalid-file', 'Only a file of at most 1 GiB can be sent.');
+    return files.offer(file, to !== undefined ? [to] : this.#others());
+  }
+
+  #others(): string[] {
+    return this.#roster.participants.filter((p) => !p.local).map((p) => p.id);
+  }
+
+  #loadChat(): Promise<Chat> {
+    return (this.#chat ??= import('./chat.js').then(({ Chat }) => {
+      const mesh = this.#mesh;
+      const chat = new Chat({
+        send: (id, m) => mesh?.send(id, m) ?? false,
+        // Members too: someone whose connection is being made again is still owed what they did not acknowledge.
+        peers: () => {
+          const self = this.#roster.self?.id;
+          return [...new Set([...this.#others(), ...this.#roster.memberIds()])].filter((id) => id !== self);
+        },
+        self: () => ({ id: this.#roster.self?.id ?? '', name: this.#roster.self?.name ?? '' }),
+        nameOf: (id) => this.#roster.get(id)?.name ?? this.#roster.memberName(id),
+      });
+      if (mesh !== this.#mesh) return chat;
+      chat.on('message', (m) => this.emit('message', m));
+      return (this.#chatNow = chat);
+    }));
+  }
+
+  #loadFiles(): Promise<Files> {
+    return (this.#files ??= import('./files.js').then(({ Files }) => {
+      const mesh = this.#mesh;
+      const files = new Files(
+        {
+          send: (id, m) => mesh?.send(id, m) ?? false,
+          openChannel: (id, label) => mesh?.openChannel(id, label),
+          nameOf: (id) => this.#roster.get(id)?.name ?? this.#roster.memberName(id),
+        },
+        (what, err) => this.options.logger?.debug(what, err),
+      );
+      if (mesh !== this.#mesh) return files;
+      files.on('change', (list) => this.emit('files', list));
+      return (this.#filesNow = files);
+    }));
+  }
+
+  /** Chat and files: a peer's control channel opened, or one of their messages came. */
+  #wireFeatures(mesh: Mesh): void {
+    const log = (err: unknown) => this.options.logger?.debug('chat or files not loaded', err);
+    mesh.on('open', ({ id }) => {
+      // Without the chat loaded we have no messages: a newcomer's word (n: 0) asks the others for their history.
+      if (this.#chat) this.#chat.then((c) => c.open(id)).catch(log);
+      else mesh.send(id, { v: 1, t: 'chat-hi', n: 0 });
+    });
+    mesh.on('message', ({ id, message }) => {
+      const t = message.t;
+      if (t === 'chat' || t === 'chat-ack' || t === 'chat-old' || (t === 'chat-hi' && this.#chat))
+        this.#loadChat()
+          .then((c) => c === this.#chatNow && c.receive(id, message))
+          .catch(log);
+      else if (t.startsWith('file-') && (t === 'file-offer' || this.#files))
+        this.#loadFiles()
+          .then((f) => f === this.#filesNow && f.receive(id, message))
+          .catch(log);
+    });
+    mesh.on('channel', ({ id, channel }) => (this.#filesNow ? this.#filesNow.channel(id, channel) : channel.close()));
   }
 
   /** Changes your display name for everyone in the call. */
@@ -408,6 +529,8 @@ export class Call extends Emitter<CallEvents> {
     // for the server's word, which they would otherwise check against a connection still alive.
     this.#mesh?.close();
     this.#mesh = undefined;
+    this.#filesNow?.close();
+    this.#chat = this.#chatNow = this.#files = this.#filesNow = undefined;
     this.#timers.clear();
     session?.close();
     for (const off of this.#offSession.splice(0)) off();

@@ -27,7 +27,11 @@ export type RtcErrorCode =
   /** `send()`: the message is larger than the documented limit (64 KiB as JSON); nothing was sent. */
   | 'data-too-large'
   /** `send()`: `to` is not someone else in the call. */
-  | 'unknown-participant';
+  | 'unknown-participant'
+  /** `sendMessage()`: the text is empty (or only spaces) or longer than 4,000 characters. */
+  | 'invalid-message'
+  /** `sendFile()`: not a file (a `Blob`), or larger than the limit (1 GiB). */
+  | 'invalid-file';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;

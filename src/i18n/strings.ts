@@ -58,6 +58,30 @@ export interface RtcStrings {
   unnamedMicrophone: string;
   unnamedSpeaker: string;
   noDevices: string;
+  /** The chat: its control bar button, `{n}` unread messages on it, and `<rtc-chat>`. */
+  chat: string;
+  chatUnread: string;
+  closeChat: string;
+  noMessages: string;
+  message: string;
+  send: string;
+  attachFile: string;
+  /** Said by screen readers while the chat is closed: `{name}` sent `{text}`. */
+  announceMessage: string;
+  /** A file in the chat: `{name}` is the other person; `{size}` the file's size. */
+  fileFrom: string;
+  fileTo: string;
+  fileSize: string;
+  accept: string;
+  refuse: string;
+  cancel: string;
+  save: string;
+  fileOffered: string;
+  fileSending: string;
+  fileDone: string;
+  fileRefused: string;
+  fileCancelled: string;
+  fileFailed: string;
 }
 
 /** The keys of the plain strings (all but `errors`). */
@@ -105,6 +129,27 @@ export const en: RtcStrings = {
   unnamedMicrophone: 'Microphone {n}',
   unnamedSpeaker: 'Speaker {n}',
   noDevices: 'No cameras or microphones found.',
+  chat: 'Chat',
+  chatUnread: '{n} unread',
+  closeChat: 'Close chat',
+  noMessages: 'No messages yet.',
+  message: 'Message',
+  send: 'Send',
+  attachFile: 'Send a file',
+  announceMessage: '{name}: {text}',
+  fileFrom: 'File from {name}',
+  fileTo: 'File to {name}',
+  fileSize: '{size} KB',
+  accept: 'Accept',
+  refuse: 'Refuse',
+  cancel: 'Cancel',
+  save: 'Save',
+  fileOffered: 'Waiting for an answer',
+  fileSending: 'Transferring',
+  fileDone: 'Done',
+  fileRefused: 'Refused',
+  fileCancelled: 'Cancelled',
+  fileFailed: 'Failed',
 };
 
 /** Fills `{key}` placeholders; an unknown one stays as written. */

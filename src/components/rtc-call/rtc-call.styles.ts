@@ -146,6 +146,31 @@ export const styles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  [part~='panel'] {
+    position: absolute;
+    z-index: 2;
+    top: var(--rtc-call-padding);
+    right: var(--rtc-call-padding);
+    bottom: calc(var(--rtc-call-control-size) + 2 * var(--rtc-call-padding));
+    width: min(340px, calc(100% - 2 * var(--rtc-call-padding)));
+    display: flex;
+    box-sizing: border-box;
+    padding: var(--rtc-call-padding);
+    border-radius: 12px;
+    background: var(--rtc-call-background);
+    box-shadow: 0 2px 12px #0004;
+  }
+  [part~='chat'] {
+    flex: 1;
+  }
+  [part~='chat-unread'] {
+    font-size: 0.6em;
+    min-width: 1.4em;
+    padding: 0 4px;
+    border-radius: 1em;
+    background: var(--rtc-call-danger);
+    color: var(--rtc-call-danger-foreground);
+  }
   [part~='device-picker'] {
     --rtc-picker-background: var(--rtc-call-control-background);
     --rtc-picker-foreground: var(--rtc-call-foreground);

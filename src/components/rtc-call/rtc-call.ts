@@ -12,7 +12,7 @@ import {
 } from '../../events.js';
 import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
-import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
+import { camIcon, camOffIcon, chatIcon, leaveIcon, micIcon, micOffIcon, settingsIcon } from '../../icons.js';
 import { CallController } from './call-controller.js';
 import { ConsoleLogger, parseLogLevel } from '../../engine/logger.js';
 import { ARIA_KEYSHORTCUTS, ShortcutsController } from './shortcuts.js';
@@ -57,6 +57,34 @@ const PICKER_PARTS = [
   'empty: picker-empty',
 ].join(', ');
 
+/** `<rtc-chat>`'s parts, as `<rtc-call>` exports them (`chat-…`; the file parts keep their names). */
+const CHAT_PARTS = [
+  'base: chat',
+  'header: chat-header',
+  'close-button: chat-close-button',
+  'messages: chat-messages',
+  'empty: chat-empty',
+  'message: chat-message',
+  'message-local: chat-message-local',
+  'sender: chat-sender',
+  'time: chat-time',
+  'text: chat-text',
+  'link: chat-link',
+  'form: chat-form',
+  'input: chat-input',
+  'send-button: chat-send-button',
+  'attach-button: chat-attach-button',
+  'error: chat-error',
+  'file',
+  'file-name',
+  'file-state',
+  'file-progress',
+  'file-accept',
+  'file-refuse',
+  'file-cancel',
+  'file-download',
+].join(', ');
+
 const STATUS: Partial<Record<CallState, RtcStringKey>> = {
   idle: 'statusIdle',
   joining: 'statusJoining',
@@ -98,6 +126,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * (`audioinput`, `videoinput`, `audiooutput`; `''` is the browser's default).
  * @fires {CustomEvent<RtcDataDetail>} rtc-data - Someone in the call sent the page a message with `send()`. Detail:
  * `{ topic, from: { id, name }, data }`.
+ * @fires {CustomEvent<RtcMessageDetail>} rtc-message - A chat message, yours too (`local`), and each one of the
+ * history you are sent on joining. Detail: `{ id, from: { id, name }, text, time, local }`.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  *
  * @slot toolbar-start - The site's own controls, at the start of the control bar.
@@ -119,6 +149,14 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart mic-button - The microphone on/off button.
  * @csspart camera-button - The camera on/off button.
  * @csspart devices-button - The button that shows the device picker.
+ * @csspart chat-button - The button that opens and closes the chat (`aria-expanded`).
+ * @csspart chat-unread - The number of unread messages on it, while the chat is closed.
+ * @csspart panel - The side panel (the chat), over the call's right side; on a phone, over all of it.
+ * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-header`, `chat-close-button`, `chat-messages`,
+ * `chat-empty`, `chat-message`, `chat-message-local`, `chat-sender`, `chat-time`, `chat-text`, `chat-link`,
+ * `chat-form`, `chat-input`, `chat-send-button`, `chat-attach-button`, `chat-error`, and for files `file`,
+ * `file-name`, `file-state`, `file-progress` (a `<progress>`), `file-accept`, `file-refuse`, `file-cancel`,
+ * `file-download`.
  * @csspart leave-button - The Leave button.
  * @csspart join-button - The Join button (shown when not in the call).
  * @csspart device-picker - The `<rtc-device-picker>`.
@@ -244,6 +282,12 @@ export class RtcCall extends LitElement {
 
   @state() private pickerOpen = false;
 
+  /** What the side panel shows: the chat, the people, or nothing. */
+  @state() panel: 'chat' | 'people' | null = null;
+
+  /** Messages from others since the chat was last open. */
+  @state() private unread = 0;
+
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #l10n = new LocalizeController(this);
   /** One for the element's life; its level follows `debug`, also mid-call. */
@@ -261,7 +305,7 @@ export class RtcCall extends LitElement {
    * counted 90 DOM nodes after 50 leave/join rounds), and an unkeyed one would rewrite every line, which a screen
    * reader says again.
    */
-  #toAnnounce: { key: 'announceJoined' | 'announceLeft'; name: string }[] = [];
+  #toAnnounce: { key: 'announceJoined' | 'announceLeft' | 'announceMessage'; name: string; text?: string }[] = [];
   /** Whether the visitor should be in the call: decided on first connection (`no-prejoin`, `manual`), then by join() and leave(). */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
@@ -271,12 +315,18 @@ export class RtcCall extends LitElement {
   /** The devices and choice last told by `rtc-device-change` (none before the first call). */
   #devicesTold = commands.deviceKey([], { audioinput: '', videoinput: '', audiooutput: '' });
   /** Where keyboard focus goes once the controls have changed under it. */
-  #focusNext?: 'mic-button' | 'join-button';
+  #focusNext?: 'mic-button' | 'join-button' | 'chat-button';
 
   constructor() {
     super();
     this.addEventListener('rtc-participant-joined', (e) => this.#announce('announceJoined', e.detail.participant));
     this.addEventListener('rtc-participant-left', (e) => this.#announce('announceLeft', e.detail.participant));
+    this.addEventListener('rtc-message', (e) => {
+      if (e.detail.local || this.panel === 'chat') return;
+      this.unread++;
+      // The open chat is a live region of its own; a closed one is said here.
+      this.#toAnnounce.push({ key: 'announceMessage', name: e.detail.from.name, text: e.detail.text });
+    });
   }
 
   #announce(key: 'announceJoined' | 'announceLeft', who: Participant): void {
@@ -288,11 +338,12 @@ export class RtcCall extends LitElement {
   #sayAnnouncements(): void {
     const region = this.shadowRoot?.querySelector('[part~="announcer"]');
     if (!region) return;
-    for (const { key, name } of this.#toAnnounce.splice(0)) {
+    for (const { key, name, text } of this.#toAnnounce.splice(0)) {
       const line = document.createElement('p');
       line.setAttribute('part', 'announcement');
       line.dataset.key = key;
       line.dataset.name = name;
+      line.dataset.text = text ?? '';
       region.append(line);
     }
     // A few are kept, so that two people joining at once are both said; all in the language of the moment.
@@ -300,8 +351,8 @@ export class RtcCall extends LitElement {
     for (const line of lines.slice(0, -3)) line.remove();
     const t = this.#l10n;
     for (const line of lines.slice(-3)) {
-      const key = line.dataset.key === 'announceLeft' ? 'announceLeft' : 'announceJoined';
-      const text = t.t(key, { name: line.dataset.name || t.t('guest') });
+      const key = line.dataset.key as 'announceJoined' | 'announceLeft' | 'announceMessage';
+      const text = t.t(key, { name: line.dataset.name || t.t('guest'), text: line.dataset.text ?? '' });
       if (line.textContent !== text) line.textContent = text;
     }
   }
@@ -390,9 +441,37 @@ export class RtcCall extends LitElement {
     await call.send(topic, data, options);
   }
 
+  /**
+   * Sends a chat message to everyone else in the call, over the call's own connections (never the server). Each gets
+   * it once and in order, also across a reconnect; someone who joins later is sent the last 100. Resolves once handed
+   * to the connections (`rtc-message` fires for it here too). Rejects with an `RtcError`: `not-in-call`,
+   * `invalid-message` (empty, only spaces, or over 4,000 characters), `rate-limited` (over 20 at once or 5 a second).
+   */
+  async sendMessage(text: string): Promise<void> {
+    const call = this.controller.call;
+    if (!call) throw notInCall();
+    await call.sendMessage(text);
+  }
+
+  /** Opens or closes the chat in the side panel; its code is loaded the first time. */
+  private async toggleChat(): Promise<void> {
+    if (this.panel === 'chat') return this.#closePanel();
+    this.panel = 'chat';
+    this.unread = 0;
+    await import('../rtc-chat/rtc-chat.js');
+    await this.updateComplete;
+    this.shadowRoot?.querySelector<HTMLElement>('[part~="chat"]')?.focus();
+  }
+
+  #closePanel(): void {
+    this.panel = null;
+    this.#focusNext = 'chat-button';
+  }
+
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
   async join(): Promise<void> {
     this.#wantJoined = true;
+    this.unread = 0;
     this.#joinedWith = this.#callKey();
     await this.controller.start({
       server: this.server,
@@ -599,6 +678,19 @@ export class RtcCall extends LitElement {
                     ${camOn ? camIcon : camOffIcon}
                   </button>
                   <button
+                    part="control chat-button"
+                    aria-label=${this.unread ? `${t.t('chat')}, ${t.t('chatUnread', { n: this.unread })}` : t.t('chat')}
+                    aria-expanded=${this.panel === 'chat' ? 'true' : 'false'}
+                    title=${t.t('chat')}
+                    @click=${this.toggleChat}
+                  >
+                    ${chatIcon}${
+                      this.unread && this.panel !== 'chat'
+                        ? html`<span part="chat-unread" aria-hidden="true">${this.unread}</span>`
+                        : nothing
+                    }
+                  </button>
+                  <button
                     part="control devices-button"
                     aria-label=${t.t('devices')}
                     aria-expanded=${this.pickerOpen ? 'true' : 'false'}
@@ -631,6 +723,20 @@ export class RtcCall extends LitElement {
           .strings=${this.strings}
           ?hidden=${!this.pickerOpen || !inCall}
         ></rtc-device-picker>
+        ${
+          inCall && this.panel === 'chat'
+            ? html`<aside part="panel">
+                <rtc-chat
+                  part="chat"
+                  exportparts=${CHAT_PARTS}
+                  lang=${lang}
+                  .strings=${this.strings}
+                  .call=${c.call}
+                  @rtc-chat-close=${this.#closePanel}
+                ></rtc-chat>
+              </aside>`
+            : nothing
+        }
         <div part="announcer" role="log" aria-live="polite"></div>
       </div>
     `;
