@@ -232,8 +232,7 @@ export class Call extends Emitter<CallEvents> {
    * or 5 a second).
    */
   async sendMessage(text: string): Promise<ChatMessage> {
-    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
-    const chat = await this.#loadChat();
+    const chat = await this.#loadChat(this.#inCall());
     if (chat !== this.#chatNow) throw notInCall();
     return chat.send(text);
   }
@@ -245,24 +244,22 @@ export class Call extends Emitter<CallEvents> {
    * RtcError: `not-in-call`, `invalid-file` (not a Blob, or over 1 GiB), `unknown-participant`.
    */
   async sendFile(file: Blob, options: SendOptions = {}): Promise<FileTransfer[]> {
-    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
-    const to = options?.to;
-    if (to !== undefined && (typeof to !== 'string' || !this.#roster.get(to) || to === this.#roster.self?.id))
-      throw new RtcError('unknown-participant', `No one else in this call has the id ${String(to)}.`);
-    const files = await this.#loadFiles();
+    const files = await this.#loadFiles(this.#inCall());
     if (files !== this.#filesNow) throw notInCall();
-    if (!(file instanceof Blob) || file.size > (await import('./files.js')).MAX_FILE)
-      throw new RtcError('invalid-file', 'Only a file of at most 1 GiB can be sent.');
-    return files.offer(file, to !== undefined ? [to] : this.#others());
+    return files.send(file, options?.to, this.#others());
+  }
+
+  #inCall(): Mesh {
+    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
+    return this.#mesh;
   }
 
   #others(): string[] {
     return this.#roster.participants.filter((p) => !p.local).map((p) => p.id);
   }
 
-  #loadChat(): Promise<Chat> {
+  #loadChat(mesh = this.#mesh): Promise<Chat> {
     return (this.#chat ??= import('./chat.js').then(({ Chat }) => {
-      const mesh = this.#mesh;
       const chat = new Chat({
         send: (id, m) => mesh?.send(id, m) ?? false,
         // Members too: someone whose connection is being made again is still owed what they did not acknowledge.
@@ -279,9 +276,8 @@ export class Call extends Emitter<CallEvents> {
     }));
   }
 
-  #loadFiles(): Promise<Files> {
+  #loadFiles(mesh = this.#mesh): Promise<Files> {
     return (this.#files ??= import('./files.js').then(({ Files }) => {
-      const mesh = this.#mesh;
       const files = new Files(
         {
           send: (id, m) => mesh?.send(id, m) ?? false,

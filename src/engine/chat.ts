@@ -61,19 +61,20 @@ export interface ChatEvents {
 
 /** A token bucket: BURST at once, RATE a second after that. */
 class Allowance {
-  #tokens = BURST;
+  constructor(private tokens = BURST) {}
   #at = Date.now();
   take(): boolean {
     const now = Date.now();
-    this.#tokens = Math.min(BURST, this.#tokens + ((now - this.#at) / 1000) * RATE);
+    // Regained at RATE up to BURST; a catch-up's larger room (refill) is only spent, never regained.
+    if (this.tokens < BURST) this.tokens = Math.min(BURST, this.tokens + ((now - this.#at) / 1000) * RATE);
     this.#at = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
     return true;
   }
   /** Room for a catch-up (resent messages, history) once per opened channel. */
   refill(n: number): void {
-    this.#tokens = Math.max(this.#tokens, n);
+    this.tokens = Math.max(this.tokens, n);
   }
 }
 
@@ -119,7 +120,8 @@ export class Chat extends Emitter<ChatEvents> {
   open(id: string): void {
     this.#allowanceOf(id).refill(HISTORY + BURST);
     this.host.send(id, { v: 1, t: 'chat-hi', n: this.messages.length });
-    for (const wire of this.#unacked.get(id) ?? []) this.host.send(id, wire);
+    // A copy: acknowledgements may come back while this goes out.
+    for (const wire of [...(this.#unacked.get(id) ?? [])]) this.host.send(id, wire);
   }
 
   /** A chat message from peer `id` (any `chat…` FeatureMessage; anything not valid is dropped). */
@@ -194,7 +196,8 @@ export class Chat extends Emitter<ChatEvents> {
 
   #allowanceOf(id: string): Allowance {
     let a = this.#allowance.get(id);
-    if (!a) this.#allowance.set(id, (a = new Allowance()));
+    // A peer met for the first time may be sending the history (before our chat was even loaded): room for it.
+    if (!a) this.#allowance.set(id, (a = new Allowance(HISTORY + BURST)));
     return a;
   }
 

@@ -1,4 +1,5 @@
 import { Emitter } from './emitter.js';
+import { RtcError } from './errors.js';
 import type { FeatureMessage } from './types.js';
 
 /**
@@ -232,6 +233,18 @@ export class Files extends Emitter<{ transfer: FileTransfer; change: readonly Fi
     readonly log: (what: string, err?: unknown) => void = () => {},
   ) {
     super();
+  }
+
+  /**
+   * Call.sendFile: offers `file` to participant `to`, or to each of `others`. Throws an RtcError: `invalid-file` (not
+   * a Blob, or over MAX_FILE), `unknown-participant` (`to` is not one of `others`).
+   */
+  send(file: Blob, to: unknown, others: readonly string[]): FileTransfer[] {
+    if (to !== undefined && !others.includes(to as string))
+      throw new RtcError('unknown-participant', `No one else in this call has the id ${String(to)}.`);
+    if (!(file instanceof Blob) || file.size > MAX_FILE)
+      throw new RtcError('invalid-file', 'Only a file of at most 1 GiB can be sent.');
+    return this.offer(file, to !== undefined ? [to as string] : others);
   }
 
   /** Offers `file` to each of `to` (participant ids): one transfer each. */

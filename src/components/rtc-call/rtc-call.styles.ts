@@ -160,9 +160,6 @@ export const styles = css`
     background: var(--rtc-call-background);
     box-shadow: 0 2px 12px #0004;
   }
-  [part~='chat'] {
-    flex: 1;
-  }
   [part~='chat-unread'] {
     font-size: 0.6em;
     min-width: 1.4em;

@@ -57,33 +57,11 @@ const PICKER_PARTS = [
   'empty: picker-empty',
 ].join(', ');
 
-/** `<rtc-chat>`'s parts, as `<rtc-call>` exports them (`chat-…`; the file parts keep their names). */
-const CHAT_PARTS = [
-  'base: chat',
-  'header: chat-header',
-  'close-button: chat-close-button',
-  'messages: chat-messages',
-  'empty: chat-empty',
-  'message: chat-message',
-  'message-local: chat-message-local',
-  'sender: chat-sender',
-  'time: chat-time',
-  'text: chat-text',
-  'link: chat-link',
-  'form: chat-form',
-  'input: chat-input',
-  'send-button: chat-send-button',
-  'attach-button: chat-attach-button',
-  'error: chat-error',
-  'file',
-  'file-name',
-  'file-state',
-  'file-progress',
-  'file-accept',
-  'file-refuse',
-  'file-cancel',
-  'file-download',
-].join(', ');
+/** `<rtc-chat>`'s parts, for the page. */
+const CHAT_PARTS =
+  'chat-base, chat-header, chat-close-button, chat-messages, chat-empty, chat-message, chat-message-local, chat-sender, ' +
+  'chat-time, chat-text, chat-link, chat-form, chat-input, chat-send-button, chat-attach-button, chat-error, file, ' +
+  'file-name, file-state, file-progress, file-accept, file-refuse, file-cancel, file-download';
 
 const STATUS: Partial<Record<CallState, RtcStringKey>> = {
   idle: 'statusIdle',
@@ -152,10 +130,10 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart chat-button - The button that opens and closes the chat (`aria-expanded`).
  * @csspart chat-unread - The number of unread messages on it, while the chat is closed.
  * @csspart panel - The side panel (the chat), over the call's right side; on a phone, over all of it.
- * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-header`, `chat-close-button`, `chat-messages`,
- * `chat-empty`, `chat-message`, `chat-message-local`, `chat-sender`, `chat-time`, `chat-text`, `chat-link`,
- * `chat-form`, `chat-input`, `chat-send-button`, `chat-attach-button`, `chat-error`, and for files `file`,
- * `file-name`, `file-state`, `file-progress` (a `<progress>`), `file-accept`, `file-refuse`, `file-cancel`,
+ * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-base`, `chat-header`, `chat-close-button`,
+ * `chat-messages`, `chat-empty`, `chat-message`, `chat-message-local`, `chat-sender`, `chat-time`, `chat-text`,
+ * `chat-link`, `chat-form`, `chat-input`, `chat-send-button`, `chat-attach-button`, `chat-error`, and for files
+ * `file`, `file-name`, `file-state`, `file-progress` (a `<progress>`), `file-accept`, `file-refuse`, `file-cancel`,
  * `file-download`.
  * @csspart leave-button - The Leave button.
  * @csspart join-button - The Join button (shown when not in the call).

@@ -2,6 +2,7 @@ import { css } from 'lit';
 
 export const styles = css`
   :host {
+    flex: 1;
     display: flex;
     flex-direction: column;
     min-height: 0;
@@ -11,13 +12,13 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
-  [part~='header'] {
+  [part~='chat-header'] {
     display: flex;
     align-items: center;
     justify-content: space-between;
     font-weight: 600;
   }
-  [part~='messages'] {
+  [part~='chat-messages'] {
     flex: 1;
     min-height: 120px;
     overflow-y: auto;
@@ -28,42 +29,42 @@ export const styles = css`
     flex-direction: column;
     gap: 6px;
   }
-  [part~='message'],
+  [part~='chat-message'],
   [part~='file'] {
     padding: 6px 10px;
     border-radius: 10px;
     background: var(--rtc-call-control-background, #e2e5ee);
     overflow-wrap: anywhere;
   }
-  [part~='message-local'] {
+  [part~='chat-message-local'] {
     align-self: flex-end;
     background: var(--rtc-call-accent, #3d4fd1);
     color: var(--rtc-call-accent-foreground, #fff);
   }
-  [part~='message-local'] a {
+  [part~='chat-message-local'] a {
     color: inherit;
   }
-  [part~='sender'] {
+  [part~='chat-sender'] {
     font-weight: 600;
     margin-inline-end: 6px;
   }
-  [part~='time'] {
+  [part~='chat-time'] {
     font-size: 0.8em;
     opacity: 0.8;
   }
-  [part~='text'] {
+  [part~='chat-text'] {
     white-space: pre-wrap;
     margin: 2px 0 0;
   }
   [part~='file-progress'] {
     width: 100%;
   }
-  [part~='form'] {
+  [part~='chat-form'] {
     display: flex;
     gap: 6px;
     align-items: flex-end;
   }
-  [part~='input'] {
+  [part~='chat-input'] {
     flex: 1;
     font: inherit;
     resize: none;
@@ -84,11 +85,11 @@ export const styles = css`
   }
   button:focus-visible,
   a:focus-visible,
-  [part~='input']:focus-visible {
+  [part~='chat-input']:focus-visible {
     outline: 2px solid var(--rtc-call-accent, #3d4fd1);
     outline-offset: 2px;
   }
-  [part~='error'] {
+  [part~='chat-error'] {
     color: var(--rtc-call-danger, #c62a2f);
     font-size: 0.9em;
   }

@@ -2,7 +2,8 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { RtcStrings } from '../../i18n/strings.js';
+import { format, type RtcChatStrings, type RtcStringKey, type RtcStrings } from '../../i18n/strings.js';
+import { enChat } from './chat-strings.js';
 import type { Call } from '../../engine/call.js';
 import type { ChatMessage } from '../../engine/chat.js';
 import type { FileTransfer, TransferState } from '../../engine/files.js';
@@ -26,14 +27,14 @@ export function linkify(text: string): unknown[] {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
     out.push(text.slice(last, match.index));
-    out.push(html`<a part="link" href=${url.href} target="_blank" rel="noopener noreferrer">${match[0]}</a>`);
+    out.push(html`<a part="chat-link" href=${url.href} target="_blank" rel="noopener noreferrer">${match[0]}</a>`);
     last = match.index + match[0].length;
   }
   out.push(text.slice(last));
   return out;
 }
 
-const STATE_WORDS: Record<TransferState, keyof RtcStrings> = {
+const STATE_WORDS: Record<TransferState, keyof RtcChatStrings> = {
   offered: 'fileOffered',
   sending: 'fileSending',
   receiving: 'fileSending',
@@ -55,17 +56,17 @@ const STATE_WORDS: Record<TransferState, keyof RtcStrings> = {
  *
  * @fires {CustomEvent} rtc-chat-close - The visitor asked to close the chat (its close button, or Escape).
  *
- * @csspart base - The chat's frame.
- * @csspart header - The title line, with the close button.
- * @csspart close-button - The close button.
- * @csspart messages - The list of messages and files (a polite live region).
- * @csspart empty - The line shown while there are no messages.
- * @csspart message - One message.
- * @csspart message-local - One of your own messages (also `message`).
- * @csspart sender - A message's sender's name.
- * @csspart time - A message's time.
- * @csspart text - A message's text.
- * @csspart link - A link in a message.
+ * @csspart chat-base - The chat's frame.
+ * @csspart chat-header - The title line, with the close button.
+ * @csspart chat-close-button - The close button.
+ * @csspart chat-messages - The list of messages and files (a polite live region).
+ * @csspart chat-empty - The line shown while there are no messages.
+ * @csspart chat-message - One message.
+ * @csspart chat-message-local - One of your own messages (also `message`).
+ * @csspart chat-sender - A message's sender's name.
+ * @csspart chat-time - A message's time.
+ * @csspart chat-text - A message's text.
+ * @csspart chat-link - A link in a message.
  * @csspart file - A file sent or offered.
  * @csspart file-name - Its name and size.
  * @csspart file-state - What is happening to it.
@@ -74,11 +75,11 @@ const STATE_WORDS: Record<TransferState, keyof RtcStrings> = {
  * @csspart file-refuse - The button that refuses it.
  * @csspart file-cancel - The button that stops a transfer (on either side).
  * @csspart file-download - The link that saves a received file.
- * @csspart form - The box to write in and its buttons.
- * @csspart input - The text box.
- * @csspart send-button - The Send button.
- * @csspart attach-button - The button that sends a file.
- * @csspart error - Why a message could not be sent.
+ * @csspart chat-form - The box to write in and its buttons.
+ * @csspart chat-input - The text box.
+ * @csspart chat-send-button - The Send button.
+ * @csspart chat-attach-button - The button that sends a file.
+ * @csspart chat-error - Why a message could not be sent.
  */
 export class RtcChat extends LitElement {
   static override styles = styles;
@@ -118,14 +119,14 @@ export class RtcChat extends LitElement {
 
   /** Focuses the text box. */
   override focus(): void {
-    this.shadowRoot?.querySelector<HTMLElement>('[part~="input"]')?.focus();
+    this.shadowRoot?.querySelector<HTMLElement>('[part~="chat-input"]')?.focus();
   }
 
   #listen(): void {
     for (const off of this.#off.splice(0)) off();
     const call = this.call;
     if (!call) return;
-    const list = this.shadowRoot?.querySelector('[part~="messages"]');
+    const list = this.shadowRoot?.querySelector('[part~="chat-messages"]');
     this.#atBottom = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     const watch = (transfers: readonly FileTransfer[]) => {
       for (const t of transfers)
@@ -156,7 +157,7 @@ export class RtcChat extends LitElement {
   }
 
   protected override updated(): void {
-    const list = this.shadowRoot?.querySelector('[part~="messages"]');
+    const list = this.shadowRoot?.querySelector('[part~="chat-messages"]');
     if (list && this.#atBottom) list.scrollTop = list.scrollHeight;
     // Download links of files no longer listed (another call) go.
     const current = new Set(this.call?.transfers ?? []);
@@ -173,7 +174,7 @@ export class RtcChat extends LitElement {
   }
 
   async #send(): Promise<void> {
-    const input = this.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="input"]')!;
+    const input = this.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="chat-input"]')!;
     const text = input.value;
     if (!text.trim()) return;
     try {
@@ -197,6 +198,11 @@ export class RtcChat extends LitElement {
     } catch (err) {
       this.error = this.#errorText(err);
     }
+  }
+
+  /** A word in the element's language; the chat's English comes with this chunk. */
+  #w(key: RtcStringKey | keyof RtcChatStrings, values: Record<string, string | number> = {}): string {
+    return format(this.#l10n.strings[key] ?? enChat[key as keyof RtcChatStrings], values);
   }
 
   #errorText(err: unknown): string {
@@ -223,29 +229,27 @@ export class RtcChat extends LitElement {
     } catch {
       words = d.toISOString().slice(11, 16);
     }
-    return html`<time part="time" datetime=${d.toISOString()}>${words}</time>`;
+    return html`<time part="chat-time" datetime=${d.toISOString()}>${words}</time>`;
   }
 
   #message(m: ChatMessage): unknown {
-    const t = this.#l10n;
-    const name = m.local ? t.t('you') : m.from.name || t.t('guest');
-    return html`<li part=${m.local ? 'message message-local' : 'message'} data-id=${m.id}>
-      <span part="sender">${name}</span>${this.#time(m.time)}
-      <p part="text">${linkify(m.text)}</p>
-    </li>`;
+    const name = m.local ? this.#w('you') : m.from.name || this.#w('guest');
+    return html`<div part=${m.local ? 'chat-message chat-message-local' : 'chat-message'} data-id=${m.id}>
+      <span part="chat-sender">${name}</span>${this.#time(m.time)}
+      <p part="chat-text">${linkify(m.text)}</p>
+    </div>`;
   }
 
   #file(f: FileTransfer): unknown {
-    const t = this.#l10n;
-    const who = f.peer.name || t.t('guest');
+    const who = f.peer.name || this.#w('guest');
     const running = f.state === 'sending' || f.state === 'receiving';
     let url = this.#urls.get(f);
     if (!url && f.state === 'done' && f.blob) this.#urls.set(f, (url = URL.createObjectURL(f.blob)));
-    return html`<li part="file" data-state=${f.state} data-direction=${f.direction}>
-      <span part="sender">${t.t(f.direction === 'send' ? 'fileTo' : 'fileFrom', { name: who })}</span
+    return html`<div part="file" data-state=${f.state} data-direction=${f.direction}>
+      <span part="chat-sender">${this.#w(f.direction === 'send' ? 'fileTo' : 'fileFrom', { name: who })}</span
       >${this.#time(f.time)}
-      <p part="file-name">${f.name} (${t.t('fileSize', { size: Math.ceil(f.size / 1024) })})</p>
-      <span part="file-state">${t.t(STATE_WORDS[f.state] as 'fileDone')}</span>
+      <p part="file-name">${f.name} (${this.#w('fileSize', { size: Math.ceil(f.size / 1024) })})</p>
+      <span part="file-state">${this.#w(STATE_WORDS[f.state])}</span>
       ${
         running || f.state === 'offered'
           ? html`<progress part="file-progress" max=${Math.max(1, f.size)} .value=${f.bytes}></progress>`
@@ -253,21 +257,20 @@ export class RtcChat extends LitElement {
       }
       ${
         f.direction === 'receive' && f.state === 'offered'
-          ? html`<button part="file-accept" @click=${() => f.accept()}>${t.t('accept')}</button>
-              <button part="file-refuse" @click=${() => f.refuse()}>${t.t('refuse')}</button>`
+          ? html`<button part="file-accept" @click=${() => f.accept()}>${this.#w('accept')}</button>
+              <button part="file-refuse" @click=${() => f.refuse()}>${this.#w('refuse')}</button>`
           : nothing
       }
       ${
         running || (f.direction === 'send' && f.state === 'offered')
-          ? html`<button part="file-cancel" @click=${() => f.cancel()}>${t.t('cancel')}</button>`
+          ? html`<button part="file-cancel" @click=${() => f.cancel()}>${this.#w('cancel')}</button>`
           : nothing
       }
-      ${url ? html`<a part="file-download" href=${url} download=${f.name}>${t.t('save')}</a>` : nothing}
-    </li>`;
+      ${url ? html`<a part="file-download" href=${url} download=${f.name}>${this.#w('save')}</a>` : nothing}
+    </div>`;
   }
 
   protected override render() {
-    const t = this.#l10n;
     const items: { time: number; key: unknown; view: () => unknown }[] = [
       ...(this.call?.messages ?? []).map((m) => ({ time: m.time, key: m, view: () => this.#message(m) })),
       ...(this.call?.transfers ?? []).map((f) => ({ time: f.time, key: f, view: () => this.#file(f) })),
@@ -275,21 +278,26 @@ export class RtcChat extends LitElement {
     // Messages keep their order (history by time); files go in by when they were offered.
     items.sort((a, b) => a.time - b.time);
     return html`<section
-      part="base"
-      aria-label=${t.t('chat')}
+      part="chat-base"
+      aria-label=${this.#w('chat')}
       @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.#close()}
     >
-      <div part="header">
-        <span>${t.t('chat')}</span>
-        <button part="close-button" aria-label=${t.t('closeChat')} title=${t.t('closeChat')} @click=${this.#close}>
+      <div part="chat-header">
+        <span>${this.#w('chat')}</span>
+        <button
+          part="chat-close-button"
+          aria-label=${this.#w('closeChat')}
+          title=${this.#w('closeChat')}
+          @click=${this.#close}
+        >
           ✕
         </button>
       </div>
-      <ul
-        part="messages"
+      <div
+        part="chat-messages"
         role="log"
         aria-live="polite"
-        aria-label=${t.t('chat')}
+        aria-label=${this.#w('chat')}
         tabindex="0"
         @scroll=${this.#onScroll}
       >
@@ -300,29 +308,29 @@ export class RtcChat extends LitElement {
                 (i) => i.key,
                 (i) => i.view(),
               )
-            : html`<li part="empty">${t.t('noMessages')}</li>`
+            : html`<div part="chat-empty">${this.#w('noMessages')}</div>`
         }
-      </ul>
-      <div part="error" role="alert">${this.error}</div>
-      <div part="form">
+      </div>
+      <div part="chat-error" role="alert">${this.error}</div>
+      <div part="chat-form">
         <textarea
-          part="input"
+          part="chat-input"
           rows="1"
           maxlength="4000"
-          aria-label=${t.t('message')}
-          placeholder=${t.t('message')}
+          aria-label=${this.#w('message')}
+          placeholder=${this.#w('message')}
           @keydown=${this.#keydown}
         ></textarea>
         <button
-          part="attach-button"
-          aria-label=${t.t('attachFile')}
-          title=${t.t('attachFile')}
+          part="chat-attach-button"
+          aria-label=${this.#w('attachFile')}
+          title=${this.#w('attachFile')}
           @click=${() => this.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!.click()}
         >
           📎
         </button>
         <input type="file" multiple hidden aria-hidden="true" tabindex="-1" @change=${this.#attach} />
-        <button part="send-button" @click=${() => void this.#send()}>${t.t('send')}</button>
+        <button part="chat-send-button" @click=${() => void this.#send()}>${this.#w('send')}</button>
       </div>
     </section>`;
   }
