@@ -1,6 +1,6 @@
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
-import { LocalMedia } from './local-media.js';
+import { LocalMedia, type AudioProcessing } from './local-media.js';
 import { Timers } from './timers.js';
 import { ALIVE_MS, Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
@@ -34,6 +34,14 @@ export interface CallOptions {
   video?: boolean;
   /** Local media to use; by default the call opens the visitor's devices. */
   media?: LocalMedia;
+  /**
+   * Pause your video while the page is hidden (a phone's browser in the background, the screen locked), and resume
+   * it on return: the others see your camera as off meanwhile. Default false (a desktop visitor who looks at another
+   * tab stays seen).
+   */
+  pauseVideoWhenHidden?: boolean;
+  /** Echo cancellation, noise suppression, automatic gain: each on unless set to false here. */
+  audioProcessing?: Partial<AudioProcessing>;
   /** When to try the call server again after losing it; by default a doubling back-off with jitter. */
   reconnectPolicy?: ReconnectPolicy;
   /** Where diagnostics go (failures that are otherwise only recovered from); none by default. */
@@ -87,6 +95,7 @@ export class Call extends Emitter<CallEvents> {
   /** `joined` has been told for this join (a new seat after trouble does not tell it again). */
   #joinedOnce = false;
   #onPageHide = () => void this.leave();
+  #onVisibility = () => this.media.pauseVideo(globalThis.document?.visibilityState === 'hidden');
   #offMedia: (() => void)[] = [];
   /** The chat and the file transfers of this join: chunks of their own, loaded the first time they are needed. */
   #chat?: Promise<Chat>;
@@ -98,6 +107,7 @@ export class Call extends Emitter<CallEvents> {
     super();
     this.media = options.media ?? new LocalMedia();
     this.media.logger ??= options.logger;
+    Object.assign(this.media.audioProcessing, options.audioProcessing);
     this.#roster.on('joined', (p) => this.emit('participant-joined', p));
     this.#roster.on('left', (p) => this.emit('participant-left', p));
     this.#roster.on('changed', (list) => this.emit('participants', list));
@@ -154,6 +164,10 @@ export class Call extends Emitter<CallEvents> {
       this.media.on('change', () => this.#mediaChanged()),
     );
     globalThis.addEventListener?.('pagehide', this.#onPageHide);
+    if (this.options.pauseVideoWhenHidden) {
+      globalThis.document?.addEventListener('visibilitychange', this.#onVisibility);
+      this.#onVisibility();
+    }
     this.#roster.setSelf(this.#selfParticipant('', this.options.name ?? ''));
     const session = new BrokerSession(this.options, {
       policy: this.options.reconnectPolicy,
@@ -538,6 +552,7 @@ export class Call extends Emitter<CallEvents> {
   #release(): void {
     for (const off of this.#offMedia.splice(0)) off();
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+    globalThis.document?.removeEventListener('visibilitychange', this.#onVisibility);
     this.media.stop();
     this.#roster.setSelf(undefined);
   }

@@ -33,7 +33,8 @@ export function initials(name: string): string {
  * @csspart status - The connection notice ("Connecting…", "Reconnecting…").
  * @csspart weak-link - The notice shown while the participant sends no video because the connection is too weak
  *   ("Weak connection: video paused"); it goes when their video comes back.
- * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks.
+ * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks ("Play sound"); the
+ *   visitor's first tap or key anywhere on the page turns the sound on as well.
  *
  * @cssproperty [--rtc-tile-background=#1f2430] - Background behind the video and avatar.
  * @cssproperty [--rtc-tile-foreground=#fff] - Text color.
@@ -163,22 +164,42 @@ export class RtcVideoTile extends LitElement {
     this.dispatchEvent(rtcTileView({ id: p.id, height }));
   }
 
-  /** Starts playback; when the browser wants a click first, plays muted and offers a button. */
+  /**
+   * Starts playback; when the browser wants a gesture first (iOS, a page the visitor has not touched yet), plays muted,
+   * offers a button, and turns the sound on at the visitor's first tap or key anywhere on the page.
+   */
   private play(): void {
     const video = this.video;
     video.muted = this.local || this.soundBlocked;
     video.play().catch((err: DOMException) => {
       if (err?.name !== 'NotAllowedError' || this.local) return;
-      this.soundBlocked = true;
-      video.muted = true;
-      void video.play().catch((e) => this.logger?.debug('muted play() failed', e));
+      this.#blocked();
     });
+  }
+
+  #blocked(): void {
+    const video = this.video;
+    this.soundBlocked = true;
+    video.muted = true;
+    void video.play().catch((e) => this.logger?.debug('muted play() failed', e));
+    const gestures = ['pointerdown', 'pointerup', 'touchend', 'keydown'];
+    const unlock = () => {
+      off();
+      if (this.soundBlocked) this.unblockSound();
+    };
+    const off = () => gestures.forEach((type) => document.removeEventListener(type, unlock, true));
+    gestures.forEach((type) => document.addEventListener(type, unlock, true));
+    this.#offView.push(off);
   }
 
   private unblockSound(): void {
     this.soundBlocked = false;
     this.video.muted = false;
-    void this.video.play().catch((err) => this.logger?.debug('play() failed', err));
+    // Not a gesture the browser counts (a touch counts on its way up, not down): muted again, until the next one.
+    void this.video.play().catch((err: DOMException) => {
+      this.logger?.debug('play() failed', err);
+      if (err?.name === 'NotAllowedError') this.#blocked();
+    });
   }
 
   protected override render() {
