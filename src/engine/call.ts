@@ -10,8 +10,9 @@ import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
 import type { Logger } from './logger.js';
 import { CAPTURE_LADDER } from './video-fit.js';
-import type { Chat, ChatMessage } from './chat.js';
-import type { Files, FileTransfer } from './files.js';
+import type { ChatMessage } from './chat.js';
+import type { FileTransfer } from './files.js';
+import type { Features } from './features.js';
 import {
   decodeTopicMessage,
   encodeTopicMessage,
@@ -98,10 +99,8 @@ export class Call extends Emitter<CallEvents> {
   #onVisibility = () => this.media.pauseVideo(globalThis.document?.visibilityState === 'hidden');
   #offMedia: (() => void)[] = [];
   /** The chat and the file transfers of this join: chunks of their own, loaded the first time they are needed. */
-  #chat?: Promise<Chat>;
-  #chatNow?: Chat;
-  #files?: Promise<Files>;
-  #filesNow?: Files;
+  #features?: Promise<Features>;
+  #featuresNow?: Features;
 
   constructor(readonly options: CallOptions) {
     super();
@@ -113,8 +112,7 @@ export class Call extends Emitter<CallEvents> {
     this.#roster.on('changed', (list) => this.emit('participants', list));
     this.#roster.on('left', (p) => {
       // A connection that closes fails its transfers; the chat forgets only someone who has left the room.
-      this.#filesNow?.peerLeft(p.id);
-      if (!this.#roster.isMember(p.id)) this.#chatNow?.forget(p.id);
+      this.#featuresNow?.left(p.id);
     });
   }
 
@@ -230,12 +228,12 @@ export class Call extends Emitter<CallEvents> {
 
   /** The chat's messages of this call, in order (yours too); a new array whenever one is added. */
   get messages(): readonly ChatMessage[] {
-    return this.#chatNow?.messages ?? [];
+    return this.#featuresNow?.chat.messages ?? [];
   }
 
   /** The files sent and offered in this call, both ways, newest last; a new array whenever one changes state. */
   get transfers(): readonly FileTransfer[] {
-    return this.#filesNow?.transfers ?? [];
+    return this.#featuresNow?.files?.transfers ?? [];
   }
 
   /**
@@ -246,9 +244,7 @@ export class Call extends Emitter<CallEvents> {
    * or 5 a second).
    */
   async sendMessage(text: string): Promise<ChatMessage> {
-    const chat = await this.#loadChat(this.#inCall());
-    if (chat !== this.#chatNow) throw notInCall();
-    return chat.send(text);
+    return (await this.#loadFeatures(this.#inCall())).sendMessage(text);
   }
 
   /**
@@ -258,9 +254,7 @@ export class Call extends Emitter<CallEvents> {
    * RtcError: `not-in-call`, `invalid-file` (not a Blob, or over 1 GiB), `unknown-participant`.
    */
   async sendFile(file: Blob, options: SendOptions = {}): Promise<FileTransfer[]> {
-    const files = await this.#loadFiles(this.#inCall());
-    if (files !== this.#filesNow) throw notInCall();
-    return files.send(file, options?.to, this.#others());
+    return (await this.#loadFeatures(this.#inCall())).sendFile(file, options?.to);
   }
 
   #inCall(): Mesh {
@@ -268,64 +262,37 @@ export class Call extends Emitter<CallEvents> {
     return this.#mesh;
   }
 
-  #others(): string[] {
-    return this.#roster.participants.filter((p) => !p.local).map((p) => p.id);
-  }
-
-  #loadChat(mesh = this.#mesh): Promise<Chat> {
-    return (this.#chat ??= import('./chat.js').then(({ Chat }) => {
-      const chat = new Chat({
-        send: (id, m) => mesh?.send(id, m) ?? false,
-        // Members too: someone whose connection is being made again is still owed what they did not acknowledge.
-        peers: () => {
-          const self = this.#roster.self?.id;
-          return [...new Set([...this.#others(), ...this.#roster.memberIds()])].filter((id) => id !== self);
-        },
-        self: () => ({ id: this.#roster.self?.id ?? '', name: this.#roster.self?.name ?? '' }),
-        nameOf: (id) => this.#roster.get(id)?.name ?? this.#roster.memberName(id),
-      });
-      if (mesh !== this.#mesh) return chat;
-      chat.on('message', (m) => this.emit('message', m));
-      return (this.#chatNow = chat);
+  /** The chat and file transfers of this join (features.ts): a chunk of its own, loaded the first time it is needed. */
+  #loadFeatures(mesh = this.#mesh): Promise<Features> {
+    return (this.#features ??= import('./features.js').then(({ Features }) => {
+      // Left (or joined again) while it loaded: this one is not for the call there is now.
+      if (!mesh || mesh !== this.#mesh) throw notInCall();
+      return (this.#featuresNow = new Features({
+        mesh,
+        roster: this.#roster,
+        message: (m) => this.emit('message', m),
+        files: (list) => this.emit('files', list),
+        log: (what, err) => this.options.logger?.debug(what, err),
+      }));
     }));
   }
 
-  #loadFiles(mesh = this.#mesh): Promise<Files> {
-    return (this.#files ??= import('./files.js').then(({ Files }) => {
-      const files = new Files(
-        {
-          send: (id, m) => mesh?.send(id, m) ?? false,
-          openChannel: (id, label) => mesh?.openChannel(id, label),
-          nameOf: (id) => this.#roster.get(id)?.name ?? this.#roster.memberName(id),
-        },
-        (what, err) => this.options.logger?.debug(what, err),
-      );
-      if (mesh !== this.#mesh) return files;
-      files.on('change', (list) => this.emit('files', list));
-      return (this.#filesNow = files);
-    }));
-  }
-
-  /** Chat and files: a peer's control channel opened, or one of their messages came. */
+  /** Chat and files: a peer's control channel opened, a data channel of theirs, or one of their messages came. */
   #wireFeatures(mesh: Mesh): void {
-    const log = (err: unknown) => this.options.logger?.debug('chat or files not loaded', err);
+    // Without the chat we have no messages: a newcomer's word (n: 0) asks the others for their history.
     mesh.on('open', ({ id }) => {
-      // Without the chat loaded we have no messages: a newcomer's word (n: 0) asks the others for their history.
-      if (this.#chat) this.#chat.then((c) => c.open(id)).catch(log);
+      if (this.#featuresNow) this.#featuresNow.open(id);
       else mesh.send(id, { v: 1, t: 'chat-hi', n: 0 });
     });
     mesh.on('message', ({ id, message }) => {
-      const t = message.t;
-      if (t === 'chat' || t === 'chat-ack' || t === 'chat-old' || (t === 'chat-hi' && this.#chat))
-        this.#loadChat()
-          .then((c) => c === this.#chatNow && c.receive(id, message))
-          .catch(log);
-      else if (t.startsWith('file-') && (t === 'file-offer' || this.#files))
-        this.#loadFiles()
-          .then((f) => f === this.#filesNow && f.receive(id, message))
-          .catch(log);
+      if (/^(chat|file-)/.test(message.t) && (message.t !== 'chat-hi' || this.#features))
+        this.#loadFeatures(mesh)
+          .then((f) => f.receive(id, message))
+          .catch((err) => this.options.logger?.debug('chat not loaded', err));
     });
-    mesh.on('channel', ({ id, channel }) => (this.#filesNow ? this.#filesNow.channel(id, channel) : channel.close()));
+    mesh.on('channel', ({ id, channel }) =>
+      this.#featuresNow ? this.#featuresNow.channel(id, channel) : channel.close(),
+    );
   }
 
   /** Changes your display name for everyone in the call. */
@@ -539,8 +506,8 @@ export class Call extends Emitter<CallEvents> {
     // for the server's word, which they would otherwise check against a connection still alive.
     this.#mesh?.close();
     this.#mesh = undefined;
-    this.#filesNow?.close();
-    this.#chat = this.#chatNow = this.#files = this.#filesNow = undefined;
+    this.#featuresNow?.close();
+    this.#features = this.#featuresNow = undefined;
     this.#timers.clear();
     session?.close();
     for (const off of this.#offSession.splice(0)) off();

@@ -68,12 +68,6 @@ const PICKER_PARTS = [
   'empty: picker-empty',
 ].join(', ');
 
-/** `<rtc-chat>`'s parts, for the page. */
-const CHAT_PARTS =
-  'chat-base, chat-header, chat-close-button, chat-messages, chat-empty, chat-message, chat-message-local, chat-sender, ' +
-  'chat-time, chat-text, chat-link, chat-form, chat-input, chat-send-button, chat-attach-button, chat-error, file, ' +
-  'file-name, file-state, file-progress, file-accept, file-refuse, file-cancel, file-download';
-
 const STATUS: Partial<Record<CallState, RtcStringKey>> = {
   idle: 'statusIdle',
   joining: 'statusJoining',
@@ -855,7 +849,6 @@ export class RtcCall extends LitElement {
             ? html`<aside part="panel">
                 <rtc-chat
                   part="chat"
-                  exportparts=${CHAT_PARTS}
                   lang=${lang}
                   .strings=${this.strings}
                   .call=${c.call}

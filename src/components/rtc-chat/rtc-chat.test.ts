@@ -115,6 +115,13 @@ describe('rtc-call: chat (sendMessage, rtc-message, <rtc-chat>)', () => {
     expect(links.map((l) => l.href)).to.deep.equal(['https://example.com/a?b=1']);
     expect(links[0].rel).to.equal('noopener noreferrer');
     expect(links[0].target).to.equal('_blank');
+    // The page reaches the chat's pieces through <rtc-call>.
+    const style = document.createElement('style');
+    style.textContent = 'rtc-call::part(chat-message-local) { border-top: 3px solid rgb(1, 2, 3); }';
+    document.head.append(style);
+    expect(getComputedStyle(mine).borderTopColor).to.equal('rgb(1, 2, 3)');
+    expect(getComputedStyle(bens).borderTopColor).not.to.equal('rgb(1, 2, 3)');
+    style.remove();
     await expect(chatA).to.be.accessible();
     await expect(a).to.be.accessible();
     expect(texts(b)).to.deep.equal([evil, 'hi']);

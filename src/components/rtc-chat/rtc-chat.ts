@@ -34,6 +34,11 @@ export function linkify(text: string): unknown[] {
   return out;
 }
 
+const PARTS =
+  'chat-base, chat-header, chat-close-button, chat-messages, chat-empty, chat-message, chat-message-local, ' +
+  'chat-sender, chat-time, chat-text, chat-link, chat-form, chat-input, chat-send-button, chat-attach-button, ' +
+  'chat-error, file, file-name, file-state, file-progress, file-accept, file-refuse, file-cancel, file-download';
+
 const STATE_WORDS: Record<TransferState, keyof RtcChatStrings> = {
   offered: 'fileOffered',
   sending: 'fileSending',
@@ -105,6 +110,8 @@ export class RtcChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Its parts, for the page around the element it is in (`<rtc-call>`): set here, so that element need not list them.
+    if (!this.hasAttribute('exportparts')) this.setAttribute('exportparts', PARTS);
     if (this.hasUpdated) this.#listen();
   }
 
