@@ -1,5 +1,14 @@
 import { expect } from '@open-wc/testing';
-import { CHUNK, Files, HIGH_WATER, MAX_PENDING, safeName, type FileTransfer, type TransferState } from './files.js';
+import {
+  CHUNK,
+  Files,
+  HIGH_WATER,
+  MAX_PENDING,
+  WINDOW,
+  safeName,
+  type FileTransfer,
+  type TransferState,
+} from './files.js';
 import type { FeatureMessage } from './types.js';
 import { until } from '../test-support.js';
 
@@ -87,6 +96,19 @@ describe('Files (engine, a real RTCPeerConnection pair)', () => {
     expect(sent.length).to.be.greaterThan(2);
     expect(out.peakBuffered).to.be.greaterThan(0);
     expect(out.peakBuffered).to.be.at.most(HIGH_WATER);
+  });
+
+  it('the sender never has more than WINDOW unacknowledged (a busy receiver is not flooded)', async () => {
+    const p = await pair();
+    close = p.close;
+    const file = randomBlob(3 * WINDOW);
+    const [out] = p.a.offer(file, ['B']);
+    await until(() => p.b.transfers.length === 1, 'the offer');
+    p.b.transfers[0].accept();
+    await until(() => out.state === 'done' && p.b.transfers[0].state === 'done', 'both done', 60000);
+    expect(out.peakInFlight).to.be.greaterThan(0);
+    expect(out.peakInFlight).to.be.at.most(WINDOW);
+    expect(await sha256(p.b.transfers[0].blob!)).to.equal(await sha256(file));
   });
 
   it('refused: both sides say so, and nothing is sent', async () => {

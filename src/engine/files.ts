@@ -19,6 +19,13 @@ export const CHUNK = 16 * 1024;
 export const HIGH_WATER = 1024 * 1024;
 /** …until the buffer is down to this (`bufferedAmountLowThreshold`). */
 export const LOW_WATER = 256 * 1024;
+/**
+ * The receiver says how much it has every ACK_EVERY bytes (a number, on the file's channel), and the sender never has
+ * more than WINDOW bytes unacknowledged: the browser hands every arriving message to the page at once, so a receiver
+ * whose page is busy would otherwise queue megabytes of chunks in front of the call's chat and control messages.
+ */
+export const ACK_EVERY = 256 * 1024;
+export const WINDOW = 4 * 1024 * 1024;
 /** Read from the file this much at a time. */
 const BLOCK = 256 * 1024;
 /** The largest file: a received file is held in memory until saved. */
@@ -70,6 +77,11 @@ export class FileTransfer extends Emitter<FileTransferEvents> {
   readonly time = Date.now();
   #channel?: RTCDataChannel;
   #chunks: ArrayBuffer[] = [];
+  /** Sender: what the receiver says it has; and who waits for it to say more. */
+  #acked = 0;
+  #onAck?: () => void;
+  /** Sender: the most sent and not yet acknowledged (never more than WINDOW). */
+  peakInFlight = 0;
 
   constructor(
     private readonly files: Files,
@@ -112,6 +124,7 @@ export class FileTransfer extends Emitter<FileTransferEvents> {
     this.#channel = undefined;
     if (state !== 'done') this.#chunks = [];
     this.#set(state);
+    this.#onAck?.();
     // A receiver that has it all leaves the channel to the sender to close, after `file-done`: closed from here, its
     // close could reach the sender before the word and read as a failure.
     if (state !== 'done' || this.direction === 'send') channel?.close();
@@ -127,6 +140,12 @@ export class FileTransfer extends Emitter<FileTransferEvents> {
     channel.bufferedAmountLowThreshold = LOW_WATER;
     this.#set('sending');
     channel.addEventListener('open', () => void this.#pump(channel));
+    channel.addEventListener('message', (e) => {
+      const n = Number((e as MessageEvent).data);
+      if (!Number.isInteger(n) || n <= this.#acked) return;
+      this.#acked = n;
+      this.#onAck?.();
+    });
     channel.addEventListener(
       'close',
       () => this.#channel === channel && this.state === 'sending' && this.end('failed'),
@@ -150,12 +169,15 @@ export class FileTransfer extends Emitter<FileTransferEvents> {
       while (offset < this.size) {
         const block = await file.slice(offset, offset + BLOCK).arrayBuffer();
         for (let i = 0; i < block.byteLength; i += CHUNK) {
+          while (offset + CHUNK - this.#acked > WINDOW && this.state === 'sending')
+            await new Promise<void>((resolve) => (this.#onAck = resolve));
           if (channel.bufferedAmount + CHUNK > HIGH_WATER) await drained(channel);
           if (this.state !== 'sending' || channel.readyState !== 'open') return;
           const chunk = new Uint8Array(block, i, Math.min(CHUNK, block.byteLength - i));
           channel.send(chunk);
           this.peakBuffered = Math.max(this.peakBuffered, channel.bufferedAmount);
           offset += chunk.byteLength;
+          this.peakInFlight = Math.max(this.peakInFlight, offset - this.#acked);
           this.#progress(offset - channel.bufferedAmount);
         }
       }
@@ -176,7 +198,9 @@ export class FileTransfer extends Emitter<FileTransferEvents> {
     if (!(data instanceof ArrayBuffer) || data.byteLength > CHUNK || this.bytes + data.byteLength > this.size)
       return this.cancel();
     this.#chunks.push(data);
+    const before = this.bytes;
     this.#progress(this.bytes + data.byteLength);
+    if (Math.floor(this.bytes / ACK_EVERY) > Math.floor(before / ACK_EVERY)) this.#channel?.send(String(this.bytes));
     if (this.bytes === this.size) this.#complete();
   }
 

@@ -96,7 +96,15 @@ test('a 50 MB file arrives whole while the video goes on and chat messages still
           transfer.on('state', (/** @type {string} */ s) => s !== 'sending' && resolve({ s, at: Date.now() })),
         );
         clearInterval(chatter);
-        return { hash, started, ended, peak: transfer.peakBuffered, messages: n, state: transfer.state };
+        return {
+          hash,
+          started,
+          ended,
+          peak: transfer.peakBuffered,
+          inFlight: transfer.peakInFlight,
+          messages: n,
+          state: transfer.state,
+        };
       })().then((r) => (w.sent = r));
     }, 50 * MB);
     // Polled from here (a busy page may answer one poll late), bounded at 4 minutes.
@@ -134,6 +142,7 @@ test('a 50 MB file arrives whole while the video goes on and chat messages still
     assert.equal(got.size, 50 * MB);
     assert.equal(got.hash, sent.hash, 'byte-identical (SHA-256)');
     assert.ok(sent.peak > 0 && sent.peak <= HIGH_WATER, `the buffer held at most ${sent.peak} bytes`);
+    assert.ok(sent.inFlight <= 4 * MB, `at most ${sent.inFlight} bytes were unacknowledged (WINDOW: 4 MiB)`);
 
     // Chat during the transfer: all arrived, in order, and how long each took.
     const during = got.arrived.filter((/** @type {any} */ m) => m.text.startsWith('during '));
