@@ -311,7 +311,7 @@ export class RtcCall extends LitElement {
    * reader says again.
    */
   #toAnnounce: { key: 'announceJoined' | 'announceLeft' | 'announceMessage'; name: string; text?: string }[] = [];
-  /** Whether the visitor should be in the call: decided on first connection (`no-prejoin`, `manual`), then by join() and leave(). */
+  /** What join() and leave() last said; see #wantsCall. */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
@@ -362,9 +362,13 @@ export class RtcCall extends LitElement {
     }
   }
 
-  /** Whether the call starts by itself once there is a room: only with `no-prejoin` and without `manual`. */
-  #joinsOnLoad(): boolean {
-    return this.noPrejoin && !this.manual;
+  /**
+   * Whether the visitor should be in the call: as join() and leave() last said; until then, whether the call starts
+   * by itself once there is a room (`no-prejoin` without `manual`, as the attributes are now: a page may set them
+   * after the element is on the page).
+   */
+  #wantsCall(): boolean {
+    return this.#wantJoined ?? (this.noPrejoin && !this.manual);
   }
 
   /** The pre-join screen shows: a room, not joined yet, and no `no-prejoin`. */
@@ -379,7 +383,6 @@ export class RtcCall extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#wantJoined ??= this.#joinsOnLoad();
     this.#syncState();
     // Back on the page after being removed (a move keeps its call): join again if the visitor had not left.
     if (!this.controller.call) {
@@ -532,7 +535,7 @@ export class RtcCall extends LitElement {
     const engine = this.controller.state;
     // Before the first connection, only a server-side render (Lit SSR: never connected) gets here: it shows what the
     // browser will, the pre-join screen of a `manual` element.
-    const wantJoined = this.#wantJoined ?? this.#joinsOnLoad();
+    const wantJoined = this.#wantsCall();
     const next: RtcCallState = engine !== 'idle' ? engine : this.room && !wantJoined ? 'prejoin' : 'idle';
     const previous = this.#reported;
     this.state = next;
@@ -545,13 +548,13 @@ export class RtcCall extends LitElement {
     this.#logger.level = parseLogLevel(this.debug);
     // Joining before this render, not after it: the call's broker connection is then on its way while the widget
     // renders.
-    if (this.isConnected && this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
+    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey()) void this.join();
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
     if (this.isConnected && this.#prejoinShown())
       this.#prejoin.open({ audio: !this.startMuted, video: !this.startCameraOff }, this.#audioProcessing());
-    else if (!this.#wantJoined) this.#prejoin.close();
+    else if (!this.#wantsCall()) this.#prejoin.close();
     this.deviceContext = this.controller.context ?? this.#prejoin.context;
     this.#tellDevices();
   }

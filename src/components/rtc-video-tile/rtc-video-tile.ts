@@ -102,7 +102,9 @@ export class RtcVideoTile extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('participant')) this.#sayView();
     const video = this.video;
-    const stream = this.participant?.stream ?? null;
+    // A stream with no track never has data, and a <video> waiting for data holds the page's `load` event: someone
+    // with neither camera nor microphone kept the whole page loading.
+    const stream = this.participant?.stream?.getTracks().length ? this.participant.stream : null;
     if (changed.has('participant') && video.srcObject !== stream) {
       video.srcObject = stream;
       if (stream) this.play();
