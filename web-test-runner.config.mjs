@@ -56,7 +56,7 @@ const brokers = {
   },
 };
 
-const components = ['rtc-call', 'rtc-video-tile', 'rtc-device-picker'];
+const components = ['rtc-call', 'rtc-video-tile', 'rtc-device-picker', 'rtc-chat'];
 
 // The test page's own server on a port the system hands out, not the first free one from 8000 up: two runs at once
 // (several people on one machine) would otherwise both pick 8001, and the later one fail with EADDRINUSE.

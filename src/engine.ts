@@ -16,3 +16,5 @@ export {
 export { MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH, type DataMessage, type SendOptions } from './engine/data-topics.js';
 export { RtcError, type RtcErrorCode, type RtcErrorDetail } from './engine/errors.js';
 export type { Participant, CallState, ControlMessage, StateMessage, PingMessage, Seat } from './engine/types.js';
+export type { ChatMessage } from './engine/chat.js';
+export type { FileTransfer, FileTransferEvents, TransferState } from './engine/files.js';

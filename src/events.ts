@@ -2,6 +2,7 @@ import type { RtcErrorDetail } from './engine/errors.js';
 import type { DeviceKind } from './engine/local-media.js';
 import type { ConnectionQuality, Participant } from './engine/types.js';
 import type { DataMessage } from './engine/data-topics.js';
+import type { ChatMessage } from './engine/chat.js';
 
 /** Every event of ours bubbles and crosses shadow roots, so a page can listen on `<rtc-call>` or above it. */
 function event<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
@@ -88,6 +89,13 @@ export const rtcHand = (d: RtcHandDetail) => event('rtc-hand', d);
 export const rtcReaction = (d: RtcReactionDetail) => event('rtc-reaction', d);
 export const rtcActiveSpeaker = (d: RtcActiveSpeakerDetail) => event('rtc-active-speaker', d);
 export const rtcQuality = (d: RtcQualityDetail) => event('rtc-quality', d);
+/**
+ * A chat message: `{ id, from: { id, name }, text, time, local }`, `time` its sender's (ms since 1970), `local` when it
+ * is yours. Fires for every message, yours too, and for each one of the history a newcomer is sent.
+ */
+export type RtcMessageDetail = ChatMessage;
+export const rtcMessage = (d: RtcMessageDetail) => event('rtc-message', d);
+export const rtcChatClose = () => event('rtc-chat-close', {});
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -106,5 +114,7 @@ declare global {
     'rtc-reaction': CustomEvent<RtcReactionDetail>;
     'rtc-active-speaker': CustomEvent<RtcActiveSpeakerDetail>;
     'rtc-quality': CustomEvent<RtcQualityDetail>;
+    'rtc-message': CustomEvent<RtcMessageDetail>;
+    'rtc-chat-close': CustomEvent<Record<string, never>>;
   }
 }

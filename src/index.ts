@@ -17,6 +17,7 @@ export type {
   RtcCallState,
   RtcStateChangeDetail,
   RtcDataDetail,
+  RtcMessageDetail,
 } from './events.js';
 export type { RtcDeviceChoice } from './components/rtc-call/media-commands.js';
 export type { RtcStrings, RtcStringKey } from './i18n/strings.js';

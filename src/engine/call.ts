@@ -13,6 +13,9 @@ import type { LinkReport } from './quality.js';
 import { cleanName } from './names.js';
 import type { Logger } from './logger.js';
 import { CAPTURE_LADDER } from './video-fit.js';
+import type { ChatMessage } from './chat.js';
+import type { FileTransfer } from './files.js';
+import type { Features } from './features.js';
 import {
   decodeTopicMessage,
   encodeTopicMessage,
@@ -74,6 +77,10 @@ export interface CallEvents {
   'active-speaker': PeopleEvents['active-speaker'];
   /** The quality of the connection to someone changed (`Participant.quality`). */
   quality: PeopleEvents['quality'];
+  /** A chat message new to us: yours (`local`), someone's as it came, or one of the history a newcomer is sent. */
+  message: ChatMessage;
+  /** A file transfer began or changed state (`transfers` is the new list). */
+  files: readonly FileTransfer[];
 }
 
 /** A peer whose connection closed while still in the room is called again after this long. */
@@ -105,6 +112,9 @@ export class Call extends Emitter<CallEvents> {
   #people?: Promise<People | undefined>;
   #peopleNow?: People;
   #offMedia: (() => void)[] = [];
+  /** The chat and the file transfers of this join: chunks of their own, loaded the first time they are needed. */
+  #features?: Promise<Features>;
+  #featuresNow?: Features;
 
   constructor(readonly options: CallOptions) {
     super();
@@ -116,6 +126,10 @@ export class Call extends Emitter<CallEvents> {
     this.#roster.on('changed', (list) => {
       this.#peopleNow?.sync();
       this.emit('participants', list);
+    });
+    this.#roster.on('left', (p) => {
+      // A connection that closes fails its transfers; the chat forgets only someone who has left the room.
+      this.#featuresNow?.left(p.id);
     });
   }
 
@@ -183,6 +197,7 @@ export class Call extends Emitter<CallEvents> {
     this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), fit);
     this.#wireMesh(this.#mesh);
     this.#startPeople(this.#mesh);
+    this.#wireFeatures(this.#mesh);
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
     // devices take their time to start).
@@ -296,6 +311,75 @@ export class Call extends Emitter<CallEvents> {
     // Until the chunk is here, what peers say waits for it, in order.
     mesh.on('message', ({ id, message }) => void this.#people?.then((p) => p?.receive(id, message)));
     mesh.on('open', ({ id }) => void this.#people?.then((p) => p?.opened(id)));
+  }
+
+  /** The chat's messages of this call, in order (yours too); a new array whenever one is added. */
+  get messages(): readonly ChatMessage[] {
+    return this.#featuresNow?.chat.messages ?? [];
+  }
+
+  /** The files sent and offered in this call, both ways, newest last; a new array whenever one changes state. */
+  get transfers(): readonly FileTransfer[] {
+    return this.#featuresNow?.files?.transfers ?? [];
+  }
+
+  /**
+   * Sends a chat message to everyone else in the call, over each connection's control channel (chat.ts): each gets it
+   * once and in order, also across a reconnect, and someone who joins later gets the recent history. Resolves with the
+   * message once handed to the connections (and `message` fires for it here too). Rejects with an RtcError:
+   * `not-in-call`, `invalid-message` (empty, only spaces, or over 4,000 characters), `rate-limited` (over 20 at once
+   * or 5 a second).
+   */
+  async sendMessage(text: string): Promise<ChatMessage> {
+    return (await this.#loadFeatures(this.#inCall())).sendMessage(text);
+  }
+
+  /**
+   * Offers `file` to everyone else in the call, or only to `{ to: id }`, peer to peer (files.ts): each of them accepts
+   * or refuses it for themselves, and an accepted file goes on a data channel of its own with back-pressure. Resolves
+   * with one FileTransfer per recipient (`state`, `bytes`, `progress` and `state` events, `cancel()`). Rejects with an
+   * RtcError: `not-in-call`, `invalid-file` (not a Blob, or over 1 GiB), `unknown-participant`.
+   */
+  async sendFile(file: Blob, options: SendOptions = {}): Promise<FileTransfer[]> {
+    return (await this.#loadFeatures(this.#inCall())).sendFile(file, options?.to);
+  }
+
+  #inCall(): Mesh {
+    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
+    return this.#mesh;
+  }
+
+  /** The chat and file transfers of this join (features.ts): a chunk of its own, loaded the first time it is needed. */
+  #loadFeatures(mesh = this.#mesh): Promise<Features> {
+    return (this.#features ??= import('./features.js').then(({ Features }) => {
+      // Left (or joined again) while it loaded: this one is not for the call there is now.
+      if (!mesh || mesh !== this.#mesh) throw notInCall();
+      return (this.#featuresNow = new Features({
+        mesh,
+        roster: this.#roster,
+        message: (m) => this.emit('message', m),
+        files: (list) => this.emit('files', list),
+        log: (what, err) => this.options.logger?.debug(what, err),
+      }));
+    }));
+  }
+
+  /** Chat and files: a peer's control channel opened, a data channel of theirs, or one of their messages came. */
+  #wireFeatures(mesh: Mesh): void {
+    // Without the chat we have no messages: a newcomer's word (n: 0) asks the others for their history.
+    mesh.on('open', ({ id }) => {
+      if (this.#featuresNow) this.#featuresNow.open(id);
+      else mesh.send(id, { v: 1, t: 'chat-hi', n: 0 });
+    });
+    mesh.on('message', ({ id, message }) => {
+      if (/^(chat|file-)/.test(message.t) && (message.t !== 'chat-hi' || this.#features))
+        this.#loadFeatures(mesh)
+          .then((f) => f.receive(id, message))
+          .catch((err) => this.options.logger?.debug('chat not loaded', err));
+    });
+    mesh.on('channel', ({ id, channel }) =>
+      this.#featuresNow ? this.#featuresNow.channel(id, channel) : channel.close(),
+    );
   }
 
   /** Changes your display name for everyone in the call (cleaned: see names.ts). */
@@ -516,6 +600,8 @@ export class Call extends Emitter<CallEvents> {
     this.#peopleNow?.close();
     this.#peopleNow = undefined;
     this.#people = undefined;
+    this.#featuresNow?.close();
+    this.#features = this.#featuresNow = undefined;
     this.#timers.clear();
     session?.close();
     for (const off of this.#offSession.splice(0)) off();

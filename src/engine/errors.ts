@@ -29,7 +29,11 @@ export type RtcErrorCode =
   /** `send()`: `to` is not someone else in the call. */
   | 'unknown-participant'
   /** `react()`: not one of the reactions there are (👍 ❤️ 😂 🎉 👏 😮). */
-  | 'invalid-reaction';
+  | 'invalid-reaction'
+  /** `sendMessage()`: the text is empty (or only spaces) or longer than 4,000 characters. */
+  | 'invalid-message'
+  /** `sendFile()`: not a file (a `Blob`), or larger than the limit (1 GiB). */
+  | 'invalid-file';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;

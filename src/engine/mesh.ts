@@ -38,6 +38,8 @@ export interface MeshEvents {
   data: { id: string; raw: unknown };
   /** The connection to a peer is gone; `seat` is the one it last had. */
   closed: { id: string; seat: string };
+  /** A peer opened a data channel of its own on our connection (a file transfer's): the feature takes it or closes it. */
+  channel: { id: string; channel: RTCDataChannel };
 }
 
 /** What the mesh needs from the call: a way to the broker, and the ICE configuration of the current seat. */
@@ -293,6 +295,11 @@ export class Mesh extends Emitter<MeshEvents> {
     for (const e of this.#entries.values()) this.#syncTracks(e.link.pc);
   }
 
+  /** Opens one more data channel on the connection to participant `id` (PeerLink.openChannel); undefined without one. */
+  openChannel(id: string, label: string): RTCDataChannel | undefined {
+    return this.#entries.get(id)?.link.openChannel(label);
+  }
+
   /** The RTCPeerConnection to a participant. */
   peerConnection(id: string): RTCPeerConnection | undefined {
     return this.#entries.get(id)?.link.pc;
@@ -403,6 +410,7 @@ export class Mesh extends Emitter<MeshEvents> {
       link.on('track', ({ track, transceiver }) => this.#track(entry, track, transceiver)),
       link.on('state', (state) => this.#state(entry, state)),
       link.on('closed', () => this.#drop(entry)),
+      link.on('channel', (channel) => this.emit('channel', { id: entry.key, channel })),
     );
     if (!polite) {
       // The caller sets up what the connection carries: camera and microphone (tracks put on by #syncTracks, so a

@@ -39,6 +39,8 @@ export interface PeerLinkEvents {
   state: 'connecting' | 'connected' | 'reconnecting';
   /** The link is closed for good. */
   closed: void;
+  /** The other side opened a data channel of its own on this connection (a file transfer's, say). */
+  channel: RTCDataChannel;
 }
 
 export interface PeerLinkOptions {
@@ -121,6 +123,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       this.emit('track', { track, transceiver, stream: streams[0] ?? new MediaStream([track]) });
     });
     this.#listen(this.pc, 'iceconnectionstatechange', () => this.#iceState());
+    this.#listen(this.pc, 'datachannel', (e) => this.emit('channel', (e as RTCDataChannelEvent).channel));
     this.#listen(this.control, 'message', (e) => this.#controlMessage((e as MessageEvent).data));
     this.#listen(this.control, 'open', () => this.emit('open', undefined));
     this.#listen(this.data, 'message', (e) => this.emit('data', (e as MessageEvent).data));
@@ -153,6 +156,15 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
 
   removeTrack(sender: RTCRtpSender): void {
     if (this.pc.signalingState !== 'closed') this.pc.removeTrack(sender);
+  }
+
+  /**
+   * Opens one more data channel on this connection (ordered, reliable; no new connection, no renegotiation: the SCTP
+   * association is there already), for something that must not hold back the control and page channels (a file).
+   */
+  openChannel(label: string): RTCDataChannel | undefined {
+    if (this.#closed) return undefined;
+    return this.pc.createDataChannel(label, { ordered: true });
   }
 
   /** Sends a control message to the other side, if the channel is open. */

@@ -5,7 +5,33 @@ import type { RtcErrorCode } from '../engine/errors.js';
  * A page overrides any of them with the elements' `strings` property; a language is one file that exports all of
  * them (see `en` below and zh-CN.ts).
  */
-export interface RtcStrings {
+/**
+ * The words of the chat panel (`<rtc-chat>`). Their English comes with the chat's own code (a chunk loaded when the
+ * chat first opens), so in `RtcStrings` they may be left out; a language file has them all.
+ */
+export interface RtcChatStrings {
+  closeChat: string;
+  noMessages: string;
+  message: string;
+  send: string;
+  attachFile: string;
+  /** A file in the chat: `{name}` is the other person; `{size}` the file's size in KB. */
+  fileFrom: string;
+  fileTo: string;
+  fileSize: string;
+  accept: string;
+  refuse: string;
+  cancel: string;
+  save: string;
+  fileOffered: string;
+  fileSending: string;
+  fileDone: string;
+  fileRefused: string;
+  fileCancelled: string;
+  fileFailed: string;
+}
+
+export interface RtcStrings extends Partial<RtcChatStrings> {
   /** `<rtc-call>`'s status line. */
   statusIdle: string;
   statusNoRoom: string;
@@ -83,10 +109,15 @@ export interface RtcStrings {
   unnamedMicrophone: string;
   unnamedSpeaker: string;
   noDevices: string;
+  /** The chat's control bar button, and `{n}` unread messages on it. */
+  chat: string;
+  chatUnread: string;
+  /** Said by screen readers while the chat is closed: `{name}` sent `{text}`. */
+  announceMessage: string;
 }
 
 /** The keys of the plain strings (all but `errors`). */
-export type RtcStringKey = Exclude<keyof RtcStrings, 'errors'>;
+export type RtcStringKey = Exclude<keyof RtcStrings, 'errors' | keyof RtcChatStrings>;
 
 /** English: built in, so it needs no request. */
 export const en: RtcStrings = {
@@ -152,6 +183,9 @@ export const en: RtcStrings = {
   unnamedMicrophone: 'Microphone {n}',
   unnamedSpeaker: 'Speaker {n}',
   noDevices: 'No cameras or microphones found.',
+  chat: 'Chat',
+  chatUnread: '{n} unread',
+  announceMessage: '{name}: {text}',
 };
 
 /** Fills `{key}` placeholders; an unknown one stays as written. */

@@ -3,7 +3,15 @@ import { Call, type CallOptions } from '../../engine/call.js';
 import type { RtcErrorCode, RtcErrorDetail } from '../../engine/errors.js';
 import type { CallState, Participant } from '../../engine/types.js';
 import type { CallContextValue } from '../../context.js';
-import { rtcData, rtcError, rtcJoined, rtcLeft, rtcParticipantJoined, rtcParticipantLeft } from '../../events.js';
+import {
+  rtcData,
+  rtcMessage,
+  rtcError,
+  rtcJoined,
+  rtcLeft,
+  rtcParticipantJoined,
+  rtcParticipantLeft,
+} from '../../events.js';
 import { rtcActiveSpeaker, rtcHand, rtcQuality, rtcReaction } from '../../events.js';
 
 /** Problems that go away by themselves once the call is (re)joined. */
@@ -78,6 +86,7 @@ export class CallController implements ReactiveController {
       call.on('reaction', (d) => host.dispatchEvent(rtcReaction(d))),
       call.on('active-speaker', (p) => host.dispatchEvent(rtcActiveSpeaker({ participant: p }))),
       call.on('quality', (d) => host.dispatchEvent(rtcQuality(d))),
+      call.on('message', (m) => host.dispatchEvent(rtcMessage(m))),
       call.on('error', (e) => {
         this.notices = [...this.notices.filter((n) => n.code !== e.code), e];
         host.dispatchEvent(rtcError(e));

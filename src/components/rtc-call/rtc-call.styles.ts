@@ -166,17 +166,27 @@ export const styles = css`
   }
   [part~='panel'] {
     position: absolute;
-    z-index: 3;
+    z-index: 2;
     top: var(--rtc-call-padding);
     right: var(--rtc-call-padding);
     bottom: calc(var(--rtc-call-control-size) + 2 * var(--rtc-call-padding));
-    width: min(320px, calc(100% - 2 * var(--rtc-call-padding)));
+    width: min(340px, calc(100% - 2 * var(--rtc-call-padding)));
+    display: flex;
     box-sizing: border-box;
-    overflow: auto;
-    padding: 8px 12px;
+    padding: var(--rtc-call-padding);
     border-radius: 12px;
     background: var(--rtc-call-background);
+    box-shadow: 0 2px 12px #0004;
+    overflow: auto;
     border: 1px solid var(--rtc-call-border);
+  }
+  [part~='chat-unread'] {
+    font-size: 0.6em;
+    min-width: 1.4em;
+    padding: 0 4px;
+    border-radius: 1em;
+    background: var(--rtc-call-danger);
+    color: var(--rtc-call-danger-foreground);
   }
   /* The pre-join screen: a preview as wide as fits (up to 480 px), the meter, the toggles and the name under it. */
   [part~='prejoin-screen'] {

@@ -13,7 +13,16 @@ import {
 import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
 import type { AudioProcessing } from '../../engine/local-media.js';
-import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon, settingsIcon, switchCameraIcon } from '../../icons.js';
+import {
+  camIcon,
+  camOffIcon,
+  chatIcon,
+  leaveIcon,
+  micIcon,
+  micOffIcon,
+  settingsIcon,
+  switchCameraIcon,
+} from '../../icons.js';
 import { CallController } from './call-controller.js';
 import { PrejoinController } from './prejoin.js';
 import { ConsoleLogger, parseLogLevel } from '../../engine/logger.js';
@@ -123,6 +132,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * (`audioinput`, `videoinput`, `audiooutput`; `''` is the browser's default).
  * @fires {CustomEvent<RtcDataDetail>} rtc-data - Someone in the call sent the page a message with `send()`. Detail:
  * `{ topic, from: { id, name }, data }`.
+ * @fires {CustomEvent<RtcMessageDetail>} rtc-message - A chat message, yours too (`local`), and each one of the
+ * history you are sent on joining. Detail: `{ id, from: { id, name }, text, time, local }`.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  * @fires {CustomEvent<RtcHandDetail>} rtc-hand - Someone (you too) raised or lowered their hand. Detail:
  * `{ participant, raised }`. A newcomer gets one for each hand already up.
@@ -153,6 +164,14 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown on a touch screen
  * without a mouse, when there are two or more cameras and the camera is on.
  * @csspart devices-button - The button that shows the device picker.
+ * @csspart chat-button - The button that opens and closes the chat (`aria-expanded`).
+ * @csspart chat-unread - The number of unread messages on it, while the chat is closed.
+ * @csspart panel - The side panel (the chat), over the call's right side; on a phone, over all of it.
+ * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-base`, `chat-header`, `chat-close-button`,
+ * `chat-messages`, `chat-empty`, `chat-message`, `chat-message-local`, `chat-sender`, `chat-time`, `chat-text`,
+ * `chat-link`, `chat-form`, `chat-input`, `chat-send-button`, `chat-attach-button`, `chat-error`, and for files
+ * `file`, `file-name`, `file-state`, `file-progress` (a `<progress>`), `file-accept`, `file-refuse`, `file-cancel`,
+ * `file-download`.
  * @csspart leave-button - The Leave button.
  * @csspart hand-button - The raise-hand button (`aria-pressed` while your hand is up).
  * @csspart reactions-button - The button that opens the reactions menu.
@@ -335,6 +354,9 @@ export class RtcCall extends LitElement {
   /** Who the active speaker is, by `rtc-active-speaker`. */
   #activeSpeaker?: string;
 
+  /** Messages from others since the chat was last open. */
+  @state() private unread = 0;
+
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #prejoin = new PrejoinController(this, () =>
     this.shadowRoot?.querySelector<HTMLElement>('[part~="prejoin-meter"]'),
@@ -355,7 +377,7 @@ export class RtcCall extends LitElement {
    * counted 90 DOM nodes after 50 leave/join rounds), and an unkeyed one would rewrite every line, which a screen
    * reader says again.
    */
-  #toAnnounce: { key: AnnounceKey; name: string }[] = [];
+  #toAnnounce: { key: AnnounceKey | 'announceMessage'; name: string; text?: string }[] = [];
   /** What join() and leave() last said; see #wantsCall. */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
@@ -365,7 +387,7 @@ export class RtcCall extends LitElement {
   /** The devices and choice last told by `rtc-device-change` (none before the first call). */
   #devicesTold = commands.deviceKey([], { audioinput: '', videoinput: '', audiooutput: '' });
   /** Where keyboard focus goes once the controls have changed under it. */
-  #focusNext?: 'mic-button' | 'join-button';
+  #focusNext?: 'mic-button' | 'join-button' | 'chat-button';
 
   constructor() {
     super();
@@ -376,6 +398,12 @@ export class RtcCall extends LitElement {
     this.addEventListener('rtc-active-speaker', (e) => {
       this.#activeSpeaker = e.detail.participant?.id;
       this.requestUpdate();
+    });
+    this.addEventListener('rtc-message', (e) => {
+      if (e.detail.local || this.panel === 'chat') return;
+      this.unread++;
+      // The open chat is a live region of its own; a closed one is said here.
+      this.#toAnnounce.push({ key: 'announceMessage', name: e.detail.from.name, text: e.detail.text });
     });
   }
 
@@ -400,11 +428,12 @@ export class RtcCall extends LitElement {
   #sayAnnouncements(): void {
     const region = this.shadowRoot?.querySelector('[part~="announcer"]');
     if (!region) return;
-    for (const { key, name } of this.#toAnnounce.splice(0)) {
+    for (const { key, name, text } of this.#toAnnounce.splice(0)) {
       const line = document.createElement('p');
       line.setAttribute('part', 'announcement');
       line.dataset.key = key;
       line.dataset.name = name;
+      line.dataset.text = text ?? '';
       region.append(line);
     }
     // A few are kept, so that two people joining at once are both said; all in the language of the moment.
@@ -412,8 +441,11 @@ export class RtcCall extends LitElement {
     for (const line of lines.slice(0, -3)) line.remove();
     const t = this.#l10n;
     for (const line of lines.slice(-3)) {
-      const key = ANNOUNCE_KEYS.find((k) => k === line.dataset.key) ?? 'announceJoined';
-      const text = t.t(key, { name: line.dataset.name || t.t('guest') });
+      const key =
+        line.dataset.key === 'announceMessage'
+          ? 'announceMessage'
+          : (ANNOUNCE_KEYS.find((k) => k === line.dataset.key) ?? 'announceJoined');
+      const text = t.t(key, { name: line.dataset.name || t.t('guest'), text: line.dataset.text ?? '' });
       if (line.textContent !== text) line.textContent = text;
     }
   }
@@ -547,9 +579,37 @@ export class RtcCall extends LitElement {
     this.name = name;
   }
 
+  /**
+   * Sends a chat message to everyone else in the call, over the call's own connections (never the server). Each gets
+   * it once and in order, also across a reconnect; someone who joins later is sent the last 100. Resolves once handed
+   * to the connections (`rtc-message` fires for it here too). Rejects with an `RtcError`: `not-in-call`,
+   * `invalid-message` (empty, only spaces, or over 4,000 characters), `rate-limited` (over 20 at once or 5 a second).
+   */
+  async sendMessage(text: string): Promise<void> {
+    const call = this.controller.call;
+    if (!call) throw notInCall();
+    await call.sendMessage(text);
+  }
+
+  /** Opens or closes the chat in the side panel; its code is loaded the first time. */
+  private async toggleChat(): Promise<void> {
+    if (this.panel === 'chat') return this.#closePanel();
+    this.panel = 'chat';
+    this.unread = 0;
+    await import('../rtc-chat/rtc-chat.js');
+    await this.updateComplete;
+    this.shadowRoot?.querySelector<HTMLElement>('[part~="chat"]')?.focus();
+  }
+
+  #closePanel(): void {
+    this.panel = null;
+    this.#focusNext = 'chat-button';
+  }
+
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
   async join(): Promise<void> {
     this.#wantJoined = true;
+    this.unread = 0;
     this.#joinedWith = this.#callKey();
     // The pre-join screen's camera and microphone, as the visitor left them there.
     const media = this.#prejoin.take();
@@ -907,6 +967,19 @@ export class RtcCall extends LitElement {
                     🙂
                   </button>
                   <button
+                    part="control chat-button"
+                    aria-label=${this.unread ? `${t.t('chat')}, ${t.t('chatUnread', { n: this.unread })}` : t.t('chat')}
+                    aria-expanded=${this.panel === 'chat' ? 'true' : 'false'}
+                    title=${t.t('chat')}
+                    @click=${this.toggleChat}
+                  >
+                    ${chatIcon}${
+                      this.unread && this.panel !== 'chat'
+                        ? html`<span part="chat-unread" aria-hidden="true">${this.unread}</span>`
+                        : nothing
+                    }
+                  </button>
+                  <button
                     part="control people-button"
                     aria-label=${`${t.t('people')} ${people.length}`}
                     aria-expanded=${this.panel === 'people' ? 'true' : 'false'}
@@ -979,6 +1052,19 @@ export class RtcCall extends LitElement {
             : nothing
         }
         ${this.#prejoinShown() ? nothing : this.#renderPicker(!(this.pickerOpen && inCall))}
+        ${
+          inCall && this.panel === 'chat'
+            ? html`<aside part="panel">
+                <rtc-chat
+                  part="chat"
+                  lang=${lang}
+                  .strings=${this.strings}
+                  .call=${c.call}
+                  @rtc-chat-close=${this.#closePanel}
+                ></rtc-chat>
+              </aside>`
+            : nothing
+        }
         <div part="announcer" role="log" aria-live="polite"></div>
       </div>
     `;
