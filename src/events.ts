@@ -40,6 +40,19 @@ export interface RtcTileViewDetail {
   height: number;
 }
 
+export interface RtcTilePinDetail {
+  /** What `pin()` takes: the participant's id, or `<id>:screen` for their screen. */
+  id: string;
+  /** Whether the visitor wants it pinned (false: unpinned). */
+  pinned: boolean;
+}
+
+/** Someone (you too) started or stopped sharing their screen; `participant.screen` is it, or null. */
+export interface RtcScreenShareDetail {
+  participant: Participant;
+  sharing: boolean;
+}
+
 /** The devices the browser lists, or the ones the call uses, changed. */
 export interface RtcDeviceChangeDetail {
   devices: readonly MediaDeviceInfo[];
@@ -64,6 +77,8 @@ export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-s
 export const rtcTileView = (d: RtcTileViewDetail) => event('rtc-tile-view', d);
 export const rtcDeviceChange = (d: RtcDeviceChangeDetail) => event('rtc-device-change', d);
 export const rtcData = (d: RtcDataDetail) => event('rtc-data', d);
+export const rtcTilePin = (d: RtcTilePinDetail) => event('rtc-tile-pin', d);
+export const rtcScreenShare = (d: RtcScreenShareDetail) => event('rtc-screen-share', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -78,5 +93,7 @@ declare global {
     'rtc-tile-view': CustomEvent<RtcTileViewDetail>;
     'rtc-device-change': CustomEvent<RtcDeviceChangeDetail>;
     'rtc-data': CustomEvent<RtcDataDetail>;
+    'rtc-tile-pin': CustomEvent<RtcTilePinDetail>;
+    'rtc-screen-share': CustomEvent<RtcScreenShareDetail>;
   }
 }

@@ -5,6 +5,7 @@ import { Timers } from './timers.js';
 import { ALIVE_MS, Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
 import type { PeerStats } from './peer-stats.js';
+import type { ScreenShare } from './screen-share.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
@@ -55,6 +56,8 @@ export interface CallEvents {
   error: RtcErrorDetail;
   /** Someone sent the page a message (`send()` on their side). */
   data: DataMessage;
+  /** Someone (you too) started or stopped sharing their screen; `participant.screen` is it, or null. */
+  'screen-share': { participant: Participant; sharing: boolean };
 }
 
 /** A peer whose connection closed while still in the room is called again after this long. */
@@ -82,6 +85,8 @@ export class Call extends Emitter<CallEvents> {
   #joinedOnce = false;
   #onPageHide = () => void this.leave();
   #offMedia: (() => void)[] = [];
+  /** Screen sharing (screen-share.ts, a chunk of its own), loaded with the first share, ours or another's. */
+  #screens?: Promise<ScreenShare>;
 
   constructor(readonly options: CallOptions) {
     super();
@@ -195,6 +200,43 @@ export class Call extends Emitter<CallEvents> {
     if (to !== undefined && (typeof to !== 'string' || !this.#roster.get(to)))
       throw new RtcError('unknown-participant', `No one else in this call has the id ${String(to)}.`);
     mesh.sendData(text, to !== undefined ? [to] : this.#roster.participants.filter((p) => !p.local).map((p) => p.id));
+  }
+
+  /**
+   * Shares a screen, window or tab the visitor picks with everyone in the call, as a video of its own (the camera
+   * goes on). Resolves once shared. Rejects with an RtcError: `not-in-call`, `screen-denied` (the visitor cancelled
+   * the picker, or sharing is not allowed), `media-unsupported` (the browser cannot share).
+   */
+  async shareScreen(): Promise<void> {
+    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
+    if (!globalThis.navigator?.mediaDevices?.getDisplayMedia)
+      throw new RtcError('media-unsupported', 'This browser cannot share a screen.');
+    await (await this.#screenShare()).start();
+  }
+
+  /** Stops sharing your screen (nothing happens when you are not sharing). */
+  async stopScreenShare(): Promise<void> {
+    (await this.#screens)?.stop();
+  }
+
+  #screenShare(): Promise<ScreenShare> {
+    const mesh = this.#mesh!;
+    return (this.#screens ??= import('./screen-share.js').then(
+      ({ ScreenShare }) =>
+        new ScreenShare({
+          ids: () => mesh.ids(),
+          peerConnection: (id) => mesh.peerConnection(id),
+          send: (id, message) => mesh.send(id, message),
+          changed: (id, screen) => {
+            const roster = this.#roster;
+            if (id === undefined) roster.updateSelf({ screen });
+            else if (roster.get(id)) roster.update(id, { screen });
+            const participant = id === undefined ? roster.self : roster.get(id);
+            if (participant && this.#mesh === mesh) this.emit('screen-share', { participant, sharing: !!screen });
+          },
+          log: this.options.logger,
+        }),
+    ));
   }
 
   /** Changes your display name for everyone in the call. */
@@ -334,7 +376,14 @@ export class Call extends Emitter<CallEvents> {
       const name = roster.get(id)?.name ?? roster.memberName(id);
       this.emit('data', { topic: message.topic, from: { id, name }, data: message.data });
     });
+    // Screen sharing: a share's message loads its module; a connection made anew is caught up by the sharer.
+    mesh.on('message', ({ id, message }) => {
+      if (message.t === 'screen') void this.#screenShare().then((s) => s.receive(id, message));
+    });
+    mesh.on('open', ({ id }) => void this.#screens?.then((s) => (s.forget(id), s.attach(id))));
+    mesh.on('track', ({ id }) => void this.#screens?.then((s) => s.track(id)));
     mesh.on('closed', ({ id, seat }) => {
+      void this.#screens?.then((s) => s.forget(id));
       roster.remove(id);
       if (!roster.isMember(id)) return;
       // Still in the room by the server's word: the caller tries again, quietly. The tile comes back only when
@@ -361,6 +410,7 @@ export class Call extends Emitter<CallEvents> {
       videoEnabled: this.media.videoEnabled,
       connection: 'connected',
       weakLink: false,
+      screen: this.#roster.self?.screen ?? null,
     };
   }
 
@@ -406,6 +456,8 @@ export class Call extends Emitter<CallEvents> {
     this.#session = undefined;
     // Our connections close first, so the others see us go at once (their data channels close) rather than wait
     // for the server's word, which they would otherwise check against a connection still alive.
+    void this.#screens?.then((s) => s.close());
+    this.#screens = undefined;
     this.#mesh?.close();
     this.#mesh = undefined;
     this.#timers.clear();

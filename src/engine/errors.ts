@@ -26,8 +26,12 @@ export type RtcErrorCode =
   | 'invalid-data'
   /** `send()`: the message is larger than the documented limit (64 KiB as JSON); nothing was sent. */
   | 'data-too-large'
-  /** `send()`: `to` is not someone else in the call. */
-  | 'unknown-participant';
+  /** `send()`: `to` is not someone else in the call; `pin()`: nobody in the call has that id. */
+  | 'unknown-participant'
+  /** `shareScreen()`: the visitor cancelled the picker, or the browser or page does not allow sharing. */
+  | 'screen-denied'
+  /** `setLayout()`: not `grid` or `speaker`. */
+  | 'invalid-layout';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;

@@ -120,6 +120,7 @@ export class Roster extends Emitter<RosterEvents> {
       videoEnabled: true,
       connection: 'connecting',
       weakLink: false,
+      screen: null,
       ...patch,
     };
     this.#people.set(id, p);

@@ -19,6 +19,8 @@ export interface Participant {
    * to audio only, and back up when it recovers). Always false for yourself.
    */
   readonly weakLink: boolean;
+  /** Their screen while they share it (yours too, on your own participant), else null. */
+  readonly screen: MediaStream | null;
 }
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';

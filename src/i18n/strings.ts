@@ -58,6 +58,16 @@ export interface RtcStrings {
   unnamedMicrophone: string;
   unnamedSpeaker: string;
   noDevices: string;
+  /** Screen sharing and layouts: the control bar's buttons, and a tile's. `{name}` is whose screen it is. */
+  shareScreen: string;
+  stopSharing: string;
+  fullscreen: string;
+  exitFullscreen: string;
+  screenOf: string;
+  yourScreen: string;
+  pin: string;
+  unpin: string;
+  pictureInPicture: string;
 }
 
 /** The keys of the plain strings (all but `errors`). */
@@ -105,6 +115,15 @@ export const en: RtcStrings = {
   unnamedMicrophone: 'Microphone {n}',
   unnamedSpeaker: 'Speaker {n}',
   noDevices: 'No cameras or microphones found.',
+  shareScreen: 'Share screen',
+  stopSharing: 'Stop sharing',
+  fullscreen: 'Full screen',
+  exitFullscreen: 'Exit full screen',
+  screenOf: '{name}’s screen',
+  yourScreen: 'Your screen',
+  pin: 'Pin',
+  unpin: 'Unpin',
+  pictureInPicture: 'Picture in picture',
 };
 
 /** Fills `{key}` placeholders; an unknown one stays as written. */

@@ -56,6 +56,15 @@ const zhCN: RtcStrings = {
   unnamedMicrophone: '麦克风 {n}',
   unnamedSpeaker: '扬声器 {n}',
   noDevices: '未找到摄像头或麦克风。',
+  shareScreen: '共享屏幕',
+  stopSharing: '停止共享',
+  fullscreen: '全屏',
+  exitFullscreen: '退出全屏',
+  screenOf: '{name}的屏幕',
+  yourScreen: '你的屏幕',
+  pin: '固定',
+  unpin: '取消固定',
+  pictureInPicture: '画中画',
 };
 
 export default zhCN;

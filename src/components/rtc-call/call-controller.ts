@@ -3,7 +3,15 @@ import { Call, type CallOptions } from '../../engine/call.js';
 import type { RtcErrorCode, RtcErrorDetail } from '../../engine/errors.js';
 import type { CallState, Participant } from '../../engine/types.js';
 import type { CallContextValue } from '../../context.js';
-import { rtcData, rtcError, rtcJoined, rtcLeft, rtcParticipantJoined, rtcParticipantLeft } from '../../events.js';
+import {
+  rtcData,
+  rtcError,
+  rtcJoined,
+  rtcLeft,
+  rtcParticipantJoined,
+  rtcParticipantLeft,
+  rtcScreenShare,
+} from '../../events.js';
 
 /** Problems that go away by themselves once the call is (re)joined. */
 const TRANSIENT: RtcErrorCode[] = ['server-unreachable', 'connection-lost', 'server-error', 'rate-limited'];
@@ -73,6 +81,7 @@ export class CallController implements ReactiveController {
       call.on('participant-left', (p) => announce(rtcParticipantLeft({ participant: p }))),
       call.on('left', () => host.dispatchEvent(rtcLeft({ room: options.room }))),
       call.on('data', (m) => host.dispatchEvent(rtcData(m))),
+      call.on('screen-share', (d) => host.dispatchEvent(rtcScreenShare(d))),
       call.on('error', (e) => {
         this.notices = [...this.notices.filter((n) => n.code !== e.code), e];
         host.dispatchEvent(rtcError(e));

@@ -2,12 +2,12 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { Participant } from '../../engine/types.js';
 import type { Logger } from '../../engine/logger.js';
-import { camOffIcon, micOffIcon } from '../../icons.js';
+import { camOffIcon, micOffIcon, pinIcon, pipIcon } from '../../icons.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { RtcStrings } from '../../i18n/strings.js';
 import { styles } from './rtc-video-tile.styles.js';
 import { viewStep } from '../../engine/video-fit.js';
-import { rtcTileView } from '../../events.js';
+import { rtcTilePin, rtcTileView } from '../../events.js';
 
 /** Up to two initials of a name, for the avatar shown while the camera is off. */
 export function initials(name: string): string {
@@ -34,6 +34,9 @@ export function initials(name: string): string {
  * @csspart weak-link - The notice shown while the participant sends no video because the connection is too weak
  *   ("Weak connection: video paused"); it goes when their video comes back.
  * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks.
+ * @csspart controls - The tile's own buttons (top right).
+ * @csspart pin-button - Pins the tile to the stage, or unpins it (`aria-pressed`).
+ * @csspart pip-button - Shows the tile's video in a picture-in-picture window; absent where the browser has none.
  *
  * @cssproperty [--rtc-tile-background=#1f2430] - Background behind the video and avatar.
  * @cssproperty [--rtc-tile-foreground=#fff] - Text color.
@@ -49,6 +52,8 @@ export function initials(name: string): string {
  *   tile is hidden, scrolled out of sight or the page is in the background). `<rtc-call>` passes it to the call
  *   (`call.setView(id, height)`), so the participant sends no more than that; a page that lays out tiles itself
  *   does the same.
+ * @fires rtc-tile-pin - The pin button was pressed. Detail: `{ id, pinned }`: `id` is what `<rtc-call>`'s `pin()`
+ *   takes (the participant's id, or `<id>:screen` for a screen), `pinned` whether the visitor wants it pinned.
  */
 export class RtcVideoTile extends LitElement {
   static override styles = styles;
@@ -78,6 +83,15 @@ export class RtcVideoTile extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'weak-link' }) weakLink = false;
 
   /**
+   * Shows the participant's screen (`participant.screen`) instead of their camera: never mirrored, the whole
+   * picture (`contain`), labelled "<name>'s screen".
+   */
+  @property({ type: Boolean, reflect: true }) screen = false;
+
+  /** Reflects that the tile is pinned to the stage (`<rtc-call>` sets it). */
+  @property({ type: Boolean, reflect: true }) pinned = false;
+
+  /**
    * Words to use instead of the language's own (`{ playSound: '…' }`); see `RtcStrings`. The language is the
    * element's `lang`, else the nearest ancestor's, else the page's.
    */
@@ -92,8 +106,8 @@ export class RtcVideoTile extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('participant') && this.participant) {
       this.local = this.participant.local;
-      this.audioMuted = !this.participant.audioEnabled;
-      this.videoOff = !this.participant.videoEnabled || !this.participant.stream?.getVideoTracks().length;
+      this.audioMuted = !this.participant.audioEnabled && !this.screen;
+      this.videoOff = (!this.participant.videoEnabled && !this.screen) || !this.#stream()?.getVideoTracks().length;
       this.weakLink = !this.participant.local && !!this.participant.weakLink;
     }
   }
@@ -101,8 +115,8 @@ export class RtcVideoTile extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('participant')) this.#sayView();
     const video = this.video;
-    const stream = this.participant?.stream ?? null;
-    if (changed.has('participant') && video.srcObject !== stream) {
+    const stream = this.#stream();
+    if ((changed.has('participant') || changed.has('screen')) && video.srcObject !== stream) {
       video.srcObject = stream;
       if (stream) this.play();
     }
@@ -154,13 +168,30 @@ export class RtcVideoTile extends LitElement {
 
   #sayView(): void {
     const p = this.participant;
-    if (!p || p.local) return;
+    // A screen's size is not the camera's: only camera tiles say how they show someone.
+    if (!p || p.local || this.screen) return;
     const shown = this.#view.onScreen && document.visibilityState !== 'hidden';
     const height = viewStep(this.#view.height, globalThis.devicePixelRatio, shown);
     const said = `${p.id} ${height}`;
     if (said === this.#view.said) return;
     this.#view.said = said;
     this.dispatchEvent(rtcTileView({ id: p.id, height }));
+  }
+
+  #stream(): MediaStream | null {
+    return (this.screen ? this.participant?.screen : this.participant?.stream) ?? null;
+  }
+
+  #pin(): void {
+    const p = this.participant;
+    if (p) this.dispatchEvent(rtcTilePin({ id: this.screen ? `${p.id}:screen` : p.id, pinned: !this.pinned }));
+  }
+
+  #pictureInPicture(): void {
+    const video = this.video;
+    // Off by default, so the browser offers no button of its own over the video.
+    video.disablePictureInPicture = false;
+    video.requestPictureInPicture().catch((err) => this.logger?.debug('requestPictureInPicture failed', err));
   }
 
   /** Starts playback; when the browser wants a click first, plays muted and offers a button. */
@@ -185,14 +216,20 @@ export class RtcVideoTile extends LitElement {
     const p = this.participant;
     const t = this.#l10n;
     const name = p?.name || (this.local ? t.t('you') : t.t('guest'));
-    const shown = this.local ? t.t('nameYou', { name }) : name;
+    const shown = this.screen
+      ? this.local
+        ? t.t('yourScreen')
+        : t.t('screenOf', { name })
+      : this.local
+        ? t.t('nameYou', { name })
+        : name;
     const label = [shown, this.audioMuted && t.t('tileMicrophoneOff'), this.videoOff && t.t('tileCameraOff')]
       .filter(Boolean)
       .join(t.t('listSeparator'));
     // Paused by the link, not by them: the camera-off icon and words stay off, the last frame is not left frozen.
     const paused = this.weakLink && !this.videoOff;
     const status =
-      p && !p.local && p.connection !== 'connected'
+      p && !p.local && !this.screen && p.connection !== 'connected'
         ? p.connection === 'reconnecting'
           ? t.t('reconnecting')
           : t.t('connecting')
@@ -214,6 +251,29 @@ export class RtcVideoTile extends LitElement {
           <span part="name">${shown}</span>
           ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
           ${this.videoOff ? html`<span part="camera-state" title=${t.t('cameraOff')}>${camOffIcon}</span>` : nothing}
+        </div>
+        <div part="controls">
+          <button
+            part="pin-button"
+            aria-pressed=${this.pinned ? 'true' : 'false'}
+            aria-label=${t.t('pin')}
+            title=${t.t(this.pinned ? 'unpin' : 'pin')}
+            @click=${this.#pin}
+          >
+            ${pinIcon}
+          </button>
+          ${
+            globalThis.document?.pictureInPictureEnabled && !this.videoOff
+              ? html`<button
+                  part="pip-button"
+                  aria-label=${t.t('pictureInPicture')}
+                  title=${t.t('pictureInPicture')}
+                  @click=${this.#pictureInPicture}
+                >
+                  ${pipIcon}
+                </button>`
+              : nothing
+          }
         </div>
         ${
           this.soundBlocked
