@@ -209,8 +209,6 @@ export class Call extends Emitter<CallEvents> {
    */
   async shareScreen(): Promise<void> {
     if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
-    if (!globalThis.navigator?.mediaDevices?.getDisplayMedia)
-      throw new RtcError('media-unsupported', 'This browser cannot share a screen.');
     await (await this.#screenShare()).start();
   }
 
@@ -221,21 +219,19 @@ export class Call extends Emitter<CallEvents> {
 
   #screenShare(): Promise<ScreenShare> {
     const mesh = this.#mesh!;
+    const roster = this.#roster;
     return (this.#screens ??= import('./screen-share.js').then(
       ({ ScreenShare }) =>
-        new ScreenShare({
-          ids: () => mesh.ids(),
-          peerConnection: (id) => mesh.peerConnection(id),
-          send: (id, message) => mesh.send(id, message),
-          changed: (id, screen) => {
-            const roster = this.#roster;
+        new ScreenShare(
+          mesh,
+          (id, screen) => {
             if (id === undefined) roster.updateSelf({ screen });
             else if (roster.get(id)) roster.update(id, { screen });
             const participant = id === undefined ? roster.self : roster.get(id);
             if (participant && this.#mesh === mesh) this.emit('screen-share', { participant, sharing: !!screen });
           },
-          log: this.options.logger,
-        }),
+          this.options.logger,
+        ),
     ));
   }
 

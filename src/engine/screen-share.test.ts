@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { ScreenShare, isScreenMessage, type ScreenMessage, type ScreenShareHost } from './screen-share.js';
+import { ScreenShare, isScreenMessage, type ScreenMessage, type ScreenShareMesh } from './screen-share.js';
 import type { RtcError } from './errors.js';
 
 /** A real video track that moves (a canvas), as a screen or a received track stands in. */
@@ -56,13 +56,13 @@ class FakePc extends EventTarget {
 function host(pcs: Record<string, FakePc>) {
   const sent: { id: string; message: ScreenMessage }[] = [];
   const changes: { id: string | undefined; screen: MediaStream | null }[] = [];
-  const h: ScreenShareHost = {
+  const mesh: ScreenShareMesh = {
     ids: () => Object.keys(pcs),
     peerConnection: (id) => pcs[id] as unknown as RTCPeerConnection,
     send: (id, message) => (sent.push({ id, message }), true),
-    changed: (id, screen) => void changes.push({ id, screen }),
   };
-  return { h, sent, changes };
+  const changed = (id: string | undefined, screen: MediaStream | null) => void changes.push({ id, screen });
+  return { h: [mesh, changed] as const, sent, changes };
 }
 
 const notAllowed = () => Promise.reject(new DOMException('cancelled', 'NotAllowedError'));
@@ -70,9 +70,9 @@ const notAllowed = () => Promise.reject(new DOMException('cancelled', 'NotAllowe
 describe('screen share (engine, with fake connections)', () => {
   it('a cancelled picker rejects with screen-denied, a browser without getDisplayMedia with media-unsupported', async () => {
     const { h, changes } = host({});
-    const denied = await new ScreenShare(h, notAllowed).start().catch((e: RtcError) => e);
+    const denied = await new ScreenShare(...h, undefined, notAllowed).start().catch((e: RtcError) => e);
     expect((denied as RtcError).code).to.equal('screen-denied');
-    const unsupported = await new ScreenShare(h, undefined).start().catch((e: RtcError) => e);
+    const unsupported = await new ScreenShare(...h, undefined, undefined).start().catch((e: RtcError) => e);
     expect((unsupported as RtcError).code).to.equal('media-unsupported');
     expect(changes).to.deep.equal([]);
   });
@@ -82,7 +82,7 @@ describe('screen share (engine, with fake connections)', () => {
     const b = new FakePc();
     const { h, sent, changes } = host({ a, b });
     const stream = canvasStream();
-    const share = new ScreenShare(h, async () => stream);
+    const share = new ScreenShare(...h, undefined, async () => stream);
     await share.start();
     expect(changes).to.deep.equal([{ id: undefined, screen: stream }]);
     for (const pc of [a, b]) {
@@ -104,7 +104,7 @@ describe('screen share (engine, with fake connections)', () => {
     const a = new FakePc();
     const { h, sent, changes } = host({ a });
     let stream = canvasStream();
-    const share = new ScreenShare(h, async () => stream);
+    const share = new ScreenShare(...h, undefined, async () => stream);
     await share.start();
     a.negotiated();
     const [t] = a.transceivers;
@@ -132,7 +132,7 @@ describe('screen share (engine, with fake connections)', () => {
   it('a newcomer’s connection gets the screen too (attach)', async () => {
     const pcs: Record<string, FakePc> = { a: new FakePc() };
     const { h, sent } = host(pcs);
-    const share = new ScreenShare(h, async () => canvasStream());
+    const share = new ScreenShare(...h, undefined, async () => canvasStream());
     await share.start();
     pcs.c = new FakePc();
     share.attach('c');
@@ -145,7 +145,7 @@ describe('screen share (engine, with fake connections)', () => {
   it('someone else’s screen is the track of the transceiver they name, once it is here; [] ends it', () => {
     const pc = new FakePc();
     const { h, changes } = host({ b: pc });
-    const share = new ScreenShare(h, notAllowed);
+    const share = new ScreenShare(...h, undefined, notAllowed);
     // Their message can come before the offer that makes the transceiver: nothing until it is here.
     share.receive('b', { v: 1, t: 'screen', mids: ['4'] });
     expect(changes).to.deep.equal([]);
@@ -167,7 +167,7 @@ describe('screen share (engine, with fake connections)', () => {
 
   it('a hostile message is dropped: wrong shapes, too many mids, odd characters', () => {
     const { h, changes } = host({ b: new FakePc() });
-    const share = new ScreenShare(h, notAllowed);
+    const share = new ScreenShare(...h, undefined, notAllowed);
     const bad = [
       { v: 1, t: 'screen' },
       { v: 1, t: 'screen', mids: 'x' },

@@ -22,17 +22,17 @@ export function isScreenMessage(m: FeatureMessage): m is ScreenMessage {
   );
 }
 
-/** What a share needs from the call: its peers' connections and control channels, and where to say what changed. */
-export interface ScreenShareHost {
+/** What a share needs of the mesh: its peers' connections and control channels (a fake in unit tests). */
+export interface ScreenShareMesh {
   /** The participants we have a connection to. */
   ids(): string[];
   peerConnection(id: string): RTCPeerConnection | undefined;
   /** Sends a control message to participant `id` (false when their channel is not open). */
   send(id: string, message: ScreenMessage): boolean;
-  /** Someone's screen (`id`; undefined is ours) started, changed or stopped (null). */
-  changed(id: string | undefined, screen: MediaStream | null): void;
-  log?: Logger;
 }
+
+/** Someone's screen (`id`; undefined is ours) started, changed or stopped (null). */
+export type ScreenChanged = (id: string | undefined, screen: MediaStream | null) => void;
 
 type DisplayMedia = (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
 
@@ -50,7 +50,9 @@ export class ScreenShare {
   #closed = false;
 
   constructor(
-    private readonly host: ScreenShareHost,
+    private readonly mesh: ScreenShareMesh,
+    private readonly changed: ScreenChanged,
+    private readonly log?: Logger,
     private readonly displayMedia: DisplayMedia | undefined = navigator.mediaDevices?.getDisplayMedia?.bind(
       navigator.mediaDevices,
     ),
@@ -69,7 +71,7 @@ export class ScreenShare {
       // Audio only where the browser offers it (a tab's sound in Chromium); a screen alone is still a share.
       stream = await this.displayMedia({ video: true, audio: true });
     } catch (err) {
-      this.host.log?.debug('getDisplayMedia failed', err);
+      this.log?.debug('getDisplayMedia failed', err);
       throw new RtcError('screen-denied', 'No screen was shared: the picker was cancelled or sharing is not allowed.');
     }
     const video = stream.getVideoTracks()[0];
@@ -83,8 +85,8 @@ export class ScreenShare {
     // The browser's own "Stop sharing" ends the track: stopped for everyone, as by our button.
     video.addEventListener('ended', () => this.stream === stream && this.stop());
     this.stream = stream;
-    this.host.changed(undefined, stream);
-    for (const id of this.host.ids()) this.attach(id);
+    this.changed(undefined, stream);
+    for (const id of this.mesh.ids()) this.attach(id);
   }
 
   /** Stops sharing: the tracks end, and every connection stops sending them (the others' screen tile goes). */
@@ -93,16 +95,16 @@ export class ScreenShare {
     if (!stream) return;
     this.stream = null;
     stream.getTracks().forEach((t) => t.stop());
-    for (const id of this.host.ids()) {
-      const pc = this.host.peerConnection(id);
+    for (const id of this.mesh.ids()) {
+      const pc = this.mesh.peerConnection(id);
       if (!pc || pc.signalingState === 'closed') continue;
       for (const t of this.#ours.get(pc) ?? []) {
-        void t.sender.replaceTrack(null).catch((err) => this.host.log?.debug('screen replaceTrack failed', err));
+        void t.sender.replaceTrack(null).catch((err) => this.log?.debug('screen replaceTrack failed', err));
         t.direction = 'inactive';
       }
       this.#tell(id, pc);
     }
-    this.host.changed(undefined, null);
+    this.changed(undefined, null);
   }
 
   /**
@@ -110,7 +112,7 @@ export class ScreenShare {
    * made again), on the transceivers of an earlier share when there are any; the connection renegotiates.
    */
   attach(id: string): void {
-    const pc = this.host.peerConnection(id);
+    const pc = this.mesh.peerConnection(id);
     const stream = this.stream;
     if (!stream || !pc || pc.signalingState === 'closed') return;
     const ours = this.#ours.get(pc) ?? [];
@@ -118,7 +120,7 @@ export class ScreenShare {
       const reuse = ours.find((t) => t.receiver.track.kind === track.kind);
       if (reuse) {
         if (reuse.sender.track !== track)
-          void reuse.sender.replaceTrack(track).catch((err) => this.host.log?.debug('screen replaceTrack failed', err));
+          void reuse.sender.replaceTrack(track).catch((err) => this.log?.debug('screen replaceTrack failed', err));
         reuse.direction = 'sendonly';
         reuse.sender.setStreams?.(stream);
       } else ours.push(pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] }));
@@ -130,13 +132,13 @@ export class ScreenShare {
   /** Tells `id` which transceivers carry our screen, as soon as they all have a mid (after their negotiation). */
   #tell(id: string, pc: RTCPeerConnection): void {
     const tell = (): boolean => {
-      if (pc.signalingState === 'closed' || this.host.peerConnection(id) !== pc) return true;
+      if (pc.signalingState === 'closed' || this.mesh.peerConnection(id) !== pc) return true;
       const kinds = new Set(this.stream?.getTracks().map((t) => t.kind) ?? []);
       const sending = (this.#ours.get(pc) ?? []).filter((t) => kinds.has(t.receiver.track.kind));
       if (sending.some((t) => !t.mid)) return false;
       const message: ScreenMessage = { v: 1, t: 'screen', mids: sending.map((t) => t.mid!) };
       const text = JSON.stringify(message);
-      if (this.#told.get(pc) !== text && this.host.send(id, message)) this.#told.set(pc, text);
+      if (this.#told.get(pc) !== text && this.mesh.send(id, message)) this.#told.set(pc, text);
       return true;
     };
     if (tell()) return;
@@ -146,7 +148,7 @@ export class ScreenShare {
 
   /** Participant `id` says which transceivers carry their screen. */
   receive(id: string, message: FeatureMessage): void {
-    if (!isScreenMessage(message)) return void this.host.log?.debug('screen message dropped', id);
+    if (!isScreenMessage(message)) return void this.log?.debug('screen message dropped', id);
     this.#theirs.set(id, message.mids);
     this.track(id);
   }
@@ -157,7 +159,7 @@ export class ScreenShare {
    */
   track(id: string): void {
     const mids = this.#theirs.get(id) ?? [];
-    const pc = this.host.peerConnection(id);
+    const pc = this.mesh.peerConnection(id);
     const transceivers = pc?.getTransceivers() ?? [];
     const tracks = mids.map((mid) => transceivers.find((t) => t.mid === mid)?.receiver.track);
     // Not negotiated yet: the track's arrival looks again.
@@ -167,19 +169,19 @@ export class ScreenShare {
     if (!live.some((t) => t.kind === 'video')) {
       if (!shown) return;
       this.#shown.delete(id);
-      return this.host.changed(id, null);
+      return this.changed(id, null);
     }
     const same = shown && shown.getTracks().length === live.length && live.every((t) => shown.getTracks().includes(t));
     if (same) return;
     const screen = new MediaStream(live);
     this.#shown.set(id, screen);
-    this.host.changed(id, screen);
+    this.changed(id, screen);
   }
 
   /** `id`'s connection was made anew (or closed): what they said of the old one no longer holds. */
   forget(id: string): void {
     this.#theirs.delete(id);
-    if (this.#shown.delete(id)) this.host.changed(id, null);
+    if (this.#shown.delete(id)) this.changed(id, null);
   }
 
   /** Leaving: our share ends; a screen still being chosen is stopped when it comes. */

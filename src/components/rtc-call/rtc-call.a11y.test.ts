@@ -42,7 +42,9 @@ describe('rtc-call: accessibility', () => {
     // Focus moves to the first control of the call.
     expect(focused()?.getAttribute('part')).to.equal('control mic-button');
     const seen: string[] = [];
-    for (const name of ['mic-button', 'camera-button', 'devices-button', 'leave-button']) {
+    // The control bar's order (issue 8): screen sharing after the camera, full screen after the devices.
+    const order = ['mic-button', 'camera-button', 'screen-button', 'devices-button', 'fullscreen-button', 'leave-button'];
+    for (const name of order) {
       const control = focused() as HTMLElement;
       expect(control.getAttribute('part')).to.equal(`control ${name}`);
       const style = getComputedStyle(control);
@@ -51,17 +53,16 @@ describe('rtc-call: accessibility', () => {
       seen.push(name);
       if (name !== 'leave-button') await sendKeys({ press: 'Tab' });
     }
-    expect(seen).to.have.length(4);
+    expect(seen).to.have.length(6);
     // Space and Enter work the toggles.
-    await combo('Shift', 'Tab');
-    await combo('Shift', 'Tab');
-    await combo('Shift', 'Tab');
+    for (let i = 0; i < 5; i++) await combo('Shift', 'Tab');
     expect(focused()?.getAttribute('part')).to.equal('control mic-button');
     await sendKeys({ press: 'Space' });
     await until(() => micOn(el) === false, 'Space to mute');
     await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Enter' });
     await until(() => camOn(el) === false, 'Enter to turn the camera off');
+    await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;
