@@ -72,7 +72,7 @@ describe('screen share (engine, with fake connections)', () => {
     const { h, changes } = host({});
     const denied = await new ScreenShare(...h, undefined, notAllowed).start().catch((e: RtcError) => e);
     expect((denied as RtcError).code).to.equal('screen-denied');
-    const unsupported = await new ScreenShare(...h, undefined, undefined).start().catch((e: RtcError) => e);
+    const unsupported = await new ScreenShare(...h, undefined, null).start().catch((e: RtcError) => e);
     expect((unsupported as RtcError).code).to.equal('media-unsupported');
     expect(changes).to.deep.equal([]);
   });

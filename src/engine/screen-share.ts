@@ -53,9 +53,8 @@ export class ScreenShare {
     private readonly mesh: ScreenShareMesh,
     private readonly changed: ScreenChanged,
     private readonly log?: Logger,
-    private readonly displayMedia: DisplayMedia | undefined = navigator.mediaDevices?.getDisplayMedia?.bind(
-      navigator.mediaDevices,
-    ),
+    /** getDisplayMedia (the browser's by default, looked up when sharing starts); null: the browser has none. */
+    private readonly displayMedia?: DisplayMedia | null,
   ) {}
 
   /** Asks the visitor for a screen, window or tab, and shares it with everyone. */
@@ -65,11 +64,13 @@ export class ScreenShare {
   }
 
   async #start(): Promise<void> {
-    if (!this.displayMedia) throw new RtcError('media-unsupported', 'This browser cannot share a screen.');
+    const devices = globalThis.navigator?.mediaDevices;
+    const displayMedia = this.displayMedia === undefined ? devices?.getDisplayMedia?.bind(devices) : this.displayMedia;
+    if (!displayMedia) throw new RtcError('media-unsupported', 'This browser cannot share a screen.');
     let stream: MediaStream;
     try {
       // Audio only where the browser offers it (a tab's sound in Chromium); a screen alone is still a share.
-      stream = await this.displayMedia({ video: true, audio: true });
+      stream = await displayMedia({ video: true, audio: true });
     } catch (err) {
       this.log?.debug('getDisplayMedia failed', err);
       throw new RtcError('screen-denied', 'No screen was shared: the picker was cancelled or sharing is not allowed.');

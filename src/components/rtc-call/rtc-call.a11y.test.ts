@@ -43,7 +43,14 @@ describe('rtc-call: accessibility', () => {
     expect(focused()?.getAttribute('part')).to.equal('control mic-button');
     const seen: string[] = [];
     // The control bar's order (issue 8): screen sharing after the camera, full screen after the devices.
-    const order = ['mic-button', 'camera-button', 'screen-button', 'devices-button', 'fullscreen-button', 'leave-button'];
+    const order = [
+      'mic-button',
+      'camera-button',
+      'screen-button',
+      'devices-button',
+      'fullscreen-button',
+      'leave-button',
+    ];
     for (const name of order) {
       const control = focused() as HTMLElement;
       expect(control.getAttribute('part')).to.equal(`control ${name}`);

@@ -98,7 +98,9 @@ describe('rtc-call: layouts', () => {
           for (const r of rects) {
             // A filmstrip that does not hold all its tiles scrolls: they are inside it along its width or height.
             const box = r.place === 'filmstrip' ? strip!.getBoundingClientRect() : call;
-            const scrolls = r.place === 'filmstrip' && (strip!.scrollWidth > strip!.clientWidth || strip!.scrollHeight > strip!.clientHeight);
+            const scrolls =
+              r.place === 'filmstrip' &&
+              (strip!.scrollWidth > strip!.clientWidth || strip!.scrollHeight > strip!.clientHeight);
             const across = strip && strip.scrollWidth > strip.clientWidth;
             if (!scrolls || across) {
               expect(r.y, `${what}: top inside`).to.be.at.least(box.y - 0.5);
@@ -206,7 +208,10 @@ describe('rtc-call: layouts', () => {
     await until(() => !!b.participants.find((p) => p.name === 'Ana')?.screen, 'Ben gets her screen');
     expect(shares).to.deep.equal([['Ana', true]]);
     for (const el of [a, b]) {
-      await until(() => tilesIn(el).some((t) => t.screen && placeOf(t) === 'stage'), `${el.id}: the screen on the stage`);
+      await until(
+        () => tilesIn(el).some((t) => t.screen && placeOf(t) === 'stage'),
+        `${el.id}: the screen on the stage`,
+      );
       await el.updateComplete;
       const screen = tilesIn(el).find((t) => t.screen)!;
       expect(part(screen, 'name')!.textContent).to.equal(el === a ? 'Your screen' : 'Ana’s screen');
@@ -239,10 +244,10 @@ describe('rtc-call: layouts', () => {
     expect(full.getAttribute('aria-pressed')).to.equal('false');
     await click(full);
     await until(() => a.shadowRoot!.fullscreenElement === part(a, 'base'), 'the call full screen');
-    await a.updateComplete;
-    expect(part(a, 'fullscreen-button')!.getAttribute('aria-pressed')).to.equal('true');
+    // The button follows the browser's fullscreenchange.
+    await until(() => part(a, 'fullscreen-button')!.getAttribute('aria-pressed') === 'true', 'the button pressed');
     await document.exitFullscreen();
-    await until(() => !document.fullscreenElement, 'out of full screen');
+    await until(() => part(a, 'fullscreen-button')!.getAttribute('aria-pressed') === 'false', 'out of full screen');
 
     const tile = tilesIn(a).find((t) => !t.local)!;
     await until(() => !!part(tile, 'pip-button'), 'a picture-in-picture button on a tile with video');
