@@ -3,7 +3,7 @@
  * Lit: a page that draws its own call UI (or a framework's) starts here.
  */
 export { Call, type CallOptions, type CallEvents } from './engine/call.js';
-export { LocalMedia, type DeviceKind, type MediaKind } from './engine/local-media.js';
+export { LocalMedia, type AudioProcessing, type DeviceKind, type MediaKind } from './engine/local-media.js';
 export { shouldCall } from './engine/mesh.js';
 export { ConsoleLogger, parseLogLevel, type Logger, type LogLevel } from './engine/logger.js';
 export type { PeerStats, PeerRoute, MediaStats, SentMedia, ReceivedMedia } from './engine/peer-stats.js';

@@ -28,3 +28,7 @@ export const fullscreenIcon = icon(
 );
 export const pinIcon = icon(svg`<path d="M16 3H8v2l1 1v5l-3 3v2h5v5l1 1 1-1v-5h5v-2l-3-3V6l1-1z"/>`);
 export const pipIcon = icon(svg`<path d="M3 5h18v14H3zm2 2v10h14V7zm6 5h7v4h-7z"/>`);
+/** Two arrows round a camera: the next camera (front and back on a phone). */
+export const switchCameraIcon = icon(
+  svg`<path d="M20 5h-3.17L15 3H9L7.17 5H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2Zm-5 11.5V14H9v2.5L5.5 13 9 9.5V12h6V9.5l3.5 3.5-3.5 3.5Z"/>`,
+);

@@ -1,6 +1,6 @@
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
-import { LocalMedia } from './local-media.js';
+import { LocalMedia, type AudioProcessing } from './local-media.js';
 import { Timers } from './timers.js';
 import { ALIVE_MS, Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
@@ -33,6 +33,14 @@ export interface CallOptions {
   video?: boolean;
   /** Local media to use; by default the call opens the visitor's devices. */
   media?: LocalMedia;
+  /**
+   * Pause your video while the page is hidden (a phone's browser in the background, the screen locked), and resume
+   * it on return: the others see your camera as off meanwhile. Default false (a desktop visitor who looks at another
+   * tab stays seen).
+   */
+  pauseVideoWhenHidden?: boolean;
+  /** Echo cancellation, noise suppression, automatic gain: each on unless set to false here. */
+  audioProcessing?: Partial<AudioProcessing>;
   /** When to try the call server again after losing it; by default a doubling back-off with jitter. */
   reconnectPolicy?: ReconnectPolicy;
   /** Where diagnostics go (failures that are otherwise only recovered from); none by default. */
@@ -84,6 +92,7 @@ export class Call extends Emitter<CallEvents> {
   /** `joined` has been told for this join (a new seat after trouble does not tell it again). */
   #joinedOnce = false;
   #onPageHide = () => void this.leave();
+  #onVisibility = () => this.media.pauseVideo(globalThis.document?.visibilityState === 'hidden');
   #offMedia: (() => void)[] = [];
   /** Screen sharing (screen-share.ts, a chunk of its own), loaded with the first share, ours or another's. */
   #screens?: Promise<ScreenShare>;
@@ -92,6 +101,7 @@ export class Call extends Emitter<CallEvents> {
     super();
     this.media = options.media ?? new LocalMedia();
     this.media.logger ??= options.logger;
+    Object.assign(this.media.audioProcessing, options.audioProcessing);
     this.#roster.on('joined', (p) => this.emit('participant-joined', p));
     this.#roster.on('left', (p) => this.emit('participant-left', p));
     this.#roster.on('changed', (list) => this.emit('participants', list));
@@ -143,6 +153,10 @@ export class Call extends Emitter<CallEvents> {
       this.media.on('change', () => this.#mediaChanged()),
     );
     globalThis.addEventListener?.('pagehide', this.#onPageHide);
+    if (this.options.pauseVideoWhenHidden) {
+      globalThis.document?.addEventListener('visibilitychange', this.#onVisibility);
+      this.#onVisibility();
+    }
     this.#roster.setSelf(this.#selfParticipant('', this.options.name ?? ''));
     const session = new BrokerSession(this.options, {
       policy: this.options.reconnectPolicy,
@@ -467,6 +481,7 @@ export class Call extends Emitter<CallEvents> {
   #release(): void {
     for (const off of this.#offMedia.splice(0)) off();
     globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+    globalThis.document?.removeEventListener('visibilitychange', this.#onVisibility);
     this.media.stop();
     this.#roster.setSelf(undefined);
   }

@@ -23,7 +23,13 @@ const video = (height: number): MediaTrackConstraints => ({
   height: { ideal: height },
   frameRate: { ideal: 30, max: 30 },
 });
-const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+/** The browser's processing of the microphone. All on by default: what a call needs without headphones. */
+export interface AudioProcessing {
+  echoCancellation: boolean;
+  noiseSuppression: boolean;
+  autoGainControl: boolean;
+}
 
 /** Turns a getUserMedia failure into words a visitor understands. */
 export function describeMediaError(kind: MediaKind, err: unknown): RtcError {
@@ -56,6 +62,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   readonly wanted: Record<MediaKind, boolean> = { audio: true, video: true };
   /** Where diagnostics go; the call sets its own. */
   logger?: Logger;
+  /**
+   * How the microphone is processed, used whenever it opens: turn one off for music or a studio microphone (echo
+   * cancellation off needs headphones).
+   */
+  readonly audioProcessing: AudioProcessing = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
   #tracks: Record<MediaKind, MediaStreamTrack | null> = { audio: null, video: null };
   #requests: Record<MediaKind, number> = { audio: 0, video: 0 };
@@ -63,6 +74,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #audioContext?: AudioContext;
   #onDeviceChange = () => void this.#devicesChanged();
   #stopped = false;
+  #paused = false;
   /** The camera's height now: the smallest that covers what the others show (360 until they say). */
   #captureHeight: number = CAPTURE_LADDER[0];
 
@@ -79,8 +91,21 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     return !!this.#tracks.audio && this.#tracks.audio.enabled;
   }
 
+  /** The camera is on and sending (not paused while the page is hidden). */
   get videoEnabled(): boolean {
-    return !!this.#tracks.video;
+    return !!this.#tracks.video && !this.#paused;
+  }
+
+  /**
+   * Pauses the camera's video (the page went into the background on a phone) or resumes it. The camera stays open,
+   * so the video is back at once; meanwhile it sends black frames, which cost next to nothing.
+   */
+  pauseVideo(paused: boolean): void {
+    if (paused === this.#paused) return;
+    this.#paused = paused;
+    const t = this.#tracks.video;
+    if (t) t.enabled = !paused;
+    this.emit('change', undefined);
   }
 
   /**
@@ -101,7 +126,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return;
     }
     this.md.addEventListener?.('devicechange', this.#onDeviceChange);
-    const kinds = (['audio', 'video'] as const).filter((k) => this.wanted[k]);
+    // Those already open stay (the pre-join screen hands its devices to the call): no second prompt, no flicker.
+    const kinds = (['audio', 'video'] as const).filter((k) => this.wanted[k] && !this.#tracks[k]);
     if (kinds.length) {
       try {
         // One prompt for both, when both work.
@@ -201,7 +227,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     const c: MediaStreamConstraints = {};
     for (const kind of kinds) {
       const id = this.selected[KIND[kind]];
-      const base = kind === 'video' ? video(this.#captureHeight) : AUDIO;
+      const base = kind === 'video' ? video(this.#captureHeight) : { ...this.audioProcessing };
       c[kind] = id ? { ...base, deviceId: { exact: id } } : base;
     }
     return c;
@@ -242,6 +268,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.preview = new MediaStream([this.#tracks.audio, this.#tracks.video].filter((t): t is MediaStreamTrack => !!t));
     if (!track) return;
     if (kind === 'audio') track.enabled = this.wanted.audio;
+    else track.enabled = !this.#paused;
     const id = track.getSettings?.().deviceId;
     if (id && !this.selected[KIND[kind]]) this.selected[KIND[kind]] = id;
     // The device was unplugged or taken away: fall back to another one.

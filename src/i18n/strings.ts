@@ -24,9 +24,13 @@ export interface RtcStrings {
   turnCameraOn: string;
   devices: string;
   chooseDevices: string;
+  switchCamera: string;
   leave: string;
   join: string;
   joinAgain: string;
+  /** The pre-join screen. */
+  yourName: string;
+  microphoneLevel: string;
   dismiss: string;
   /** Said by screen readers (a live region): `{name}` is who joined or left. */
   announceJoined: string;
@@ -91,9 +95,12 @@ export const en: RtcStrings = {
   turnCameraOn: 'Turn camera on',
   devices: 'Devices',
   chooseDevices: 'Choose camera, microphone and speaker',
+  switchCamera: 'Switch camera',
   leave: 'Leave call',
   join: 'Join',
   joinAgain: 'Join again',
+  yourName: 'Your name',
+  microphoneLevel: 'Microphone level',
   dismiss: 'Dismiss',
   announceJoined: '{name} joined the call',
   announceLeft: '{name} left the call',

@@ -36,7 +36,11 @@ function recordShares() {
  */
 async function join(url, room, name) {
   chromium ??= await launchBrowser();
-  return openPage(chromium.browser, `${url}/?prejoin=off&room=${room}&name=${name}`, recordShares);
+  const opened = await openPage(chromium.browser, `${url}/?prejoin=off&room=${room}&name=${name}`, recordShares);
+  // join() as well: the demo sets no-prejoin from its own script, which may run after the element has decided to show
+  // the pre-join screen (join() does nothing when the call is already on its way).
+  await opened.page.evaluate(() => /** @type {any} */ (document.querySelector('rtc-call')).join());
+  return opened;
 }
 
 /**

@@ -93,7 +93,15 @@ describe('rtc-call: methods and properties', () => {
     const told: RtcDeviceChangeDetail[] = [];
     el.addEventListener('rtc-device-change', (e) => told.push(e.detail));
     (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
-    await until(() => el.state === 'joined' && told.some((d) => d.selected.videoinput !== ''), 'devices to be told');
+    // The camera in use is told as soon as it opens, the list a moment later (its labels need the camera): wait for
+    // both in one event.
+    await until(
+      () =>
+        el.state === 'joined' &&
+        told.at(-1)!.selected.videoinput !== '' &&
+        told.at(-1)!.devices.some((d) => d.kind === 'videoinput'),
+      'the camera and the list to be told',
+    );
     const first = told.at(-1)!;
     const cameras = first.devices.filter((d) => d.kind === 'videoinput');
     expect(cameras.length).to.be.greaterThan(1);

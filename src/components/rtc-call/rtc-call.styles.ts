@@ -202,6 +202,46 @@ export const styles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  /* The pre-join screen: a preview as wide as fits (up to 480 px), the meter, the toggles and the name under it. */
+  [part~='prejoin-screen'] {
+    display: grid;
+    justify-items: center;
+    gap: var(--rtc-call-gap);
+  }
+  [part~='prejoin-preview'] {
+    width: min(480px, 100%);
+  }
+  [part~='prejoin-meter'] {
+    width: min(240px, 100%);
+    height: 6px;
+    border-radius: 3px;
+    background:
+      linear-gradient(var(--rtc-call-accent), var(--rtc-call-accent)) no-repeat left / var(--rtc-level, 0%) 100%,
+      var(--rtc-call-control-background);
+  }
+  [part~='prejoin-toggles'] {
+    display: flex;
+    gap: var(--rtc-call-gap);
+  }
+  [part~='prejoin-name-label'] {
+    display: grid;
+    gap: 4px;
+    font-size: 0.9em;
+    width: min(320px, 100%);
+  }
+  [part~='prejoin-name'] {
+    font: inherit;
+    font-size: 1rem;
+    padding: 8px 10px;
+    border: 1px solid var(--rtc-call-border);
+    border-radius: 8px;
+    background: var(--rtc-call-background);
+    color: var(--rtc-call-foreground);
+  }
+  [part~='prejoin-name']:focus-visible {
+    outline: 2px solid var(--rtc-call-accent);
+    outline-offset: 1px;
+  }
   [part~='device-picker'] {
     --rtc-picker-background: var(--rtc-call-control-background);
     --rtc-picker-foreground: var(--rtc-call-foreground);

@@ -13,6 +13,7 @@ import {
 } from '../../events.js';
 import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
+import type { AudioProcessing } from '../../engine/local-media.js';
 import {
   camIcon,
   camOffIcon,
@@ -22,9 +23,11 @@ import {
   micOffIcon,
   screenIcon,
   settingsIcon,
+  switchCameraIcon,
 } from '../../icons.js';
 import { fitGrid, fitStage, pickStage, tilesOf, type LayoutName, type TileRef } from './layout.js';
 import { CallController } from './call-controller.js';
+import { PrejoinController } from './prejoin.js';
 import { ConsoleLogger, parseLogLevel } from '../../engine/logger.js';
 import { ARIA_KEYSHORTCUTS, ShortcutsController } from './shortcuts.js';
 import * as commands from './media-commands.js';
@@ -141,6 +144,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart control - Every control button.
  * @csspart mic-button - The microphone on/off button.
  * @csspart camera-button - The camera on/off button.
+ * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown when there are two or
+ * more and the camera is on.
  * @csspart screen-button - Shares your screen, or stops sharing it (`aria-pressed`); absent where the browser
  * cannot share (phones).
  * @csspart devices-button - The button that shows the device picker.
@@ -216,6 +221,23 @@ export class RtcCall extends LitElement {
 
   /** Join with the camera off. */
   @property({ type: Boolean, attribute: 'start-camera-off' }) startCameraOff = false;
+
+  /**
+   * Whether your video pauses while the page is hidden (the browser in the background, the screen locked), and
+   * resumes on return; the others see your camera as off meanwhile. `auto` (default): on phones and tablets (a
+   * touch screen and no mouse), where the camera costs battery and the system may take it anyway; `on`; `off`.
+   * Read when joining.
+   */
+  @property({ attribute: 'pause-video-when-hidden' }) pauseVideoWhenHidden: 'auto' | 'on' | 'off' = 'auto';
+
+  /** `off` turns the browser's echo cancellation off (for headphones or music). Read when the microphone opens. */
+  @property({ attribute: 'echo-cancellation' }) echoCancellation: 'on' | 'off' = 'on';
+
+  /** `off` turns the browser's noise suppression off (for music). Read when the microphone opens. */
+  @property({ attribute: 'noise-suppression' }) noiseSuppression: 'on' | 'off' = 'on';
+
+  /** `off` turns the browser's automatic gain control off (for a studio microphone). Read when the microphone opens. */
+  @property({ attribute: 'auto-gain-control' }) autoGainControl: 'on' | 'off' = 'on';
 
   /**
    * Words to use instead of the language's own, any of them (`{ leave: 'Hang up', errors: { 'room-full': '…' } }`);
@@ -296,6 +318,9 @@ export class RtcCall extends LitElement {
   @state() private pickerOpen = false;
 
   private readonly controller = new CallController(this, () => this.#syncState());
+  readonly #prejoin = new PrejoinController(this, () =>
+    this.shadowRoot?.querySelector<HTMLElement>('[part~="prejoin-meter"]'),
+  );
   readonly #l10n = new LocalizeController(this);
   /** One for the element's life; its level follows `debug`, also mid-call. */
   readonly #logger = new ConsoleLogger('off');
@@ -360,6 +385,11 @@ export class RtcCall extends LitElement {
   /** Whether the call starts by itself once there is a room: only with `no-prejoin` and without `manual`. */
   #joinsOnLoad(): boolean {
     return this.noPrejoin && !this.manual;
+  }
+
+  /** The pre-join screen shows: a room, not joined yet, and no `no-prejoin`. */
+  #prejoinShown(): boolean {
+    return this.state === 'prejoin' && !this.noPrejoin;
   }
 
   #shortcutsOn(): boolean {
@@ -484,16 +514,24 @@ export class RtcCall extends LitElement {
   async join(): Promise<void> {
     this.#wantJoined = true;
     this.#joinedWith = this.#callKey();
+    // The pre-join screen's camera and microphone, as the visitor left them there.
+    const media = this.#prejoin.take();
     await this.controller.start({
+      media,
       server: this.server,
       room: this.room,
       name: this.name || undefined,
       token: this.token || undefined,
       iceTransportPolicy: this.iceTransportPolicy === 'relay' ? 'relay' : 'all',
-      audio: !this.startMuted,
-      video: !this.startCameraOff,
+      audio: media ? media.wanted.audio : !this.startMuted,
+      video: media ? media.wanted.video : !this.startCameraOff,
       logger: this.#logger,
       fitVideo: this.fitVideo !== 'off',
+      audioProcessing: this.#audioProcessing(),
+      pauseVideoWhenHidden:
+        this.pauseVideoWhenHidden === 'auto'
+          ? !!globalThis.matchMedia?.('(pointer: coarse)').matches && !matchMedia('(any-pointer: fine)').matches
+          : this.pauseVideoWhenHidden === 'on',
     });
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
@@ -505,6 +543,14 @@ export class RtcCall extends LitElement {
     this.#joinedWith = '';
     this.pickerOpen = false;
     await this.controller.stop();
+  }
+
+  #audioProcessing(): AudioProcessing {
+    return {
+      echoCancellation: this.echoCancellation !== 'off',
+      noiseSuppression: this.noiseSuppression !== 'off',
+      autoGainControl: this.autoGainControl !== 'off',
+    };
   }
 
   /** A change of these means another call. (A new token does not: it is used for the next seat.) */
@@ -534,7 +580,10 @@ export class RtcCall extends LitElement {
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
-    this.deviceContext = this.controller.context;
+    if (this.isConnected && this.#prejoinShown())
+      this.#prejoin.open({ audio: !this.startMuted, video: !this.startCameraOff }, this.#audioProcessing());
+    else if (!this.#wantJoined) this.#prejoin.close();
+    this.deviceContext = this.controller.context ?? this.#prejoin.context;
     this.#tellDevices();
   }
 
@@ -598,6 +647,7 @@ export class RtcCall extends LitElement {
         lang=${lang}
         .strings=${this.strings}
         .participant=${t.p}
+        controls
         ?screen=${t.screen}
         ?pinned=${t.pin === this.pinned}
         .logger=${this.#logger}
@@ -671,6 +721,13 @@ export class RtcCall extends LitElement {
     if (media) this.setCamera(!media.videoEnabled).catch(() => {});
   }
 
+  /** The next camera (a phone's front and back one): what a phone's switch button does. */
+  #switchCamera(cameras: readonly MediaDeviceInfo[]): void {
+    const now = cameras.findIndex((d) => d.deviceId === this.controller.context?.selected.videoinput);
+    const next = cameras[(now + 1) % cameras.length];
+    this.setDevices({ videoinput: next.deviceId }).catch(() => {});
+  }
+
   /** A problem in this element's language: its words for the code, else the engine's message. */
   #noticeText(notice: RtcErrorDetail): string {
     const words = this.#l10n.strings.errors[notice.code];
@@ -684,6 +741,69 @@ export class RtcCall extends LitElement {
     return format(words, { host });
   }
 
+  /**
+   * Before joining: your camera as the others will see it, your microphone's level, whether to join with each on,
+   * and your name. (The device picker shows below it, the site's `prejoin` content and the Join button after.)
+   */
+  #renderPrejoin() {
+    const t = this.#l10n;
+    const media = this.#prejoin.media;
+    const micOn = !!media?.audioEnabled;
+    const camOn = !!media?.videoEnabled;
+    const self = this.#prejoin.self(this.name);
+    return html`<div part="prejoin-screen">
+      ${
+        self
+          ? html`<rtc-video-tile
+              part="prejoin-preview"
+              exportparts=${TILE_PARTS}
+              lang=${t.language}
+              .strings=${this.strings}
+              .participant=${self}
+            ></rtc-video-tile>`
+          : nothing
+      }
+      <div
+        part="prejoin-meter"
+        role="meter"
+        aria-label=${t.t('microphoneLevel')}
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow="0"
+      ></div>
+      <div part="prejoin-toggles">
+        <button
+          part="control prejoin-mic-button"
+          aria-label=${t.t('microphone')}
+          aria-pressed=${micOn ? 'true' : 'false'}
+          title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
+          @click=${() => void media?.setAudioEnabled(!micOn)}
+        >
+          ${micOn ? micIcon : micOffIcon}
+        </button>
+        <button
+          part="control prejoin-camera-button"
+          aria-label=${t.t('camera')}
+          aria-pressed=${camOn ? 'true' : 'false'}
+          title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
+          @click=${() => void media?.setVideoEnabled(!camOn)}
+        >
+          ${camOn ? camIcon : camOffIcon}
+        </button>
+      </div>
+      <label part="prejoin-name-label"
+        >${t.t('yourName')}
+        <input
+          part="prejoin-name"
+          autocomplete="name"
+          maxlength="64"
+          .value=${this.name}
+          @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
+          @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.clickJoin()}
+      /></label>
+    </div>`;
+  }
+
   protected override render() {
     const c = this.controller;
     const inCall = c.state === 'joining' || c.state === 'joined' || c.state === 'reconnecting';
@@ -693,6 +813,7 @@ export class RtcCall extends LitElement {
     const camOn = !!media?.videoEnabled;
     const sharing = !!people[0]?.local && !!people[0].screen;
     const full = !!this.shadowRoot?.fullscreenElement;
+    const cameras = c.context?.devices.filter((d) => d.kind === 'videoinput') ?? [];
     const t = this.#l10n;
     const statusKey: RtcStringKey | undefined = !this.room
       ? 'statusNoRoom'
@@ -706,11 +827,20 @@ export class RtcCall extends LitElement {
     return html`
       <div part="base">
         <div part="notices" role="alert">
-          ${c.notices.map(
+          ${[...c.notices, ...this.#prejoin.notices].map(
             (n) =>
               html`<div part="notice" data-code=${n.code}>
                 <span part="notice-text">${this.#noticeText(n)}</span>
-                <button part="notice-dismiss" aria-label=${t.t('dismiss')} @click=${() => c.dismiss(n.code)}>✕</button>
+                <button
+                  part="notice-dismiss"
+                  aria-label=${t.t('dismiss')}
+                  @click=${() => {
+                    c.dismiss(n.code);
+                    this.#prejoin.dismiss(n.code);
+                  }}
+                >
+                  ✕
+                </button>
               </div>`,
           )}
         </div>
@@ -729,7 +859,7 @@ export class RtcCall extends LitElement {
           alone
             ? html`<div part="empty"><slot name="empty">${statusLine}</slot></div>`
             : this.state === 'prejoin'
-              ? html`${statusLine}
+              ? html`${this.#prejoinShown() ? this.#renderPrejoin() : nothing}${statusLine}
                   <div part="prejoin"><slot name="prejoin"></slot></div>`
               : statusLine
         }
@@ -758,6 +888,18 @@ export class RtcCall extends LitElement {
                   >
                     ${camOn ? camIcon : camOffIcon}
                   </button>
+                  ${
+                    cameras.length > 1 && camOn
+                      ? html`<button
+                          part="control camera-switch-button"
+                          aria-label=${t.t('switchCamera')}
+                          title=${t.t('switchCamera')}
+                          @click=${() => this.#switchCamera(cameras)}
+                        >
+                          ${switchCameraIcon}
+                        </button>`
+                      : nothing
+                  }
                   ${
                     canShareScreen()
                       ? html`<button
@@ -815,7 +957,7 @@ export class RtcCall extends LitElement {
           exportparts=${PICKER_PARTS}
           lang=${lang}
           .strings=${this.strings}
-          ?hidden=${!this.pickerOpen || !inCall}
+          ?hidden=${!(this.pickerOpen && inCall) && !this.#prejoinShown()}
         ></rtc-device-picker>
         <div part="announcer" role="log" aria-live="polite"></div>
       </div>

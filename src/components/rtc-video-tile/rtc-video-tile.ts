@@ -33,7 +33,8 @@ export function initials(name: string): string {
  * @csspart status - The connection notice ("Connecting…", "Reconnecting…").
  * @csspart weak-link - The notice shown while the participant sends no video because the connection is too weak
  *   ("Weak connection: video paused"); it goes when their video comes back.
- * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks.
+ * @csspart unmute-button - Shown when the browser blocked sound until the visitor clicks ("Play sound"); the
+ *   visitor's first tap or key anywhere on the page turns the sound on as well.
  * @csspart controls - The tile's own buttons (top right).
  * @csspart pin-button - Pins the tile to the stage, or unpins it (`aria-pressed`).
  * @csspart pip-button - Shows the tile's video in a picture-in-picture window; absent where the browser has none.
@@ -87,6 +88,12 @@ export class RtcVideoTile extends LitElement {
    * picture (`contain`), labelled "<name>'s screen".
    */
   @property({ type: Boolean, reflect: true }) screen = false;
+
+  /**
+   * Shows the tile's own buttons (part `controls`): pin, and picture-in-picture where the browser has it. `<rtc-call>`
+   * sets it on the tiles of a call (not on the pre-join preview).
+   */
+  @property({ type: Boolean }) controls = false;
 
   /** Reflects that the tile is pinned to the stage (`<rtc-call>` sets it). */
   @property({ type: Boolean, reflect: true }) pinned = false;
@@ -194,22 +201,42 @@ export class RtcVideoTile extends LitElement {
     video.requestPictureInPicture().catch((err) => this.logger?.debug('requestPictureInPicture failed', err));
   }
 
-  /** Starts playback; when the browser wants a click first, plays muted and offers a button. */
+  /**
+   * Starts playback; when the browser wants a gesture first (iOS, a page the visitor has not touched yet), plays muted,
+   * offers a button, and turns the sound on at the visitor's first tap or key anywhere on the page.
+   */
   private play(): void {
     const video = this.video;
     video.muted = this.local || this.soundBlocked;
     video.play().catch((err: DOMException) => {
       if (err?.name !== 'NotAllowedError' || this.local) return;
-      this.soundBlocked = true;
-      video.muted = true;
-      void video.play().catch((e) => this.logger?.debug('muted play() failed', e));
+      this.#blocked();
     });
+  }
+
+  #blocked(): void {
+    const video = this.video;
+    this.soundBlocked = true;
+    video.muted = true;
+    void video.play().catch((e) => this.logger?.debug('muted play() failed', e));
+    const gestures = ['pointerdown', 'pointerup', 'touchend', 'keydown'];
+    const unlock = () => {
+      off();
+      if (this.soundBlocked) this.unblockSound();
+    };
+    const off = () => gestures.forEach((type) => document.removeEventListener(type, unlock, true));
+    gestures.forEach((type) => document.addEventListener(type, unlock, true));
+    this.#offView.push(off);
   }
 
   private unblockSound(): void {
     this.soundBlocked = false;
     this.video.muted = false;
-    void this.video.play().catch((err) => this.logger?.debug('play() failed', err));
+    // Not a gesture the browser counts (a touch counts on its way up, not down): muted again, until the next one.
+    void this.video.play().catch((err: DOMException) => {
+      this.logger?.debug('play() failed', err);
+      if (err?.name === 'NotAllowedError') this.#blocked();
+    });
   }
 
   protected override render() {
@@ -252,29 +279,33 @@ export class RtcVideoTile extends LitElement {
           ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
           ${this.videoOff ? html`<span part="camera-state" title=${t.t('cameraOff')}>${camOffIcon}</span>` : nothing}
         </div>
-        <div part="controls">
-          <button
-            part="pin-button"
-            aria-pressed=${this.pinned ? 'true' : 'false'}
-            aria-label=${t.t('pin')}
-            title=${t.t(this.pinned ? 'unpin' : 'pin')}
-            @click=${this.#pin}
-          >
-            ${pinIcon}
-          </button>
-          ${
-            globalThis.document?.pictureInPictureEnabled && !this.videoOff
-              ? html`<button
-                  part="pip-button"
-                  aria-label=${t.t('pictureInPicture')}
-                  title=${t.t('pictureInPicture')}
-                  @click=${this.#pictureInPicture}
+        ${
+          this.controls
+            ? html`<div part="controls">
+                <button
+                  part="pin-button"
+                  aria-pressed=${this.pinned ? 'true' : 'false'}
+                  aria-label=${t.t('pin')}
+                  title=${t.t(this.pinned ? 'unpin' : 'pin')}
+                  @click=${this.#pin}
                 >
-                  ${pipIcon}
-                </button>`
-              : nothing
-          }
-        </div>
+                  ${pinIcon}
+                </button>
+                ${
+                  globalThis.document?.pictureInPictureEnabled && !this.videoOff
+                    ? html`<button
+                        part="pip-button"
+                        aria-label=${t.t('pictureInPicture')}
+                        title=${t.t('pictureInPicture')}
+                        @click=${this.#pictureInPicture}
+                      >
+                        ${pipIcon}
+                      </button>`
+                    : nothing
+                }
+              </div>`
+            : nothing
+        }
         ${
           this.soundBlocked
             ? html`<button part="unmute-button" @click=${this.unblockSound}>${t.t('playSound')}</button>`
