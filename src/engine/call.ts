@@ -68,6 +68,17 @@ export interface CallEvents {
   'screen-share': { participant: Participant; sharing: boolean };
 }
 
+/**
+ * Screen sharing's code (a chunk of its own), fetched as a call starts so that a share still works once the server
+ * that served it is gone; fetched again on the next call after a failure.
+ */
+let screenModule: Promise<typeof import('./screen-share.js')> | undefined;
+const loadScreenShare = () =>
+  (screenModule ??= import('./screen-share.js').catch((err) => {
+    screenModule = undefined;
+    throw new RtcError('server-unreachable', `Screen sharing could not be loaded: ${err}`);
+  }));
+
 /** A peer whose connection closed while still in the room is called again after this long. */
 const RECALL_MS = 3000;
 
@@ -170,6 +181,7 @@ export class Call extends Emitter<CallEvents> {
     if (!fit) void this.media.setCaptureHeight(CAPTURE_LADDER[CAPTURE_LADDER.length - 1]);
     this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), fit);
     this.#wireMesh(this.#mesh);
+    loadScreenShare().catch((err) => this.options.logger?.debug('screen sharing not loaded', err));
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
     // devices take their time to start).
@@ -234,7 +246,7 @@ export class Call extends Emitter<CallEvents> {
   #screenShare(): Promise<ScreenShare> {
     const mesh = this.#mesh!;
     const roster = this.#roster;
-    return (this.#screens ??= import('./screen-share.js').then(
+    const made = (this.#screens ??= loadScreenShare().then(
       ({ ScreenShare }) =>
         new ScreenShare(
           mesh,
@@ -247,6 +259,9 @@ export class Call extends Emitter<CallEvents> {
           this.options.logger,
         ),
     ));
+    // Not loaded (the server is away): the next share or message tries again.
+    made.catch(() => this.#screens === made && (this.#screens = undefined));
+    return made;
   }
 
   /** Changes your display name for everyone in the call. */
@@ -388,7 +403,11 @@ export class Call extends Emitter<CallEvents> {
     });
     // Screen sharing: a share's message loads its module; a connection made anew is caught up by the sharer.
     mesh.on('message', ({ id, message }) => {
-      if (message.t === 'screen') void this.#screenShare().then((s) => s.receive(id, message));
+      if (message.t === 'screen')
+        this.#screenShare().then(
+          (s) => s.receive(id, message),
+          (err) => this.options.logger?.debug('screen message dropped', err),
+        );
     });
     mesh.on('open', ({ id }) => void this.#screens?.then((s) => (s.forget(id), s.attach(id))));
     mesh.on('track', ({ id }) => void this.#screens?.then((s) => s.track(id)));
