@@ -73,7 +73,7 @@ function tiles(page) {
  * @param {number} [timeout]
  * @returns {Promise<NonNullable<T>>}
  */
-async function waitFor(check, what, timeout = 30000) {
+async function waitFor(check, what, timeout = 60000) {
   const end = Date.now() + timeout;
   for (;;) {
     const v = await check();
@@ -89,6 +89,31 @@ async function waitFor(check, what, timeout = 30000) {
  * @param {string} name
  */
 async function seesScreenAndCamera(page, name) {
+  try {
+    await seesBoth(page, name);
+  } catch (err) {
+    // What the page had, to tell a lost message from a lost track.
+    const state = await page.evaluate(() => {
+      const el = /** @type {any} */ (document.querySelector('rtc-call'));
+      return el.participants.map((/** @type {any} */ p) => {
+        const pc = el.call?.mesh?.peerConnection(p.id);
+        return {
+          name: p.name,
+          screen: p.screen?.getTracks().map((/** @type {MediaStreamTrack} */ t) => [t.kind, t.readyState, t.muted]),
+          signaling: pc?.signalingState,
+          transceivers: pc?.getTransceivers().map((/** @type {RTCRtpTransceiver} */ t) => [t.mid, t.currentDirection]),
+        };
+      });
+    });
+    throw new Error(`${/** @type {Error} */ (err).message}: ${JSON.stringify({ tiles: await tiles(page), state })}`);
+  }
+}
+
+/**
+ * @param {import('puppeteer-core').Page} page
+ * @param {string} name
+ */
+async function seesBoth(page, name) {
   const screenLabel = `${name}’s screen`;
   const first = await waitFor(async () => {
     const t = await tiles(page);
