@@ -64,14 +64,10 @@ export const styles = css`
     border-radius: 0;
   }
   /* The tiles' area has a height of its own: tiles are laid out in it, never the other way round. */
-  .tiles {
-    display: flex;
+  [part~='layout'] {
     flex: 1 1 auto;
     min-height: 0;
     height: var(--rtc-call-layout-height, max(56.25cqw, 60svh));
-  }
-  [part~='layout'] {
-    flex: 1;
     min-width: 0;
     display: flex;
     flex-direction: column;

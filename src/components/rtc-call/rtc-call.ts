@@ -667,14 +667,30 @@ export class RtcCall extends LitElement {
             tile,
           )}
         </div>`;
-      return html`<div part="layout" data-layout="stage" class=${fit.side ? 'side' : ''}>${body}</div>`;
+      return this.#layout('stage', fit.side, body);
     }
     const grid = fitGrid(tiles.length, w, h, gap);
     // --rtc-columns as before, for pages that styled the grid with it.
-    return html`<div part="layout" data-layout="grid">
-      <div part="grid" style=${`--rtc-columns:${grid.columns}` + (w ? `;--rtc-tile-width:${grid.width}px` : '')}>
+    return this.#layout(
+      'grid',
+      false,
+      html`<div part="grid" style=${`--rtc-columns:${grid.columns}` + (w ? `;--rtc-tile-width:${grid.width}px` : '')}>
         ${repeat(tiles, key, tile)}
-      </div>
+      </div>`,
+    );
+  }
+
+  /** The tiles' area: it has a height of its own, and the tiles are laid out in it. */
+  #layout(layout: 'grid' | 'stage', side: boolean, body: unknown) {
+    const call = this.controller.call;
+    return html`<div
+      part="layout"
+      data-layout=${layout}
+      class=${side ? 'side' : ''}
+      @rtc-tile-view=${(e: CustomEvent<RtcTileViewDetail>) => call?.setView(e.detail.id, e.detail.height)}
+      @rtc-tile-pin=${(e: CustomEvent<RtcTilePinDetail>) => void this.pin(e.detail.pinned ? e.detail.id : null)}
+    >
+      ${body}
     </div>`;
   }
 
@@ -844,17 +860,7 @@ export class RtcCall extends LitElement {
               </div>`,
           )}
         </div>
-        ${
-          people.length
-            ? html`<div
-                class="tiles"
-                @rtc-tile-view=${(e: CustomEvent<RtcTileViewDetail>) => c.call?.setView(e.detail.id, e.detail.height)}
-                @rtc-tile-pin=${(e: CustomEvent<RtcTilePinDetail>) => void this.pin(e.detail.pinned ? e.detail.id : null)}
-              >
-                ${this.#renderTiles(people, lang)}
-              </div>`
-            : nothing
-        }
+        ${people.length ? this.#renderTiles(people, lang) : nothing}
         ${
           alone
             ? html`<div part="empty"><slot name="empty">${statusLine}</slot></div>`
