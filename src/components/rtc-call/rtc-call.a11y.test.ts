@@ -33,8 +33,36 @@ async function joined(el: RtcCall) {
 describe('rtc-call: accessibility', () => {
   afterEach(() => fixtureCleanup());
 
+  it('the pre-join screen is operated by keyboard alone, with a visible focus, from the toggles to Join', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call server=${brokers.open} room=${uniqueRoom()}></rtc-call>`);
+    await until(() => !!part(el, 'prejoin-preview'), 'the pre-join screen');
+    await expect(el).to.be.accessible();
+    const order: string[] = [];
+    for (let i = 0; i < 12 && order.at(-1) !== 'control join-button'; i++) {
+      await sendKeys({ press: 'Tab' });
+      const control = focused() as HTMLElement;
+      order.push(control.getAttribute('part') ?? control.localName);
+      const style = getComputedStyle(control);
+      expect(style.outlineStyle, `${order.at(-1)} shows its focus`).to.not.equal('none');
+    }
+    expect(order.slice(0, 3)).to.deep.equal(['control prejoin-mic-button', 'control prejoin-camera-button', 'select']);
+    expect(order).to.include('prejoin-name');
+    expect(order.at(-1)).to.equal('control join-button');
+    // Space works the toggles there too; Enter on Join joins.
+    for (let i = 1; i < order.length; i++) await combo('Shift', 'Tab');
+    expect(focused()?.getAttribute('part')).to.equal('control prejoin-mic-button');
+    await sendKeys({ press: 'Space' });
+    await until(() => part(el, 'prejoin-mic-button')!.getAttribute('aria-pressed') === 'false', 'Space to mute');
+    for (let i = 1; i < order.length; i++) await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => el.state === 'joined', 'joined');
+    expect(el.participants[0].audioEnabled).to.be.false;
+  });
+
   it('is operated by keyboard alone, with a visible focus on every control', async () => {
-    const el = await fixture<RtcCall>(html`<rtc-call manual server=${brokers.open} room=${uniqueRoom()}></rtc-call>`);
+    const el = await fixture<RtcCall>(
+      html`<rtc-call manual no-prejoin server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
+    );
     await sendKeys({ press: 'Tab' });
     expect(focused()?.getAttribute('part')).to.equal('control join-button');
     await sendKeys({ press: 'Enter' });

@@ -58,10 +58,11 @@ describe('rtc-call: the pre-join screen', () => {
     expect(part(a, 'prejoin-screen')).to.be.null;
     // The camera the preview showed is the one the call sends: not opened twice.
     expect(a.localStream!.getVideoTracks()[0]).to.equal(previewTrack);
-    await until(() => b.participants.some((p) => p.name === 'Ana B.'), 'Ben to see Ana under her new name');
-    const ana = b.participants.find((p) => !p.local)!;
-    expect(ana.audioEnabled).to.be.false;
-    expect(ana.videoEnabled).to.be.true;
+    // (Her state comes over the connection, a moment after the server's word that she is here.)
+    await until(
+      () => b.participants.some((p) => p.name === 'Ana B.' && !p.audioEnabled && p.videoEnabled),
+      'Ben to see Ana under her new name, muted, camera on',
+    );
     await until(() => remoteTiles(b).length === 1 && frames(remoteTiles(b)[0]) > 5, 'Ben to see Ana’s video');
   });
 

@@ -144,8 +144,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart control - Every control button.
  * @csspart mic-button - The microphone on/off button.
  * @csspart camera-button - The camera on/off button.
- * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown when there are two or
- * more and the camera is on.
+ * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown on a touch screen
+ * without a mouse, when there are two or more cameras and the camera is on.
  * @csspart screen-button - Shares your screen, or stops sharing it (`aria-pressed`); absent where the browser
  * cannot share (phones).
  * @csspart devices-button - The button that shows the device picker.
@@ -338,7 +338,7 @@ export class RtcCall extends LitElement {
    * reader says again.
    */
   #toAnnounce: { key: 'announceJoined' | 'announceLeft'; name: string }[] = [];
-  /** Whether the visitor should be in the call: decided on first connection (`no-prejoin`, `manual`), then by join() and leave(). */
+  /** What join() and leave() last said; see #wantsCall. */
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
@@ -382,9 +382,13 @@ export class RtcCall extends LitElement {
     }
   }
 
-  /** Whether the call starts by itself once there is a room: only with `no-prejoin` and without `manual`. */
-  #joinsOnLoad(): boolean {
-    return this.noPrejoin && !this.manual;
+  /**
+   * Whether the visitor should be in the call: as join() and leave() last said; until then, whether the call starts
+   * by itself once there is a room (`no-prejoin` without `manual`, as the attributes are now: a page may set them
+   * after the element is on the page).
+   */
+  #wantsCall(): boolean {
+    return this.#wantJoined ?? (this.noPrejoin && !this.manual);
   }
 
   /** The pre-join screen shows: a room, not joined yet, and no `no-prejoin`. */
@@ -400,7 +404,6 @@ export class RtcCall extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('fullscreenchange', this.#onFullscreen);
-    this.#wantJoined ??= this.#joinsOnLoad();
     this.#syncState();
     // Back on the page after being removed (a move keeps its call): join again if the visitor had not left.
     if (!this.controller.call) {
@@ -529,9 +532,7 @@ export class RtcCall extends LitElement {
       fitVideo: this.fitVideo !== 'off',
       audioProcessing: this.#audioProcessing(),
       pauseVideoWhenHidden:
-        this.pauseVideoWhenHidden === 'auto'
-          ? !!globalThis.matchMedia?.('(pointer: coarse)').matches && !matchMedia('(any-pointer: fine)').matches
-          : this.pauseVideoWhenHidden === 'on',
+        this.pauseVideoWhenHidden === 'auto' ? this.#touchFirst() : this.pauseVideoWhenHidden === 'on',
     });
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
@@ -563,7 +564,7 @@ export class RtcCall extends LitElement {
     const engine = this.controller.state;
     // Before the first connection, only a server-side render (Lit SSR: never connected) gets here: it shows what the
     // browser will, the pre-join screen of a `manual` element.
-    const wantJoined = this.#wantJoined ?? this.#joinsOnLoad();
+    const wantJoined = this.#wantsCall();
     const next: RtcCallState = engine !== 'idle' ? engine : this.room && !wantJoined ? 'prejoin' : 'idle';
     const previous = this.#reported;
     this.state = next;
@@ -576,13 +577,13 @@ export class RtcCall extends LitElement {
     this.#logger.level = parseLogLevel(this.debug);
     // Joining before this render, not after it: the call's broker connection is then on its way while the widget
     // renders.
-    if (this.isConnected && this.#wantJoined && this.room && this.#joinedWith !== this.#callKey()) void this.join();
+    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey()) void this.join();
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
     if (this.isConnected && this.#prejoinShown())
       this.#prejoin.open({ audio: !this.startMuted, video: !this.startCameraOff }, this.#audioProcessing());
-    else if (!this.#wantJoined) this.#prejoin.close();
+    else if (!this.#wantsCall()) this.#prejoin.close();
     this.deviceContext = this.controller.context ?? this.#prejoin.context;
     this.#tellDevices();
   }
@@ -737,6 +738,11 @@ export class RtcCall extends LitElement {
     if (media) this.setCamera(!media.videoEnabled).catch(() => {});
   }
 
+  /** A phone or tablet: a touch screen and no mouse. */
+  #touchFirst(): boolean {
+    return !!globalThis.matchMedia?.('(pointer: coarse)').matches && !matchMedia('(any-pointer: fine)').matches;
+  }
+
   /** The next camera (a phone's front and back one): what a phone's switch button does. */
   #switchCamera(cameras: readonly MediaDeviceInfo[]): void {
     const now = cameras.findIndex((d) => d.deviceId === this.controller.context?.selected.videoinput);
@@ -755,6 +761,17 @@ export class RtcCall extends LitElement {
       /* no host to name */
     }
     return format(words, { host });
+  }
+
+  #renderPicker(hidden: boolean) {
+    return html`<rtc-device-picker
+      id="picker"
+      part="device-picker"
+      exportparts=${PICKER_PARTS}
+      lang=${this.#l10n.language}
+      .strings=${this.strings}
+      ?hidden=${hidden}
+    ></rtc-device-picker>`;
   }
 
   /**
@@ -807,6 +824,7 @@ export class RtcCall extends LitElement {
           ${camOn ? camIcon : camOffIcon}
         </button>
       </div>
+      ${this.#renderPicker(false)}
       <label part="prejoin-name-label"
         >${t.t('yourName')}
         <input
@@ -895,7 +913,7 @@ export class RtcCall extends LitElement {
                     ${camOn ? camIcon : camOffIcon}
                   </button>
                   ${
-                    cameras.length > 1 && camOn
+                    cameras.length > 1 && camOn && this.#touchFirst()
                       ? html`<button
                           part="control camera-switch-button"
                           aria-label=${t.t('switchCamera')}
@@ -957,14 +975,7 @@ export class RtcCall extends LitElement {
           }
           <slot name="toolbar-end"></slot>
         </div>
-        <rtc-device-picker
-          id="picker"
-          part="device-picker"
-          exportparts=${PICKER_PARTS}
-          lang=${lang}
-          .strings=${this.strings}
-          ?hidden=${!(this.pickerOpen && inCall) && !this.#prejoinShown()}
-        ></rtc-device-picker>
+        ${this.#prejoinShown() ? nothing : this.#renderPicker(!(this.pickerOpen && inCall))}
         <div part="announcer" role="log" aria-live="polite"></div>
       </div>
     `;

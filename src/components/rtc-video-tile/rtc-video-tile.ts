@@ -122,7 +122,10 @@ export class RtcVideoTile extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('participant')) this.#sayView();
     const video = this.video;
-    const stream = this.#stream();
+    // A stream with no track never has data, and a <video> waiting for data holds the page's `load` event: someone
+    // with neither camera nor microphone kept the whole page loading.
+    const shown = this.#stream();
+    const stream = shown?.getTracks().length ? shown : null;
     if ((changed.has('participant') || changed.has('screen')) && video.srcObject !== stream) {
       video.srcObject = stream;
       if (stream) this.play();
