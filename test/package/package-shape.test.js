@@ -15,7 +15,14 @@ import { typeCheck } from '../support/type-check.js';
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const COMPONENTS = ['rtc-call', 'rtc-video-tile', 'rtc-device-picker'];
+const COMPONENTS = [
+  'rtc-call',
+  'rtc-video-tile',
+  'rtc-device-picker',
+  'rtc-chat',
+  'rtc-participant-list',
+  'rtc-quality-details',
+];
 /** Every way in that the exports map offers, as a consumer writes it. */
 const SPECIFIERS = [
   'rtc-call',
@@ -62,13 +69,23 @@ test('the tarball has the built modules, PeerJS, the bundle with its types, the 
     ...COMPONENTS.map((c) => `lib/components/${c}/${c}.js`),
   ])
     assert.ok(shipped.has(file), `${file} is shipped`);
-  // What the bundle loads when it needs it (a language), and nothing of an earlier build.
-  const chunks = [...readFileSync(join(ROOT, 'dist/rtc-call.js'), 'utf8').matchAll(/import\("\.\/([^"]+)"\)/g)];
-  assert.ok(chunks.length >= 1, 'rtc-call.js loads its language files with import()');
-  for (const [, chunk] of chunks) assert.ok(shipped.has(`dist/${chunk}`), `dist/${chunk} is shipped`);
+  // What the bundle loads when it needs it (a language, the chat), also through a chunk it loads (the chat's file
+  // transfer), and nothing of an earlier build.
+  /** @type {Set<string>} */
+  const chunks = new Set();
+  const follow = (/** @type {string} */ file) => {
+    for (const [, chunk] of readFileSync(join(ROOT, 'dist', file), 'utf8').matchAll(/import\("\.\/([^"]+)"\)/g))
+      if (!chunks.has(chunk)) {
+        chunks.add(chunk);
+        follow(chunk);
+      }
+  };
+  follow('rtc-call.js');
+  assert.ok(chunks.size >= 1, 'rtc-call.js loads its language files with import()');
+  for (const chunk of chunks) assert.ok(shipped.has(`dist/${chunk}`), `dist/${chunk} is shipped`);
   assert.deepEqual(
     [...shipped].filter((f) => /^dist\/rtc-call-.+\.js$/.test(f)).sort(),
-    chunks.map(([, c]) => `dist/${c}`).sort(),
+    [...chunks].map((c) => `dist/${c}`).sort(),
     'only the chunks this bundle loads',
   );
   const stray = [...shipped].filter(
