@@ -8,7 +8,9 @@ const part = (el: RtcCall, name: string) => el.shadowRoot!.querySelector<HTMLEle
 const preview = (el: RtcCall) => part(el, 'prejoin-preview') as RtcVideoTile | null;
 const frames = (t: RtcVideoTile) => t.shadowRoot!.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames;
 const remoteTiles = (el: RtcCall) =>
-  [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('[part~="grid"] rtc-video-tile')].filter((t) => !t.local);
+  [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('rtc-video-tile:not([part~="prejoin-preview"])')].filter(
+    (t) => !t.local,
+  );
 
 describe('rtc-call: the pre-join screen', () => {
   afterEach(() => fixtureCleanup());
