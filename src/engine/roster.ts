@@ -123,7 +123,6 @@ export class Roster extends Emitter<RosterEvents> {
       hand: false,
       speaking: false,
       quality: null,
-      screen: null,
       ...patch,
     };
     this.#people.set(id, p);

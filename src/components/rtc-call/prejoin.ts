@@ -105,7 +105,6 @@ export class PrejoinController implements ReactiveController {
       hand: false,
       speaking: false,
       quality: null,
-      screen: null,
     };
   }
 
