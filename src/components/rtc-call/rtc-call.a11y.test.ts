@@ -75,6 +75,7 @@ describe('rtc-call: accessibility', () => {
       'camera-button',
       'hand-button',
       'reactions-button',
+      'chat-button',
       'people-button',
       'devices-button',
       'leave-button',
