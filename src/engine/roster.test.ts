@@ -44,6 +44,30 @@ describe('roster', () => {
     expect(roster.memberName('ben')).to.equal('Ben');
   });
 
+  it('a change made while a change is told reaches every listener after it, so the last list each gets is current', () => {
+    const roster = new Roster();
+    roster.setSelf(me);
+    roster.memberJoined('ben', 'Ben');
+    roster.update('ben', { speaking: true });
+    // Like the people features: whoever is muted is marked not speaking, as soon as the list says so.
+    roster.on('changed', (list) => {
+      for (const p of list) if (p.speaking && !p.audioEnabled) roster.update(p.id, { speaking: false });
+    });
+    const { lists } = recorded(roster);
+    roster.update('ben', { audioEnabled: false });
+    expect(lists.map((l) => l.map((p) => [p.id, p.audioEnabled, p.speaking]))).to.deep.equal([
+      [
+        ['me', true, false],
+        ['ben', false, true],
+      ],
+      [
+        ['me', true, false],
+        ['ben', false, false],
+      ],
+    ]);
+    expect(lists.at(-1)).to.deep.equal(roster.participants);
+  });
+
   it('every change is a new snapshot; what did not change keeps its identity', () => {
     const roster = new Roster();
     roster.setSelf(me);

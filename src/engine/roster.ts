@@ -20,6 +20,8 @@ export class Roster extends Emitter<RosterEvents> {
   #people = new Map<string, Participant>();
   /** Who the server says is in the room, besides us, with the name it gave. */
   #members = new Map<string, string>();
+  #telling = false;
+  #again = false;
 
   /** Everyone shown, yourself first. */
   get participants(): readonly Participant[] {
@@ -130,7 +132,21 @@ export class Roster extends Emitter<RosterEvents> {
     this.#changed();
   }
 
+  /**
+   * Tells of the list as it is now. A listener may change it again while being told (the people features mark someone
+   * who muted as not speaking): that change is told after this one has reached every listener, never inside it, so
+   * the last list each listener gets is the current one.
+   */
   #changed(): void {
-    this.emit('changed', this.participants);
+    if (this.#telling) return void (this.#again = true);
+    this.#telling = true;
+    try {
+      do {
+        this.#again = false;
+        this.emit('changed', this.participants);
+      } while (this.#again);
+    } finally {
+      this.#telling = false;
+    }
   }
 }
