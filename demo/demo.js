@@ -22,4 +22,9 @@ form.addEventListener('submit', (e) => {
   enter();
 });
 enter();
+// The layout switch: the widget's own screen-share button is in its control bar (where the browser can share).
+const layout = document.getElementById('layout');
+layout.value = params.get('layout') === 'speaker' ? 'speaker' : 'grid';
+call.setLayout(layout.value);
+layout.addEventListener('change', () => call.setLayout(layout.value));
 call.addEventListener('rtc-error', (e) => console.warn('rtc-error', e.detail.code, e.detail.message));

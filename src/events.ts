@@ -41,6 +41,19 @@ export interface RtcTileViewDetail {
   height: number;
 }
 
+export interface RtcTilePinDetail {
+  /** What `pin()` takes: the participant's id, or `<id>:screen` for their screen. */
+  id: string;
+  /** Whether the visitor wants it pinned (false: unpinned). */
+  pinned: boolean;
+}
+
+/** Someone (you too) started or stopped sharing their screen; `participant.screen` is it, or null. */
+export interface RtcScreenShareDetail {
+  participant: Participant;
+  sharing: boolean;
+}
+
 /** The devices the browser lists, or the ones the call uses, changed. */
 export interface RtcDeviceChangeDetail {
   devices: readonly MediaDeviceInfo[];
@@ -96,6 +109,8 @@ export const rtcQuality = (d: RtcQualityDetail) => event('rtc-quality', d);
 export type RtcMessageDetail = ChatMessage;
 export const rtcMessage = (d: RtcMessageDetail) => event('rtc-message', d);
 export const rtcChatClose = () => event('rtc-chat-close', {});
+export const rtcTilePin = (d: RtcTilePinDetail) => event('rtc-tile-pin', d);
+export const rtcScreenShare = (d: RtcScreenShareDetail) => event('rtc-screen-share', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -116,5 +131,7 @@ declare global {
     'rtc-quality': CustomEvent<RtcQualityDetail>;
     'rtc-message': CustomEvent<RtcMessageDetail>;
     'rtc-chat-close': CustomEvent<Record<string, never>>;
+    'rtc-tile-pin': CustomEvent<RtcTilePinDetail>;
+    'rtc-screen-share': CustomEvent<RtcScreenShareDetail>;
   }
 }

@@ -5,6 +5,7 @@ import { Timers } from './timers.js';
 import { ALIVE_MS, Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { BrokerSession, type Member } from './broker-session.js';
 import type { PeerStats } from './peer-stats.js';
+import type { ScreenShare } from './screen-share.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Roster } from './roster.js';
 import type { CallState, StateMessage, Participant, Seat } from './types.js';
@@ -81,7 +82,20 @@ export interface CallEvents {
   message: ChatMessage;
   /** A file transfer began or changed state (`transfers` is the new list). */
   files: readonly FileTransfer[];
+  /** Someone (you too) started or stopped sharing their screen; `participant.screen` is it, or null. */
+  'screen-share': { participant: Participant; sharing: boolean };
 }
+
+/**
+ * Screen sharing's code (a chunk of its own), fetched as a call starts so that a share still works once the server
+ * that served it is gone; fetched again on the next call after a failure.
+ */
+let screenModule: Promise<typeof import('./screen-share.js')> | undefined;
+const loadScreenShare = () =>
+  (screenModule ??= import('./screen-share.js').catch((err) => {
+    screenModule = undefined;
+    throw new RtcError('server-unreachable', `Screen sharing could not be loaded: ${err}`);
+  }));
 
 /** A peer whose connection closed while still in the room is called again after this long. */
 const RECALL_MS = 3000;
@@ -115,6 +129,8 @@ export class Call extends Emitter<CallEvents> {
   /** The chat and the file transfers of this join: chunks of their own, loaded the first time they are needed. */
   #features?: Promise<Features>;
   #featuresNow?: Features;
+  /** Screen sharing (screen-share.ts, a chunk of its own), loaded with the first share, ours or another's. */
+  #screens?: Promise<ScreenShare>;
 
   constructor(readonly options: CallOptions) {
     super();
@@ -198,6 +214,7 @@ export class Call extends Emitter<CallEvents> {
     this.#wireMesh(this.#mesh);
     this.#startPeople(this.#mesh);
     this.#wireFeatures(this.#mesh);
+    loadScreenShare().catch((err) => this.options.logger?.debug('screen sharing not loaded', err));
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
     // devices take their time to start).
@@ -382,6 +399,42 @@ export class Call extends Emitter<CallEvents> {
     );
   }
 
+  /**
+   * Shares a screen, window or tab the visitor picks with everyone in the call, as a video of its own (the camera
+   * goes on). Resolves once shared. Rejects with an RtcError: `not-in-call`, `screen-denied` (the visitor cancelled
+   * the picker, or sharing is not allowed), `media-unsupported` (the browser cannot share).
+   */
+  async shareScreen(): Promise<void> {
+    if (!this.#mesh || (this.state !== 'joined' && this.state !== 'reconnecting')) throw notInCall();
+    await (await this.#screenShare()).start();
+  }
+
+  /** Stops sharing your screen (nothing happens when you are not sharing). */
+  async stopScreenShare(): Promise<void> {
+    (await this.#screens)?.stop();
+  }
+
+  #screenShare(): Promise<ScreenShare> {
+    const mesh = this.#mesh!;
+    const roster = this.#roster;
+    const made = (this.#screens ??= loadScreenShare().then(
+      ({ ScreenShare }) =>
+        new ScreenShare(
+          mesh,
+          (id, screen) => {
+            if (id === undefined) roster.updateSelf({ screen });
+            else if (roster.get(id)) roster.update(id, { screen });
+            const participant = id === undefined ? roster.self : roster.get(id);
+            if (participant && this.#mesh === mesh) this.emit('screen-share', { participant, sharing: !!screen });
+          },
+          this.options.logger,
+        ),
+    ));
+    // Not loaded (the server is away): the next share or message tries again.
+    made.catch(() => this.#screens === made && (this.#screens = undefined));
+    return made;
+  }
+
   /** Changes your display name for everyone in the call (cleaned: see names.ts). */
   setName(name: string): void {
     name = cleanName(name);
@@ -520,7 +573,18 @@ export class Call extends Emitter<CallEvents> {
       const name = roster.get(id)?.name ?? roster.memberName(id);
       this.emit('data', { topic: message.topic, from: { id, name }, data: message.data });
     });
+    // Screen sharing: a share's message loads its module; a connection made anew is caught up by the sharer.
+    mesh.on('message', ({ id, message }) => {
+      if (message.t === 'screen')
+        this.#screenShare().then(
+          (s) => s.receive(id, message),
+          (err) => this.options.logger?.debug('screen message dropped', err),
+        );
+    });
+    mesh.on('open', ({ id }) => void this.#screens?.then((s) => (s.forget(id), s.attach(id))));
+    mesh.on('track', ({ id }) => void this.#screens?.then((s) => s.track(id)));
     mesh.on('closed', ({ id, seat }) => {
+      void this.#screens?.then((s) => s.forget(id));
       roster.remove(id);
       if (!roster.isMember(id)) return;
       // Still in the room by the server's word: the caller tries again, quietly. The tile comes back only when
@@ -550,6 +614,7 @@ export class Call extends Emitter<CallEvents> {
       hand: false,
       speaking: false,
       quality: null,
+      screen: this.#roster.self?.screen ?? null,
     };
   }
 
@@ -595,6 +660,8 @@ export class Call extends Emitter<CallEvents> {
     this.#session = undefined;
     // Our connections close first, so the others see us go at once (their data channels close) rather than wait
     // for the server's word, which they would otherwise check against a connection still alive.
+    void this.#screens?.then((s) => s.close());
+    this.#screens = undefined;
     this.#mesh?.close();
     this.#mesh = undefined;
     this.#peopleNow?.close();

@@ -26,14 +26,18 @@ export type RtcErrorCode =
   | 'invalid-data'
   /** `send()`: the message is larger than the documented limit (64 KiB as JSON); nothing was sent. */
   | 'data-too-large'
-  /** `send()`: `to` is not someone else in the call. */
+  /** `send()`: `to` is not someone else in the call; `pin()`: nobody in the call has that id. */
   | 'unknown-participant'
   /** `react()`: not one of the reactions there are (👍 ❤️ 😂 🎉 👏 😮). */
   | 'invalid-reaction'
   /** `sendMessage()`: the text is empty (or only spaces) or longer than 4,000 characters. */
   | 'invalid-message'
   /** `sendFile()`: not a file (a `Blob`), or larger than the limit (1 GiB). */
-  | 'invalid-file';
+  | 'invalid-file'
+  /** `shareScreen()`: the visitor cancelled the picker, or the browser or page does not allow sharing. */
+  | 'screen-denied'
+  /** `setLayout()`: not `grid` or `speaker`. */
+  | 'invalid-layout';
 
 export interface RtcErrorDetail {
   code: RtcErrorCode;

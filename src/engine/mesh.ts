@@ -40,6 +40,8 @@ export interface MeshEvents {
   closed: { id: string; seat: string };
   /** A peer opened a data channel of its own on our connection (a file transfer's): the feature takes it or closes it. */
   channel: { id: string; channel: RTCDataChannel };
+  /** A peer's track arrived on a transceiver that is not their camera's or microphone's (a screen, say). */
+  track: { id: string; transceiver: RTCRtpTransceiver };
 }
 
 /** What the mesh needs from the call: a way to the broker, and the ICE configuration of the current seat. */
@@ -520,7 +522,8 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   #track(entry: Entry, track: MediaStreamTrack, transceiver: RTCRtpTransceiver): void {
-    if (!mainTransceivers(entry.link.pc).includes(transceiver)) return;
+    if (!mainTransceivers(entry.link.pc).includes(transceiver))
+      return this.emit('track', { id: entry.key, transceiver });
     if (entry.remote.getTracks().includes(track)) return;
     // A new stream object for every change, so a view sees the change by identity (and sets it on its <video> anew).
     entry.remote = new MediaStream([...entry.remote.getTracks().filter((t) => t.kind !== track.kind), track]);

@@ -125,6 +125,7 @@ export class Roster extends Emitter<RosterEvents> {
       hand: false,
       speaking: false,
       quality: null,
+      screen: null,
       ...patch,
     };
     this.#people.set(id, p);

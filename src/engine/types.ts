@@ -28,6 +28,8 @@ export interface Participant {
    * first judged, a few seconds after it is made.
    */
   readonly quality: ConnectionQuality | null;
+  /** Their screen while they share it (yours too, on your own participant), else null. */
+  readonly screen: MediaStream | null;
 }
 
 /** A connection's quality, as shown on its tile's badge (quality.ts says on what it is judged). */

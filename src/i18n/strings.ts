@@ -114,6 +114,16 @@ export interface RtcStrings extends Partial<RtcChatStrings> {
   chatUnread: string;
   /** Said by screen readers while the chat is closed: `{name}` sent `{text}`. */
   announceMessage: string;
+  /** Screen sharing and layouts: the control bar's buttons, and a tile's. `{name}` is whose screen it is. */
+  shareScreen: string;
+  stopSharing: string;
+  fullscreen: string;
+  exitFullscreen: string;
+  screenOf: string;
+  yourScreen: string;
+  pin: string;
+  unpin: string;
+  pictureInPicture: string;
 }
 
 /** The keys of the plain strings (all but `errors`). */
@@ -186,6 +196,15 @@ export const en: RtcStrings = {
   chat: 'Chat',
   chatUnread: '{n} unread',
   announceMessage: '{name}: {text}',
+  shareScreen: 'Share screen',
+  stopSharing: 'Stop sharing',
+  fullscreen: 'Full screen',
+  exitFullscreen: 'Exit full screen',
+  screenOf: '{name}’s screen',
+  yourScreen: 'Your screen',
+  pin: 'Pin',
+  unpin: 'Unpin',
+  pictureInPicture: 'Picture in picture',
 };
 
 /** Fills `{key}` placeholders; an unknown one stays as written. */

@@ -101,6 +101,15 @@ const zhCN: RtcStrings = {
   fileRefused: '已拒绝',
   fileCancelled: '已取消',
   fileFailed: '失败',
+  shareScreen: '共享屏幕',
+  stopSharing: '停止共享',
+  fullscreen: '全屏',
+  exitFullscreen: '退出全屏',
+  screenOf: '{name}的屏幕',
+  yourScreen: '你的屏幕',
+  pin: '固定',
+  unpin: '取消固定',
+  pictureInPicture: '画中画',
 };
 
 export default zhCN;

@@ -3,7 +3,12 @@
  * How the tests start Debian's Chromium (found by `findChromium` in packages.js). Browsers that test tools download
  * themselves are not used: they cannot be fetched everywhere.
  */
-/** Flags every test browser starts with: fake devices, no prompts, and no traffic beyond loopback. */
+/**
+ * Flags every test browser starts with: fake devices, no prompts, and no traffic beyond loopback. The two fake-media
+ * flags also make screen sharing work headless: getDisplayMedia picks a fake 800x600 "screen" by itself (and a fake
+ * tab sound when audio is asked), so no `--auto-select-desktop-capture-source` is needed (Chromium 156; checked by
+ * test/e2e/screen-share.test.js).
+ */
 export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',

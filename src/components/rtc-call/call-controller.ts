@@ -11,6 +11,7 @@ import {
   rtcLeft,
   rtcParticipantJoined,
   rtcParticipantLeft,
+  rtcScreenShare,
 } from '../../events.js';
 import { rtcActiveSpeaker, rtcHand, rtcQuality, rtcReaction } from '../../events.js';
 
@@ -87,6 +88,7 @@ export class CallController implements ReactiveController {
       call.on('active-speaker', (p) => host.dispatchEvent(rtcActiveSpeaker({ participant: p }))),
       call.on('quality', (d) => host.dispatchEvent(rtcQuality(d))),
       call.on('message', (m) => host.dispatchEvent(rtcMessage(m))),
+      call.on('screen-share', (d) => host.dispatchEvent(rtcScreenShare(d))),
       call.on('error', (e) => {
         this.notices = [...this.notices.filter((n) => n.code !== e.code), e];
         host.dispatchEvent(rtcError(e));

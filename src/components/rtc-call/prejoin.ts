@@ -105,6 +105,7 @@ export class PrejoinController implements ReactiveController {
       hand: false,
       speaking: false,
       quality: null,
+      screen: null,
     };
   }
 

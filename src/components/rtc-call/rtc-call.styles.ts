@@ -49,6 +49,9 @@ export const styles = css`
     display: none;
   }
   [part~='base'] {
+    box-sizing: border-box;
+    height: 100%;
+    container-type: inline-size;
     display: flex;
     flex-direction: column;
     gap: var(--rtc-call-gap);
@@ -57,10 +60,49 @@ export const styles = css`
     border-radius: var(--rtc-call-radius);
     position: relative;
   }
+  [part~='base']:fullscreen {
+    border-radius: 0;
+  }
+  /* The tiles' area has a height of its own: tiles are laid out in it, never the other way round. */
+  [part~='layout'] {
+    flex: 1 1 auto;
+    min-height: 0;
+    height: var(--rtc-call-layout-height, max(56.25cqw, 60svh));
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: var(--rtc-call-gap);
+  }
+  [part~='layout'].side {
+    flex-direction: row;
+  }
   [part~='grid'] {
     display: grid;
-    grid-template-columns: repeat(var(--rtc-columns, 1), minmax(0, 1fr));
+    grid-template-columns: repeat(var(--rtc-columns, 1), var(--rtc-tile-width, minmax(0, 1fr)));
+    justify-content: center;
+    align-content: center;
     gap: var(--rtc-call-gap);
+    width: 100%;
+  }
+  [part~='stage'] rtc-video-tile {
+    width: var(--rtc-tile-width, 100%);
+  }
+  [part~='filmstrip'] {
+    display: flex;
+    gap: var(--rtc-call-gap);
+    max-width: 100%;
+    overflow: auto;
+    flex-shrink: 0;
+  }
+  .side [part~='filmstrip'] {
+    flex-direction: column;
+    max-height: 100%;
+  }
+  [part~='filmstrip'] rtc-video-tile {
+    flex: none;
+    width: var(--rtc-tile-width, 160px);
   }
   [part~='notices'] {
     display: grid;
@@ -127,6 +169,16 @@ export const styles = css`
   [part~='leave-button'] {
     background: var(--rtc-call-danger);
     color: var(--rtc-call-danger-foreground);
+  }
+  [part~='screen-button'][aria-pressed],
+  [part~='fullscreen-button'][aria-pressed] {
+    background: var(--rtc-call-control-background);
+    color: var(--rtc-call-foreground);
+  }
+  [part~='screen-button'][aria-pressed='true'],
+  [part~='fullscreen-button'][aria-pressed='true'] {
+    background: var(--rtc-call-accent);
+    color: var(--rtc-call-accent-foreground);
   }
   [part~='join-button'] {
     background: var(--rtc-call-accent);

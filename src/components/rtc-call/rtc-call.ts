@@ -9,6 +9,7 @@ import {
   rtcStateChange,
   type RtcCallState,
   type RtcTileViewDetail,
+  type RtcTilePinDetail,
 } from '../../events.js';
 import type { CallState, Participant } from '../../engine/types.js';
 import type { Call } from '../../engine/call.js';
@@ -17,12 +18,15 @@ import {
   camIcon,
   camOffIcon,
   chatIcon,
+  fullscreenIcon,
   leaveIcon,
   micIcon,
   micOffIcon,
+  screenIcon,
   settingsIcon,
   switchCameraIcon,
 } from '../../icons.js';
+import { fitGrid, fitStage, pickStage, tilesOf, type LayoutName, type TileRef } from './layout.js';
 import { CallController } from './call-controller.js';
 import { PrejoinController } from './prejoin.js';
 import { ConsoleLogger, parseLogLevel } from '../../engine/logger.js';
@@ -31,7 +35,7 @@ import * as commands from './media-commands.js';
 import type { RtcDeviceChoice } from './media-commands.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { format, type RtcStringKey, type RtcStrings } from '../../i18n/strings.js';
-import type { RtcErrorDetail } from '../../engine/errors.js';
+import { RtcError, type RtcErrorDetail } from '../../engine/errors.js';
 import { notInCall, type SendOptions } from '../../engine/data-topics.js';
 import { styles } from './rtc-call.styles.js';
 import { REACTIONS } from '../../engine/reactions.js';
@@ -50,6 +54,9 @@ function defaultServer(): string {
   return globalThis.location?.origin ?? '';
 }
 
+/** Phones (and browsers without it) have no getDisplayMedia: no share button there. */
+const canShareScreen = () => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+
 const TILE_PARTS = [
   'base: tile',
   'video: tile-video',
@@ -66,6 +73,9 @@ const TILE_PARTS = [
   'reaction: tile-reaction',
   'quality: tile-quality',
   'quality-details: tile-quality-details',
+  'controls: tile-controls',
+  'pin-button: tile-pin-button',
+  'pip-button: tile-pip-button',
 ].join(', ');
 const LIST_PARTS = [
   'list: people-list',
@@ -134,6 +144,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * `{ topic, from: { id, name }, data }`.
  * @fires {CustomEvent<RtcMessageDetail>} rtc-message - A chat message, yours too (`local`), and each one of the
  * history you are sent on joining. Detail: `{ id, from: { id, name }, text, time, local }`.
+ * @fires {CustomEvent<RtcScreenShareDetail>} rtc-screen-share - Someone (you too) started or stopped sharing their
+ * screen. Detail: `{ participant, sharing }`; `participant.screen` is the screen's stream, or null.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  * @fires {CustomEvent<RtcHandDetail>} rtc-hand - Someone (you too) raised or lowered their hand. Detail:
  * `{ participant, raised }`. A newcomer gets one for each hand already up.
@@ -156,13 +168,19 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart status - The line saying what the call is doing (joining, left…).
  * @csspart empty - The wrapper of the `empty` slot (shown while nobody else is in the call).
  * @csspart prejoin - The wrapper of the `prejoin` slot (shown on the pre-join screen).
- * @csspart grid - The grid of tiles.
+ * @csspart layout - The tiles' area (`data-layout` says `grid` or `stage`).
+ * @csspart grid - The grid of tiles (`layout="grid"` with nothing on the stage).
+ * @csspart stage - The stage: the pinned tile, else a screen being shared, else (`layout="speaker"`) the active
+ * speaker.
+ * @csspart filmstrip - The other tiles beside or under the stage; it scrolls when they do not fit.
  * @csspart controls - The control bar.
  * @csspart control - Every control button.
  * @csspart mic-button - The microphone on/off button.
  * @csspart camera-button - The camera on/off button.
  * @csspart camera-switch-button - Switches to the next camera (a phone's front and back): shown on a touch screen
  * without a mouse, when there are two or more cameras and the camera is on.
+ * @csspart screen-button - Shares your screen, or stops sharing it (`aria-pressed`); absent where the browser
+ * cannot share (phones).
  * @csspart devices-button - The button that shows the device picker.
  * @csspart chat-button - The button that opens and closes the chat (`aria-expanded`).
  * @csspart chat-unread - The number of unread messages on it, while the chat is closed.
@@ -172,6 +190,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * `chat-link`, `chat-form`, `chat-input`, `chat-send-button`, `chat-attach-button`, `chat-error`, and for files
  * `file`, `file-name`, `file-state`, `file-progress` (a `<progress>`), `file-accept`, `file-refuse`, `file-cancel`,
  * `file-download`.
+ * @csspart fullscreen-button - Shows the whole call full screen, or leaves full screen (`aria-pressed`); absent
+ * where the browser cannot.
  * @csspart leave-button - The Leave button.
  * @csspart hand-button - The raise-hand button (`aria-pressed` while your hand is up).
  * @csspart reactions-button - The button that opens the reactions menu.
@@ -217,6 +237,9 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart details-row - One fact of the connection details.
  * @csspart details-term - A fact's name.
  * @csspart details-value - A fact's value.
+ * @csspart tile-controls - Each tile's own buttons.
+ * @csspart tile-pin-button - Each tile's pin button: pins it to the stage, or unpins it (`aria-pressed`).
+ * @csspart tile-pip-button - Each tile's picture-in-picture button (absent where the browser has none).
  * @csspart picker - The device picker's wrapper.
  * @csspart picker-field - A device picker field.
  * @csspart picker-label - A device picker label.
@@ -239,6 +262,9 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @cssproperty [--rtc-call-notice-foreground=#4d3900] - Text color of warnings (dark: `#ffe6a6`).
  * @cssproperty [--rtc-call-border=#c6cad3] - Borders, such as the device picker's selects (dark: `#3a4152`).
  * @cssproperty [--rtc-call-font=system-ui, sans-serif] - Font family.
+ * @cssproperty [--rtc-call-layout-height=max(56.25cqw, 60svh)] - Height of the tiles' area: 16:9 of the call's width,
+ * at least 60% of the window's height. Give `rtc-call` a height of its own and the area fills what the status line
+ * and the controls leave.
  */
 export class RtcCall extends LitElement {
   static override styles = styles;
@@ -337,6 +363,24 @@ export class RtcCall extends LitElement {
 
   /** The call engine's own state: `state` without `prejoin` (there it is `idle`). Read-only. */
   @property({ reflect: true, attribute: 'call-state' }) callState: CallState = 'idle';
+
+  /**
+   * How the tiles are laid out: `grid` (default), an auto-fitting grid of equal 16:9 tiles as large as the space
+   * allows; or `speaker`, one tile large on the stage (the pinned one, else a screen being shared, else the active
+   * speaker) and the others in a filmstrip under it, or beside it where the call is wide. A pinned tile or a screen
+   * share takes the stage in `grid` too.
+   */
+  @property({ reflect: true }) layout: LayoutName = 'grid';
+
+  /** What is pinned to the stage (see `pin()`), or null. */
+  @state() private pinned: string | null = null;
+  /** The tiles' area as last measured (CSS pixels), and the gap between its tiles. */
+  @state() private area = { w: 0, h: 0, gap: 0 };
+  #resize?: ResizeObserver;
+  #measured?: Element;
+  /** The remote participant last heard speaking (`speaking`), for the speaker layout's stage. */
+  #speaker?: string;
+  #onFullscreen = () => this.requestUpdate();
 
   @provide({ context: callContext })
   @state()
@@ -471,6 +515,7 @@ export class RtcCall extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.#onFullscreen);
     this.#syncState();
     // Back on the page after being removed (a move keeps its call): join again if the visitor had not left.
     if (!this.controller.call) {
@@ -606,6 +651,44 @@ export class RtcCall extends LitElement {
     this.#focusNext = 'chat-button';
   }
 
+  /**
+   * Shares a screen, window or tab with everyone in the call; the browser asks the visitor which. Its tile takes the
+   * stage for everyone; your camera stays on its own tile. Resolves once shared. Rejects with an `RtcError`:
+   * `not-in-call`, `screen-denied` (the visitor cancelled the picker, or the page may not share),
+   * `media-unsupported` (the browser cannot share, as on phones).
+   */
+  async shareScreen(): Promise<void> {
+    const call = this.controller.call;
+    if (!call) throw notInCall();
+    await call.shareScreen();
+  }
+
+  /** Stops sharing your screen (the browser's own "Stop sharing" does the same). Rejects with `not-in-call`. */
+  async stopScreenShare(): Promise<void> {
+    const call = this.controller.call;
+    if (!call) throw notInCall();
+    await call.stopScreenShare();
+  }
+
+  /** Sets `layout`: `grid` or `speaker`. Rejects with an `RtcError` `invalid-layout` for anything else. */
+  async setLayout(layout: LayoutName): Promise<void> {
+    if (layout !== 'grid' && layout !== 'speaker')
+      throw new RtcError('invalid-layout', `The layout is "grid" or "speaker", not ${JSON.stringify(layout)}.`);
+    this.layout = layout;
+    await this.updateComplete;
+  }
+
+  /**
+   * Pins a tile to the stage, in either layout: a participant's `id` (their camera), or `<id>:screen` for their
+   * screen; `null` unpins. Rejects with an `RtcError` `unknown-participant` when there is no such tile.
+   */
+  async pin(id: string | null): Promise<void> {
+    if (id !== null && !tilesOf(this.controller.participants).some((t) => t.pin === id))
+      throw new RtcError('unknown-participant', `There is no tile ${JSON.stringify(id)} in this call.`);
+    this.pinned = id;
+    await this.updateComplete;
+  }
+
   /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
   async join(): Promise<void> {
     this.#wantJoined = true;
@@ -692,8 +775,110 @@ export class RtcCall extends LitElement {
     this.dispatchEvent(rtcDeviceChange({ devices: context.devices, selected: context.selected }));
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.#onFullscreen);
+    this.#resize?.disconnect();
+    this.#measured = undefined;
+  }
+
+  /** Follows the size of the tiles' area, to lay them out in it. */
+  #measure(): void {
+    const area = this.renderRoot.querySelector('[part~="layout"]') ?? undefined;
+    if (area === this.#measured) return;
+    this.#resize ??= new ResizeObserver(([entry]) => {
+      const { width: w, height: h } = entry.contentRect;
+      const gap = parseFloat(getComputedStyle(entry.target).rowGap) || 0;
+      const a = this.area;
+      if (Math.abs(a.w - w) >= 1 || Math.abs(a.h - h) >= 1 || a.gap !== gap) this.area = { w, h, gap };
+    });
+    this.#resize.disconnect();
+    if (area) this.#resize.observe(area);
+    this.#measured = area;
+  }
+
+  #toggleScreen(sharing: boolean): void {
+    // A cancelled picker is the visitor's choice, not a problem to show.
+    (sharing ? this.stopScreenShare() : this.shareScreen()).catch(() => {});
+  }
+
+  #toggleFullscreen(): void {
+    if (this.shadowRoot?.fullscreenElement) void document.exitFullscreen();
+    else
+      void this.renderRoot
+        .querySelector('[part~="base"]')
+        ?.requestFullscreen()
+        .catch((err) => this.#logger.debug('requestFullscreen failed', err));
+  }
+
+  /** The tiles, laid out: a grid, or the stage and the filmstrip. */
+  #renderTiles(people: readonly Participant[], lang: string) {
+    const c = this.controller;
+    // The speaker view's stage: the active speaker (held a moment, so two voices do not swap it all the time).
+    const active = this.#activeSpeaker;
+    if (active && people.some((p) => p.id === active && !p.local)) this.#speaker = active;
+    const tiles = tilesOf(people);
+    const stage = pickStage(tiles, this.layout, this.pinned, this.#speaker);
+    const { w, h, gap } = this.area;
+    const tile = (t: TileRef) =>
+      html`<rtc-video-tile
+        exportparts=${TILE_PARTS}
+        lang=${lang}
+        .strings=${this.strings}
+        .participant=${t.p}
+        controls
+        ?screen=${t.screen}
+        ?pinned=${t.pin === this.pinned}
+        .logger=${this.#logger}
+        .sinkId=${c.context?.selected.audiooutput ?? ''}
+        .reaction=${t.screen ? undefined : this.#reactions.get(t.p.id)}
+        .readDetails=${this.#readDetails}
+        ?active-speaker=${!t.screen && !!this.#activeSpeaker && this.#activeSpeaker === t.p.id && people.length > 1}
+      ></rtc-video-tile>`;
+    const key = (t: TileRef) => t.key;
+    let body;
+    if (stage) {
+      const fit = fitStage(w, h, gap);
+      body = html`<div part="stage" style=${w ? `--rtc-tile-width:${fit.stage}px` : ''}>
+          ${repeat([stage], key, tile)}
+        </div>
+        <div part="filmstrip" style=${w ? `--rtc-tile-width:${fit.strip}px` : ''}>
+          ${repeat(
+            tiles.filter((t) => t !== stage),
+            key,
+            tile,
+          )}
+        </div>`;
+      return this.#layout('stage', fit.side, body);
+    }
+    const grid = fitGrid(tiles.length, w, h, gap);
+    // --rtc-columns as before, for pages that styled the grid with it.
+    return this.#layout(
+      'grid',
+      false,
+      html`<div part="grid" style=${`--rtc-columns:${grid.columns}` + (w ? `;--rtc-tile-width:${grid.width}px` : '')}>
+        ${repeat(tiles, key, tile)}
+      </div>`,
+    );
+  }
+
+  /** The tiles' area: it has a height of its own, and the tiles are laid out in it. */
+  #layout(layout: 'grid' | 'stage', side: boolean, body: unknown) {
+    const call = this.controller.call;
+    return html`<div
+      part="layout"
+      data-layout=${layout}
+      class=${side ? 'side' : ''}
+      @rtc-tile-view=${(e: CustomEvent<RtcTileViewDetail>) => call?.setView(e.detail.id, e.detail.height)}
+      @rtc-tile-pin=${(e: CustomEvent<RtcTilePinDetail>) => void this.pin(e.detail.pinned ? e.detail.id : null)}
+    >
+      ${body}
+    </div>`;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     this.#sayAnnouncements();
+    this.#measure();
     if (this.#focusNext) {
       const target = this.shadowRoot?.querySelector<HTMLElement>(`[part~="${this.#focusNext}"]`);
       if (target) {
@@ -839,10 +1024,11 @@ export class RtcCall extends LitElement {
     const c = this.controller;
     const inCall = c.state === 'joining' || c.state === 'joined' || c.state === 'reconnecting';
     const people = c.participants;
-    const columns = Math.max(1, Math.ceil(Math.sqrt(people.length)));
     const media = c.call?.media;
     const micOn = !!media?.audioEnabled;
     const camOn = !!media?.videoEnabled;
+    const sharing = !!people[0]?.local && !!people[0].screen;
+    const full = !!this.shadowRoot?.fullscreenElement;
     const cameras = c.context?.devices.filter((d) => d.kind === 'videoinput') ?? [];
     const t = this.#l10n;
     const statusKey: RtcStringKey | undefined = !this.room
@@ -876,32 +1062,7 @@ export class RtcCall extends LitElement {
               </div>`,
           )}
         </div>
-        ${
-          people.length
-            ? html`<div
-                part="grid"
-                style="--rtc-columns: ${columns}"
-                @rtc-tile-view=${(e: CustomEvent<RtcTileViewDetail>) => c.call?.setView(e.detail.id, e.detail.height)}
-              >
-                ${repeat(
-                  people,
-                  (p) => (p.local ? 'self' : p.id),
-                  (p) =>
-                    html`<rtc-video-tile
-                      exportparts=${TILE_PARTS}
-                      lang=${lang}
-                      .strings=${this.strings}
-                      .participant=${p}
-                      .logger=${this.#logger}
-                      .sinkId=${c.context?.selected.audiooutput ?? ''}
-                      .reaction=${this.#reactions.get(p.id)}
-                      .readDetails=${this.#readDetails}
-                      ?active-speaker=${!!this.#activeSpeaker && this.#activeSpeaker === p.id && people.length > 1}
-                    ></rtc-video-tile>`,
-                )}
-              </div>`
-            : nothing
-        }
+        ${people.length ? this.#renderTiles(people, lang) : nothing}
         ${
           alone
             ? html`<div part="empty"><slot name="empty">${statusLine}</slot></div>`
@@ -944,6 +1105,19 @@ export class RtcCall extends LitElement {
                           @click=${() => this.#switchCamera(cameras)}
                         >
                           ${switchCameraIcon}
+                        </button>`
+                      : nothing
+                  }
+                  ${
+                    canShareScreen()
+                      ? html`<button
+                          part="control screen-button"
+                          aria-label=${t.t('shareScreen')}
+                          aria-pressed=${sharing ? 'true' : 'false'}
+                          title=${sharing ? t.t('stopSharing') : t.t('shareScreen')}
+                          @click=${() => this.#toggleScreen(sharing)}
+                        >
+                          ${screenIcon}
                         </button>`
                       : nothing
                   }
@@ -1000,6 +1174,19 @@ export class RtcCall extends LitElement {
                   >
                     ${settingsIcon}
                   </button>
+                  ${
+                    document.fullscreenEnabled
+                      ? html`<button
+                          part="control fullscreen-button"
+                          aria-label=${t.t('fullscreen')}
+                          aria-pressed=${full ? 'true' : 'false'}
+                          title=${full ? t.t('exitFullscreen') : t.t('fullscreen')}
+                          @click=${this.#toggleFullscreen}
+                        >
+                          ${fullscreenIcon}
+                        </button>`
+                      : nothing
+                  }
                   <button
                     part="control leave-button"
                     aria-label=${t.t('leave')}

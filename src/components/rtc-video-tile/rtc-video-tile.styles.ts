@@ -35,7 +35,7 @@ export const styles = css`
     object-fit: var(--rtc-tile-object-fit);
     background: transparent;
   }
-  :host([local]) video {
+  :host([local]:not([screen])) video {
     transform: scaleX(-1);
   }
   :host([video-off]) video,
@@ -175,6 +175,45 @@ export const styles = css`
   }
   [part~='quality']:focus-visible {
     outline: 2px solid #fff;
+  }
+  :host([screen]) video {
+    object-fit: contain;
+  }
+  [part~='controls'] {
+    position: absolute;
+    top: 4px;
+    right: 4px;
+    display: flex;
+    gap: 4px;
+  }
+  [part~='pin-button'],
+  [part~='pip-button'] {
+    display: grid;
+    place-items: center;
+    width: 44px;
+    height: 44px;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: var(--rtc-tile-label-background);
+    color: inherit;
+    font-size: 20px;
+    cursor: pointer;
+  }
+  [aria-pressed='true'] {
+    background: var(--rtc-tile-foreground);
+    color: var(--rtc-tile-background);
+  }
+  /* Where there is hover, the buttons show on it (and on focus), out of the picture's way otherwise. */
+  @media (hover: hover) {
+    [part~='controls'] {
+      opacity: 0;
+    }
+    :host(:hover) [part~='controls'],
+    :host([pinned]) [part~='controls'],
+    [part~='controls']:focus-within {
+      opacity: 1;
+    }
   }
   [part~='unmute-button'] {
     position: absolute;

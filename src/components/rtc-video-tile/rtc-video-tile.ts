@@ -3,12 +3,12 @@ import { property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Participant } from '../../engine/types.js';
 import type { Logger } from '../../engine/logger.js';
-import { camOffIcon, micOffIcon } from '../../icons.js';
+import { camOffIcon, micOffIcon, pinIcon, pipIcon } from '../../icons.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { RtcStrings } from '../../i18n/strings.js';
 import { styles } from './rtc-video-tile.styles.js';
 import { viewStep } from '../../engine/video-fit.js';
-import { rtcTileView } from '../../events.js';
+import { rtcTilePin, rtcTileView } from '../../events.js';
 import type { QualityDetails } from '../rtc-quality-details/rtc-quality-details.js';
 
 const QUALITY_WORDS = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' } as const;
@@ -47,6 +47,9 @@ export function initials(name: string): string {
  *   `poor`); a button that shows the details.
  * @csspart quality-details - The connection details (`<rtc-quality-details>`): round trip, loss, bitrate, resolution,
  *   codec and route; its own parts are exported as `details-*`.
+ * @csspart controls - The tile's own buttons (top right).
+ * @csspart pin-button - Pins the tile to the stage, or unpins it (`aria-pressed`).
+ * @csspart pip-button - Shows the tile's video in a picture-in-picture window; absent where the browser has none.
  *
  * @cssproperty [--rtc-tile-background=#1f2430] - Background behind the video and avatar.
  * @cssproperty [--rtc-tile-foreground=#fff] - Text color.
@@ -64,6 +67,8 @@ export function initials(name: string): string {
  *   tile is hidden, scrolled out of sight or the page is in the background). `<rtc-call>` passes it to the call
  *   (`call.setView(id, height)`), so the participant sends no more than that; a page that lays out tiles itself
  *   does the same.
+ * @fires rtc-tile-pin - The pin button was pressed. Detail: `{ id, pinned }`: `id` is what `<rtc-call>`'s `pin()`
+ *   takes (the participant's id, or `<id>:screen` for a screen), `pinned` whether the visitor wants it pinned.
  */
 export class RtcVideoTile extends LitElement {
   static override styles = styles;
@@ -110,6 +115,21 @@ export class RtcVideoTile extends LitElement {
   @state() private detailsOpen = false;
 
   /**
+   * Shows the participant's screen (`participant.screen`) instead of their camera: never mirrored, the whole
+   * picture (`contain`), labelled "<name>'s screen".
+   */
+  @property({ type: Boolean, reflect: true }) screen = false;
+
+  /**
+   * Shows the tile's own buttons (part `controls`): pin, and picture-in-picture where the browser has it. `<rtc-call>`
+   * sets it on the tiles of a call (not on the pre-join preview).
+   */
+  @property({ type: Boolean }) controls = false;
+
+  /** Reflects that the tile is pinned to the stage (`<rtc-call>` sets it). */
+  @property({ type: Boolean, reflect: true }) pinned = false;
+
+  /**
    * Words to use instead of the language's own (`{ playSound: '…' }`); see `RtcStrings`. The language is the
    * element's `lang`, else the nearest ancestor's, else the page's.
    */
@@ -124,8 +144,8 @@ export class RtcVideoTile extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('participant') && this.participant) {
       this.local = this.participant.local;
-      this.audioMuted = !this.participant.audioEnabled;
-      this.videoOff = !this.participant.videoEnabled || !this.participant.stream?.getVideoTracks().length;
+      this.audioMuted = !this.participant.audioEnabled && !this.screen;
+      this.videoOff = (!this.participant.videoEnabled && !this.screen) || !this.#stream()?.getVideoTracks().length;
       this.weakLink = !this.participant.local && !!this.participant.weakLink;
       this.speaking = !!this.participant.speaking;
       this.hand = !!this.participant.hand;
@@ -137,8 +157,9 @@ export class RtcVideoTile extends LitElement {
     const video = this.video;
     // A stream with no track never has data, and a <video> waiting for data holds the page's `load` event: someone
     // with neither camera nor microphone kept the whole page loading.
-    const stream = this.participant?.stream?.getTracks().length ? this.participant.stream : null;
-    if (changed.has('participant') && video.srcObject !== stream) {
+    const shown = this.#stream();
+    const stream = shown?.getTracks().length ? shown : null;
+    if ((changed.has('participant') || changed.has('screen')) && video.srcObject !== stream) {
       video.srcObject = stream;
       if (stream) this.play();
     }
@@ -190,13 +211,30 @@ export class RtcVideoTile extends LitElement {
 
   #sayView(): void {
     const p = this.participant;
-    if (!p || p.local) return;
+    // A screen's size is not the camera's: only camera tiles say how they show someone.
+    if (!p || p.local || this.screen) return;
     const shown = this.#view.onScreen && document.visibilityState !== 'hidden';
     const height = viewStep(this.#view.height, globalThis.devicePixelRatio, shown);
     const said = `${p.id} ${height}`;
     if (said === this.#view.said) return;
     this.#view.said = said;
     this.dispatchEvent(rtcTileView({ id: p.id, height }));
+  }
+
+  #stream(): MediaStream | null {
+    return (this.screen ? this.participant?.screen : this.participant?.stream) ?? null;
+  }
+
+  #pin(): void {
+    const p = this.participant;
+    if (p) this.dispatchEvent(rtcTilePin({ id: this.screen ? `${p.id}:screen` : p.id, pinned: !this.pinned }));
+  }
+
+  #pictureInPicture(): void {
+    const video = this.video;
+    // Off by default, so the browser offers no button of its own over the video.
+    video.disablePictureInPicture = false;
+    video.requestPictureInPicture().catch((err) => this.logger?.debug('requestPictureInPicture failed', err));
   }
 
   /**
@@ -247,7 +285,13 @@ export class RtcVideoTile extends LitElement {
     const p = this.participant;
     const t = this.#l10n;
     const name = p?.name || (this.local ? t.t('you') : t.t('guest'));
-    const shown = this.local ? t.t('nameYou', { name }) : name;
+    const shown = this.screen
+      ? this.local
+        ? t.t('yourScreen')
+        : t.t('screenOf', { name })
+      : this.local
+        ? t.t('nameYou', { name })
+        : name;
     const label = [
       shown,
       this.hand && t.t('handRaised'),
@@ -259,7 +303,7 @@ export class RtcVideoTile extends LitElement {
     // Paused by the link, not by them: the camera-off icon and words stay off, the last frame is not left frozen.
     const paused = this.weakLink && !this.videoOff;
     const status =
-      p && !p.local && p.connection !== 'connected'
+      p && !p.local && !this.screen && p.connection !== 'connected'
         ? p.connection === 'reconnecting'
           ? t.t('reconnecting')
           : t.t('connecting')
@@ -290,6 +334,33 @@ export class RtcVideoTile extends LitElement {
           ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
           ${this.videoOff ? html`<span part="camera-state" title=${t.t('cameraOff')}>${camOffIcon}</span>` : nothing}
         </div>
+        ${
+          this.controls
+            ? html`<div part="controls">
+                <button
+                  part="pin-button"
+                  aria-pressed=${this.pinned ? 'true' : 'false'}
+                  aria-label=${t.t('pin')}
+                  title=${t.t(this.pinned ? 'unpin' : 'pin')}
+                  @click=${this.#pin}
+                >
+                  ${pinIcon}
+                </button>
+                ${
+                  globalThis.document?.pictureInPictureEnabled && !this.videoOff
+                    ? html`<button
+                        part="pip-button"
+                        aria-label=${t.t('pictureInPicture')}
+                        title=${t.t('pictureInPicture')}
+                        @click=${this.#pictureInPicture}
+                      >
+                        ${pipIcon}
+                      </button>`
+                    : nothing
+                }
+              </div>`
+            : nothing
+        }
         ${
           this.soundBlocked
             ? html`<button part="unmute-button" @click=${this.unblockSound}>${t.t('playSound')}</button>`
