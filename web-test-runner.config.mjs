@@ -101,7 +101,10 @@ export default {
     },
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
   ],
-  testRunnerHtml: (testFramework) => `<!doctype html><html lang="en"><head><title>rtc-call tests</title></head><body>
+  // Two or three widgets of one room sit side by side in a test, so that all of them show on the 800x600 page: a
+  // widget's tiles' area is at least 60% of the window tall, and a tile scrolled out of view is paused, as on a site.
+  testRunnerHtml: (testFramework) => `<!doctype html><html lang="en"><head><title>rtc-call tests</title>
+    <style>.calls { display: flex; gap: 4px; } .calls > rtc-call { flex: 1 1 0; min-width: 0; }</style></head><body>
     <script>window.RTC_TEST = ${JSON.stringify(brokers)};</script>
     <script type="module" src="${testFramework}"></script></body></html>`,
   browsers: [

@@ -113,7 +113,7 @@ describe('rtc-call: accessibility', () => {
   it('joins and leaves are announced in a live region, in the element’s language', async () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call no-prejoin id="en" server=${brokers.open} room=${room} name="Ana"></rtc-call>
         <rtc-call no-prejoin id="zh" server=${brokers.open} room=${room} name="安娜" lang="zh-CN"></rtc-call>
       </div>`,
@@ -138,7 +138,7 @@ describe('rtc-call: accessibility', () => {
 
   it('Ctrl+D and Ctrl+E work the microphone and camera, but not while typing, outside a call or when turned off', async () => {
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <input id="field" aria-label="Notes" />
         <rtc-call manual server=${brokers.open} room=${uniqueRoom()}></rtc-call>
       </div>`,
@@ -197,7 +197,7 @@ describe('rtc-call: accessibility', () => {
 
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
         <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben" lang="zh-CN" theme="dark"></rtc-call>
       </div>`,

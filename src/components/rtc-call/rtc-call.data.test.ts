@@ -9,7 +9,7 @@ import './rtc-call.js';
 async function trio() {
   const room = uniqueRoom('data');
   const wrap = await fixture<HTMLDivElement>(
-    html`<div>
+    html`<div class="calls">
       <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana" start-camera-off></rtc-call>
       <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben" start-camera-off></rtc-call>
       <rtc-call no-prejoin id="c" server=${brokers.open} room=${room} name="Cai" start-camera-off></rtc-call>

@@ -43,7 +43,7 @@ describe('rtc-call: languages', () => {
   it('switching lang to zh-CN changes every string, in this element only, loading Chinese only then', async () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="安娜"></rtc-call>
         <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="本" lang="en"></rtc-call>
       </div>`,

@@ -12,7 +12,7 @@ const remoteTiles = (el: RtcCall) =>
 async function pair() {
   const room = uniqueRoom();
   const wrap = await fixture<HTMLDivElement>(
-    html`<div>
+    html`<div class="calls">
       <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
       <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
     </div>`,

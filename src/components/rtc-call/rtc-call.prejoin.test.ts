@@ -18,7 +18,7 @@ describe('rtc-call: the pre-join screen', () => {
   it('shows your camera, your microphone level and your name before you join, and joins with what you chose', async () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
         <rtc-call id="b" no-prejoin server=${brokers.open} room=${room} name="Ben"></rtc-call>
       </div>`,

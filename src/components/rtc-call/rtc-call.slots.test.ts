@@ -38,7 +38,7 @@ describe('rtc-call: slots', () => {
   it('empty shows while you are alone in the call, instead of the waiting line, and goes when someone comes', async () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call no-prejoin id="a" server=${brokers.open} room=${room}
           ><p slot="empty" id="invite">Share this link</p></rtc-call
         >

@@ -15,7 +15,7 @@ const part = (el: RtcCall, name: string) => el.shadowRoot!.querySelector<HTMLEle
 /** Two calls in one room, on one page, each with the other's video playing. */
 async function pair(room = uniqueRoom()) {
   const wrap = await fixture<HTMLDivElement>(
-    html`<div>
+    html`<div class="calls">
       <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
       <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
     </div>`,
@@ -305,7 +305,7 @@ describe('rtc-call', () => {
   it('join() twice, or join() then leave(), ends in one call or none', async () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call id="a" manual server=${brokers.open} room=${room} name="Ana"></rtc-call>
         <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
       </div>`,
@@ -329,7 +329,7 @@ describe('rtc-call', () => {
     this.timeout(180000);
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call id="a" manual server=${brokers.open} room=${room} name="Ana"></rtc-call>
         <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
       </div>`,
@@ -375,7 +375,7 @@ describe('rtc-call', () => {
     // The name a seat gets comes from its token: it tells which token a seat was taken with.
     const first = await mint('First Token', 10);
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call no-prejoin id="a" server=${brokers.renewal} room=${room} token=${first}></rtc-call>
         <rtc-call no-prejoin id="b" server=${brokers.renewal} room=${room} token=${await mint('Other', 600)}></rtc-call>
       </div>`,
@@ -461,7 +461,7 @@ describe('rtc-call', () => {
   it('fetches TURN credentials when joining and refreshes them before they lapse', async () => {
     const room = uniqueRoom();
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call no-prejoin id="a" server=${brokers.shortTurn} room=${room}></rtc-call>
         <rtc-call no-prejoin id="b" server=${brokers.shortTurn} room=${room}></rtc-call>
       </div>`,
@@ -542,7 +542,7 @@ describe('rtc-call', () => {
 
   it('a valid token joins, and a full room says so', async () => {
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call no-prejoin server=${brokers.secured} room="private" token=${brokers.tokens.valid}></rtc-call>
         <rtc-call no-prejoin server=${brokers.secured} room="private" token=${brokers.tokens.valid2}></rtc-call>
       </div>`,
@@ -573,7 +573,7 @@ describe('rtc-call', () => {
     try {
       const room = uniqueRoom();
       const wrap = await fixture<HTMLDivElement>(
-        html`<div>
+        html`<div class="calls">
           <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Shy"></rtc-call>
         </div>`,
       );

@@ -46,7 +46,7 @@ describe('rtc-call: themes and parts', () => {
   it('theme="light" and theme="dark" differ, and without one it follows prefers-color-scheme', async () => {
     await emulateMedia({ colorScheme: 'light' });
     const wrap = await fixture<HTMLDivElement>(
-      html`<div>
+      html`<div class="calls">
         <rtc-call id="light" manual theme="light" server=${brokers.open} room="r"></rtc-call>
         <rtc-call id="dark" manual theme="dark" server=${brokers.open} room="r"></rtc-call>
         <rtc-call id="auto" manual server=${brokers.open} room="r"></rtc-call>
