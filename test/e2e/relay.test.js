@@ -138,6 +138,28 @@ test('two relay-only pages see each other through our coturn', async () => {
       const gathered = await page.evaluate(() => [.../** @type {any} */ (window).rtcCandidateTypes]);
       assert.deepEqual(gathered, ['relay'], `${name}: relay-only gathers nothing but relay candidates`);
     }
+    // What the visitor sees: the quality badge on the other's tile opens the details, whose route says "relayed".
+    for (const [i, { page, name }] of pages.entries()) {
+      const protocol = seen[i].peers[0].stats.route.protocol.toUpperCase();
+      await page.waitForFunction(
+        () => /** @type {any} */ (window).remoteTile()?.shadowRoot?.querySelector('[part~="quality"]'),
+        { timeout: 15000 },
+      );
+      await page.evaluate(() =>
+        /** @type {HTMLElement} */ (
+          /** @type {any} */ (window).remoteTile().shadowRoot.querySelector('[part~="quality"]')
+        ).click(),
+      );
+      const route = await page.waitForFunction(
+        () =>
+          /** @type {any} */ (window)
+            .remoteTile()
+            ?.shadowRoot?.querySelector('rtc-quality-details')
+            ?.shadowRoot?.querySelector('[data-key="route"] [part~="value"]')?.textContent,
+        { timeout: 15000 },
+      );
+      assert.equal(await route.jsonValue(), `Relayed through TURN over ${protocol}`, `${name}: the route shown`);
+    }
     // Each page's relay is the other's remote candidate.
     assert.equal(seen[0].peers[0].id, seen[1].self);
     assert.equal(seen[1].peers[0].id, seen[0].self);
@@ -174,8 +196,19 @@ async function peerStats() {
   return { self: call?.seat?.id, peers };
 }
 
-/** Runs in the page before its scripts: records the type of every ICE candidate its connections gather. */
+/**
+ * Runs in the page before its scripts: records the type of every ICE candidate its connections gather, and defines
+ * `remoteTile()`, the other participant's tile.
+ */
 function recordCandidates() {
+  Object.assign(window, {
+    remoteTile: () =>
+      [
+        .../** @type {any} */ (
+          document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('rtc-video-tile') ?? []
+        ),
+      ].find((/** @type {any} */ t) => t.participant && !t.participant.local),
+  });
   const Native = window.RTCPeerConnection;
   /** @type {Set<string>} */
   const types = new Set();

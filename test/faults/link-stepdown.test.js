@@ -53,7 +53,8 @@ function recordEncodings(page) {
 }
 
 /**
- * What the page shows of the other participant: the tile's notice, and the participant snapshot's weakLink.
+ * What the page shows of the other participant: the tile's notice, its quality badge, and the participant snapshot's
+ * weakLink.
  * @param {import('puppeteer-core').Page} page
  * @param {string} name
  */
@@ -65,6 +66,7 @@ function weakLinkShown(page, name) {
     );
     return {
       notice: tile?.shadowRoot?.querySelector('[part~="weak-link"]')?.textContent?.trim() ?? null,
+      badge: tile?.shadowRoot?.querySelector('[part~="quality"]')?.getAttribute('data-quality') ?? null,
       weakLink: call?.participants.find((/** @type {any} */ p) => p.name === name)?.weakLink,
     };
   }, name);
@@ -80,7 +82,7 @@ if (await inOwnNetns(import.meta.url)) {
     await server?.stop();
   });
 
-  test(`${LOSS * 100} % loss: video steps down to audio only with a notice, and comes back after`, async (t) => {
+  test(`${LOSS * 100} % loss: video steps down to audio only with a notice and a poor badge, and comes back after`, async (t) => {
     server = await startServer();
     chromium = await launchBrowser();
     const room = `fault-stepdown-${Date.now()}`;
@@ -95,15 +97,18 @@ if (await inOwnNetns(import.meta.url)) {
     const fw = firewall();
     let lossAt = 0;
     let noticeMs;
+    /** @type {Awaited<ReturnType<typeof weakLinkShown>> | undefined} */
+    let atLoss;
     let restoredAt = 0;
     try {
       fw.loseUdp(LOSS);
       lossAt = Date.now();
       const shown = await poll(async () => {
         const s = await weakLinkShown(ben, 'Ana');
-        return s.notice && s.weakLink === true ? s : undefined;
+        return s.notice && s.weakLink === true && s.badge === 'poor' ? s : undefined;
       }, DOWN_WITHIN_MS);
       noticeMs = shown ? Date.now() - lossAt : undefined;
+      atLoss = shown;
     } finally {
       fw.clear();
       restoredAt = Date.now();
@@ -119,6 +124,8 @@ if (await inOwnNetns(import.meta.url)) {
       return ((await framesByName(ben)).Ana ?? -1) > before;
     }, BACK_WITHIN_MS);
     const clearedMs = cleared ? Date.now() - restoredAt : undefined;
+    const good = await poll(async () => (await weakLinkShown(ben, 'Ana')).badge === 'good', BACK_WITHIN_MS);
+    const goodMs = good ? Date.now() - restoredAt : undefined;
     // And all the way back to what the fit sends (no step of the link's left).
     const full = await poll(async () => {
       const log = await ana.evaluate(() => /** @type {any} */ (window).rtcEncodings);
@@ -134,13 +141,17 @@ if (await inOwnNetns(import.meta.url)) {
         steps
           .map((e) => `+${e.at - lossAt}ms ${e.active ? `x${e.scale}${e.fps ? `@${e.fps}fps` : ''}` : 'off'}`)
           .join(', ') +
-        `; after the restore: notice gone, video back in ${clearedMs} ms, full in ${fullMs} ms`,
+        `; after the restore: notice gone, video back in ${clearedMs} ms, badge good in ${goodMs} ms, full in ${fullMs} ms`,
     );
     await Promise.all(pages.map(({ context }) => context.close()));
 
     await t.test('the receiving tile says "Weak connection: video paused", and the participant has weakLink', () => {
-      assert.ok(noticeMs !== undefined, `no notice within ${DOWN_WITHIN_MS} ms`);
+      assert.ok(noticeMs !== undefined, `no notice (with a poor badge) within ${DOWN_WITHIN_MS} ms`);
       assert.equal(duringLoss.notice, 'Weak connection: video paused');
+    });
+    await t.test('the quality badge on that tile says poor, and good again once the loss is gone', () => {
+      assert.equal(atLoss?.badge, 'poor', `no poor badge with the notice within ${DOWN_WITHIN_MS} ms`);
+      assert.ok(goodMs !== undefined, `not good ${BACK_WITHIN_MS} ms after the restore`);
     });
     await t.test('the sender stepped down in order: smaller, then fewer frames, then no video', () => {
       // Up to the step that paused video (recorded by a 250 ms poll: it may come just after the notice).
