@@ -1,7 +1,6 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
 import {
   rtcDeviceChange,
@@ -269,29 +268,60 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
 export class RtcCall extends LitElement {
   static override styles = styles;
 
+  // Declared here rather than with decorators: each decorator is a call of its own in the bundle (issue 10).
+  static override properties: PropertyDeclarations = {
+    room: { reflect: true },
+    server: {},
+    name: {},
+    token: {},
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    startMuted: { type: Boolean, attribute: 'start-muted' },
+    startCameraOff: { type: Boolean, attribute: 'start-camera-off' },
+    pauseVideoWhenHidden: { attribute: 'pause-video-when-hidden' },
+    echoCancellation: { attribute: 'echo-cancellation' },
+    noiseSuppression: { attribute: 'noise-suppression' },
+    autoGainControl: { attribute: 'auto-gain-control' },
+    strings: { attribute: false },
+    theme: { reflect: true },
+    shortcuts: {},
+    debug: {},
+    fitVideo: { attribute: 'fit-video' },
+    noPrejoin: { type: Boolean, attribute: 'no-prejoin' },
+    manual: { type: Boolean },
+    state: { reflect: true },
+    callState: { reflect: true, attribute: 'call-state' },
+    layout: { reflect: true },
+    pinned: { state: true, attribute: false },
+    area: { state: true, attribute: false },
+    pickerOpen: { state: true, attribute: false },
+    panel: { state: true, attribute: false },
+    reactionsOpen: { state: true, attribute: false },
+    unread: { state: true, attribute: false },
+  };
+
   /** The room to join. Everyone on the same server with the same room name is in one call. */
-  @property({ reflect: true }) room = '';
+  room = '';
 
   /** The broker's base URL. Defaults to the origin `rtc-call.js` was loaded from, so the script tag alone is enough. */
-  @property() server = defaultServer();
+  server = defaultServer();
 
   /** Your display name, shown to the others. */
-  @property() name = '';
+  name = '';
 
   /** A room token (JWT from the site's backend), needed when the server has `ROOM_SECRET`. */
-  @property() token = '';
+  token = '';
 
   /**
    * `all` (default) or `relay`. `relay` sends every connection through the TURN server, so visitors never learn each
    * other's IP addresses; it needs a TURN server on the broker.
    */
-  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
 
   /** Join with the microphone muted. */
-  @property({ type: Boolean, attribute: 'start-muted' }) startMuted = false;
+  startMuted = false;
 
   /** Join with the camera off. */
-  @property({ type: Boolean, attribute: 'start-camera-off' }) startCameraOff = false;
+  startCameraOff = false;
 
   /**
    * Whether your video pauses while the page is hidden (the browser in the background, the screen locked), and
@@ -299,70 +329,70 @@ export class RtcCall extends LitElement {
    * touch screen and no mouse), where the camera costs battery and the system may take it anyway; `on`; `off`.
    * Read when joining.
    */
-  @property({ attribute: 'pause-video-when-hidden' }) pauseVideoWhenHidden: 'auto' | 'on' | 'off' = 'auto';
+  pauseVideoWhenHidden: 'auto' | 'on' | 'off' = 'auto';
 
   /** `off` turns the browser's echo cancellation off (for headphones or music). Read when the microphone opens. */
-  @property({ attribute: 'echo-cancellation' }) echoCancellation: 'on' | 'off' = 'on';
+  echoCancellation: 'on' | 'off' = 'on';
 
   /** `off` turns the browser's noise suppression off (for music). Read when the microphone opens. */
-  @property({ attribute: 'noise-suppression' }) noiseSuppression: 'on' | 'off' = 'on';
+  noiseSuppression: 'on' | 'off' = 'on';
 
   /** `off` turns the browser's automatic gain control off (for a studio microphone). Read when the microphone opens. */
-  @property({ attribute: 'auto-gain-control' }) autoGainControl: 'on' | 'off' = 'on';
+  autoGainControl: 'on' | 'off' = 'on';
 
   /**
    * Words to use instead of the language's own, any of them (`{ leave: 'Hang up', errors: { 'room-full': '…' } }`);
    * see `RtcStrings`. The language is the element's `lang`, else the nearest ancestor's, else the page's (`<html
    * lang>`): English, or Simplified Chinese (`zh-CN`, `zh`, `zh-Hans`), whose words load the first time they are needed.
    */
-  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+  strings?: Partial<RtcStrings>;
 
   /**
    * `light` or `dark`; anything else (or none) follows the visitor's system (`prefers-color-scheme`). A page's own
    * custom properties win over either theme.
    */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /**
    * `off` turns the keyboard shortcuts off: Ctrl+D (⌘+D on a Mac) mutes and unmutes the microphone, Ctrl+E (⌘+E)
    * turns the camera off and on, while in a call, anywhere on the page but in a text field.
    */
-  @property() shortcuts: 'on' | 'off' = 'on';
+  shortcuts: 'on' | 'off' = 'on';
 
   /**
    * Turns on the engine's log in the browser console: `debug` alone (or `debug="debug"`) says everything, including
    * failures the call recovers from by itself; `debug="info"` state changes and up, `warn`, `error`. Off by default.
    */
-  @property() debug?: string | null;
+  debug?: string | null;
 
   /**
    * `off` sends everyone your camera at 1280x720, unscaled, even to a small or hidden tile. By default (`on`) each
    * person is sent the video they show: a small tile gets it scaled down, a hidden one none, and the camera captures
    * no more than the largest tile anyone shows it in, which saves the sender's CPU and uplink. Read when joining.
    */
-  @property({ attribute: 'fit-video' }) fitVideo: 'on' | 'off' = 'on';
+  fitVideo: 'on' | 'off' = 'on';
 
   /**
    * Joins as soon as it has a `room`, without the pre-join screen: today's embeds that start the call on load. By
    * default the visitor first sees the pre-join screen (`state="prejoin"`) and joins with its Join button.
    */
-  @property({ type: Boolean, attribute: 'no-prejoin' }) noPrejoin = false;
+  noPrejoin = false;
 
   /**
    * Waits for `join()` (or the Join button) even with `no-prejoin`: for a page that starts the call from its own
    * controls. Without `no-prejoin` the element waits anyway.
    */
-  @property({ type: Boolean }) manual = false;
+  manual = false;
 
   /**
    * What the element is doing: `idle` (no call yet), `prejoin` (it has a room and waits for the visitor to join:
    * the pre-join screen, or `manual`), `joining`, `joined`, `reconnecting` (the link to the server was lost and is being restored), `left` or
    * `failed` (joining has ended; `rtc-error` said why). Read-only; `rtc-state-change` fires on every change.
    */
-  @property({ reflect: true }) state: RtcCallState = 'idle';
+  state: RtcCallState = 'idle';
 
   /** The call engine's own state: `state` without `prejoin` (there it is `idle`). Read-only. */
-  @property({ reflect: true, attribute: 'call-state' }) callState: CallState = 'idle';
+  callState: CallState = 'idle';
 
   /**
    * How the tiles are laid out: `grid` (default), an auto-fitting grid of equal 16:9 tiles as large as the space
@@ -370,28 +400,27 @@ export class RtcCall extends LitElement {
    * speaker) and the others in a filmstrip under it, or beside it where the call is wide. A pinned tile or a screen
    * share takes the stage in `grid` too.
    */
-  @property({ reflect: true }) layout: LayoutName = 'grid';
+  layout: LayoutName = 'grid';
 
   /** What is pinned to the stage (see `pin()`), or null. */
-  @state() private pinned: string | null = null;
+  private pinned: string | null = null;
   /** The tiles' area as last measured (CSS pixels), and the gap between its tiles. */
-  @state() private area = { w: 0, h: 0, gap: 0 };
+  private area = { w: 0, h: 0, gap: 0 };
   #resize?: ResizeObserver;
   #measured?: Element;
   /** The remote participant last heard speaking (`speaking`), for the speaker layout's stage. */
   #speaker?: string;
   #onFullscreen = () => this.requestUpdate();
 
-  @provide({ context: callContext })
-  @state()
-  protected deviceContext?: CallContextValue;
+  /** What the device picker inside reads: the call's devices, else the pre-join screen's. */
+  readonly #devices = new ContextProvider(this, { context: callContext });
 
-  @state() private pickerOpen = false;
+  private pickerOpen = false;
 
   /** The side panel shown: the participant list (`people`), the chat (`chat`), or none. */
-  @state() panel: 'chat' | 'people' | null = null;
+  panel: 'chat' | 'people' | null = null;
 
-  @state() private reactionsOpen = false;
+  private reactionsOpen = false;
 
   /** Reactions floating over tiles now, by participant. */
   #reactions = new Map<string, { emoji: string; at: number }>();
@@ -399,7 +428,7 @@ export class RtcCall extends LitElement {
   #activeSpeaker?: string;
 
   /** Messages from others since the chat was last open. */
-  @state() private unread = 0;
+  private unread = 0;
 
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #prejoin = new PrejoinController(this, () =>
@@ -761,13 +790,13 @@ export class RtcCall extends LitElement {
     if (this.isConnected && this.#prejoinShown())
       this.#prejoin.open({ audio: !this.startMuted, video: !this.startCameraOff }, this.#audioProcessing());
     else if (!this.#wantsCall()) this.#prejoin.close();
-    this.deviceContext = this.controller.context ?? this.#prejoin.context;
-    this.#tellDevices();
+    const context = this.controller.context ?? this.#prejoin.context;
+    this.#devices.setValue(context);
+    this.#tellDevices(context);
   }
 
   /** `rtc-device-change` when the list of devices or the choice differs from what was told last. */
-  #tellDevices(): void {
-    const context = this.deviceContext;
+  #tellDevices(context: CallContextValue | undefined): void {
     if (!context) return;
     const key = commands.deviceKey(context.devices, context.selected);
     if (key === this.#devicesTold) return;

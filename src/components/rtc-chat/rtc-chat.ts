@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { format, type RtcChatStrings, type RtcStringKey, type RtcStrings } from '../../i18n/strings.js';
@@ -87,15 +86,22 @@ const STATE_WORDS: Record<TransferState, keyof RtcChatStrings> = {
  * @csspart chat-error - Why a message could not be sent.
  */
 export class RtcChat extends LitElement {
+  // Declared here rather than with decorators: each decorator is a call of its own in the bundle (issue 10).
+  static override properties: PropertyDeclarations = {
+    call: { attribute: false },
+    strings: { attribute: false },
+    error: { state: true, attribute: false },
+  };
+
   static override styles = styles;
 
   /** The call whose chat this is (`<rtc-call>` sets it). */
-  @property({ attribute: false }) call?: Call;
+  call?: Call;
 
   /** Words to use instead of the language's own; see `RtcStrings`. */
-  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+  strings?: Partial<RtcStrings>;
 
-  @state() private error = '';
+  private error = '';
 
   readonly #l10n = new LocalizeController(this);
   #off: (() => void)[] = [];

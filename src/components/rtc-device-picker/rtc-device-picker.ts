@@ -1,6 +1,5 @@
-import { LitElement, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
+import { ContextConsumer } from '@lit/context';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { RtcStrings } from '../../i18n/strings.js';
 import { callContext, type CallContextValue } from '../../context.js';
@@ -49,21 +48,30 @@ export const canChooseSpeaker = () =>
 export class RtcDevicePicker extends LitElement {
   static override styles = styles;
 
-  @consume({ context: callContext, subscribe: true })
-  @state()
-  private call?: CallContextValue;
+  // Declared here rather than with decorators: each decorator is a call of its own in the bundle (issue 10).
+  static override properties: PropertyDeclarations = {
+    strings: { attribute: false },
+    ownDevices: { state: true, attribute: false },
+    ownSelected: { state: true, attribute: false },
+  };
+
+  /** The call around it (`<rtc-call>` provides it), if any; a new value re-renders. */
+  readonly #context = new ContextConsumer(this, { context: callContext, subscribe: true });
+  private get call(): CallContextValue | undefined {
+    return this.#context.value;
+  }
 
   /**
    * Words to use instead of the language's own (`{ noDevices: '…' }`); see `RtcStrings`. The language is the
    * element's `lang`, else the nearest ancestor's, else the page's.
    */
-  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+  strings?: Partial<RtcStrings>;
 
   readonly #l10n = new LocalizeController(this);
 
   /** Devices found when used outside a call. */
-  @state() private ownDevices: MediaDeviceInfo[] = [];
-  @state() private ownSelected: Record<DeviceKind, string> = { audioinput: '', videoinput: '', audiooutput: '' };
+  private ownDevices: MediaDeviceInfo[] = [];
+  private ownSelected: Record<DeviceKind, string> = { audioinput: '', videoinput: '', audiooutput: '' };
 
   #onDeviceChange = () => void this.#enumerate();
 

@@ -1,5 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../../engine/types.js';
 import { MAX_NAME_LENGTH } from '../../engine/names.js';
@@ -33,6 +32,13 @@ export interface RtcRenameDetail {
  * @csspart save-button - Its Save button.
  */
 export class RtcParticipantList extends LitElement {
+  // Declared here rather than with decorators: each decorator is a call of its own in the bundle (issue 10).
+  static override properties: PropertyDeclarations = {
+    participants: { attribute: false },
+    strings: { attribute: false },
+    editing: { state: true, attribute: false },
+  };
+
   static override styles = css`
     :host {
       display: block;
@@ -82,12 +88,12 @@ export class RtcParticipantList extends LitElement {
   `;
 
   /** Everyone in the call, yourself first (`<rtc-call>`'s `participants`). */
-  @property({ attribute: false }) participants: readonly Participant[] = [];
+  participants: readonly Participant[] = [];
 
   /** Words to use instead of the language's own; see `RtcStrings`. */
-  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+  strings?: Partial<RtcStrings>;
 
-  @state() private editing = false;
+  private editing = false;
 
   readonly #l10n = new LocalizeController(this);
 

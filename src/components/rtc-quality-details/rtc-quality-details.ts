@@ -1,5 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { LinkReport } from '../../engine/quality.js';
 import type { PeerStats } from '../../engine/peer-stats.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
@@ -28,6 +27,13 @@ const kbps = (bits: number) => `${Math.round(bits / 1000)} kbit/s`;
  * @csspart value - A fact's value.
  */
 export class RtcQualityDetails extends LitElement {
+  // Declared here rather than with decorators: each decorator is a call of its own in the bundle (issue 10).
+  static override properties: PropertyDeclarations = {
+    read: { attribute: false },
+    strings: { attribute: false },
+    details: { state: true, attribute: false },
+  };
+
   static override styles = css`
     :host {
       position: absolute;
@@ -53,12 +59,12 @@ export class RtcQualityDetails extends LitElement {
   `;
 
   /** Reads the details now; called when shown, then every 2 s. */
-  @property({ attribute: false }) read?: () => Promise<QualityDetails>;
+  read?: () => Promise<QualityDetails>;
 
   /** Words to use instead of the language's own; see `RtcStrings`. */
-  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+  strings?: Partial<RtcStrings>;
 
-  @state() private details?: QualityDetails;
+  private details?: QualityDetails;
 
   readonly #l10n = new LocalizeController(this);
   #timer?: ReturnType<typeof setInterval>;

@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Participant } from '../../engine/types.js';
 import type { Logger } from '../../engine/logger.js';
@@ -73,73 +72,97 @@ export function initials(name: string): string {
 export class RtcVideoTile extends LitElement {
   static override styles = styles;
 
+  // Declared here rather than with decorators: each decorator is a call of its own in the bundle (issue 10).
+  static override properties: PropertyDeclarations = {
+    participant: { attribute: false },
+    sinkId: { attribute: false },
+    logger: { attribute: false },
+    local: { type: Boolean, reflect: true },
+    audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
+    videoOff: { type: Boolean, reflect: true, attribute: 'video-off' },
+    weakLink: { type: Boolean, reflect: true, attribute: 'weak-link' },
+    speaking: { type: Boolean, reflect: true },
+    hand: { type: Boolean, reflect: true },
+    activeSpeaker: { type: Boolean, reflect: true, attribute: 'active-speaker' },
+    reaction: { attribute: false },
+    readDetails: { attribute: false },
+    detailsOpen: { state: true, attribute: false },
+    screen: { type: Boolean, reflect: true },
+    controls: { type: Boolean },
+    pinned: { type: Boolean, reflect: true },
+    strings: { attribute: false },
+    soundBlocked: { state: true, attribute: false },
+  };
+
   /** The participant to show. */
-  @property({ attribute: false }) participant?: Participant;
+  participant?: Participant;
 
   /** The speaker to play this participant's sound on (an `audiooutput` device id; '' for the default). */
-  @property({ attribute: false }) sinkId = '';
+  sinkId = '';
 
   /** Where to say what failed quietly (a speaker that could not be chosen); `<rtc-call debug>` sets its own. */
-  @property({ attribute: false }) logger?: Logger;
+  logger?: Logger;
 
   /** Set on your own tile: it is mirrored and never played aloud. Reflects `participant.local`. */
-  @property({ type: Boolean, reflect: true }) local = false;
+  local = false;
 
   /** Reflects whether the participant's microphone is muted. */
-  @property({ type: Boolean, reflect: true, attribute: 'audio-muted' }) audioMuted = false;
+  audioMuted = false;
 
   /** Reflects whether the participant's camera is off (the avatar shows instead). */
-  @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
+  videoOff = false;
 
   /**
    * Reflects `participant.weakLink`: the participant's camera is on, but they send no video for now because the
    * connection is too weak (the avatar and a notice show instead).
    */
-  @property({ type: Boolean, reflect: true, attribute: 'weak-link' }) weakLink = false;
+  weakLink = false;
 
   /** Reflects `participant.speaking`. */
-  @property({ type: Boolean, reflect: true }) speaking = false;
+  speaking = false;
 
   /** Reflects `participant.hand`. */
-  @property({ type: Boolean, reflect: true }) hand = false;
+  hand = false;
 
   /** Set on the active speaker's tile (`<rtc-call>` sets it), which is highlighted. */
-  @property({ type: Boolean, reflect: true, attribute: 'active-speaker' }) activeSpeaker = false;
+  activeSpeaker = false;
 
   /** The participant's latest reaction, to float over the tile; a new `at` floats it again. */
-  @property({ attribute: false }) reaction?: { emoji: string; at: number };
+  reaction?: { emoji: string; at: number };
 
   /** Reads the connection details of participant `id`, for the quality badge's details (`<rtc-call>` sets it). */
-  @property({ attribute: false }) readDetails?: (id: string) => Promise<QualityDetails>;
+  readDetails?: (id: string) => Promise<QualityDetails>;
 
-  @state() private detailsOpen = false;
+  private detailsOpen = false;
 
   /**
    * Shows the participant's screen (`participant.screen`) instead of their camera: never mirrored, the whole
    * picture (`contain`), labelled "<name>'s screen".
    */
-  @property({ type: Boolean, reflect: true }) screen = false;
+  screen = false;
 
   /**
    * Shows the tile's own buttons (part `controls`): pin, and picture-in-picture where the browser has it. `<rtc-call>`
    * sets it on the tiles of a call (not on the pre-join preview).
    */
-  @property({ type: Boolean }) controls = false;
+  controls = false;
 
   /** Reflects that the tile is pinned to the stage (`<rtc-call>` sets it). */
-  @property({ type: Boolean, reflect: true }) pinned = false;
+  pinned = false;
 
   /**
    * Words to use instead of the language's own (`{ playSound: '…' }`); see `RtcStrings`. The language is the
    * element's `lang`, else the nearest ancestor's, else the page's.
    */
-  @property({ attribute: false }) strings?: Partial<RtcStrings>;
+  strings?: Partial<RtcStrings>;
 
-  @state() private soundBlocked = false;
+  private soundBlocked = false;
 
   readonly #l10n = new LocalizeController(this);
 
-  @query('video') private video!: HTMLVideoElement;
+  private get video(): HTMLVideoElement {
+    return this.renderRoot.querySelector('video')!;
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('participant') && this.participant) {
