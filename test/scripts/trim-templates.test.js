@@ -5,22 +5,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rollup } from 'rollup';
+import { parseAst } from 'rollup/parseAst';
 import { trimTemplateText, trimTemplates } from '../../scripts/trim-templates.mjs';
 
-test('indentation and CSS comments go; line breaks, single spaces and expressions stay', () => {
+test('indentation and CSS comments go; in CSS line breaks, spaces around punctuation and before values too', () => {
   assert.equal(
     trimTemplateText('\n  :host {\n    display: block; /* why */\n  }\n  a > b,\n  c { color: red }\n', 'css'),
-    '\n:host{\ndisplay: block;\n}\na>b,\nc{color: red}\n',
+    ' :host{display:block}a>b,c{color:red}',
   );
-  assert.equal(trimTemplateText('/* two\n lines */a {}', 'css'), '\na{}', 'a comment keeps its line breaks');
-  // A value is left as written (Chromium keeps the text of one with var() in it), selectors and at-rules are not.
+  assert.equal(trimTemplateText('/* two\n lines */a {}', 'css'), ' a{}', 'a comment goes with its line breaks');
+  // A value is left as written (Chromium keeps the text of one with var() in it), selectors and at-rules are not;
+  // the space before a value is not part of it.
   assert.equal(
     trimTemplateText(
       '\n  @media (x: y) {\n    a:hover,\n    b {\n      background: f(x),\n        var(--y) ;\n      --z: a  b;\n    }\n  }\n',
       'css',
     ),
-    '\n@media (x: y){\na:hover,\nb{\nbackground: f(x),\n        var(--y);\n--z: a  b;\n}\n}\n',
+    ' @media (x: y){a:hover,b{background:f(x),\n        var(--y);--z:a  b}}',
   );
+  // A space that separates (a descendant combinator, or the edge next to an expression) stays, as one.
+  assert.equal(trimTemplateText('\n  .a   b {\n  }\n  ', 'css'), ' .a b{}');
+  assert.equal(trimTemplateText(' .a\n', 'css'), ' .a ');
   assert.equal(
     trimTemplateText('\n      <div part="label">\n        <span>  a  b </span>\n      </div>\n', 'html'),
     '\n<div part="label">\n<span> a b </span>\n</div>\n',
@@ -57,9 +62,19 @@ test('the plugin trims html, svg and css templates of the modules it is given, a
   await bundle.close();
   const code = output[0].code;
   assert.match(code, /html`\n<b>\n\$\{1\} x\n<\/b>\n`/);
-  assert.match(code, /css`\n:host\{\ndisplay: block;\n\}\n`/);
+  assert.match(code, /css` :host\{display:block\}`/);
   assert.match(code, /svg `\n<path d="M0 0"\/>\n`/);
   assert.match(code, /html`\n {4}<pre>\n {2}keep\n {4}<\/pre>\n`/, 'a template with <pre> is left alone');
   assert.match(code, /other`\n {4}left {3}alone\n`/, 'another tag is left alone');
   assert.match(code, /html`\n {4}theirs\n`/, 'a module not given is left alone');
+});
+
+test("a CSS template's line breaks go after it, as the script's white space: the module's lines do not move", () => {
+  const code =
+    'const b = css`\n  :host {\n    display: block;\n  }\n`;\nconst c = css`\n  a {\n${x}\n  }\n`;\nnext();\n';
+  const plugin = trimTemplates(/./);
+  const transform = /** @type {Function} */ (plugin.transform);
+  const { code: out } = transform.call({ parse: parseAst }, code, '/lib/el.js');
+  assert.equal(out, 'const b = css` :host{display:block}`\n\n\n\n;\nconst c = css` a{${\n\nx}}`\n\n;\nnext();\n');
+  assert.equal(out.split('\n').indexOf('next();'), code.split('\n').indexOf('next();'));
 });
