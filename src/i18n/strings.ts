@@ -31,7 +31,25 @@ export interface RtcChatStrings {
   fileFailed: string;
 }
 
-export interface RtcStrings extends Partial<RtcChatStrings> {
+/**
+ * The words of a tile's connection details (`<rtc-quality-details>`; `{protocol}`: `udp`, `tcp` or `tls`) and of the
+ * participant list (`<rtc-participant-list>`). Like the chat's, their English comes with their own code (chunks
+ * loaded when first shown), so in `RtcStrings` they may be left out; a language file has them all.
+ */
+export interface RtcPanelStrings {
+  roundTrip: string;
+  loss: string;
+  bitrate: string;
+  resolution: string;
+  codec: string;
+  route: string;
+  routeDirect: string;
+  routeRelay: string;
+  editName: string;
+  saveName: string;
+}
+
+export interface RtcStrings extends Partial<RtcChatStrings>, Partial<RtcPanelStrings> {
   /** `<rtc-call>`'s status line. */
   statusIdle: string;
   statusNoRoom: string;
@@ -68,8 +86,6 @@ export interface RtcStrings extends Partial<RtcChatStrings> {
   people: string;
   announceHand: string;
   handRaised: string;
-  editName: string;
-  saveName: string;
   /**
    * The words for a problem, by its `code`. Left out, the engine's own (English) message is shown. `{host}` is the
    * call server's host where there is one.
@@ -91,18 +107,10 @@ export interface RtcStrings extends Partial<RtcChatStrings> {
   microphoneOff: string;
   cameraOff: string;
   playSound: string;
-  /** A tile's connection quality badge, and its details (`{protocol}`: `udp`, `tcp` or `tls`). */
+  /** A tile's connection quality badge. */
   qualityGood: string;
   qualityFair: string;
   qualityPoor: string;
-  roundTrip: string;
-  loss: string;
-  bitrate: string;
-  resolution: string;
-  codec: string;
-  route: string;
-  routeDirect: string;
-  routeRelay: string;
   /** `<rtc-device-picker>`; `{n}` numbers a device the browser gives no name. */
   speaker: string;
   unnamedCamera: string;
@@ -127,7 +135,7 @@ export interface RtcStrings extends Partial<RtcChatStrings> {
 }
 
 /** The keys of the plain strings (all but `errors`). */
-export type RtcStringKey = Exclude<keyof RtcStrings, 'errors' | keyof RtcChatStrings>;
+export type RtcStringKey = Exclude<keyof RtcStrings, 'errors' | keyof RtcChatStrings | keyof RtcPanelStrings>;
 
 /** English: built in, so it needs no request. */
 export const en: RtcStrings = {
@@ -162,8 +170,6 @@ export const en: RtcStrings = {
   people: 'People',
   announceHand: '{name} raised a hand',
   handRaised: 'Hand raised',
-  editName: 'Change your name',
-  saveName: 'Save',
   errors: {},
   you: 'You',
   guest: 'Guest',
@@ -180,14 +186,6 @@ export const en: RtcStrings = {
   qualityGood: 'Connection: good',
   qualityFair: 'Connection: fair',
   qualityPoor: 'Connection: poor',
-  roundTrip: 'Round trip',
-  loss: 'Loss',
-  bitrate: 'Bitrate',
-  resolution: 'Resolution',
-  codec: 'Codec',
-  route: 'Route',
-  routeDirect: 'Direct',
-  routeRelay: 'Relayed through TURN over {protocol}',
   speaker: 'Speaker',
   unnamedCamera: 'Camera {n}',
   unnamedMicrophone: 'Microphone {n}',

@@ -104,3 +104,49 @@ describe('rtc-call: languages', () => {
     await until(() => own.shadowRoot?.querySelector('[part~="name"]')?.textContent === 'Ana (me)', 'the tile override');
   });
 });
+
+describe('the words of the panels that load when first shown (their English comes with them)', () => {
+  afterEach(() => fixtureCleanup());
+
+  const self = {
+    id: 'me',
+    name: 'Ana',
+    local: true,
+    stream: null,
+    audioEnabled: true,
+    videoEnabled: true,
+    connection: 'connected',
+    weakLink: false,
+    screen: null,
+  } as const;
+  const details = async () => ({
+    report: { rtt: 20, loss: 0, bitrateIn: 1000, bitrateOut: 1000 } as never,
+    stats: { route: { type: 'relay', protocol: 'udp' }, video: {}, audio: {} } as never,
+  });
+
+  for (const [lang, roundTrip, relay, editName] of [
+    ['en', 'Round trip', 'Relayed through TURN over UDP', 'Change your name'],
+    ['zh-CN', '往返时延', '经 TURN 中继（UDP）', '修改你的名字'],
+  ])
+    it(`the connection details and the participant list in ${lang}, and as the page says`, async () => {
+      await import('../rtc-quality-details/rtc-quality-details.js');
+      await import('../rtc-participant-list/rtc-participant-list.js');
+      const wrap = await fixture<HTMLDivElement>(
+        html`<div lang=${lang}>
+          <rtc-quality-details .read=${details}></rtc-quality-details>
+          <rtc-participant-list .participants=${[self]}></rtc-participant-list>
+        </div>`,
+      );
+      const shown = wrap.querySelector('rtc-quality-details')!;
+      const list = wrap.querySelector('rtc-participant-list')!;
+      const term = (key: string) => shown.shadowRoot!.querySelector(`[data-key="${key}"] [part~="term"]`)?.textContent;
+      const value = (key: string) =>
+        shown.shadowRoot!.querySelector(`[data-key="${key}"] [part~="value"]`)?.textContent;
+      const edit = () => list.shadowRoot!.querySelector('[part~="edit-button"]')?.getAttribute('aria-label');
+      await until(() => term('rtt') === roundTrip && edit() === editName, `the ${lang} words`);
+      expect(value('route')).to.equal(relay);
+      shown.strings = { roundTrip: 'RTT', routeRelay: 'TURN/{protocol}' };
+      list.strings = { editName: 'Rename' };
+      await until(() => term('rtt') === 'RTT' && value('route') === 'TURN/UDP' && edit() === 'Rename', 'the page’s');
+    });
+});

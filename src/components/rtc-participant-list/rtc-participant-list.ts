@@ -4,7 +4,10 @@ import type { Participant } from '../../engine/types.js';
 import { MAX_NAME_LENGTH } from '../../engine/names.js';
 import { camIcon, camOffIcon, micIcon, micOffIcon } from '../../icons.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { RtcStrings } from '../../i18n/strings.js';
+import type { RtcPanelStrings, RtcStrings } from '../../i18n/strings.js';
+
+/** Its own English, loaded with it (not in rtc-call.js): a language file or `strings` says otherwise. */
+const EN: Pick<RtcPanelStrings, 'editName' | 'saveName'> = { editName: 'Change your name', saveName: 'Save' };
 
 /** Asks for your display name to change (the list's edit control); `<rtc-call>` changes it for everyone. */
 export interface RtcRenameDetail {
@@ -129,7 +132,7 @@ export class RtcParticipantList extends LitElement {
                       .value=${p.name}
                       @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.editing = false)}
                     />
-                    <button part="save-button">${t.t('saveName')}</button>
+                    <button part="save-button">${t.strings.saveName ?? EN.saveName}</button>
                   </form>`
                 : html`<span part="name">${p.local ? t.t('nameYou', { name }) : name}</span>`
             }
@@ -137,8 +140,8 @@ export class RtcParticipantList extends LitElement {
               p.local && !this.editing
                 ? html`<button
                     part="edit-button"
-                    aria-label=${t.t('editName')}
-                    title=${t.t('editName')}
+                    aria-label=${t.strings.editName ?? EN.editName}
+                    title=${t.strings.editName ?? EN.editName}
                     @click=${() => (this.editing = true)}
                   >
                     ✎

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { LinkReport } from '../../engine/quality.js';
 import type { PeerStats } from '../../engine/peer-stats.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { RtcStringKey, RtcStrings } from '../../i18n/strings.js';
+import { format, type RtcPanelStrings, type RtcStrings } from '../../i18n/strings.js';
 
 /** What the details show: the last judgement of the connection, and its facts (`call.stats(id)`). */
 export interface QualityDetails {
@@ -12,6 +12,20 @@ export interface QualityDetails {
 
 /** Read again this often while shown. */
 const REFRESH_MS = 2000;
+
+type Word = 'roundTrip' | 'loss' | 'bitrate' | 'resolution' | 'codec' | 'route' | 'routeDirect' | 'routeRelay';
+
+/** Its English, loaded with it (not in rtc-call.js): a language file or `strings` says otherwise. */
+const EN: Pick<RtcPanelStrings, Word> = {
+  roundTrip: 'Round trip',
+  loss: 'Loss',
+  bitrate: 'Bitrate',
+  resolution: 'Resolution',
+  codec: 'Codec',
+  route: 'Route',
+  routeDirect: 'Direct',
+  routeRelay: 'Relayed through TURN over {protocol}',
+};
 
 const kbps = (bits: number) => `${Math.round(bits / 1000)} kbit/s`;
 
@@ -84,13 +98,16 @@ export class RtcQualityDetails extends LitElement {
     this.details = await this.read?.().catch(() => undefined);
   }
 
+  #w(key: Word, values: Record<string, string> = {}): string {
+    return format(this.#l10n.strings[key] ?? EN[key], values);
+  }
+
   protected override render() {
     const { report, stats } = this.details ?? {};
-    const t = this.#l10n;
     const video = stats?.video.receive;
     const route = stats?.route;
     const codecs = [video?.codec, stats?.audio.receive?.codec].filter(Boolean).join(', ');
-    const rows: [string, RtcStringKey, string | undefined][] = [
+    const rows: [string, Word, string | undefined][] = [
       ['rtt', 'roundTrip', report?.rtt !== undefined ? `${Math.round(report.rtt)} ms` : undefined],
       ['loss', 'loss', report ? `${(report.loss * 100).toFixed(1)} %` : undefined],
       ['bitrate', 'bitrate', report ? `↓ ${kbps(report.bitrateIn)} ↑ ${kbps(report.bitrateOut)}` : undefined],
@@ -101,8 +118,8 @@ export class RtcQualityDetails extends LitElement {
         'route',
         route &&
           (route.type === 'relay'
-            ? t.t('routeRelay', { protocol: route.protocol.toUpperCase() })
-            : `${t.t('routeDirect')} (${route.protocol.toUpperCase()})`),
+            ? this.#w('routeRelay', { protocol: route.protocol.toUpperCase() })
+            : `${this.#w('routeDirect')} (${route.protocol.toUpperCase()})`),
       ],
     ];
     return html`<dl part="base">
@@ -110,7 +127,7 @@ export class RtcQualityDetails extends LitElement {
         value === undefined
           ? nothing
           : html`<div part="row" data-key=${key} style="display: contents">
-              <dt part="term">${t.t(term)}</dt>
+              <dt part="term">${this.#w(term)}</dt>
               <dd part="value">${value}</dd>
             </div>`,
       )}
