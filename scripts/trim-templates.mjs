@@ -6,7 +6,8 @@
  *
  * What may change is only what HTML and CSS ignore. In HTML a run of spaces becomes one and the indentation after a
  * line break goes (the line break stays). In CSS the comments and line breaks go, the spaces around `{ } ; > ,`,
- * the space after a declaration's colon (never part of the value) and a block's last `;`; a value itself is left as
+ * the space after a declaration's colon (never part of the value), a block's last `;` and the quotes of an
+ * attribute selector's value that is an identifier; a value itself is left as
  * written (Chromium keeps the text of one with `var()` in it, or of a custom property, as it was). A CSS template's
  * line breaks are put after it, as the script's own white space, which terser drops: the lines of the module do not
  * move, so the source map, which assumes they did not, stays right line by line. A template with `<pre` or
@@ -64,7 +65,8 @@ function trimCss(text) {
       // The white space before a value is never part of it (CSS Syntax: "consume a declaration"), var() or not.
       plainColon = !!value;
     } else if (part === ';' || part === '{' || part === '}') inValue = false;
-    out += part;
+    // In a selector, an attribute's value that is a CSS identifier needs no quotes: [part~='base'] is [part~=base].
+    out += inValue ? part : part.replace(/\[([\w-]+[~|^$*]?=)(['"])(-?[a-zA-Z_][\w-]*)\2\]/g, '[$1$3]');
   }
   return space && !/[{};>,]$/.test(out) ? `${out} ` : out;
 }

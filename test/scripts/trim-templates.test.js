@@ -26,6 +26,11 @@ test('indentation and CSS comments go; in CSS line breaks, spaces around punctua
   // A space that separates (a descendant combinator, or the edge next to an expression) stays, as one.
   assert.equal(trimTemplateText('\n  .a   b {\n  }\n  ', 'css'), ' .a b{}');
   assert.equal(trimTemplateText(' .a\n', 'css'), ' .a ');
+  // An attribute selector's value loses its quotes where it is an identifier; a value's quotes stay.
+  assert.equal(
+    trimTemplateText(":host([theme='dark']) [part~='a-b'], [x=\"1a\"], [y='a b'] { content: '[z=\\'c\\']' }", 'css'),
+    ":host([theme=dark]) [part~=a-b],[x=\"1a\"],[y='a b']{content:'[z=\\'c\\']'}",
+  );
   assert.equal(
     trimTemplateText('\n      <div part="label">\n        <span>  a  b </span>\n      </div>\n', 'html'),
     '\n<div part="label">\n<span> a b </span>\n</div>\n',
