@@ -4,8 +4,8 @@
  * templates in lib/) loses its indentation and CSS comments. Terser keeps template text as written, and the elements'
  * styles and markup are indented for people: about 2.5 KB of the bundle, 0.2 KB gzipped.
  *
- * What may change is only what HTML and CSS ignore. In HTML a run of spaces becomes one and the indentation after a
- * line break goes (the line break stays). In CSS the comments and line breaks go, the spaces around `{ } ; > ,`,
+ * What may change is only what HTML and CSS ignore. In HTML a run of spaces becomes one, the indentation after a
+ * line break goes (the line break stays), and so do the quotes of an attribute's value of letters, digits and dashes. In CSS the comments and line breaks go, the spaces around `{ } ; > ,`,
  * the space after a declaration's colon (never part of the value), a block's last `;` and the quotes of an
  * attribute selector's value that is an identifier; a value itself is left as
  * written (Chromium keeps the text of one with `var()` in it, or of a custom property, as it was). A CSS template's
@@ -24,7 +24,11 @@ import { walk } from './estree.mjs';
  */
 export function trimTemplateText(text, kind) {
   if (kind === 'css') return trimCss(text);
-  return text.replace(/[ \t]*\n\s*/g, lines).replace(/[ \t]+/g, ' ');
+  // An attribute's value of letters, digits and dashes needs no quotes, but before `/>` (the `/` would join it).
+  return text
+    .replace(/[ \t]*\n\s*/g, lines)
+    .replace(/[ \t]+/g, ' ')
+    .replace(/(\s[\w-]+)="([\w-]+)"(?=[\s>])/g, '$1=$2');
 }
 
 /** Only the line breaks of `s`. @param {string} s */

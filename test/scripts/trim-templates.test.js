@@ -33,9 +33,14 @@ test('indentation and CSS comments go; in CSS line breaks, spaces around punctua
   );
   assert.equal(
     trimTemplateText('\n      <div part="label">\n        <span>  a  b </span>\n      </div>\n', 'html'),
-    '\n<div part="label">\n<span> a b </span>\n</div>\n',
+    '\n<div part=label>\n<span> a b </span>\n</div>\n',
   );
   assert.equal(trimTemplateText(' {a > b}; ', 'html'), ' {a > b}; ', 'HTML text keeps its punctuation');
+  // Quotes go only around a value of letters, digits and dashes that a space or `>` ends (not `/>`, not a binding).
+  assert.equal(
+    trimTemplateText('<i part="a b" id="x-1" role="img"><input name="n"/><b title="', 'html'),
+    '<i part="a b" id=x-1 role=img><input name="n"/><b title="',
+  );
 });
 
 test('the plugin trims html, svg and css templates of the modules it is given, and nothing else', async () => {
