@@ -689,7 +689,11 @@ export class RtcCall extends LitElement {
     await this.updateComplete;
   }
 
-  /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
+  /**
+   * Joins `room` (leaving any call this element is in). Resolves when joined (or when `leave()` or another `join()`
+   * came first); rejects with an `RtcError` when joining cannot succeed: `room-full`, `unauthorized`, `invalid-room`,
+   * `server-unreachable`, … (the same error also arrives as `rtc-error`, and the widget says it in words).
+   */
   async join(): Promise<void> {
     this.#wantJoined = true;
     this.unread = 0;
@@ -754,7 +758,9 @@ export class RtcCall extends LitElement {
     this.#logger.level = parseLogLevel(this.debug);
     // Joining before this render, not after it: the call's broker connection is then on its way while the widget
     // renders.
-    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey()) void this.join();
+    // Joined by the widget itself: a failure is shown and fired as `rtc-error`, with no caller to reject to.
+    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey())
+      this.join().catch(() => {});
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
@@ -906,7 +912,8 @@ export class RtcCall extends LitElement {
 
   private clickJoin(): void {
     this.#focusNext = 'mic-button';
-    void this.join();
+    // A failure is shown in words and fired as `rtc-error`.
+    this.join().catch(() => {});
   }
 
   private toggleMic(): void {
