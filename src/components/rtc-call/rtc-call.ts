@@ -72,10 +72,15 @@ const TILE_PARTS = [
   'speaking: tile-speaking',
   'reaction: tile-reaction',
   'quality: tile-quality',
+  'quality-bar: tile-quality-bar',
   'quality-details: tile-quality-details',
   'controls: tile-controls',
   'pin-button: tile-pin-button',
   'pip-button: tile-pip-button',
+  'details-base',
+  'details-row',
+  'details-term',
+  'details-value',
 ].join(', ');
 const LIST_PARTS = [
   'list: people-list',
@@ -168,6 +173,16 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart status - The line saying what the call is doing (joining, left…).
  * @csspart empty - The wrapper of the `empty` slot (shown while nobody else is in the call).
  * @csspart prejoin - The wrapper of the `prejoin` slot (shown on the pre-join screen).
+ * @csspart prejoin-screen - The pre-join screen: your preview, the level meter, the toggles, the device picker and
+ * your name.
+ * @csspart prejoin-preview - Your camera's preview (an `<rtc-video-tile>`; its parts are exported as `tile-*`).
+ * @csspart prejoin-meter - Your microphone's level (`role="meter"`; the bar is its background, sized by
+ * `--rtc-level`).
+ * @csspart prejoin-toggles - The microphone and camera buttons of the pre-join screen.
+ * @csspart prejoin-mic-button - Whether to start with the microphone on (`aria-pressed`; also part `control`).
+ * @csspart prejoin-camera-button - Whether to start with the camera on (`aria-pressed`; also part `control`).
+ * @csspart prejoin-name-label - The label of the name field.
+ * @csspart prejoin-name - The name field (Enter joins).
  * @csspart layout - The tiles' area (`data-layout` says `grid` or `stage`).
  * @csspart grid - The grid of tiles (`layout="grid"` with nothing on the stage).
  * @csspart stage - The stage: the pinned tile, else a screen being shared, else (`layout="speaker"`) the active
@@ -185,7 +200,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart chat-button - The button that opens and closes the chat (`aria-expanded`).
  * @csspart chat-unread - The number of unread messages on it, while the chat is closed.
  * @csspart panel - The side panel (the chat), over the call's right side; on a phone, over all of it.
- * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-base`, `chat-header`, `chat-close-button`,
+ * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-base`, `chat-header`, `chat-title`,
+ * `chat-close-button`,
  * `chat-messages`, `chat-empty`, `chat-message`, `chat-message-local`, `chat-sender`, `chat-time`, `chat-text`,
  * `chat-link`, `chat-form`, `chat-input`, `chat-send-button`, `chat-attach-button`, `chat-error`, and for files
  * `file`, `file-name`, `file-state`, `file-progress` (a `<progress>`), `file-accept`, `file-refuse`, `file-cancel`,
@@ -232,8 +248,10 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart tile-reaction - A reaction floating over its sender's tile.
  * @csspart tile-quality - A remote tile's connection quality badge (`data-quality`: `good`, `fair`, `poor`); a button
  * that shows the details.
+ * @csspart tile-quality-bar - One of the badge's three signal bars.
  * @csspart tile-quality-details - The connection details: round trip, loss, bitrate, resolution, codec, route (direct,
  * or relayed through TURN over UDP, TCP or TLS); in it `details-row` (`data-key`), `details-term`, `details-value`.
+ * @csspart details-base - The list of facts inside the connection details.
  * @csspart details-row - One fact of the connection details.
  * @csspart details-term - A fact's name.
  * @csspart details-value - A fact's value.

@@ -46,6 +46,7 @@ export function initials(name: string): string {
  *   fading, where the visitor prefers reduced motion).
  * @csspart quality - The connection quality badge of a remote participant (`data-quality`: `good`, `fair` or
  *   `poor`); a button that shows the details.
+ * @csspart quality-bar - One of the badge's three signal bars.
  * @csspart quality-details - The connection details (`<rtc-quality-details>`): round trip, loss, bitrate, resolution,
  *   codec and route; its own parts are exported as `details-*`.
  * @csspart controls - The tile's own buttons (top right).
@@ -428,13 +429,13 @@ export class RtcVideoTile extends LitElement {
         @click=${this.toggleDetails}
         @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.detailsOpen = false)}
       >
-        <i></i><i></i><i></i>
+        <i part="quality-bar"></i><i part="quality-bar"></i><i part="quality-bar"></i>
       </button>
       ${
         this.detailsOpen && this.readDetails
           ? html`<rtc-quality-details
               part="quality-details"
-              exportparts="row: details-row, term: details-term, value: details-value"
+              exportparts="base: details-base, row: details-row, term: details-term, value: details-value"
               lang=${this.#l10n.language}
               .strings=${this.strings}
               .read=${() => this.readDetails!(p.id)}
