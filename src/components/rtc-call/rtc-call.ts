@@ -552,7 +552,9 @@ export class RtcCall extends LitElement {
 
   /**
    * Everyone in the call, yourself first, as frozen snapshots: `{ id, name, local, stream, audioEnabled,
-   * videoEnabled, connection }`. A new array whenever anything changes; empty outside a call.
+   * videoEnabled, connection, weakLink, hand, speaking, quality, screen }` (`quality`: `good`, `fair`, `poor`, or null
+   * for yourself and until first judged; `screen`: their shared screen's stream, or null). A new array whenever
+   * anything changes; empty outside a call.
    */
   get participants(): readonly Participant[] {
     return commands.snapshots(this.controller.participants);
