@@ -13,9 +13,14 @@ import {
   rtcParticipantLeft,
   rtcScreenShare,
 } from '../../events.js';
-import { rtcActiveSpeaker, rtcHand, rtcQuality, rtcReaction } from '../../events.js';
+import { rtcActiveSpeaker, rtcHand, rtcParticipantUpdated, rtcQuality, rtcReaction } from '../../events.js';
 
 /** Problems that go away by themselves once the call is (re)joined. */
+/** The fields in which two snapshots of one participant differ. */
+function changedFields(was: Participant, now: Participant): (keyof Participant)[] {
+  return (Object.keys(now) as (keyof Participant)[]).filter((k) => was[k] !== now[k]);
+}
+
 const TRANSIENT: RtcErrorCode[] = ['server-unreachable', 'connection-lost', 'server-error', 'rate-limited'];
 
 /**
@@ -74,8 +79,16 @@ export class CallController implements ReactiveController {
         host.requestUpdate();
       }),
       call.on('participants', (list) => {
+        const before = new Map(this.participants.map((p) => [p.id, p]));
         this.participants = list;
         host.requestUpdate();
+        // Someone already shown changed (muted, renamed, raised a hand, started speaking…): say what, once joined.
+        if (joined)
+          for (const p of list) {
+            const was = before.get(p.id);
+            const changed = was && was !== p ? changedFields(was, p) : [];
+            if (changed.length) host.dispatchEvent(rtcParticipantUpdated({ participant: p, changed }));
+          }
       }),
       call.on('joined', (p) => {
         host.dispatchEvent(rtcJoined({ room: options.room, participant: p }));
