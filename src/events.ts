@@ -111,6 +111,18 @@ export const rtcMessage = (d: RtcMessageDetail) => event('rtc-message', d);
 export const rtcChatClose = () => event('rtc-chat-close', {});
 export const rtcTilePin = (d: RtcTilePinDetail) => event('rtc-tile-pin', d);
 export const rtcScreenShare = (d: RtcScreenShareDetail) => event('rtc-screen-share', d);
+/** What changed about someone already in the call (yourself too): the new snapshot, and the names of the fields. */
+export interface RtcParticipantUpdatedDetail {
+  participant: Participant;
+  changed: (keyof Participant)[];
+}
+export const rtcParticipantUpdated = (d: RtcParticipantUpdatedDetail) => event('rtc-participant-updated', d);
+/** How the tiles are laid out now: the layout, and what is pinned to the stage (an id, `<id>:screen`, or null). */
+export interface RtcLayoutChangeDetail {
+  layout: 'grid' | 'speaker';
+  pinned: string | null;
+}
+export const rtcLayoutChange = (d: RtcLayoutChangeDetail) => event('rtc-layout-change', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -133,5 +145,7 @@ declare global {
     'rtc-chat-close': CustomEvent<Record<string, never>>;
     'rtc-tile-pin': CustomEvent<RtcTilePinDetail>;
     'rtc-screen-share': CustomEvent<RtcScreenShareDetail>;
+    'rtc-participant-updated': CustomEvent<RtcParticipantUpdatedDetail>;
+    'rtc-layout-change': CustomEvent<RtcLayoutChangeDetail>;
   }
 }

@@ -13,9 +13,14 @@ import {
   rtcParticipantLeft,
   rtcScreenShare,
 } from '../../events.js';
-import { rtcActiveSpeaker, rtcHand, rtcQuality, rtcReaction } from '../../events.js';
+import { rtcActiveSpeaker, rtcHand, rtcParticipantUpdated, rtcQuality, rtcReaction } from '../../events.js';
 
 /** Problems that go away by themselves once the call is (re)joined. */
+/** The fields in which two snapshots of one participant differ. */
+function changedFields(was: Participant, now: Participant): (keyof Participant)[] {
+  return (Object.keys(now) as (keyof Participant)[]).filter((k) => was[k] !== now[k]);
+}
+
 const TRANSIENT: RtcErrorCode[] = ['server-unreachable', 'connection-lost', 'server-error', 'rate-limited'];
 
 /**
@@ -47,7 +52,10 @@ export class CallController implements ReactiveController {
     });
   }
 
-  /** Starts a new call (leaving any current one). Resolves when joined; problems arrive as `rtc-error`. */
+  /**
+   * Starts a new call (leaving any current one). Resolves when joined, or when another start or a stop took its place;
+   * rejects with the `RtcError` when joining cannot succeed (which also arrives as `rtc-error`).
+   */
   async start(options: CallOptions): Promise<void> {
     const start = ++this.#starts;
     // (No wait when there is no call to end: the call's broker connection then opens in the task that started it.)
@@ -71,8 +79,16 @@ export class CallController implements ReactiveController {
         host.requestUpdate();
       }),
       call.on('participants', (list) => {
+        const before = new Map(this.participants.map((p) => [p.id, p]));
         this.participants = list;
         host.requestUpdate();
+        // Someone already shown changed (muted, renamed, raised a hand, started speaking…): say what, once joined.
+        if (joined)
+          for (const p of list) {
+            const was = before.get(p.id);
+            const changed = was && was !== p ? changedFields(was, p) : [];
+            if (changed.length) host.dispatchEvent(rtcParticipantUpdated({ participant: p, changed }));
+          }
       }),
       call.on('joined', (p) => {
         host.dispatchEvent(rtcJoined({ room: options.room, participant: p }));
@@ -107,7 +123,12 @@ export class CallController implements ReactiveController {
     };
     this.#off.push(media.on('devices', provide), media.on('change', provide));
     provide();
-    await call.join().catch(() => {});
+    try {
+      await call.join();
+    } catch (err) {
+      // Superseded (left, or joined again) meanwhile: that is not this start's failure to report.
+      if (start === this.#starts && this.call === call) throw err;
+    }
   }
 
   /** Leaves the call, if any. */
