@@ -97,6 +97,7 @@ export class RtcVideoTile extends LitElement {
     pinned: { type: Boolean, reflect: true },
     strings: { attribute: false },
     soundBlocked: { state: true, attribute: false },
+    inPip: { state: true, attribute: false },
   };
 
   /** The participant to show. */
@@ -164,7 +165,7 @@ export class RtcVideoTile extends LitElement {
   private soundBlocked = false;
 
   /** The tile is in a picture-in-picture window. */
-  @state() private inPip = false;
+  private inPip = false;
   #pip?: Pip;
 
   readonly #l10n = new LocalizeController(this);
