@@ -87,7 +87,7 @@ const properties = (/** @type {any} */ el) => {
       m.kind === 'field' &&
       !m.static &&
       !m.readonly &&
-      !m.privacy &&
+      (!m.privacy || m.privacy === 'public') &&
       !m.name.startsWith('#') &&
       !attributes.has(m.name),
   );

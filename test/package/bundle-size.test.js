@@ -4,17 +4,18 @@
 // language, the link step-down) is in the chunks next to it, not counted here.
 //
 // Issue 10's target is 35 KB with everything of issue 8 in it. With issue 8's features in (pre-join, people, chat,
-// screen sharing and layouts) it is 40,086 bytes: issue 10 is not met, and stays open (README "Size" says what was
-// measured to win back). Until then this guard holds the line where it is, so nothing grows unnoticed.
+// screen sharing and layouts) it was 40,086 bytes; the steps since (README "Size") brought it to 39,285 with the
+// features that came after: issue 10 is not met, and stays open. Until then this guard holds the line where it is,
+// so nothing grows unnoticed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sizes, lazyChunks } from '../../bench/helpers/size.mjs';
 
-/** 40 KB now: issue 10's 35 KB is not met (see above). */
-const MAX_GZIP_BYTES = 40 * 1024;
+/** 38.5 KB now: issue 10's 35 KB is not met (see above). */
+const MAX_GZIP_BYTES = 38.5 * 1024;
 const TARGET_GZIP_BYTES = 35 * 1024;
 
-test('dist/rtc-call.js is at most 40 KB (40,960 bytes) gzip -9, the line held until issue 10 wins back 35 KB', () => {
+test('dist/rtc-call.js is at most 38.5 KB (39,424 bytes) gzip -9, the line held until issue 10 wins back 35 KB', () => {
   const { ours } = sizes();
   assert.ok(
     ours.gzipBytes <= MAX_GZIP_BYTES,
