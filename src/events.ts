@@ -3,6 +3,7 @@ import type { DeviceKind } from './engine/local-media.js';
 import type { ConnectionQuality, Participant } from './engine/types.js';
 import type { DataMessage } from './engine/data-topics.js';
 import type { ChatMessage } from './engine/chat.js';
+import type { FileTransfer, TransferState } from './engine/files.js';
 
 /** Every event of ours bubbles and crosses shadow roots, so a page can listen on `<rtc-call>` or above it. */
 function event<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
@@ -123,6 +124,15 @@ export interface RtcLayoutChangeDetail {
   pinned: string | null;
 }
 export const rtcLayoutChange = (d: RtcLayoutChangeDetail) => event('rtc-layout-change', d);
+/**
+ * A file transfer (either way) began or changed state: `offered` (to you: `transfer.accept()` or `refuse()`),
+ * `sending` / `receiving`, then `done` (a received one has `transfer.blob`), `refused`, `cancelled` or `failed`.
+ */
+export interface RtcFileDetail {
+  transfer: FileTransfer;
+  state: TransferState;
+}
+export const rtcFile = (d: RtcFileDetail) => event('rtc-file', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -147,5 +157,6 @@ declare global {
     'rtc-screen-share': CustomEvent<RtcScreenShareDetail>;
     'rtc-participant-updated': CustomEvent<RtcParticipantUpdatedDetail>;
     'rtc-layout-change': CustomEvent<RtcLayoutChangeDetail>;
+    'rtc-file': CustomEvent<RtcFileDetail>;
   }
 }

@@ -40,6 +40,7 @@ export const RtcCall = createComponent({
     onRtcQuality: event('rtc-quality'),
     onRtcParticipantUpdated: event('rtc-participant-updated'),
     onRtcLayoutChange: event('rtc-layout-change'),
+    onRtcFile: event('rtc-file'),
   },
 });
 

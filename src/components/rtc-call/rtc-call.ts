@@ -154,6 +154,9 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @fires {CustomEvent<RtcParticipantUpdatedDetail>} rtc-participant-updated - Something about someone in the call
  * (you too) changed: their microphone or camera, name, hand, speaking, connection, quality, screen or stream. Detail:
  * `{ participant, changed }`: the new snapshot, and the names of the fields that changed (`['audioEnabled']`).
+ * @fires {CustomEvent<RtcFileDetail>} rtc-file - A file transfer, either way, began or changed state. Detail:
+ * `{ transfer, state }`: `offered` (to you: `transfer.accept()` or `refuse()`), `sending` / `receiving`, then `done`
+ * (a received one has `transfer.blob`), `refused`, `cancelled` or `failed`. Send with `element.call.sendFile()`.
  * @fires {CustomEvent<RtcLayoutChangeDetail>} rtc-layout-change - The layout or what is pinned changed (`setLayout()`,
  * `pin()`, a tile's pin button, the `layout` attribute). Detail: `{ layout, pinned }`.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
