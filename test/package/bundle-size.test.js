@@ -4,7 +4,7 @@
 // language, the link step-down) is in the chunks next to it, not counted here.
 //
 // Issue 10's target is 35 KB with everything of issue 8 in it. With issue 8's features in (pre-join, people, chat,
-// screen sharing and layouts) it was 40,086 bytes; the steps since (README "Size") brought it to 39,285 with the
+// screen sharing and layouts) it was 40,086 bytes; the steps since (README "Size") brought it to 39,349 with the
 // features that came after: issue 10 is not met, and stays open. Until then this guard holds the line where it is,
 // so nothing grows unnoticed.
 import { test } from 'node:test';
