@@ -29,7 +29,7 @@ export const BROKER_PATH = '/broker';
  */
 
 /**
- * @typedef {{kind: 'frame', dst: string, frame: string} | {kind: 'push', dst: string, message: object} |
+ * @typedef {{kind: 'frame', dst: string, frame: string} | {kind: 'push', dst: string, message: import('../src/engine/protocol.js').RoomPush} |
  *   {kind: 'close', id: string, code: number, reason: string}} RelayMessage
  */
 
@@ -82,7 +82,7 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   /**
    * A server push (room events) to a seat here or on another instance, or to the id of one here.
-   * @param {import('./rooms.js').Ticket | string} to @param {object} message
+   * @param {import('./rooms.js').Ticket | string} to @param {import('../src/engine/protocol.js').RoomPush} message
    */
   const send = (to, message) => {
     const c = conns.byId.get(typeof to === 'string' ? to : to.id);
@@ -194,11 +194,18 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
       for (const c of conns.byId.values()) if (c.accepted && !c.closed && c.ticket) seats.push(c.ticket);
       return seats;
     },
-    /** Says goodbye to every client and closes its socket. @param {string} reason */
+    /** Says goodbye to every client and closes its socket. @param {import('../src/engine/protocol.js').GoodbyeReason} reason */
     closeAll(reason) {
       for (const c of conns.byId.values()) {
         if (c.socket.readyState === WebSocket.OPEN)
-          c.socket.send(JSON.stringify({ type: 'RTC-GOODBYE', payload: { reason } }));
+          c.socket.send(
+            JSON.stringify(
+              /** @type {import('../src/engine/protocol.js').RoomPush} */ ({
+                type: 'RTC-GOODBYE',
+                payload: { reason },
+              }),
+            ),
+          );
         c.socket.close(1001, reason);
       }
     },

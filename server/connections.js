@@ -187,7 +187,7 @@ export class Connections {
   /**
    * Server pushes (room events) are small and must not be lost, or the member's view of the room would be wrong:
    * a receiver over its budget is dropped instead, and gets the whole room again when it reconnects.
-   * @param {Conn} c @param {object} message
+   * @param {Conn} c @param {import('../src/engine/protocol.js').RoomPush} message
    */
   push(c, message) {
     if (c.socket.readyState !== WebSocket.OPEN) return;

@@ -17,7 +17,7 @@ import { iceServersFor } from './ice.js';
  * @param {import('./metrics.js').Metrics} deps.metrics
  * @param {ReturnType<typeof import('./http-answers.js').refusal>} deps.fail
  * @param {(req: import('node:http').IncomingMessage) => string} deps.clientIp
- * @param {{path: string, key: string}} deps.broker where the broker is, as the join answer tells it
+ * @param {import('../src/engine/protocol.js').BrokerAddress} deps.broker where the broker is, as the join answer tells it
  * @param {(id: string) => void} deps.disconnect closes a member's broker socket
  */
 export function seatRoutes({ app, config, rooms, seats, seatExpiry, verifyToken, metrics, fail, clientIp, ...rest }) {
@@ -43,7 +43,9 @@ export function seatRoutes({ app, config, rooms, seats, seatExpiry, verifyToken,
     });
     if (!answer.ok) return fail(res, answer.status, answer.code, answer.message);
     const { ticket } = answer;
-    res.json({ id: ticket.id, secret: ticket.secret, broker: rest.broker, ...seats.seatDetails(ticket) });
+    /** @type {import('../src/engine/protocol.js').Seat} */
+    const seat = { id: ticket.id, secret: ticket.secret, broker: rest.broker, ...seats.seatDetails(ticket) };
+    res.json(seat);
   };
 
   /** @param {import('express').Response} res */
