@@ -84,3 +84,23 @@ test('the unchanged sources pass: the server and the client agree on the protoco
   const client = checkChanged('tsconfig.json', 'src/engine/broker-session.ts', (s) => s + '\n');
   assert.deepEqual([...server.problems, ...client.problems], []);
 });
+
+test("@rtc-call/server's declarations, protocol included, compile in a Node project without the DOM library", () => {
+  const entry = join(ROOT, 'server/types/server/index.d.ts');
+  const program = ts.createProgram([entry], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2022.d.ts'],
+    types: ['node'],
+  });
+  const files = program.getSourceFiles().map((f) => f.fileName);
+  assert.ok(files.includes(join(ROOT, 'server/types/src/engine/protocol.d.ts')), 'the protocol ships with the server');
+  const ours = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file?.fileName.startsWith(join(ROOT, 'server/types')))
+    .map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  assert.deepEqual(ours, []);
+});
