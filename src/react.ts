@@ -31,6 +31,13 @@ export const RtcCall = createComponent({
     onRtcStateChange: event('rtc-state-change'),
     onRtcRequestLeave: event('rtc-request-leave'),
     onRtcData: event('rtc-data'),
+    onRtcMessage: event('rtc-message'),
+    onRtcHand: event('rtc-hand'),
+    onRtcReaction: event('rtc-reaction'),
+    onRtcActiveSpeaker: event('rtc-active-speaker'),
+    onRtcScreenShare: event('rtc-screen-share'),
+    onRtcDeviceChange: event('rtc-device-change'),
+    onRtcQuality: event('rtc-quality'),
   },
 });
 
@@ -39,6 +46,7 @@ export const RtcVideoTile = createComponent({
   tagName: 'rtc-video-tile',
   elementClass: RtcVideoTileElement,
   displayName: 'RtcVideoTile',
+  events: { onRtcTileView: event('rtc-tile-view'), onRtcTilePin: event('rtc-tile-pin') },
 });
 
 export const RtcDevicePicker = createComponent({

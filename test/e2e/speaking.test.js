@@ -78,8 +78,18 @@ const speakingNow = () => {
 
 test('who speaks is seen by both, a muted person never speaks, and the active speaker moves to whoever is unmuted', async () => {
   const room = `speaking-${Date.now()}`;
-  const open = (/** @type {string} */ name) =>
-    openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`);
+  // What a page's script hears, from its start: every rtc-active-speaker event, by name.
+  const listen = () => {
+    const w = /** @type {any} */ (window);
+    w.speakers = [];
+    document.addEventListener('rtc-active-speaker', (e) =>
+      w.speakers.push(/** @type {CustomEvent} */ (e).detail.participant?.name ?? null),
+    );
+  };
+  const open = async (/** @type {string} */ name) => ({
+    name,
+    ...(await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`, listen)),
+  });
   const ana = await open('Ana');
   const ben = await open('Ben');
   await Promise.all([waitForRemoteTiles(ana.page, 1, 30000), waitForRemoteTiles(ben.page, 1, 30000)]);
@@ -88,6 +98,7 @@ test('who speaks is seen by both, a muted person never speaks, and the active sp
   const watch = () => {
     const w = /** @type {any} */ (window);
     w.benSpoke = 0;
+    w.mutedFrom = w.speakers.length;
     w.benWatch = setInterval(() => {
       const call = /** @type {any} */ (document.querySelector('rtc-call'));
       if (call.participants.some((/** @type {any} */ p) => p.name === 'Ben' && p.speaking)) w.benSpoke++;
@@ -138,7 +149,12 @@ test('who speaks is seen by both, a muted person never speaks, and the active sp
   // Muted all along: never speaking, on either page.
   const spoke = await Promise.all(
     [ana, ben].map(({ page }) =>
-      page.evaluate(() => (clearInterval(/** @type {any} */ (window).benWatch), /** @type {any} */ (window).benSpoke)),
+      page.evaluate(() => {
+        const w = /** @type {any} */ (window);
+        clearInterval(w.benWatch);
+        w.mutedTo = w.speakers.length;
+        return w.benSpoke;
+      }),
     ),
   );
   assert.deepEqual(spoke, [0, 0], 'Ben, muted, never showed as speaking');
@@ -153,6 +169,17 @@ test('who speaks is seen by both, a muted person never speaks, and the active sp
     );
   const atAna = await ana.page.evaluate(speakingNow);
   assert.ok(!atAna.speaking.includes('Ana'), `Ana is muted: ${JSON.stringify(atAna)}`);
+  // The page's script heard it all as rtc-active-speaker events: Ana, never Ben while he was muted, and Ben last.
+  for (const { page, name } of [ana, ben]) {
+    const { heard, from, to } = await page.evaluate(() => {
+      const w = /** @type {any} */ (window);
+      return { heard: /** @type {(string | null)[]} */ (w.speakers), from: w.mutedFrom, to: w.mutedTo };
+    });
+    const said = `${name} heard ${heard.join(', ')} (Ben muted from event ${from} to ${to})`;
+    assert.ok(heard.includes('Ana'), said);
+    assert.ok(!heard.slice(from, to).includes('Ben'), said);
+    assert.equal(heard.at(-1), 'Ben', said);
+  }
   for (const { errors } of [ana, ben]) assert.deepEqual(errors, []);
   await Promise.all([ana.context.close(), ben.context.close()]);
 });

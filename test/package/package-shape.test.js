@@ -193,6 +193,8 @@ export const page = (
       }}
       onRtcError={(e) => console.log(e.detail.code, e.detail.fatal)}
       onRtcRequestLeave={(e) => e.preventDefault()}
+      onRtcMessage={(e) => console.log(e.detail.text, e.detail.from.name, e.detail.time)}
+      onRtcActiveSpeaker={(e) => console.log(e.detail.participant?.name)}
     />
     <RtcDevicePicker onRtcDeviceSelect={(e) => console.log(e.detail.kind, e.detail.deviceId)} />
   </>
@@ -206,6 +208,23 @@ export const wrongEvent = <RtcCall onRtcJoined={(e) => e.detail.code} />;
 `,
   );
   assert.deepEqual(problems, []);
+});
+
+test('rtc-call/react has an onRtc… prop for every event each element documents (custom-elements.json)', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
+  const react = readFileSync(join(ROOT, 'src/react.ts'), 'utf8');
+  const camel = (/** @type {string} */ type) => 'on' + type.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase());
+  const missing = [];
+  for (const mod of manifest.modules)
+    for (const d of mod.declarations ?? []) {
+      if (!d.customElement || !['rtc-call', 'rtc-video-tile', 'rtc-device-picker'].includes(d.tagName)) continue;
+      // The wrapper of this element, up to the next one.
+      const from = react.indexOf(`tagName: '${d.tagName}'`);
+      const block = react.slice(from, react.indexOf('createComponent', from));
+      for (const e of d.events ?? [])
+        if (!block.includes(`${camel(e.name)}: event('${e.name}')`)) missing.push(`${d.tagName}: ${camel(e.name)}`);
+    }
+  assert.deepEqual(missing, []);
 });
 
 test('the script-tag bundle has no React in it: nothing lib/index.js imports reaches lib/react.js', () => {

@@ -47,7 +47,10 @@ export class CallController implements ReactiveController {
     });
   }
 
-  /** Starts a new call (leaving any current one). Resolves when joined; problems arrive as `rtc-error`. */
+  /**
+   * Starts a new call (leaving any current one). Resolves when joined, or when another start or a stop took its place;
+   * rejects with the `RtcError` when joining cannot succeed (which also arrives as `rtc-error`).
+   */
   async start(options: CallOptions): Promise<void> {
     const start = ++this.#starts;
     // (No wait when there is no call to end: the call's broker connection then opens in the task that started it.)
@@ -107,7 +110,12 @@ export class CallController implements ReactiveController {
     };
     this.#off.push(media.on('devices', provide), media.on('change', provide));
     provide();
-    await call.join().catch(() => {});
+    try {
+      await call.join();
+    } catch (err) {
+      // Superseded (left, or joined again) meanwhile: that is not this start's failure to report.
+      if (start === this.#starts && this.call === call) throw err;
+    }
   }
 
   /** Leaves the call, if any. */

@@ -1,6 +1,6 @@
 import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
 import type { RtcCall } from './rtc-call.js';
-import { brokers, until, uniqueRoom } from '../../test-support.js';
+import { brokers, rejection, until, uniqueRoom } from '../../test-support.js';
 import './rtc-call.js';
 
 /** Records the element's events of these types, in the order they fire. */
@@ -75,6 +75,10 @@ describe('rtc-call: what the page sees', () => {
     expect(el.state).to.equal('failed');
     expect(el.getAttribute('state')).to.equal('failed');
     expect(changes(log)).to.have.length(2);
+    // join() from a script rejects with the reason, as an RtcError with its code.
+    const refused = await rejection(el.join());
+    expect([refused.name, refused.code]).to.deep.equal(['RtcError', 'invalid-room']);
+    expect(el.state).to.equal('failed');
   });
 
   it('a manual no-prejoin element without a room is idle, and prejoin (waiting for join()) once it has one', async () => {

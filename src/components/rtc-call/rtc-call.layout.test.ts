@@ -10,9 +10,18 @@ const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLEle
 const tilesIn = (el: RtcCall) => [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('rtc-video-tile')];
 const placeOf = (t: Element) => t.parentElement?.getAttribute('part');
 
-/** A real click where the element is (the browser wants one for full screen, picture-in-picture and sharing). */
+/**
+ * A real click where the element is (the browser wants one for full screen, picture-in-picture and sharing), once the
+ * layout has settled: the grid is laid out from the size its observer reports a frame later.
+ */
 async function click(target: Element) {
-  const r = target.getBoundingClientRect();
+  let r = target.getBoundingClientRect();
+  for (let same = 0; same < 2;) {
+    await new Promise((done) => requestAnimationFrame(done));
+    const now = target.getBoundingClientRect();
+    same = now.x === r.x && now.y === r.y ? same + 1 : 0;
+    r = now;
+  }
   await sendMouse({ type: 'click', position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)] });
 }
 
@@ -239,7 +248,7 @@ describe('rtc-call: layouts', () => {
   });
 
   it('full screen for the whole call, and picture-in-picture for a tile', async () => {
-    const { a } = await pair();
+    const { a, b } = await pair();
     const full = part(a, 'fullscreen-button')!;
     expect(full.getAttribute('aria-pressed')).to.equal('false');
     await click(full);
@@ -249,10 +258,62 @@ describe('rtc-call: layouts', () => {
     await document.exitFullscreen();
     await until(() => part(a, 'fullscreen-button')!.getAttribute('aria-pressed') === 'false', 'out of full screen');
 
+    // Where the browser has Document Picture-in-Picture (Chromium): a window with the video, the name and the
+    // microphone state, which the button closes again, and which closing by itself is seen.
     const tile = tilesIn(a).find((t) => !t.local)!;
     await until(() => !!part(tile, 'pip-button'), 'a picture-in-picture button on a tile with video');
+    expect(part(tile, 'pip-button')!.getAttribute('aria-pressed')).to.equal('false');
+    const dpip = (window as unknown as { documentPictureInPicture: { window: Window | null } })
+      .documentPictureInPicture;
     await click(part(tile, 'pip-button')!);
-    await until(() => tile.shadowRoot!.pictureInPictureElement === tile.shadowRoot!.querySelector('video'), 'PiP');
-    await document.exitPictureInPicture();
+    await until(() => !!dpip.window?.document.querySelector('video'), 'a Document Picture-in-Picture window');
+    const pipWindow = dpip.window!;
+    const pipVideo = pipWindow.document.querySelector('video')!;
+    expect(pipVideo.srcObject).to.equal(tile.participant!.stream);
+    const first = pipVideo.getVideoPlaybackQuality().totalVideoFrames;
+    await until(() => pipVideo.getVideoPlaybackQuality().totalVideoFrames > first + 5, 'the video plays in the window');
+    expect(pipWindow.document.querySelector('p')!.textContent).to.equal('Ben');
+    await until(() => part(tile, 'pip-button')!.getAttribute('aria-pressed') === 'true', 'the button pressed');
+    // Ben mutes: the window says so.
+    await b.setMicrophone(false);
+    await until(
+      () => pipWindow.document.querySelector('p')!.textContent === 'Ben · Microphone off',
+      'the window shows the muted microphone',
+    );
+    // Watched in the window, the participant keeps sending even with the call out of sight; not once it closes.
+    const said: number[] = [];
+    tile.addEventListener('rtc-tile-view', (e) => said.push(e.detail.height));
+    a.style.visibility = 'hidden';
+    a.style.position = 'fixed';
+    a.style.top = '-2000px';
+    // The tile's size and visibility observers report in the frames that follow.
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(said.filter((h) => h === 0)).to.deep.equal([]);
+    dpip.window!.close();
+    await until(() => said.at(-1) === 0, 'the hidden tile says 0 once the window is closed');
+    a.style.cssText = '';
+    await until(() => part(tile, 'pip-button')!.getAttribute('aria-pressed') === 'false', 'closed from the window');
+    await click(part(tile, 'pip-button')!);
+    await until(() => !!dpip.window, 'open again');
+    await click(part(tile, 'pip-button')!);
+    await until(() => dpip.window === null && pipWindow.closed, 'the button closes the window');
+    await until(() => part(tile, 'pip-button')!.getAttribute('aria-pressed') === 'false', 'the button not pressed');
+
+    // Elsewhere: the video's own picture-in-picture.
+    let owner: object | null = window;
+    while (owner && !Object.getOwnPropertyDescriptor(owner, 'documentPictureInPicture'))
+      owner = Object.getPrototypeOf(owner);
+    const real = Object.getOwnPropertyDescriptor(owner!, 'documentPictureInPicture')!;
+    delete (owner as Record<string, unknown>).documentPictureInPicture;
+    try {
+      await click(part(tile, 'pip-button')!);
+      await until(() => tile.shadowRoot!.pictureInPictureElement === tile.shadowRoot!.querySelector('video'), 'PiP');
+      await until(() => part(tile, 'pip-button')!.getAttribute('aria-pressed') === 'true', 'pressed for the video PiP');
+      await document.exitPictureInPicture();
+      await until(() => part(tile, 'pip-button')!.getAttribute('aria-pressed') === 'false', 'and not after it');
+    } finally {
+      Object.defineProperty(owner!, 'documentPictureInPicture', real);
+    }
   });
 });

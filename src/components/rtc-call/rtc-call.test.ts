@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testin
 import type { RtcCall } from './rtc-call.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { brokers, until, sleep, uniqueRoom } from '../../test-support.js';
+import { brokers, rejection, until, sleep, uniqueRoom } from '../../test-support.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
 import type { PeerStats } from '../../engine/peer-stats.js';
 import './rtc-call.js';
@@ -561,6 +561,11 @@ describe('rtc-call', () => {
     expect(detail.code).to.equal('room-full');
     expect(detail.message).to.contain('full');
     await until(() => part(c, 'notice')?.textContent?.includes('full') ?? false, 'the room-full notice');
+    // Asked from a script, joining rejects with the same reason (and fires it again).
+    const again = oneEvent(c, 'rtc-error');
+    const refused = await rejection(c.join());
+    expect([refused.name, refused.code]).to.deep.equal(['RtcError', 'room-full']);
+    expect((await again).detail.code).to.equal('room-full');
   });
 
   it('a visitor who denies the camera is told why and still joins, seen as camera off', async () => {

@@ -12,27 +12,31 @@ const colors = (el: RtcCall) => {
 
 /**
  * Every element in the shadow trees that a page cannot reach with `::part`: each must have a part (or be inside an
- * icon, or be a slot), and a part inside a nested element must be exported by it.
+ * icon, or be a slot), and a part inside a nested element must be exported by it, and by every element around it.
  */
 function unreachable(root: ShadowRoot, exported?: Set<string>): string[] {
   const found: string[] = [];
+  const reaches = (names: string[]) => !exported || names.some((p) => exported.has(p));
   for (const node of root.querySelectorAll('*')) {
-    if (node.closest('svg') || ['slot', 'style', 'option'].includes(node.localName)) continue;
+    if (node.closest('svg') || node.closest('[hidden]') || ['slot', 'style', 'option'].includes(node.localName))
+      continue;
     const parts = [...node.part];
     if (node.shadowRoot) {
-      const names = new Set(
-        (node.getAttribute('exportparts') ?? '')
-          .split(',')
-          .map((m) => m.split(':')[0].trim())
-          .filter(Boolean),
-      );
-      if (!parts.length && !names.size) found.push(node.localName);
+      const maps = (node.getAttribute('exportparts') ?? '')
+        .split(',')
+        .map((m) => m.split(':').map((name) => name.trim()))
+        .filter(([inner]) => inner);
+      if (!parts.length && !maps.length) found.push(node.localName);
+      if (parts.length && !reaches(parts)) found.push(`${node.localName} part="${parts}" (not exported)`);
+      // What it exports reaches the page only if the element it sits in exports it too.
+      for (const [inner, outer = inner] of maps)
+        if (!reaches([outer])) found.push(`${node.localName} exports ${outer} (not exported further)`);
+      const names = new Set(maps.map(([inner]) => inner));
       found.push(...unreachable(node.shadowRoot, names).map((p) => `${node.localName} > ${p}`));
       continue;
     }
     if (!parts.length) found.push(`${node.localName}${node.id ? '#' + node.id : ''} (no part)`);
-    else if (exported && !parts.some((p) => exported.has(p)))
-      found.push(`${node.localName} part="${parts}" (not exported)`);
+    else if (!reaches(parts)) found.push(`${node.localName} part="${parts}" (not exported)`);
   }
   return found;
 }
@@ -117,6 +121,31 @@ describe('rtc-call: themes and parts', () => {
     await el.updateComplete;
     expect(part(el, 'notice-dismiss')).to.exist;
     expect(unreachable(el.shadowRoot!)).to.deep.equal([]);
+
+    // The chat, the people list, the reactions menu, and a tile's connection details, each open.
+    for (const [button, shown] of [
+      ['chat-button', 'rtc-chat'],
+      ['people-button', 'rtc-participant-list'],
+      ['reactions-button', '[part~="reaction-menu"]'],
+    ]) {
+      part(el, button).click();
+      // The panels are chunks of their own: loaded, defined and rendered.
+      await until(() => {
+        const panel = el.shadowRoot!.querySelector(shown);
+        return !!panel && (!shown.startsWith('rtc-') || !!panel.shadowRoot?.children.length);
+      }, shown);
+      await el.updateComplete;
+      expect(unreachable(el.shadowRoot!).join('; '), `with ${shown} open`).to.equal('');
+      if (button === 'reactions-button') part(el, button).click();
+    }
+    const tile = [...el.shadowRoot!.querySelectorAll('rtc-video-tile')].find((t) => !t.local)!;
+    await until(() => !!part(tile, 'quality'), 'the quality badge');
+    part(tile, 'quality').click();
+    await until(
+      () => !!tile.shadowRoot!.querySelector('rtc-quality-details')?.shadowRoot?.querySelector('[part~="row"]'),
+      'the connection details',
+    );
+    expect(unreachable(el.shadowRoot!).join('; '), 'with the connection details open').to.equal('');
     other.remove();
   });
 });

@@ -72,10 +72,15 @@ const TILE_PARTS = [
   'speaking: tile-speaking',
   'reaction: tile-reaction',
   'quality: tile-quality',
+  'quality-bar: tile-quality-bar',
   'quality-details: tile-quality-details',
   'controls: tile-controls',
   'pin-button: tile-pin-button',
   'pip-button: tile-pip-button',
+  'details-base',
+  'details-row',
+  'details-term',
+  'details-value',
 ].join(', ');
 const LIST_PARTS = [
   'list: people-list',
@@ -168,6 +173,16 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart status - The line saying what the call is doing (joining, left…).
  * @csspart empty - The wrapper of the `empty` slot (shown while nobody else is in the call).
  * @csspart prejoin - The wrapper of the `prejoin` slot (shown on the pre-join screen).
+ * @csspart prejoin-screen - The pre-join screen: your preview, the level meter, the toggles, the device picker and
+ * your name.
+ * @csspart prejoin-preview - Your camera's preview (an `<rtc-video-tile>`; its parts are exported as `tile-*`).
+ * @csspart prejoin-meter - Your microphone's level (`role="meter"`; the bar is its background, sized by
+ * `--rtc-level`).
+ * @csspart prejoin-toggles - The microphone and camera buttons of the pre-join screen.
+ * @csspart prejoin-mic-button - Whether to start with the microphone on (`aria-pressed`; also part `control`).
+ * @csspart prejoin-camera-button - Whether to start with the camera on (`aria-pressed`; also part `control`).
+ * @csspart prejoin-name-label - The label of the name field.
+ * @csspart prejoin-name - The name field (Enter joins).
  * @csspart layout - The tiles' area (`data-layout` says `grid` or `stage`).
  * @csspart grid - The grid of tiles (`layout="grid"` with nothing on the stage).
  * @csspart stage - The stage: the pinned tile, else a screen being shared, else (`layout="speaker"`) the active
@@ -185,7 +200,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart chat-button - The button that opens and closes the chat (`aria-expanded`).
  * @csspart chat-unread - The number of unread messages on it, while the chat is closed.
  * @csspart panel - The side panel (the chat), over the call's right side; on a phone, over all of it.
- * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-base`, `chat-header`, `chat-close-button`,
+ * @csspart chat - The chat in it (`<rtc-chat>`); its pieces are `chat-base`, `chat-header`, `chat-title`,
+ * `chat-close-button`,
  * `chat-messages`, `chat-empty`, `chat-message`, `chat-message-local`, `chat-sender`, `chat-time`, `chat-text`,
  * `chat-link`, `chat-form`, `chat-input`, `chat-send-button`, `chat-attach-button`, `chat-error`, and for files
  * `file`, `file-name`, `file-state`, `file-progress` (a `<progress>`), `file-accept`, `file-refuse`, `file-cancel`,
@@ -232,8 +248,10 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @csspart tile-reaction - A reaction floating over its sender's tile.
  * @csspart tile-quality - A remote tile's connection quality badge (`data-quality`: `good`, `fair`, `poor`); a button
  * that shows the details.
+ * @csspart tile-quality-bar - One of the badge's three signal bars.
  * @csspart tile-quality-details - The connection details: round trip, loss, bitrate, resolution, codec, route (direct,
  * or relayed through TURN over UDP, TCP or TLS); in it `details-row` (`data-key`), `details-term`, `details-value`.
+ * @csspart details-base - The list of facts inside the connection details.
  * @csspart details-row - One fact of the connection details.
  * @csspart details-term - A fact's name.
  * @csspart details-value - A fact's value.
@@ -534,7 +552,9 @@ export class RtcCall extends LitElement {
 
   /**
    * Everyone in the call, yourself first, as frozen snapshots: `{ id, name, local, stream, audioEnabled,
-   * videoEnabled, connection }`. A new array whenever anything changes; empty outside a call.
+   * videoEnabled, connection, weakLink, hand, speaking, quality, screen }` (`quality`: `good`, `fair`, `poor`, or null
+   * for yourself and until first judged; `screen`: their shared screen's stream, or null). A new array whenever
+   * anything changes; empty outside a call.
    */
   get participants(): readonly Participant[] {
     return commands.snapshots(this.controller.participants);
@@ -689,7 +709,11 @@ export class RtcCall extends LitElement {
     await this.updateComplete;
   }
 
-  /** Joins `room` (leaving any call this element is in). Resolves when joined, or when joining has failed. */
+  /**
+   * Joins `room` (leaving any call this element is in). Resolves when joined (or when `leave()` or another `join()`
+   * came first); rejects with an `RtcError` when joining cannot succeed: `room-full`, `unauthorized`, `invalid-room`,
+   * `server-unreachable`, … (the same error also arrives as `rtc-error`, and the widget says it in words).
+   */
   async join(): Promise<void> {
     this.#wantJoined = true;
     this.unread = 0;
@@ -754,7 +778,9 @@ export class RtcCall extends LitElement {
     this.#logger.level = parseLogLevel(this.debug);
     // Joining before this render, not after it: the call's broker connection is then on its way while the widget
     // renders.
-    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey()) void this.join();
+    // Joined by the widget itself: a failure is shown and fired as `rtc-error`, with no caller to reject to.
+    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey())
+      this.join().catch(() => {});
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
@@ -906,7 +932,8 @@ export class RtcCall extends LitElement {
 
   private clickJoin(): void {
     this.#focusNext = 'mic-button';
-    void this.join();
+    // A failure is shown in words and fired as `rtc-error`.
+    this.join().catch(() => {});
   }
 
   private toggleMic(): void {

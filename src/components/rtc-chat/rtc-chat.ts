@@ -35,7 +35,7 @@ export function linkify(text: string): unknown[] {
 }
 
 const PARTS =
-  'chat-base, chat-header, chat-close-button, chat-messages, chat-empty, chat-message, chat-message-local, ' +
+  'chat-base, chat-header, chat-title, chat-close-button, chat-messages, chat-empty, chat-message, chat-message-local, ' +
   'chat-sender, chat-time, chat-text, chat-link, chat-form, chat-input, chat-send-button, chat-attach-button, ' +
   'chat-error, file, file-name, file-state, file-progress, file-accept, file-refuse, file-cancel, file-download';
 
@@ -63,6 +63,7 @@ const STATE_WORDS: Record<TransferState, keyof RtcChatStrings> = {
  *
  * @csspart chat-base - The chat's frame.
  * @csspart chat-header - The title line, with the close button.
+ * @csspart chat-title - The title.
  * @csspart chat-close-button - The close button.
  * @csspart chat-messages - The list of messages and files (a polite live region).
  * @csspart chat-empty - The line shown while there are no messages.
@@ -290,7 +291,7 @@ export class RtcChat extends LitElement {
       @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.#close()}
     >
       <div part="chat-header">
-        <span>${this.#w('chat')}</span>
+        <span part="chat-title">${this.#w('chat')}</span>
         <button
           part="chat-close-button"
           aria-label=${this.#w('closeChat')}

@@ -10,6 +10,7 @@ import { styles } from './rtc-video-tile.styles.js';
 import { viewStep } from '../../engine/video-fit.js';
 import { rtcTilePin, rtcTileView } from '../../events.js';
 import type { QualityDetails } from '../rtc-quality-details/rtc-quality-details.js';
+import type { Pip } from './pip.js';
 
 const QUALITY_WORDS = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' } as const;
 
@@ -45,11 +46,15 @@ export function initials(name: string): string {
  *   fading, where the visitor prefers reduced motion).
  * @csspart quality - The connection quality badge of a remote participant (`data-quality`: `good`, `fair` or
  *   `poor`); a button that shows the details.
+ * @csspart quality-bar - One of the badge's three signal bars.
  * @csspart quality-details - The connection details (`<rtc-quality-details>`): round trip, loss, bitrate, resolution,
  *   codec and route; its own parts are exported as `details-*`.
  * @csspart controls - The tile's own buttons (top right).
  * @csspart pin-button - Pins the tile to the stage, or unpins it (`aria-pressed`).
- * @csspart pip-button - Shows the tile's video in a picture-in-picture window; absent where the browser has none.
+ * @csspart pip-button - Shows the tile in a picture-in-picture window that stays on top while the visitor works
+ *   elsewhere, or closes it (`aria-pressed`). Where the browser has Document Picture-in-Picture, the window shows the
+ *   video with the name and microphone state; elsewhere, the video's own picture-in-picture. Absent where the
+ *   browser has neither. While the window is open the participant keeps sending video, even with the page hidden.
  *
  * @cssproperty [--rtc-tile-background=#1f2430] - Background behind the video and avatar.
  * @cssproperty [--rtc-tile-foreground=#fff] - Text color.
@@ -137,6 +142,10 @@ export class RtcVideoTile extends LitElement {
 
   @state() private soundBlocked = false;
 
+  /** The tile is in a picture-in-picture window. */
+  @state() private inPip = false;
+  #pip?: Pip;
+
   readonly #l10n = new LocalizeController(this);
 
   @query('video') private video!: HTMLVideoElement;
@@ -154,6 +163,7 @@ export class RtcVideoTile extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('participant')) this.#sayView();
+    this.#pip?.show(this.#pipView());
     const video = this.video;
     // A stream with no track never has data, and a <video> waiting for data holds the page's `load` event: someone
     // with neither camera nor microphone kept the whole page loading.
@@ -181,6 +191,8 @@ export class RtcVideoTile extends LitElement {
     super.disconnectedCallback();
     if (this.video) this.video.srcObject = null;
     for (const off of this.#offView.splice(0)) off();
+    // Gone for good (the participant left), not moved within the grid, which puts it back at once: close its window.
+    queueMicrotask(() => !this.isConnected && this.#pip?.close());
   }
 
   /** The tile's height in CSS pixels, whether any of it is on screen, and what was last said about it. */
@@ -213,8 +225,10 @@ export class RtcVideoTile extends LitElement {
     const p = this.participant;
     // A screen's size is not the camera's: only camera tiles say how they show someone.
     if (!p || p.local || this.screen) return;
-    const shown = this.#view.onScreen && document.visibilityState !== 'hidden';
-    const height = viewStep(this.#view.height, globalThis.devicePixelRatio, shown);
+    // In a picture-in-picture window the participant is watched whatever the page does: as tall as it is shown there.
+    const pip = this.#pip?.height;
+    const shown = pip !== undefined || (this.#view.onScreen && document.visibilityState !== 'hidden');
+    const height = viewStep(Math.max(this.#view.height, pip ?? 0), globalThis.devicePixelRatio, shown);
     const said = `${p.id} ${height}`;
     if (said === this.#view.said) return;
     this.#view.said = said;
@@ -230,11 +244,41 @@ export class RtcVideoTile extends LitElement {
     if (p) this.dispatchEvent(rtcTilePin({ id: this.screen ? `${p.id}:screen` : p.id, pinned: !this.pinned }));
   }
 
-  #pictureInPicture(): void {
-    const video = this.video;
-    // Off by default, so the browser offers no button of its own over the video.
-    video.disablePictureInPicture = false;
-    video.requestPictureInPicture().catch((err) => this.logger?.debug('requestPictureInPicture failed', err));
+  async #pictureInPicture(): Promise<void> {
+    if (this.#pip) return this.#pip.close();
+    try {
+      const { openPip } = await import('./pip.js');
+      const pip = await openPip(
+        this.video,
+        this.#pipView(),
+        () => this.#sayView(),
+        () => {
+          if (this.#pip !== pip) return;
+          this.#pip = undefined;
+          this.inPip = false;
+          this.#sayView();
+        },
+      );
+      this.#pip = pip;
+      this.inPip = true;
+      this.#sayView();
+    } catch (err) {
+      this.logger?.debug('picture-in-picture failed', err);
+    }
+  }
+
+  /** What the Document Picture-in-Picture window shows of this tile. */
+  #pipView() {
+    const t = this.#l10n;
+    const name = this.participant?.name || (this.local ? t.t('you') : t.t('guest'));
+    return {
+      stream: this.#stream(),
+      name: this.screen ? (this.local ? t.t('yourScreen') : t.t('screenOf', { name })) : name,
+      muted: this.audioMuted,
+      micOff: t.t('microphoneOff'),
+      mirrored: this.local && !this.screen,
+      contain: this.screen,
+    };
   }
 
   /**
@@ -347,9 +391,11 @@ export class RtcVideoTile extends LitElement {
                   ${pinIcon}
                 </button>
                 ${
-                  globalThis.document?.pictureInPictureEnabled && !this.videoOff
+                  (globalThis.document?.pictureInPictureEnabled || 'documentPictureInPicture' in globalThis) &&
+                  !this.videoOff
                     ? html`<button
                         part="pip-button"
+                        aria-pressed=${this.inPip ? 'true' : 'false'}
                         aria-label=${t.t('pictureInPicture')}
                         title=${t.t('pictureInPicture')}
                         @click=${this.#pictureInPicture}
@@ -383,13 +429,13 @@ export class RtcVideoTile extends LitElement {
         @click=${this.toggleDetails}
         @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.detailsOpen = false)}
       >
-        <i></i><i></i><i></i>
+        <i part="quality-bar"></i><i part="quality-bar"></i><i part="quality-bar"></i>
       </button>
       ${
         this.detailsOpen && this.readDetails
           ? html`<rtc-quality-details
               part="quality-details"
-              exportparts="row: details-row, term: details-term, value: details-value"
+              exportparts="base: details-base, row: details-row, term: details-term, value: details-value"
               lang=${this.#l10n.language}
               .strings=${this.strings}
               .read=${() => this.readDetails!(p.id)}
