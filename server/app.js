@@ -4,7 +4,6 @@
  * makes the parts (the room store, the rooms, seat expiry) and mounts the routes in the order a request meets them;
  * each route lives in its own module (http-*.js), the broker in broker.js.
  */
-import http from 'node:http';
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
 import { Rooms } from './rooms.js';
@@ -17,7 +16,6 @@ import { SeatExpiry } from './seat-expiry.js';
 import { Metrics } from './metrics.js';
 import { createLogger, safe } from './log.js';
 import { proxyTrust, clientAddress } from './proxy.js';
-import { capSocketsPerAddress } from './sockets.js';
 import { widgetRoot } from './widget.js';
 import { refusal, notFound, errorAnswer } from './http-answers.js';
 import { cors } from './http-cors.js';
@@ -26,6 +24,8 @@ import { widgetRoutes, demoRoutes } from './http-widget.js';
 import { seatRoutes } from './http-seats.js';
 import { declareMetrics, metricsRoute } from './http-metrics.js';
 import { connectRedis, listenOn } from './listen.js';
+import { createHttpServer } from './http-server.js';
+import { shutDown } from './shutdown.js';
 
 /**
  * @param {import('./config.js').Config} config
@@ -41,15 +41,7 @@ export function createRtcServer(config, deps = {}) {
   app.set('etag', false);
   const trusted = proxyTrust(config.trustProxy);
   app.set('trust proxy', (/** @type {string} */ addr) => trusted(addr));
-  // Node's defaults let a request trickle in for 5 minutes, and check only every 30 s.
-  const server = http.createServer(
-    {
-      requestTimeout: config.requestTimeout,
-      headersTimeout: config.requestTimeout,
-      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeout / 4)),
-    },
-    app,
-  );
+  const server = createHttpServer({ app, config, trusted, metrics, log });
   let stopping = false;
 
   /** @param {string | undefined} origin */
@@ -154,22 +146,6 @@ export function createRtcServer(config, deps = {}) {
   app.use(notFound);
   app.use(errorAnswer(fail, log));
 
-  // A request slower than REQUEST_TIMEOUT is told so (as Node would without this listener); anything else that is
-  // not HTTP just loses its socket.
-  server.on('clientError', (/** @type {NodeJS.ErrnoException} */ err, socket) => {
-    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable)
-      socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.destroy();
-  });
-  capSocketsPerAddress(server, {
-    max: config.maxSocketsPerIp,
-    exempt: trusted,
-    refused: (address) => {
-      metrics.inc('rtc_refusals_total', { reason: 'socket-limit' });
-      log.debug('socket refused', { reason: 'socket-limit', ip: safe(address) });
-    },
-  });
-
   return {
     app,
     server,
@@ -203,30 +179,8 @@ export function createRtcServer(config, deps = {}) {
     /** Graceful shutdown: stop accepting, tell clients, close; resolves within `shutdownTimeout`. */
     close() {
       stopping = true;
-      // Redis last: the seats of the sockets closing now are marked away in it first, for other instances to take.
-      const done = async () => {
-        await cluster?.stop();
-        await redis?.close();
-      };
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          broker.terminateAll();
-          server.closeAllConnections();
-          void done().then(resolve);
-        }, config.shutdownTimeout);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          void done().then(resolve);
-        });
-        metricsServer?.close();
-        metricsServer?.closeAllConnections();
-        broker.closeAll('shutdown');
-        broker.stop();
-        rooms.close();
-        seatExpiry.close();
-        server.closeIdleConnections();
-      });
+      const parts = { server, metricsServer, broker, rooms, seatExpiry, cluster, redis };
+      return shutDown({ ...parts, timeout: config.shutdownTimeout });
     },
   };
 }
