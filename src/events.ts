@@ -3,6 +3,7 @@ import type { DeviceKind } from './engine/local-media.js';
 import type { ConnectionQuality, Participant } from './engine/types.js';
 import type { DataMessage } from './engine/data-topics.js';
 import type { ChatMessage } from './engine/chat.js';
+import type { FileTransfer, TransferState } from './engine/files.js';
 
 /** Every event of ours bubbles and crosses shadow roots, so a page can listen on `<rtc-call>` or above it. */
 function event<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
@@ -111,6 +112,27 @@ export const rtcMessage = (d: RtcMessageDetail) => event('rtc-message', d);
 export const rtcChatClose = () => event('rtc-chat-close', {});
 export const rtcTilePin = (d: RtcTilePinDetail) => event('rtc-tile-pin', d);
 export const rtcScreenShare = (d: RtcScreenShareDetail) => event('rtc-screen-share', d);
+/** What changed about someone already in the call (yourself too): the new snapshot, and the names of the fields. */
+export interface RtcParticipantUpdatedDetail {
+  participant: Participant;
+  changed: (keyof Participant)[];
+}
+export const rtcParticipantUpdated = (d: RtcParticipantUpdatedDetail) => event('rtc-participant-updated', d);
+/** How the tiles are laid out now: the layout, and what is pinned to the stage (an id, `<id>:screen`, or null). */
+export interface RtcLayoutChangeDetail {
+  layout: 'grid' | 'speaker';
+  pinned: string | null;
+}
+export const rtcLayoutChange = (d: RtcLayoutChangeDetail) => event('rtc-layout-change', d);
+/**
+ * A file transfer (either way) began or changed state: `offered` (to you: `transfer.accept()` or `refuse()`),
+ * `sending` / `receiving`, then `done` (a received one has `transfer.blob`), `refused`, `cancelled` or `failed`.
+ */
+export interface RtcFileDetail {
+  transfer: FileTransfer;
+  state: TransferState;
+}
+export const rtcFile = (d: RtcFileDetail) => event('rtc-file', d);
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -133,5 +155,8 @@ declare global {
     'rtc-chat-close': CustomEvent<Record<string, never>>;
     'rtc-tile-pin': CustomEvent<RtcTilePinDetail>;
     'rtc-screen-share': CustomEvent<RtcScreenShareDetail>;
+    'rtc-participant-updated': CustomEvent<RtcParticipantUpdatedDetail>;
+    'rtc-layout-change': CustomEvent<RtcLayoutChangeDetail>;
+    'rtc-file': CustomEvent<RtcFileDetail>;
   }
 }

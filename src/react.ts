@@ -38,6 +38,9 @@ export const RtcCall = createComponent({
     onRtcScreenShare: event('rtc-screen-share'),
     onRtcDeviceChange: event('rtc-device-change'),
     onRtcQuality: event('rtc-quality'),
+    onRtcParticipantUpdated: event('rtc-participant-updated'),
+    onRtcLayoutChange: event('rtc-layout-change'),
+    onRtcFile: event('rtc-file'),
   },
 });
 

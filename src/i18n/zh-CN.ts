@@ -1,4 +1,5 @@
 import type { RtcStrings } from './strings.js';
+import type { RtcErrorCode } from '../engine/errors.js';
 
 /** Simplified Chinese. Loaded only when an element's language is Chinese (`zh`, `zh-CN`, `zh-Hans`, …). */
 const zhCN: RtcStrings = {
@@ -51,7 +52,16 @@ const zhCN: RtcStrings = {
     'media-unsupported': '此浏览器无法使用摄像头和麦克风。',
     'invalid-message': '消息须为 1 到 4000 个字符，且不能只有空格。',
     'invalid-file': '只能发送不超过 1 GiB 的文件。',
-  },
+    'screen-denied': '屏幕共享被拒绝或已取消。',
+    'not-in-call': '你还没有加入通话。',
+    'unknown-device': '找不到该设备。',
+    'unknown-participant': '通话中没有这个人。',
+    'invalid-topic': '主题须为 1 到 64 个字符的字符串。',
+    'invalid-data': '数据必须能转换为 JSON。',
+    'data-too-large': '消息过大：最多 64 KiB。',
+    'invalid-reaction': '不支持这个表情。',
+    'invalid-layout': '布局只能是 grid 或 speaker。',
+  } satisfies Record<RtcErrorCode, string>,
   you: '你',
   guest: '访客',
   nameYou: '{name}（你）',

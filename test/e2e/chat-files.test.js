@@ -25,6 +25,8 @@ after(async () => {
 });
 
 const MB = 1024 * 1024;
+/** The file's size in MB: 50 in the suite; `FILE_MB=200 node --test test/e2e/chat-files.test.js` tries issue 8's 200. */
+const SIZE_MB = Number(process.env.FILE_MB) || 50;
 /** The file channel's high-water mark (src/engine/files.ts HIGH_WATER). */
 const HIGH_WATER = MB;
 
@@ -42,7 +44,7 @@ async function connected(page) {
   );
 }
 
-test('a 50 MB file arrives whole while the video goes on and chat messages still arrive', async (t) => {
+test(`a ${SIZE_MB} MB file arrives whole while the video goes on and chat messages still arrive`, async (t) => {
   const room = `files-${Date.now()}`;
   const pages = [];
   try {
@@ -74,7 +76,7 @@ test('a 50 MB file arrives whole while the video goes on and chat messages still
       }, 50);
     });
 
-    // Ana: 50 MB of random bytes made in the page, its SHA-256, then the offer; a chat message every 500 ms while it goes.
+    // Ana: SIZE_MB of random bytes made in the page, its SHA-256, then the offer; a chat message every 500 ms while it goes.
     // Started here, read below: one evaluate may not wait as long as a loaded machine may take.
     await a.evaluate((size) => {
       const w = /** @type {any} */ (window);
@@ -106,7 +108,7 @@ test('a 50 MB file arrives whole while the video goes on and chat messages still
           state: transfer.state,
         };
       })().then((r) => (w.sent = r));
-    }, 50 * MB);
+    }, SIZE_MB * MB);
     // Polled from here (a busy page may answer one poll late), bounded at 4 minutes.
     const deadline = Date.now() + 240000;
     while (!(await a.evaluate(() => !!(/** @type {any} */ (window).sent)))) {
@@ -139,7 +141,7 @@ test('a 50 MB file arrives whole while the video goes on and chat messages still
       return { hash, size: blob.size, state: transfer.state, arrived: w.arrived, frames: w.frames };
     });
     assert.equal(got.state, 'done');
-    assert.equal(got.size, 50 * MB);
+    assert.equal(got.size, SIZE_MB * MB);
     assert.equal(got.hash, sent.hash, 'byte-identical (SHA-256)');
     assert.ok(sent.peak > 0 && sent.peak <= HIGH_WATER, `the buffer held at most ${sent.peak} bytes`);
     assert.ok(sent.inFlight <= 4 * MB, `at most ${sent.inFlight} bytes were unacknowledged (WINDOW: 4 MiB)`);
@@ -164,9 +166,9 @@ test('a 50 MB file arrives whole while the video goes on and chat messages still
       assert.ok(window[i].decoded > window[i - 4].decoded, `video frames stalled at ${window[i].at - sent.started} ms`);
 
     const seconds = (sent.ended.at - sent.started) / 1000;
-    const mbps = (50 * 8) / seconds;
+    const mbps = (SIZE_MB * 8) / seconds;
     t.diagnostic(
-      `50 MB in ${seconds.toFixed(2)} s on loopback: ${(50 / seconds).toFixed(1)} MB/s (${mbps.toFixed(0)} Mbit/s); ` +
+      `${SIZE_MB} MB in ${seconds.toFixed(2)} s on loopback: ${(SIZE_MB / seconds).toFixed(1)} MB/s (${mbps.toFixed(0)} Mbit/s); ` +
         `chat delay during it: median ${delays.sort((x, y) => x - y)[delays.length >> 1]} ms, max ${maxDelay} ms ` +
         `(${delays.length} messages); peak buffered ${sent.peak} bytes; video frames decoded during it: ` +
         `${window.at(-1).decoded - window[0].decoded}`,

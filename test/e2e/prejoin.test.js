@@ -2,7 +2,9 @@
 /**
  * The pre-join screen as a visitor meets it, on the demo as it ships (the screen is on by default): Ana sees her
  * own camera, types her name, turns her camera off, and presses Join, all with real clicks and keys. Ben, already in
- * the room, sees her come by that name, with her camera off. Then she raises her hand and reacts, and Ben sees both.
+ * the room, sees her come by that name, with her camera off. Then she raises her hand and reacts, and Ben sees both;
+ * his people list shows her with her hand up and her camera off; she renames herself in hers, and his list and tile
+ * follow.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +44,7 @@ const anaAtBen = () => {
   };
 };
 
-test('through the pre-join screen: a typed name, the camera off, Join; then a raised hand and a reaction', async () => {
+test('through the pre-join screen: a typed name, the camera off, Join; then a hand, a reaction, the people list and a new name', async () => {
   const room = `prejoin-${Date.now()}`;
   const ben = await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=Ben`);
   await ben.page.evaluate(() => {
@@ -121,6 +123,49 @@ test('through the pre-join screen: a typed name, the camera off, Join; then a ra
       (expected) => /** @type {any} */ (window).reactions.includes(expected),
       { timeout: 20000 },
       `Ana Real ${emoji}`,
+    );
+
+    // Ben opens the people list: two people, Ana with her hand up and her camera off.
+    await ben.page.click(inCall('people-button'));
+    await ben.page.waitForFunction(
+      () => {
+        const call = /** @type {any} */ (document.querySelector('rtc-call'));
+        const list = call.shadowRoot.querySelector('rtc-participant-list');
+        const rows = [...(list?.shadowRoot?.querySelectorAll('[part~="row"]') ?? [])];
+        const row = rows.find((r) => !r.hasAttribute('data-local'));
+        return (
+          rows.length === 2 &&
+          row?.querySelector('[part~="name"]')?.textContent?.trim() === 'Ana Real' &&
+          !!row.querySelector('[part~="hand"]') &&
+          row.querySelector('[part~="camera-state"]')?.getAttribute('data-on') === 'false'
+        );
+      },
+      { timeout: 20000 },
+    );
+    // Ana renames herself in the call, from her own list: Ben's list and tile follow.
+    await page.click(inCall('people-button'));
+    await page.waitForSelector('pierce/[part~="edit-button"]', { timeout: 20000 });
+    await page.click('pierce/[part~="edit-button"]');
+    await page.waitForSelector('pierce/[part~="name-input"]');
+    await page.click('pierce/[part~="name-input"]', { count: 3 });
+    await page.keyboard.type('Ana R.');
+    await page.keyboard.press('Enter');
+    await ben.page.waitForFunction(
+      () => {
+        const call = /** @type {any} */ (document.querySelector('rtc-call'));
+        const list = call.shadowRoot.querySelector('rtc-participant-list');
+        const row = [...(list?.shadowRoot?.querySelectorAll('[part~="row"]') ?? [])].find(
+          (r) => !r.hasAttribute('data-local'),
+        );
+        const tile = [...call.shadowRoot.querySelectorAll('rtc-video-tile')].find(
+          (/** @type {any} */ t) => t.participant && !t.participant.local,
+        );
+        return (
+          row?.querySelector('[part~="name"]')?.textContent?.trim() === 'Ana R.' &&
+          tile?.shadowRoot?.querySelector('[part~="name"]')?.textContent?.trim() === 'Ana R.'
+        );
+      },
+      { timeout: 20000 },
     );
     for (const { errors } of [ana, ben]) assert.deepEqual(errors, []);
   } finally {

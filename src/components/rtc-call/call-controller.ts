@@ -13,9 +13,14 @@ import {
   rtcParticipantLeft,
   rtcScreenShare,
 } from '../../events.js';
-import { rtcActiveSpeaker, rtcHand, rtcQuality, rtcReaction } from '../../events.js';
+import { rtcActiveSpeaker, rtcFile, rtcHand, rtcParticipantUpdated, rtcQuality, rtcReaction } from '../../events.js';
 
 /** Problems that go away by themselves once the call is (re)joined. */
+/** The fields in which two snapshots of one participant differ. */
+function changedFields(was: Participant, now: Participant): (keyof Participant)[] {
+  return (Object.keys(now) as (keyof Participant)[]).filter((k) => was[k] !== now[k]);
+}
+
 const TRANSIENT: RtcErrorCode[] = ['server-unreachable', 'connection-lost', 'server-error', 'rate-limited'];
 
 /**
@@ -64,6 +69,7 @@ export class CallController implements ReactiveController {
     // The engine learns who is already in the room just before it calls itself joined; a page sets up on
     // `rtc-joined`, so the people already there are announced after it, in the order they came.
     let joined = false;
+    const told = new WeakMap<object, string>();
     const held: Event[] = [];
     const announce = (event: Event) => (joined ? host.dispatchEvent(event) : held.push(event));
     this.#off.push(
@@ -74,8 +80,16 @@ export class CallController implements ReactiveController {
         host.requestUpdate();
       }),
       call.on('participants', (list) => {
+        const before = new Map(this.participants.map((p) => [p.id, p]));
         this.participants = list;
         host.requestUpdate();
+        // Someone already shown changed (muted, renamed, raised a hand, started speaking…): say what, once joined.
+        if (joined)
+          for (const p of list) {
+            const was = before.get(p.id);
+            const changed = was && was !== p ? changedFields(was, p) : [];
+            if (changed.length) host.dispatchEvent(rtcParticipantUpdated({ participant: p, changed }));
+          }
       }),
       call.on('joined', (p) => {
         host.dispatchEvent(rtcJoined({ room: options.room, participant: p }));
@@ -92,6 +106,14 @@ export class CallController implements ReactiveController {
       call.on('quality', (d) => host.dispatchEvent(rtcQuality(d))),
       call.on('message', (m) => host.dispatchEvent(rtcMessage(m))),
       call.on('screen-share', (d) => host.dispatchEvent(rtcScreenShare(d))),
+      call.on('files', (list) => {
+        // Each transfer's every new state, once.
+        for (const transfer of list)
+          if (told.get(transfer) !== transfer.state) {
+            told.set(transfer, transfer.state);
+            host.dispatchEvent(rtcFile({ transfer, state: transfer.state }));
+          }
+      }),
       call.on('error', (e) => {
         this.notices = [...this.notices.filter((n) => n.code !== e.code), e];
         host.dispatchEvent(rtcError(e));

@@ -160,6 +160,8 @@ describe('rtc-call: layouts', () => {
     const self = a.participants[0]!.id;
     const told: Record<string, number> = {};
     a.addEventListener('rtc-tile-view', (e) => (told[e.detail.id] = e.detail.height));
+    const layouts: string[] = [];
+    a.addEventListener('rtc-layout-change', (e) => layouts.push(`${e.detail.layout} ${e.detail.pinned}`));
     expect(a.layout).to.equal('grid');
     expect(part(a, 'grid')).to.exist;
     expect(tilesIn(a).map(placeOf)).to.deep.equal(['grid', 'grid']);
@@ -195,6 +197,21 @@ describe('rtc-call: layouts', () => {
     await until(() => onStage() === ben, 'a pin takes the stage in the grid');
     await a.pin(null);
     await until(() => !!part(a, 'grid'), 'the grid back');
+
+    // Each change told once, in order, whichever way it came (method, button, attribute).
+    a.setAttribute('layout', 'speaker');
+    await a.updateComplete;
+    expect(layouts).to.deep.equal([
+      'speaker null',
+      `speaker ${self}`,
+      `speaker ${ben}`,
+      'speaker null',
+      'grid null',
+      `grid ${ben}`,
+      'grid null',
+      'speaker null',
+    ]);
+    await a.setLayout('grid');
 
     const badLayout = await rejection(a.setLayout('mosaic' as 'grid'));
     expect([badLayout.name, badLayout.code]).to.deep.equal(['RtcError', 'invalid-layout']);

@@ -51,6 +51,13 @@ describe('rtc-call: methods and properties', () => {
     expect(() => ((before[0] as { name: string }).name = 'Mallory')).to.throw(TypeError);
     expect(a.participants).to.equal(before);
 
+    const updates: string[] = [];
+    b.addEventListener('rtc-participant-updated', (e) => {
+      const { participant: p, changed } = e.detail;
+      // (Speaking and quality come and go with the fake microphone and the link: not what this test is about.)
+      const mine = changed.filter((k) => k === 'audioEnabled' || k === 'videoEnabled' || k === 'name');
+      if (mine.length) updates.push(`${p.name}: ${mine.map((k) => `${k}=${p[k]}`).join(' ')}`);
+    });
     await a.setMicrophone(false);
     expect(a.participants[0].audioEnabled).to.be.false;
     expect(before[0].audioEnabled).to.be.true;
@@ -65,6 +72,13 @@ describe('rtc-call: methods and properties', () => {
     await Promise.all([a.setCamera(true), a.setMicrophone(true)]);
     expect(a.localStream!.getVideoTracks()[0].readyState).to.equal('live');
     await until(() => b.participants[1]?.videoEnabled && b.participants[1]?.audioEnabled, 'Ben to see Ana back');
+    a.name = 'Ana B.';
+    await until(() => b.participants[1]?.name === 'Ana B.', 'Ben to see her new name');
+    // Ben's page was told each change as it came, with what changed.
+    await until(() => updates.length >= 5, 'the updates');
+    expect(updates.join('; ')).to.match(
+      /^Ana: audioEnabled=false; Ana: videoEnabled=false; (Ana: videoEnabled=true; Ana: audioEnabled=true|Ana: audioEnabled=true; Ana: videoEnabled=true|Ana: audioEnabled=true videoEnabled=true|Ana: videoEnabled=true audioEnabled=true); Ana B\.: name=Ana B\.$/,
+    );
   });
 
   it('setCamera(true) rejects with camera-denied when the browser refuses, and the call goes on', async () => {

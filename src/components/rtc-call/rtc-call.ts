@@ -5,6 +5,7 @@ import { provide } from '@lit/context';
 import { callContext, type CallContextValue } from '../../context.js';
 import {
   rtcDeviceChange,
+  rtcLayoutChange,
   rtcRequestLeave,
   rtcStateChange,
   type RtcCallState,
@@ -151,6 +152,14 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * history you are sent on joining. Detail: `{ id, from: { id, name }, text, time, local }`.
  * @fires {CustomEvent<RtcScreenShareDetail>} rtc-screen-share - Someone (you too) started or stopped sharing their
  * screen. Detail: `{ participant, sharing }`; `participant.screen` is the screen's stream, or null.
+ * @fires {CustomEvent<RtcParticipantUpdatedDetail>} rtc-participant-updated - Something about someone in the call
+ * (you too) changed: their microphone or camera, name, hand, speaking, connection, quality, screen or stream. Detail:
+ * `{ participant, changed }`: the new snapshot, and the names of the fields that changed (`['audioEnabled']`).
+ * @fires {CustomEvent<RtcFileDetail>} rtc-file - A file transfer, either way, began or changed state. Detail:
+ * `{ transfer, state }`: `offered` (to you: `transfer.accept()` or `refuse()`), `sending` / `receiving`, then `done`
+ * (a received one has `transfer.blob`), `refused`, `cancelled` or `failed`. Send with `element.call.sendFile()`.
+ * @fires {CustomEvent<RtcLayoutChangeDetail>} rtc-layout-change - The layout or what is pinned changed (`setLayout()`,
+ * `pin()`, a tile's pin button, the `layout` attribute). Detail: `{ layout, pinned }`.
  * @fires {CustomEvent} rtc-request-leave - The visitor clicked Leave. Cancel it (`preventDefault()`) to stay.
  * @fires {CustomEvent<RtcHandDetail>} rtc-hand - Someone (you too) raised or lowered their hand. Detail:
  * `{ participant, raised }`. A newcomer gets one for each hand already up.
@@ -903,6 +912,9 @@ export class RtcCall extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // (Not for the first values: nothing changed then.)
+    if (['layout', 'pinned'].some((k) => (changed as Map<PropertyKey, unknown>).get(k) !== undefined))
+      this.dispatchEvent(rtcLayoutChange({ layout: this.layout, pinned: this.pinned }));
     this.#sayAnnouncements();
     this.#measure();
     if (this.#focusNext) {

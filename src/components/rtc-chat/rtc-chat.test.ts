@@ -177,6 +177,11 @@ describe('rtc-call: chat (sendMessage, rtc-message, <rtc-chat>)', () => {
     const { els } = await calls('Ana', 'Ben');
     const [a, b] = els;
     const file = randomFile(3 * 1024 * 1024, 'notes <b>.bin');
+    const heard: string[] = [];
+    for (const el of [a, b])
+      el.addEventListener('rtc-file', (e) =>
+        heard.push(`${el === a ? 'Ana' : 'Ben'} ${e.detail.transfer.direction} ${e.detail.state}`),
+      );
     await openChat(a);
     // The attach button's file input, as a person's choice.
     const picker = inChat(a)!.querySelector<HTMLInputElement>('input[type=file]')!;
@@ -200,6 +205,18 @@ describe('rtc-call: chat (sendMessage, rtc-message, <rtc-chat>)', () => {
     expect(await sha256(received)).to.equal(await sha256(file));
     await until(() => a.call!.transfers[0].state === 'done', 'Ana to see it done');
     expect(a.call!.transfers[0].peakBuffered).to.be.at.most(1024 * 1024);
+    // The pages heard each step as rtc-file events, once each.
+    await until(() => heard.filter((h) => h.endsWith('done')).length === 2, 'both done events');
+    expect(heard.filter((h) => h.startsWith('Ana'))).to.deep.equal([
+      'Ana send offered',
+      'Ana send sending',
+      'Ana send done',
+    ]);
+    expect(heard.filter((h) => h.startsWith('Ben'))).to.deep.equal([
+      'Ben receive offered',
+      'Ben receive receiving',
+      'Ben receive done',
+    ]);
     // Closing the panel lets go of the download link.
     const href = link.href;
     q(b.shadowRoot, 'chat-button')!.click();
