@@ -1,24 +1,31 @@
 // @ts-check
-/** One HTTP server: the widget bundle, the demo, the join API, the PeerJS broker, health and metrics. */
-import http from 'node:http';
+/**
+ * One HTTP server: the widget bundle, the demo, the seat API, the PeerJS broker, health and metrics. This module
+ * makes the parts (the room store, the rooms, seat expiry) and mounts the routes in the order a request meets them;
+ * each route lives in its own module (http-*.js), the broker in broker.js.
+ */
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
 import { Rooms } from './rooms.js';
 import { seatTaker } from './join.js';
 import { MemoryRoomStore } from './store/memory.js';
-import { RedisRoomStore, StoreUnavailable } from './store/redis.js';
+import { RedisRoomStore } from './store/redis.js';
 import { createCluster } from './cluster.js';
-import { iceServersFor } from './ice.js';
 import { tokenVerifier } from './tokens.js';
 import { SeatExpiry } from './seat-expiry.js';
 import { Metrics } from './metrics.js';
-import { metricsHandler } from './metrics-access.js';
-import { demoHeaders } from './demo-headers.js';
-import { serveBuilt, serveChunks } from './bundle.js';
 import { createLogger, safe } from './log.js';
 import { proxyTrust, clientAddress } from './proxy.js';
-import { capSocketsPerAddress } from './sockets.js';
 import { widgetRoot } from './widget.js';
+import { refusal, notFound, errorAnswer } from './http-answers.js';
+import { cors } from './http-cors.js';
+import { health } from './http-health.js';
+import { widgetRoutes, demoRoutes } from './http-widget.js';
+import { seatRoutes } from './http-seats.js';
+import { declareMetrics, metricsRoute } from './http-metrics.js';
+import { connectRedis, listenOn } from './listen.js';
+import { createHttpServer } from './http-server.js';
+import { shutDown } from './shutdown.js';
 
 /**
  * @param {import('./config.js').Config} config
@@ -34,16 +41,7 @@ export function createRtcServer(config, deps = {}) {
   app.set('etag', false);
   const trusted = proxyTrust(config.trustProxy);
   app.set('trust proxy', (/** @type {string} */ addr) => trusted(addr));
-  // Node's defaults let a request trickle in for 5 minutes, and check only every 30 s.
-  const server = http.createServer(
-    {
-      requestTimeout: config.requestTimeout,
-      headersTimeout: config.requestTimeout,
-      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeout / 4)),
-    },
-    app,
-  );
-  const started = Date.now();
+  const server = createHttpServer({ app, config, trusted, metrics, log });
   let stopping = false;
 
   /** @param {string | undefined} origin */
@@ -94,193 +92,44 @@ export function createRtcServer(config, deps = {}) {
       broker.disconnect(id);
     },
   });
-
-  metrics.gauge('rtc_open_connections', 'Open broker websocket connections', () => broker.openConnections());
-  // With REDIS_URL these three are the totals of every instance (read from Redis); the rest are this instance's.
-  metrics.gauge(
-    'rtc_rooms',
-    'Rooms with at least one member or reserved seat',
-    async () => (await store.counts()).rooms,
-  );
-  metrics.gauge(
-    'rtc_members',
-    'People seated in rooms (connected or briefly away)',
-    async () => (await store.counts()).members,
-  );
-  metrics.gauge(
-    'rtc_pending_seats',
-    'Seats issued whose websocket has not opened yet',
-    async () => (await store.counts()).pending,
-  );
-  metrics.counter('rtc_joins_total', 'Seats issued by POST /rtc/join');
-  metrics.counter('rtc_leaves_total', 'Members who left on purpose');
-  metrics.counter('rtc_messages_relayed_total', 'Signalling messages relayed between members');
-  metrics.counter('rtc_refusals_total', 'Requests, upgrades and frames refused, by reason');
-  metrics.counter('rtc_turn_credentials_total', 'TURN credentials issued');
-  metrics.counter('rtc_seats_expired_total', "Seats ended because their room token's exp (plus TOKEN_GRACE) passed");
-
-  // Before CORS, so no answer about metrics ever carries CORS headers. With METRICS_PORT, only there.
-  const readMetrics = metricsHandler({
-    metrics,
-    token: config.metricsToken,
-    ownPort: config.metricsPort !== undefined,
-    refuse: (reason) => metrics.inc('rtc_refusals_total', { reason }),
-  });
-  /** @type {http.Server | undefined} */
-  let metricsServer;
-  if (config.metricsPort === undefined) app.all('/metrics', readMetrics);
-  else {
-    const metricsApp = express();
-    metricsApp.disable('x-powered-by');
-    metricsApp.all('/metrics', readMetrics);
-    metricsApp.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
-    metricsServer = http.createServer(metricsApp);
-    metricsServer.on('clientError', (_err, socket) => socket.destroy());
-  }
-
-  // CORS: any origin may load the widget and join, unless ALLOWED_ORIGINS says otherwise.
-  app.use((req, res, next) => {
-    const origin = req.headers.origin;
-    if (origin && originAllowed(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', config.allowedOrigins.length ? origin : '*');
-      res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
-      res.setHeader('Access-Control-Max-Age', '600');
-    }
-    if (req.method === 'OPTIONS') return void res.sendStatus(origin && originAllowed(origin) ? 204 : 403);
-    next();
-  });
-
-  // With REDIS_URL, `redis` says whether it answers: without it this instance takes no joins, while the calls it
-  // carries go on, so it stays 200 (taking it out of a load balancer would end those calls for nothing).
-  app.get('/healthz', (_req, res, next) => {
-    const uptime = Math.round((Date.now() - started) / 1000);
-    const status = stopping ? 'stopping' : 'ok';
-    if (!redis) return void res.status(stopping ? 503 : 200).json({ status, uptime });
-    redis
-      .reachable()
-      .then((up) => res.status(stopping ? 503 : 200).json({ status, uptime, redis: up ? 'up' : 'down' }))
-      .catch(next);
-  });
-
-  const root = widgetRoot();
-  if (root) {
-    app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
-    app.get('/rtc-call.js.map', serveBuilt(`${root}/dist/rtc-call.js.map`, 'application/json; charset=utf-8'));
-    // What rtc-call.js loads when it needs it (a language file), found relative to it: `import('./rtc-call-….js')`.
-    app.get(/^\/rtc-call-[^/]+$/, serveChunks(`${root}/dist`));
-  } else {
-    // A broker on its own is useful (the site serves the script itself), but say so where the script is asked for.
-    log.warn(
-      'the widget (the rtc-call package) is not installed beside the server: /rtc-call.js and the demo answer 503',
-    );
-    app.get(/^\/rtc-call[^/]*$/, (_req, res) => {
-      res
-        .status(503)
-        .type('text/plain')
-        .send('The widget is not installed beside this server: `npm install rtc-call`.\n');
-    });
-  }
-
-  /** @param {import('express').Response} res @param {number} status @param {string} code @param {string} message */
-  const fail = (res, status, code, message) => {
-    metrics.inc('rtc_refusals_total', { reason: code });
-    res.status(status).json({ code, message });
-  };
-
-  // Seats carry secrets and TURN credentials: no cache (browser, proxy or CDN) may keep them.
-  app.use('/rtc', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  const tokensRequired = !!(config.roomSecret || config.roomPublicKey);
   const verifyToken = tokenVerifier({
     secret: config.roomSecret,
     publicKeys: config.roomPublicKey,
     maxTtl: config.tokenMaxTtl,
   });
-
-  // JSON, also when labelled text/plain: the widget sends it so, which makes its POST a CORS "simple request" with no
-  // preflight (one round trip less before a call can start). The Origin is checked by each route, not by CORS.
-  const json = express.json({ limit: '8kb', strict: true, type: ['application/json', 'text/plain'] });
-  // Async (tokens are checked by jose): Express 4 does not catch a rejected handler, so pass errors on by hand.
-  app.post('/rtc/join', json, (req, res, next) => void joinRoom(req, res).catch(next));
   const seats = seatTaker({
     config,
     rooms,
     seatExpiry,
     verifyToken,
-    tokensRequired,
+    tokensRequired: !!(config.roomSecret || config.roomPublicKey),
     metrics,
     log,
     originAllowed,
     stopping: () => stopping,
   });
-  /** @param {import('express').Request} req @param {import('express').Response} res */
-  const joinRoom = async (req, res) => {
-    const body = req.body && typeof req.body === 'object' ? req.body : {};
-    const answer = await seats.takeSeat({
-      room: body.room,
-      name: body.name,
-      token: body.token,
-      ip: clientIp(req),
-      origin: req.headers.origin,
-    });
-    if (!answer.ok) return fail(res, answer.status, answer.code, answer.message);
-    const { ticket } = answer;
-    res.json({
-      id: ticket.id,
-      secret: ticket.secret,
-      broker: { path: `${BROKER_PATH}/`, key: PEER_KEY },
-      ...seats.seatDetails(ticket),
-    });
-  };
+  const fail = refusal(metrics);
 
-  /** @param {import('express').Response} res */
-  const tokenExpired = (res) =>
-    fail(res, 401, 'token-expired', 'The room token has expired, and so has this seat. Join again with a new token.');
-
-  // Fresh TURN credentials, never outliving the seat's room token (plus TOKEN_GRACE). A renewed `token` extends it.
-  app.post('/rtc/ice', json, (req, res, next) => void refreshIce(req, res).catch(next));
-  /** @param {import('express').Request} req @param {import('express').Response} res */
-  const refreshIce = async (req, res) => {
-    const body = req.body && typeof req.body === 'object' ? req.body : {};
-    const ticket = await rooms.check(body.id, body.secret);
-    if (!ticket) {
-      if (seatExpiry.expired(body.id, body.secret)) return tokenExpired(res);
-      return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
-    }
-    if (seatExpiry.until(ticket.id) !== undefined && body.token !== undefined) {
-      // A token that does not verify (or is for another room) extends nothing; the seat keeps the exp it has.
-      const check = await verifyToken(body.token, ticket.room);
-      if (check.ok) seatExpiry.set(ticket.id, ticket.secret, check.exp);
-      if (!(await rooms.check(body.id, body.secret)))
-        return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
-    }
-    const until = seatExpiry.until(ticket.id);
-    if (until !== undefined && Date.now() >= until) {
-      seatExpiry.expire(ticket.id, ticket.secret);
-      return tokenExpired(res);
-    }
-    const ice = iceServersFor(config, ticket.id, until);
-    if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
-    res.json(ice);
-  };
-
-  // A client hands its seat back (it left before its broker connection opened, or the page is closing).
-  app.post('/rtc/leave', json, (req, res, next) => void leave(req, res).catch(next));
-  /** @param {import('express').Request} req @param {import('express').Response} res */
-  const leave = async (req, res) => {
-    const body = req.body && typeof req.body === 'object' ? req.body : {};
-    const ticket = await rooms.check(body.id, body.secret);
-    if (!ticket) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');
-    metrics.inc('rtc_leaves_total');
-    await rooms.left(ticket.id);
-    broker.disconnect(ticket.id);
-    res.status(204).end();
-  };
-
+  // The routes, in the order a request meets them.
+  declareMetrics(metrics, store, () => broker.openConnections());
+  const metricsServer = metricsRoute(app, config, metrics);
+  app.use(cors(config.allowedOrigins, originAllowed));
+  app.get('/healthz', health({ stopping: () => stopping, redis }));
+  const root = widgetRoot();
+  widgetRoutes(app, root, log);
+  seatRoutes({
+    app,
+    config,
+    rooms,
+    seats,
+    seatExpiry,
+    verifyToken,
+    metrics,
+    fail,
+    clientIp,
+    broker: { path: `${BROKER_PATH}/`, key: PEER_KEY },
+    disconnect: (id) => broker.disconnect(id),
+  });
   broker = mountBroker({
     server,
     app,
@@ -293,36 +142,9 @@ export function createRtcServer(config, deps = {}) {
     peers: cluster?.peers,
     seats,
   });
-
-  if (root) app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
-  app.use((_req, res) => void res.status(404).json({ code: 'not-found', message: 'Not found' }));
-  /** @type {import('express').ErrorRequestHandler} */
-  const onError = (err, _req, res, _next) => {
-    if (err instanceof StoreUnavailable) {
-      log.warn('room store unreachable', { err: safe(err.message) });
-      return fail(res, 503, 'store-unavailable', 'The call server cannot reach its room store. Try again in a moment.');
-    }
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) log.error('request failed', { err: safe(err?.stack ?? err) });
-    fail(res, status, status === 500 ? 'internal' : 'bad-request', status === 500 ? 'Internal error' : 'Bad request');
-  };
-  app.use(onError);
-
-  // A request slower than REQUEST_TIMEOUT is told so (as Node would without this listener); anything else that is
-  // not HTTP just loses its socket.
-  server.on('clientError', (/** @type {NodeJS.ErrnoException} */ err, socket) => {
-    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable)
-      socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.destroy();
-  });
-  capSocketsPerAddress(server, {
-    max: config.maxSocketsPerIp,
-    exempt: trusted,
-    refused: (address) => {
-      metrics.inc('rtc_refusals_total', { reason: 'socket-limit' });
-      log.debug('socket refused', { reason: 'socket-limit', ip: safe(address) });
-    },
-  });
+  demoRoutes(app, root);
+  app.use(notFound);
+  app.use(errorAnswer(fail, log));
 
   return {
     app,
@@ -357,66 +179,8 @@ export function createRtcServer(config, deps = {}) {
     /** Graceful shutdown: stop accepting, tell clients, close; resolves within `shutdownTimeout`. */
     close() {
       stopping = true;
-      // Redis last: the seats of the sockets closing now are marked away in it first, for other instances to take.
-      const done = async () => {
-        await cluster?.stop();
-        await redis?.close();
-      };
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          broker.terminateAll();
-          server.closeAllConnections();
-          void done().then(resolve);
-        }, config.shutdownTimeout);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          void done().then(resolve);
-        });
-        metricsServer?.close();
-        metricsServer?.closeAllConnections();
-        broker.closeAll('shutdown');
-        broker.stop();
-        rooms.close();
-        seatExpiry.close();
-        server.closeIdleConnections();
-      });
+      const parts = { server, metricsServer, broker, rooms, seatExpiry, cluster, redis };
+      return shutDown({ ...parts, timeout: config.shutdownTimeout });
     },
   };
-}
-
-/**
- * Connects to Redis before the server takes anything: one that does not answer within a few seconds stops the start
- * with an error naming REDIS_URL (later outages are survived: see cluster.js).
- * @param {RedisRoomStore} redis
- */
-async function connectRedis(redis) {
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000);
-  });
-  try {
-    await Promise.race([redis.connect(), late]);
-  } catch (err) {
-    await redis.close();
-    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { setting: 'REDIS_URL' });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * @param {http.Server} server @param {number} port @param {string} host
- * @returns {Promise<number>} the port it listens on
- */
-function listenOn(server, port, host) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host || undefined, () => {
-      server.off('error', reject);
-      const addr = server.address();
-      resolve(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
 }

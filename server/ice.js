@@ -21,17 +21,15 @@ export function turnCredentials(secret, id, ttl, now = Date.now()) {
  * @param {number} [seatEnds] ms since the epoch: the seat's room token lapses then (with its grace). Credentials never
  *   outlive it, and `ttl` says when to ask again (with a renewed token), TURN or not.
  * @param {number} [now] ms
- * @returns {{iceServers: RTCIceServerLike[], ttl: number}} ttl: seconds until the credentials lapse (0: never)
+ * @returns {import('../src/engine/protocol.js').SeatIce} ttl: seconds until the credentials lapse (0: never)
  */
 export function iceServersFor(config, id, seatEnds, now = Date.now()) {
   const left = seatEnds === undefined ? Infinity : Math.max(1, Math.floor((seatEnds - now) / 1000));
   const turnTtl = Math.min(config.turnTtl, left);
-  /** @type {RTCIceServerLike[]} */
+  /** @type {import('../src/engine/protocol.js').IceServer[]} */
   const iceServers = [];
   if (config.stunUrls.length) iceServers.push({ urls: config.stunUrls });
   if (config.turnUrls.length)
     iceServers.push({ urls: config.turnUrls, ...turnCredentials(config.turnSecret, id, turnTtl, now) });
   return { iceServers, ttl: config.turnUrls.length ? turnTtl : left === Infinity ? 0 : left };
 }
-
-/** @typedef {{urls: string[], username?: string, credential?: string}} RTCIceServerLike */

@@ -106,6 +106,7 @@ export function seatTaker({
    * What a client needs of its seat besides id and secret: its name (a room token may set it) and the ICE servers,
    * with TURN credentials that do not outlive the seat.
    * @param {import('./rooms.js').Ticket} ticket
+   * @returns {import('../src/engine/protocol.js').SeatDetails}
    */
   function seatDetails(ticket) {
     const ice = iceServersFor(config, ticket.id, seatExpiry.until(ticket.id));

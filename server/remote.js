@@ -34,7 +34,10 @@ export function remoteDelivery({ store, peers, config }) {
       };
       return (await queue.enqueue(to.id, frame, limits)) && 'queue-full';
     },
-    /** Pushes a server message to a member on another instance; false when it is not elsewhere. @param {Ticket} to @param {object} message */
+    /**
+     * Pushes a room event to a member on another instance; false when it is not elsewhere.
+     * @param {Ticket} to @param {import('../src/engine/protocol.js').RoomPush} message
+     */
     push(to, message) {
       if (!peers || !elsewhere(to)) return false;
       peers.publish(to.inst ?? '', { kind: 'push', dst: to.id, message });

@@ -75,7 +75,7 @@ export class Rooms {
    * @param {number} [opts.pendingTimeout] ms a ticket waits for its websocket
    * @param {number} [opts.pendingPerOwner] pending seats one address may hold
    * @param {string} [opts.inst] this broker instance
-   * @param {(to: Ticket, message: object) => void} opts.send push a message to a connected member
+   * @param {(to: Ticket, message: import('../src/engine/protocol.js').RoomPush) => void} opts.send push a room event to a connected member
    * @param {(id: string) => void} [opts.gone] an id is gone for good
    * @param {(old: Ticket) => void} [opts.replaced] a seat was taken over by a new join with the same identity; it is
    *   gone for good right after this, which should close its socket

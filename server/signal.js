@@ -18,10 +18,7 @@ const text = (v, max) => typeof v === 'string' && v.length <= max;
 /** @param {unknown} v @param {number} max */
 const textOrNull = (v, max) => v === null || v === undefined || text(v, max);
 
-/**
- * @typedef {{description: {type: string, sdp: string}} | {candidate: {candidate: string, sdpMid: string | null,
- *   sdpMLineIndex: number | null, usernameFragment: string | null}}} SignalPayload
- */
+/** @typedef {import('../src/engine/protocol.js').SignalPayload} SignalPayload */
 
 /**
  * Reads an RTC-SIGNAL payload: exactly one of a session description or an ICE candidate.
@@ -35,7 +32,7 @@ export function readSignal(payload) {
   if (description !== undefined) {
     if (!description || typeof description !== 'object') return undefined;
     if (!DESCRIPTION_TYPES.has(description.type) || !text(description.sdp, MAX_SDP)) return undefined;
-    return { description: { type: description.type, sdp: description.sdp } };
+    return { description: { type: /** @type {'offer' | 'answer'} */ (description.type), sdp: description.sdp } };
   }
   if (!candidate || typeof candidate !== 'object') return undefined;
   const { sdpMLineIndex } = candidate;

@@ -1,6 +1,6 @@
 import type { PeerOptions } from 'peerjs';
 import { RtcError, serverError } from './errors.js';
-import type { Seat } from './types.js';
+import type { BrokerAddress, Seat, SeatIce } from './protocol.js';
 import { sha256 } from './sha256.js';
 
 /**
@@ -40,7 +40,7 @@ async function post<T>(server: string, path: string, body: unknown): Promise<T> 
 }
 
 /** Where the broker lives on our server, and its PeerJS key (as POST /rtc/join says too). */
-const BROKER = { path: '/broker/', key: 'rtc-call' };
+const BROKER: BrokerAddress = { path: '/broker/', key: 'rtc-call' };
 
 const base64url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes))
@@ -74,7 +74,7 @@ export function requestSeat(server: string, req: SeatRequest): Promise<Seat> {
  * Fresh TURN credentials for a long call. The current room token goes along: a renewed one extends the seat, which
  * otherwise ends a little after the token it was taken with.
  */
-export function refreshIce(server: string, seat: Seat, token?: string): Promise<Pick<Seat, 'iceServers' | 'ttl'>> {
+export function refreshIce(server: string, seat: Seat, token?: string): Promise<SeatIce> {
   return post(server, '/rtc/ice', { id: seat.id, secret: seat.secret, ...(token ? { token } : {}) });
 }
 

@@ -3,7 +3,7 @@ import { Peer, type PeerOptions } from '../peerjs.js';
 import { Emitter } from './emitter.js';
 import { RtcError, type RtcErrorDetail } from './errors.js';
 import { ownSeat, peerOptions, refreshIce, releaseSeat, requestSeat, type SeatRequest } from './broker-client.js';
-import type { SignalPayload } from './peer-link.js';
+import type { ClientMessage, IceServer, Member, ServerPush, SignalPayload, UntrustedPush } from './protocol.js';
 import { DefaultReconnectPolicy, type ReconnectContext, type ReconnectPolicy } from './reconnect-policy.js';
 import { Timers } from './timers.js';
 import type { Seat } from './types.js';
@@ -66,11 +66,8 @@ export interface BrokerSessionSeams {
   pingDeadlineMs?: number;
 }
 
-/** A member of the room, by the server's word. */
-export interface Member {
-  id: string;
-  name: string;
-}
+/** A member of the room, by the server's word (protocol.ts). */
+export type { Member };
 
 export interface BrokerSessionEvents {
   /** A seat's broker connection was made: connections to the others go through it. */
@@ -93,22 +90,8 @@ export interface BrokerSessionEvents {
   failed: RtcError;
 }
 
-interface ServerPush {
-  type?: unknown;
-  src?: unknown;
-  payload?: {
-    id?: unknown;
-    name?: unknown;
-    members?: unknown;
-    description?: unknown;
-    candidate?: unknown;
-    iceServers?: unknown;
-    ttl?: unknown;
-  };
-}
-
 /** The server checks and rebuilds RTC-SIGNAL payloads; this only makes sure of the shape the mesh relies on. */
-function signalPayload(p: ServerPush['payload']): SignalPayload | undefined {
+function signalPayload(p: UntrustedPush['payload']): SignalPayload | undefined {
   const d = p?.description as RTCSessionDescriptionInit | undefined;
   if (d && typeof d === 'object' && (d.type === 'offer' || d.type === 'answer') && typeof d.sdp === 'string')
     return { description: { type: d.type, sdp: d.sdp } };
@@ -209,7 +192,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
   sendSignal(dst: string, payload: SignalPayload): boolean {
     const peer = this.#peer;
     if (!peer?.open || !this.#inRoom) return false;
-    peer.socket.send({ type: 'RTC-SIGNAL', dst, payload });
+    peer.socket.send({ type: 'RTC-SIGNAL', dst, payload } satisfies ClientMessage);
     return true;
   }
 
@@ -287,7 +270,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
       this.#entering = undefined;
       entering?.reject(new RtcError('connection-lost', message));
     };
-    peer.socket.on('message', (msg) => this.#onPush(msg as ServerPush, generation));
+    peer.socket.on('message', (msg) => this.#onPush(msg as UntrustedPush, generation));
     peer.on('disconnected', () => {
       if (generation !== this.#generation) return;
       // Lost before the room was reached: this try failed, and #connect makes the next.
@@ -309,19 +292,20 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     return entered;
   }
 
-  #onPush(msg: ServerPush, generation: number): void {
+  #onPush(msg: UntrustedPush, generation: number): void {
     if (generation !== this.#generation) return;
     // Any word from the server shows the link carries frames both ways.
     if (this.#inRoom) this.#armSilence(generation);
     if (!msg || typeof msg.type !== 'string') return;
     const p = msg.payload ?? {};
-    switch (msg.type) {
+    // Typed as the protocol's pushes, so a case for a push the server does not send fails the type check.
+    switch (msg.type as ServerPush['type']) {
       case 'RTC-SEAT': {
         // Before RTC-ROOM, for a seat asked for in the upgrade (also after each reconnect with it).
         const seat = this.seat;
         if (!seat) break;
         if (typeof p.name === 'string') seat.name = p.name;
-        if (Array.isArray(p.iceServers)) seat.iceServers = p.iceServers as RTCIceServer[];
+        if (Array.isArray(p.iceServers)) seat.iceServers = p.iceServers as IceServer[];
         if (typeof p.ttl === 'number' && p.ttl >= 0) {
           seat.ttl = p.ttl;
           this.#timers.cancel(this.#iceRefresh);
@@ -398,7 +382,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
   #schedulePing(peer: BrokerPeer, generation: number): void {
     this.#timers.after(this.#pingIntervalMs, () => {
       if (generation !== this.#generation || peer !== this.#peer) return;
-      if (this.#inRoom && peer.open) peer.socket.send({ type: 'RTC-PING' });
+      if (this.#inRoom && peer.open) peer.socket.send({ type: 'RTC-PING' } satisfies ClientMessage);
       this.#schedulePing(peer, generation);
     });
   }
@@ -457,7 +441,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
     const seat = this.seat;
     if (!seat) return;
     this.seat = undefined;
-    if (this.#peer?.open) this.#peer.socket.send({ type: 'RTC-LEAVE' });
+    if (this.#peer?.open) this.#peer.socket.send({ type: 'RTC-LEAVE' } satisfies ClientMessage);
     else this.#api.releaseSeat(this.options.server, seat);
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from './logger.js';
 import { Emitter } from './emitter.js';
+import type { SignalPayload } from './protocol.js';
 
 /**
  * One connection to one remote peer: a single RTCPeerConnection carrying audio, video and a negotiated control
@@ -7,8 +8,8 @@ import { Emitter } from './emitter.js';
  * index.js is the model: one focused object per remote peer.) The mesh keeps one per remote participant.
  */
 
-/** What travels between the two sides to negotiate: a session description or one ICE candidate. */
-export type SignalPayload = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit };
+/** What travels between the two sides to negotiate: a session description or one ICE candidate (protocol.ts). */
+export type { SignalPayload };
 
 /** The control channel's id: negotiated on both sides, so neither waits for the other to create it. */
 export const CONTROL_CHANNEL_ID = 0;

@@ -118,13 +118,5 @@ export function isControlMessage(x: unknown): x is ControlMessage {
   );
 }
 
-/** What the server's join endpoint gives a client. */
-export interface Seat {
-  id: string;
-  secret: string;
-  name: string;
-  broker: { path: string; key: string };
-  iceServers: RTCIceServer[];
-  /** Seconds until TURN credentials lapse; 0 when they never do. */
-  ttl: number;
-}
+/** What the server's join endpoint gives a client (the wire protocol's seat, protocol.ts). */
+export type { Seat } from './protocol.js';

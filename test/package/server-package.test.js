@@ -47,8 +47,11 @@ test("@rtc-call/server's tarball: the server, its store, its types, its bin, a R
     'widget.js',
     'store/memory.js',
     'store/redis.js',
-    'types/index.d.ts',
-    'types/cli.d.ts',
+    // Declarations mirror the repository: the server's, and the wire protocol it shares with the widget.
+    'types/server/index.d.ts',
+    'types/server/cli.d.ts',
+    'types/server/broker.d.ts',
+    'types/src/engine/protocol.d.ts',
   ])
     assert.ok(shipped.has(file), `${file} is shipped`);
   assert.deepEqual(

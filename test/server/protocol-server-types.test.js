@@ -1,0 +1,105 @@
+// The wire protocol (seat, server pushes, signalling messages) is one module, src/engine/protocol.ts, that both the
+// client and the server compile against. These tests change one side the way a drift would, in memory, and check
+// that the type check of that side (with the project's own settings) refuses it, naming what changed (the sources as
+// they are pass `npm run typecheck`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const PROTOCOL = join(ROOT, 'src/engine/protocol.ts');
+/** @type {Map<string, ts.SourceFile | undefined>} source files already parsed, by language version and name */
+const parsed = new Map();
+
+/**
+ * Type-checks files of the project of `tsconfig`, each with its text edited by its change.
+ * @param {string} tsconfig
+ * @param {Record<string, (text: string) => string>} changes by file, relative to the root
+ * @returns {{problems: Record<string, string[]>, files: string[]}} the complaints about each changed file, and the
+ *   program's source files
+ */
+function checkChanged(tsconfig, changes) {
+  const { config } = ts.readConfigFile(join(ROOT, tsconfig), ts.sys.readFile);
+  const options = { ...ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options, noEmit: true };
+  /** @type {Map<string, string>} */
+  const texts = new Map();
+  for (const [file, change] of Object.entries(changes)) {
+    const original = readFileSync(join(ROOT, file), 'utf8');
+    const text = change(original);
+    assert.notEqual(text, original, `the change applies to ${file}`);
+    texts.set(join(ROOT, file), text);
+  }
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  host.readFile = (name) => texts.get(name) ?? read(name);
+  const getSource = host.getSourceFile.bind(host);
+  // Each file is parsed once for all the checks here (the DOM's and Node's declarations are most of the time).
+  host.getSourceFile = (name, version, ...rest) => {
+    const text = texts.get(name);
+    if (text !== undefined) return ts.createSourceFile(name, text, version);
+    const key = `${version}:${name}`;
+    if (!parsed.has(key)) parsed.set(key, getSource(name, version, ...rest));
+    return parsed.get(key);
+  };
+  const program = ts.createProgram([...texts.keys()], options, host);
+  /** @type {Record<string, string[]>} */
+  const problems = {};
+  // Only the changed files are checked (the others pass the project's own type check).
+  for (const file of Object.keys(changes)) {
+    const source = program.getSourceFile(join(ROOT, file));
+    problems[file] = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) =>
+      ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    );
+  }
+  return { problems, files: program.getSourceFiles().map((f) => f.fileName) };
+}
+
+test('the server compiles against the protocol module: a renamed field, an unknown reason, a missing secret', () => {
+  const { problems, files } = checkChanged('tsconfig.server.json', {
+    'server/rooms.js': (s) =>
+      s.replace(
+        "{ type: 'RTC-JOINED', payload: { id, name: t.name } }",
+        "{ type: 'RTC-JOINED', payload: { id, nick: t.name } }",
+      ),
+    'server/app.js': (s) => s.replace("payload: { reason: 'token-expired' }", "payload: { reason: 'token-gone' }"),
+    'server/http-seats.js': (s) => s.replace('secret: ticket.secret,', 'key: ticket.secret,'),
+  });
+  assert.ok(files.includes(PROTOCOL), 'the server program includes src/engine/protocol.ts');
+  assert.ok(
+    problems['server/rooms.js'].some((p) => /nick/.test(p)),
+    problems['server/rooms.js'].join('\n'),
+  );
+  assert.ok(
+    problems['server/app.js'].some((p) => /token-gone/.test(p)),
+    problems['server/app.js'].join('\n'),
+  );
+  assert.ok(
+    problems['server/http-seats.js'].some((p) => /key/.test(p)),
+    problems['server/http-seats.js'].join('\n'),
+  );
+});
+
+test("@rtc-call/server's declarations, protocol included, compile in a Node project without the DOM library", () => {
+  const entry = join(ROOT, 'server/types/server/index.d.ts');
+  const program = ts.createProgram([entry], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2022.d.ts'],
+    types: ['node'],
+  });
+  const files = program.getSourceFiles().map((f) => f.fileName);
+  assert.ok(files.includes(join(ROOT, 'server/types/src/engine/protocol.d.ts')), 'the protocol ships with the server');
+  const ours = program
+    .getSourceFiles()
+    .filter((f) => f.fileName.startsWith(join(ROOT, 'server/types')))
+    .flatMap((f) => program.getSemanticDiagnostics(f))
+    .map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  assert.deepEqual(ours, []);
+});
