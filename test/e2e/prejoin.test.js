@@ -142,8 +142,15 @@ test('through the pre-join screen: a typed name, the camera off, Join; then a ha
       },
       { timeout: 20000 },
     );
-    // Ana renames herself in the call, from her own list: Ben's list and tile follow.
+    // Ana closes the reactions menu (it stays open for more, over the control bar), and renames herself in the call
+    // from her own list: Ben's list and tile follow.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(
+      () =>
+        !(/** @type {any} */ (document.querySelector('rtc-call')).shadowRoot.querySelector('[part~="reaction-menu"]')),
+    );
     await page.click(inCall('people-button'));
+    await page.waitForSelector(inCall('people-list'), { timeout: 20000 });
     await page.waitForSelector('pierce/[part~="edit-button"]', { timeout: 20000 });
     await page.click('pierce/[part~="edit-button"]');
     await page.waitForSelector('pierce/[part~="name-input"]');
