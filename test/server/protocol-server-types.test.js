@@ -4,59 +4,14 @@
 // they are pass `npm run typecheck`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { checkChanged } from '../support/type-check.js';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const PROTOCOL = join(ROOT, 'src/engine/protocol.ts');
-/** @type {Map<string, ts.SourceFile | undefined>} source files already parsed, by language version and name */
-const parsed = new Map();
-
-/**
- * Type-checks files of the project of `tsconfig`, each with its text edited by its change.
- * @param {string} tsconfig
- * @param {Record<string, (text: string) => string>} changes by file, relative to the root
- * @returns {{problems: Record<string, string[]>, files: string[]}} the complaints about each changed file, and the
- *   program's source files
- */
-function checkChanged(tsconfig, changes) {
-  const { config } = ts.readConfigFile(join(ROOT, tsconfig), ts.sys.readFile);
-  const options = { ...ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options, noEmit: true };
-  /** @type {Map<string, string>} */
-  const texts = new Map();
-  for (const [file, change] of Object.entries(changes)) {
-    const original = readFileSync(join(ROOT, file), 'utf8');
-    const text = change(original);
-    assert.notEqual(text, original, `the change applies to ${file}`);
-    texts.set(join(ROOT, file), text);
-  }
-  const host = ts.createCompilerHost(options);
-  const read = host.readFile.bind(host);
-  host.readFile = (name) => texts.get(name) ?? read(name);
-  const getSource = host.getSourceFile.bind(host);
-  // Each file is parsed once for all the checks here (the DOM's and Node's declarations are most of the time).
-  host.getSourceFile = (name, version, ...rest) => {
-    const text = texts.get(name);
-    if (text !== undefined) return ts.createSourceFile(name, text, version);
-    const key = `${version}:${name}`;
-    if (!parsed.has(key)) parsed.set(key, getSource(name, version, ...rest));
-    return parsed.get(key);
-  };
-  const program = ts.createProgram([...texts.keys()], options, host);
-  /** @type {Record<string, string[]>} */
-  const problems = {};
-  // Only the changed files are checked (the others pass the project's own type check).
-  for (const file of Object.keys(changes)) {
-    const source = program.getSourceFile(join(ROOT, file));
-    problems[file] = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) =>
-      ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-    );
-  }
-  return { problems, files: program.getSourceFiles().map((f) => f.fileName) };
-}
 
 test('the server compiles against the protocol module: a renamed field, an unknown reason, a missing secret', () => {
   const { problems, files } = checkChanged('tsconfig.server.json', {

@@ -1,8 +1,12 @@
 // @ts-check
 /** Type-checking files as a TypeScript project that uses rtc-call would: for the package tests. */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * A consumer's settings: strict, a bundler's resolution (so `rtc-call/…` goes through package.json `exports`), the
@@ -51,4 +55,50 @@ export function typeCheck(root, name, source, options = {}) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** @type {Map<string, ts.SourceFile | undefined>} source files already parsed, by language version and name */
+const parsed = new Map();
+
+/**
+ * Type-checks files of the project of `tsconfig` (this repository's own settings), each with its text edited by its change.
+ * @param {string} tsconfig
+ * @param {Record<string, (text: string) => string>} changes by file, relative to the root
+ * @returns {{problems: Record<string, string[]>, files: string[]}} the complaints about each changed file, and the
+ *   program's source files
+ */
+export function checkChanged(tsconfig, changes) {
+  const { config } = ts.readConfigFile(join(ROOT, tsconfig), ts.sys.readFile);
+  const options = { ...ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options, noEmit: true };
+  /** @type {Map<string, string>} */
+  const texts = new Map();
+  for (const [file, change] of Object.entries(changes)) {
+    const original = readFileSync(join(ROOT, file), 'utf8');
+    const text = change(original);
+    assert.notEqual(text, original, `the change applies to ${file}`);
+    texts.set(join(ROOT, file), text);
+  }
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  host.readFile = (name) => texts.get(name) ?? read(name);
+  const getSource = host.getSourceFile.bind(host);
+  // Each file is parsed once for all the checks here (the DOM's and Node's declarations are most of the time).
+  host.getSourceFile = (name, version, ...rest) => {
+    const text = texts.get(name);
+    if (text !== undefined) return ts.createSourceFile(name, text, version);
+    const key = `${version}:${name}`;
+    if (!parsed.has(key)) parsed.set(key, getSource(name, version, ...rest));
+    return parsed.get(key);
+  };
+  const program = ts.createProgram([...texts.keys()], options, host);
+  /** @type {Record<string, string[]>} */
+  const problems = {};
+  // Only the changed files are checked (the others pass the project's own type check).
+  for (const file of Object.keys(changes)) {
+    const source = program.getSourceFile(join(ROOT, file));
+    problems[file] = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) =>
+      ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    );
+  }
+  return { problems, files: program.getSourceFiles().map((f) => f.fileName) };
 }
