@@ -294,10 +294,9 @@ export class RtcVideoTile extends LitElement {
   /** What the Document Picture-in-Picture window shows of this tile. */
   #pipView() {
     const t = this.#l10n;
-    const name = this.participant?.name || (this.local ? t.t('you') : t.t('guest'));
     return {
       stream: this.#stream(),
-      name: this.screen ? (this.local ? t.t('yourScreen') : t.t('screenOf', { name })) : name,
+      name: this.#names().shown,
       muted: this.audioMuted,
       micOff: t.t('microphoneOff'),
       mirrored: this.local && !this.screen,
@@ -349,10 +348,10 @@ export class RtcVideoTile extends LitElement {
     });
   }
 
-  protected override render() {
-    const p = this.participant;
+  /** The person's name (or "You", "Guest"), and the tile's label: "Ana", "Ana (you)", "Ana's screen", "Your screen". */
+  #names(): { name: string; shown: string } {
     const t = this.#l10n;
-    const name = p?.name || (this.local ? t.t('you') : t.t('guest'));
+    const name = this.participant?.name || (this.local ? t.t('you') : t.t('guest'));
     const shown = this.screen
       ? this.local
         ? t.t('yourScreen')
@@ -360,6 +359,13 @@ export class RtcVideoTile extends LitElement {
       : this.local
         ? t.t('nameYou', { name })
         : name;
+    return { name, shown };
+  }
+
+  protected override render() {
+    const p = this.participant;
+    const t = this.#l10n;
+    const { name, shown } = this.#names();
     const label = [
       shown,
       this.hand && t.t('handRaised'),
