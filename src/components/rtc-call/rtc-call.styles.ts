@@ -104,6 +104,20 @@ export const styles = css`
     flex: none;
     width: var(--rtc-tile-width, 160px);
   }
+  /* The call's state and its notices float over the top of the call: they come and go without moving anything. */
+  [part~='overlay'] {
+    position: absolute;
+    inset: var(--rtc-call-padding) var(--rtc-call-padding) auto;
+    z-index: 3;
+    pointer-events: none;
+  }
+  [part~='overlay'] [part~='status'] {
+    justify-self: center;
+    padding: 8px 12px;
+    border-radius: 8px;
+    background: var(--rtc-call-background);
+  }
+  [part~='overlay'],
   [part~='notices'] {
     display: grid;
     gap: 4px;
@@ -117,6 +131,7 @@ export const styles = css`
     background: var(--rtc-call-notice-background);
     color: var(--rtc-call-notice-foreground);
     font-size: 0.9em;
+    pointer-events: auto;
   }
   [part~='notice-text'] {
     flex: 1;
@@ -170,13 +185,16 @@ export const styles = css`
     background: var(--rtc-call-danger);
     color: var(--rtc-call-danger-foreground);
   }
+  /* Sharing, full screen, a raised hand or a reaction is not turning something off: no danger color when not pressed. */
   [part~='screen-button'][aria-pressed],
-  [part~='fullscreen-button'][aria-pressed] {
+  [part~='fullscreen-button'][aria-pressed],
+  [part~='hand-button'][aria-pressed] {
     background: var(--rtc-call-control-background);
     color: var(--rtc-call-foreground);
   }
   [part~='screen-button'][aria-pressed='true'],
-  [part~='fullscreen-button'][aria-pressed='true'] {
+  [part~='fullscreen-button'][aria-pressed='true'],
+  [part~='hand-button'][aria-pressed='true'] {
     background: var(--rtc-call-accent);
     color: var(--rtc-call-accent-foreground);
   }
@@ -197,15 +215,6 @@ export const styles = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
-  }
-  /* Raising a hand or reacting is not turning something off: no danger color when not pressed. */
-  [part~='hand-button'][aria-pressed='false'] {
-    background: var(--rtc-call-control-background);
-    color: var(--rtc-call-foreground);
-  }
-  [part~='hand-button'][aria-pressed='true'] {
-    background: var(--rtc-call-accent);
-    color: var(--rtc-call-accent-foreground);
   }
   [part~='people-count'] {
     font-size: 0.7em;

@@ -57,54 +57,31 @@ function defaultServer(): string {
 /** Phones (and browsers without it) have no getDisplayMedia: no share button there. */
 const canShareScreen = () => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
-const TILE_PARTS = [
-  'base: tile',
-  'video: tile-video',
-  'avatar: tile-avatar',
-  'label: tile-label',
-  'name: tile-name',
-  'mic-state: tile-mic-state',
-  'camera-state: tile-camera-state',
-  'status: tile-status',
-  'weak-link: tile-weak-link',
-  'unmute-button: tile-unmute-button',
-  'hand: tile-hand',
-  'speaking: tile-speaking',
-  'reaction: tile-reaction',
-  'quality: tile-quality',
-  'quality-bar: tile-quality-bar',
-  'quality-details: tile-quality-details',
-  'controls: tile-controls',
-  'pin-button: tile-pin-button',
-  'pip-button: tile-pip-button',
-  'details-base',
-  'details-row',
-  'details-term',
-  'details-value',
-].join(', ');
-const LIST_PARTS = [
-  'list: people-list',
-  'row: people-row',
-  'hand: people-hand',
-  'name: people-name',
-  'mic-state: people-mic-state',
-  'camera-state: people-camera-state',
-  'edit-button: people-edit-button',
-  'name-form: people-name-form',
-  'name-input: people-name-input',
-  'save-button: people-save-button',
-].join(', ');
+/**
+ * An inner element's `exportparts`: each of its `parts` as `prefix-part` (its `base` as `prefix` alone), and the `kept`
+ * ones under their own names.
+ */
+const exportParts = (prefix: string, parts: string, kept = '') =>
+  parts
+    .split(' ')
+    .map((p) => `${p}: ${p === 'base' ? prefix : `${prefix}-${p}`}`)
+    .concat(kept ? kept.split(' ') : [])
+    .join(', ');
+const TILE_PARTS = exportParts(
+  'tile',
+  'base video avatar label name mic-state camera-state status weak-link unmute-button hand speaking reaction quality ' +
+    'quality-bar quality-details controls pin-button pip-button',
+  'details-base details-row details-term details-value',
+);
+const LIST_PARTS = exportParts(
+  'people',
+  'list row hand name mic-state camera-state edit-button name-form name-input save-button',
+);
 /** What the live region says: who joined, who left, whose hand is up. */
 const ANNOUNCE_KEYS = ['announceJoined', 'announceLeft', 'announceHand'] as const;
 /** How long a reaction floats over its sender's tile. */
 const REACTION_MS = 4000;
-const PICKER_PARTS = [
-  'base: picker',
-  'field: picker-field',
-  'label: picker-label',
-  'select: picker-select',
-  'empty: picker-empty',
-].join(', ');
+const PICKER_PARTS = exportParts('picker', 'base field label select empty');
 
 const STATUS: Partial<Record<CallState, RtcStringKey>> = {
   idle: 'statusIdle',
@@ -174,6 +151,8 @@ const STATUS: Partial<Record<CallState, RtcStringKey>> = {
  * @slot prejoin - The site's own content on the pre-join screen (`state="prejoin"`), above the Join button.
  *
  * @csspart base - The call's frame.
+ * @csspart overlay - Floats over the top of the call, without moving anything under it: the call's `status` while tiles
+ * show, and the `notices`.
  * @csspart notices - The list of problems and warnings.
  * @csspart notice - One problem or warning.
  * @csspart notice-text - A notice's words.
@@ -1107,28 +1086,33 @@ export class RtcCall extends LitElement {
     const status = statusKey ? t.t(statusKey) : '';
     const statusLine = status ? html`<div part="status" role="status">${status}</div>` : nothing;
     const alone = !!this.room && c.state === 'joined' && people.length <= 1;
+    // Over the tiles, the call's state floats with the notices: nothing under them moves (a button aimed at included).
+    const floats = people.length && !alone && this.state !== 'prejoin';
     const lang = t.language;
     const self = people.find((p) => p.local);
     const handUp = !!self?.hand;
     return html`
       <div part="base">
-        <div part="notices" role="alert">
-          ${[...c.notices, ...this.#prejoin.notices].map(
-            (n) =>
-              html`<div part="notice" data-code=${n.code}>
-                <span part="notice-text">${this.#noticeText(n)}</span>
-                <button
-                  part="notice-dismiss"
-                  aria-label=${t.t('dismiss')}
-                  @click=${() => {
-                    c.dismiss(n.code);
-                    this.#prejoin.dismiss(n.code);
-                  }}
-                >
-                  ✕
-                </button>
-              </div>`,
-          )}
+        <div part="overlay">
+          ${floats ? statusLine : nothing}
+          <div part="notices" role="alert">
+            ${[...c.notices, ...this.#prejoin.notices].map(
+              (n) =>
+                html`<div part="notice" data-code=${n.code}>
+                  <span part="notice-text">${this.#noticeText(n)}</span>
+                  <button
+                    part="notice-dismiss"
+                    aria-label=${t.t('dismiss')}
+                    @click=${() => {
+                      c.dismiss(n.code);
+                      this.#prejoin.dismiss(n.code);
+                    }}
+                  >
+                    ✕
+                  </button>
+                </div>`,
+            )}
+          </div>
         </div>
         ${people.length ? this.#renderTiles(people, lang) : nothing}
         ${
@@ -1137,7 +1121,9 @@ export class RtcCall extends LitElement {
             : this.state === 'prejoin'
               ? html`${this.#prejoinShown() ? this.#renderPrejoin() : nothing}${statusLine}
                   <div part="prejoin"><slot name="prejoin"></slot></div>`
-              : statusLine
+              : floats
+                ? nothing
+                : statusLine
         }
         <div part="controls" role="toolbar" aria-label=${t.t('controls')}>
           <slot name="toolbar-start"></slot>
