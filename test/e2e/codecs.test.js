@@ -74,8 +74,20 @@ const inbound = (page) =>
       const p = /** @type {any} */ (t).participant;
       const track = p?.stream?.getVideoTracks()[0];
       const stats = await el.call.stats(p.id);
+      const video = /** @type {HTMLVideoElement} */ (t.shadowRoot.querySelector('video'));
+      const shown = /** @type {MediaStream | null} */ (video.srcObject);
+      const box = video.getBoundingClientRect();
       out.push({
         name: p?.name,
+        element: {
+          paused: video.paused,
+          readyState: video.readyState,
+          frames: video.getVideoPlaybackQuality().totalVideoFrames,
+          size: `${video.videoWidth}x${video.videoHeight}`,
+          box: `${Math.round(box.width)}x${Math.round(box.height)}@${Math.round(box.x)},${Math.round(box.y)}`,
+          sameStream: shown === p?.stream,
+          sameTrack: shown?.getVideoTracks()[0] === track,
+        },
         connection: p?.connection,
         weakLink: p?.weakLink,
         track: track && { readyState: track.readyState, muted: track.muted },

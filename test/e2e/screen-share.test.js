@@ -18,7 +18,7 @@ after(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-/** Records every rtc-screen-share event of the page's widget. */
+/** Records every rtc-screen-share event of the page's widget, and its states and errors. */
 function recordShares() {
   /** @type {{name: string, local: boolean, sharing: boolean}[]} */
   const log = [];
@@ -27,6 +27,12 @@ function recordShares() {
     const { participant, sharing } = /** @type {CustomEvent} */ (e).detail;
     log.push({ name: participant.name, local: participant.local, sharing });
   });
+  // For a failure's message: the widget's states and errors, in order.
+  /** @type {string[]} */
+  const events = [];
+  /** @type {any} */ (window).rtcEvents = events;
+  document.addEventListener('rtc-state-change', (e) => events.push(`state ${/** @type {CustomEvent} */ (e).detail.state}`));
+  document.addEventListener('rtc-error', (e) => events.push(`error ${/** @type {CustomEvent} */ (e).detail.code}`));
 }
 
 /**
@@ -84,28 +90,44 @@ async function waitFor(check, what, timeout = 60000) {
 }
 
 /**
- * Waits until the page shows `name`'s screen with its frames advancing, and `name`'s camera advancing too.
+ * What a page's widget has, for a failure's message: its state, the screen shares it told of, and for each person
+ * their screen's tracks and the transceivers of the connection to them (to tell a lost message from a lost track).
  * @param {import('puppeteer-core').Page} page
- * @param {string} name
  */
-async function seesScreenAndCamera(page, name) {
-  try {
-    await seesBoth(page, name);
-  } catch (err) {
-    // What the page had, to tell a lost message from a lost track.
-    const state = await page.evaluate(() => {
-      const el = /** @type {any} */ (document.querySelector('rtc-call'));
-      return el.participants.map((/** @type {any} */ p) => {
+const callState = (page) =>
+  page.evaluate(() => {
+    const el = /** @type {any} */ (document.querySelector('rtc-call'));
+    return {
+      state: el.state,
+      shares: /** @type {any} */ (window).rtcShares,
+      events: /** @type {any} */ (window).rtcEvents,
+      people: el.participants.map((/** @type {any} */ p) => {
         const pc = el.call?.mesh?.peerConnection(p.id);
         return {
           name: p.name,
           screen: p.screen?.getTracks().map((/** @type {MediaStreamTrack} */ t) => [t.kind, t.readyState, t.muted]),
           signaling: pc?.signalingState,
-          transceivers: pc?.getTransceivers().map((/** @type {RTCRtpTransceiver} */ t) => [t.mid, t.currentDirection]),
+          transceivers: pc
+            ?.getTransceivers()
+            .map((/** @type {RTCRtpTransceiver} */ t) => [t.mid, t.direction, t.currentDirection, t.sender.track?.kind]),
         };
-      });
-    });
-    throw new Error(`${/** @type {Error} */ (err).message}: ${JSON.stringify({ tiles: await tiles(page), state })}`);
+      }),
+    };
+  });
+
+/**
+ * Waits until the page shows `name`'s screen with its frames advancing, and `name`'s camera advancing too.
+ * @param {import('puppeteer-core').Page} page
+ * @param {string} name
+ * @param {import('puppeteer-core').Page} [sharer] the sharer's page, whose state a failure shows too
+ */
+async function seesScreenAndCamera(page, name, sharer) {
+  try {
+    await seesBoth(page, name);
+  } catch (err) {
+    const seen = { tiles: await tiles(page), state: await callState(page) };
+    const theirs = sharer && (await callState(sharer));
+    throw new Error(`${/** @type {Error} */ (err).message}: ${JSON.stringify({ ...seen, sharer: theirs })}`);
   }
 }
 
@@ -182,7 +204,7 @@ test('a screen share: seen by the others on a stage tile of its own beside the c
     // Ana shares from the control bar.
     await clickScreenButton(ana.page);
     await waitFor(async () => (await pressed(ana.page)) === 'true', 'the button to say Ana shares');
-    await seesScreenAndCamera(ben.page, 'Ana');
+    await seesScreenAndCamera(ben.page, 'Ana', ana.page);
     const own = (await tiles(ana.page)).find((t) => t.screen);
     assert.equal(own?.name, 'Your screen');
     assert.equal(own?.place, 'stage', 'her own screen takes her stage too');
@@ -192,7 +214,7 @@ test('a screen share: seen by the others on a stage tile of its own beside the c
     // Cy joins while the share is on, and sees it.
     const cy = await join(server.url, room, 'Cy');
     pages.push(cy);
-    await seesScreenAndCamera(cy.page, 'Ana');
+    await seesScreenAndCamera(cy.page, 'Ana', ana.page);
     assert.deepEqual(await shares(cy.page), [{ name: 'Ana', local: false, sharing: true }]);
 
     // Ana stops it from the button: the tile goes for everyone.
@@ -205,7 +227,7 @@ test('a screen share: seen by the others on a stage tile of its own beside the c
     // Ben shares, and stops from the browser's own "Stop sharing", which ends the track (the closest a test gets to
     // that button: the track stopped and its `ended` event, as the browser fires it then).
     await ben.page.evaluate(() => /** @type {any} */ (document.querySelector('rtc-call')).shareScreen());
-    await Promise.all([ana, cy].map(({ page }) => seesScreenAndCamera(page, 'Ben')));
+    await Promise.all([ana, cy].map(({ page }) => seesScreenAndCamera(page, 'Ben', ben.page)));
     await ben.page.evaluate(() => {
       const track = /** @type {any} */ (document.querySelector('rtc-call')).participants[0].screen.getVideoTracks()[0];
       track.stop();
@@ -234,12 +256,12 @@ test('with the broker stopped, two connected people start and stop a screen shar
     await assert.rejects(fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) }), 'the broker is gone');
 
     await clickScreenButton(ana.page);
-    await seesScreenAndCamera(ben.page, 'Ana');
+    await seesScreenAndCamera(ben.page, 'Ana', ana.page);
     await clickScreenButton(ana.page);
     await screenGone(ben.page, 'Ana');
     // And again, on the transceiver the first share left.
     await clickScreenButton(ana.page);
-    await seesScreenAndCamera(ben.page, 'Ana');
+    await seesScreenAndCamera(ben.page, 'Ana', ana.page);
     await clickScreenButton(ana.page);
     await screenGone(ben.page, 'Ana');
   } finally {
