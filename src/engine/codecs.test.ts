@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { orderCodecs, probeHardwareCodec } from './codecs.js';
+import { firstCodec, orderCodecs, probeHardwareCodec } from './codecs.js';
 
 type Info = { supported: boolean; powerEfficient: boolean; smooth: boolean };
 
@@ -59,5 +59,31 @@ describe('codecs: the video codec to prefer', () => {
     ]);
     // A codec the browser does not have changes nothing (negotiation falls back to what both have).
     expect(order('video/H265')).to.deep.equal(codecs.map((c) => c.mimeType));
+  });
+
+  it('reads the codec a description lists first for one m-section, by its mid', () => {
+    const sdp = [
+      'v=0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111 63',
+      'a=mid:0',
+      'a=rtpmap:111 opus/48000/2',
+      'm=video 9 UDP/TLS/RTP/SAVPF 102 103 96',
+      'a=mid:1',
+      'a=rtpmap:96 VP8/90000',
+      'a=rtpmap:102 H264/90000',
+      'a=rtpmap:103 rtx/90000',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96 102',
+      'a=mid:10',
+      'a=rtpmap:96 VP8/90000',
+      'a=rtpmap:102 H264/90000',
+      '',
+    ].join('\r\n');
+    expect(firstCodec(sdp, '1')).to.equal('video/H264');
+    expect(firstCodec(sdp, '10'), 'mid 10 is not mid 1').to.equal('video/VP8');
+    expect(firstCodec(sdp, '0')).to.equal('audio/opus');
+    expect(firstCodec(sdp.replace(/\r\n/g, '\n'), '1'), 'bare newlines').to.equal('video/H264');
+    expect(firstCodec(sdp, '2')).to.equal(undefined);
+    expect(firstCodec(undefined, '1')).to.equal(undefined);
+    expect(firstCodec(sdp, null)).to.equal(undefined);
   });
 });

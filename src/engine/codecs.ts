@@ -49,3 +49,15 @@ export function orderCodecs<C extends { mimeType: string }>(codecs: readonly C[]
   const first = codecs.filter((c) => c.mimeType.toLowerCase() === wanted);
   return first.length ? [...first, ...codecs.filter((c) => c.mimeType.toLowerCase() !== wanted)] : [...codecs];
 }
+
+/**
+ * The codec listed first for the m-section `mid` of `sdp` ("video/H264"), or undefined. What a connection sends is the
+ * first codec of the other side's description that it supports, so the local and remote descriptions' first codecs
+ * are what each direction carries. (The senders' and receivers' getParameters() list codecs in an order of their own.)
+ */
+export function firstCodec(sdp: string | undefined, mid: string | null): string | undefined {
+  const section = sdp?.split(/\r?\nm=/).find((s) => s.split(/\r?\n/).includes(`a=mid:${mid}`));
+  const [kind, , , pt] = section?.split(/[\r\n]/)[0].split(' ') ?? [];
+  const name = section?.match(new RegExp(`^a=rtpmap:${pt} ([^/\\s]+)`, 'm'))?.[1];
+  return name && `${kind.replace(/^m=/, '')}/${name}`;
+}

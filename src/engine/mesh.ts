@@ -15,6 +15,8 @@ import { LEVEL_ENCODING, SAMPLE_MS, type LinkLevel } from './link-level.js';
 import type { LinkQuality } from './link-quality.js';
 import type * as Codecs from './codecs.js';
 
+type CodecsChunk = Pick<typeof Codecs, 'hardwareCodec' | 'orderCodecs' | 'firstCodec'>;
+
 /** The step-down decision, loaded with the first sample: a call whose links never get sampled never fetches it. */
 let linkQuality: Promise<typeof import('./link-quality.js')> | undefined;
 const loadLinkQuality = () => (linkQuality ??= import('./link-quality.js'));
@@ -86,6 +88,8 @@ interface Entry {
   theirLevel: LinkLevel;
   /** The video codec they do in hardware, as they said (codecs.ts). */
   theirCodec?: string;
+  /** The codec is to be checked both ways once the connection is stable (it was asked mid-negotiation). */
+  codecCheck?: boolean;
 }
 
 /** A connection that is not made this long after it began is given up (and the caller tries again). */
@@ -163,7 +167,7 @@ export class Mesh extends Emitter<MeshEvents> {
   #closed = false;
   /** The video codec this page does in hardware, once probed, and how to put a codec first (codecs.ts). */
   #codec: string | undefined;
-  #orderCodecs?: typeof Codecs.orderCodecs;
+  #codecs?: CodecsChunk;
   /** Our own seat, as last announced: told again to a peer whose connection comes back. */
   #ownSeat?: string;
 
@@ -174,13 +178,13 @@ export class Mesh extends Emitter<MeshEvents> {
     /** Whether to fit our video to what the others show (CallOptions.fitVideo); off, it is left as captured. */
     private readonly fit = true,
     /** The codec preference (codecs.ts): a chunk of its own, loaded as the call starts. */
-    codecs: Promise<Pick<typeof Codecs, 'hardwareCodec' | 'orderCodecs'>> = import('./codecs.js'),
+    codecs: Promise<CodecsChunk> = import('./codecs.js'),
   ) {
     super();
     void codecs
-      .then(async ({ hardwareCodec, orderCodecs }) => {
-        this.#orderCodecs = orderCodecs;
-        const mime = await hardwareCodec();
+      .then(async (chunk) => {
+        this.#codecs = chunk;
+        const mime = await chunk.hardwareCodec();
         if (this.#closed) return;
         this.#codec = mime;
         // Connections made before this was known: tell them, and put the codec first there too (theirs, if they
@@ -392,12 +396,21 @@ export class Mesh extends Emitter<MeshEvents> {
     entry.sampledAt = 0;
     this.#theirLevel(entry, 'full');
     this.#giveUpIn(entry, CONNECT_TIMEOUT_MS);
+    // After each negotiation, the caller's own offer may predate the codec it now prefers.
+    const settled = () => {
+      if (link.pc.signalingState !== 'stable' || link.polite) return;
+      this.#preferCodec(entry, entry.codecCheck || 'ours');
+      entry.codecCheck = false;
+    };
+    link.pc.addEventListener('signalingstatechange', settled);
     entry.offLink.push(
       link.on('signal', (payload) => this.signaller.signal(entry.seat, payload)),
       link.on('open', () => {
         entry.heardAt = Date.now();
         link.sendControl(this.state());
         if (this.#codec) link.sendControl({ v: 1, t: 'codec', mime: this.#codec } satisfies ControlMessage);
+        // Our codec may have come after our first offer: the caller checks what the connection carries now.
+        this.#preferCodec(entry, true);
         const h = this.#views.get(entry.key);
         if (h !== undefined) link.sendControl({ v: 1, t: 'view', h } satisfies ControlMessage);
         const level = entry.quality?.level ?? 'full';
@@ -413,6 +426,7 @@ export class Mesh extends Emitter<MeshEvents> {
       link.on('state', (state) => this.#state(entry, state)),
       link.on('closed', () => this.#drop(entry)),
       link.on('channel', (channel) => this.emit('channel', { id: entry.key, channel })),
+      () => link.pc.removeEventListener('signalingstatechange', settled),
     );
     if (!polite) {
       // The caller sets up what the connection carries: camera and microphone (tracks put on by #syncTracks, so a
@@ -440,24 +454,31 @@ export class Mesh extends Emitter<MeshEvents> {
    * Puts first, on this connection's video, the codec that either end does in hardware: theirs before ours (the one
    * who said so is the phone or the Mac). The order counts at the next offer or answer; with `renegotiate`, a
    * connection that carries another codec either way is offered again, so both directions change.
+   *
+   * Only the caller offers again; the polite side tells its codec and waits for that offer. When both offered at once
+   * (each just told of the other's codec), perfect negotiation rolled back the polite side's offer, and Chromium then
+   * left that side's remote video without its sink: decoded, never shown, for good. `ours`: after each negotiation,
+   * the caller offers again only if its own description did not put the codec first (an offer made before it knew).
    */
-  #preferCodec(entry: Entry, renegotiate: boolean): void {
+  #preferCodec(entry: Entry, renegotiate: boolean | 'ours'): void {
     const mime = entry.theirCodec ?? this.#codec;
     const pc = entry.link.pc;
     const video = mainTransceivers(pc).find((t) => t.receiver.track.kind === 'video');
     const codecs = globalThis.RTCRtpReceiver?.getCapabilities?.('video')?.codecs;
-    const order = this.#orderCodecs;
-    if (!mime || !order || !video?.setCodecPreferences || !codecs || pc.signalingState === 'closed') return;
+    const chunk = this.#codecs;
+    if (!mime || !chunk || !video?.setCodecPreferences || !codecs || pc.signalingState === 'closed') return;
     try {
-      video.setCodecPreferences(order(codecs, mime));
+      video.setCodecPreferences(chunk.orderCodecs(codecs, mime));
     } catch (err) {
       this.signaller.log?.debug('setCodecPreferences failed', err);
       return;
     }
-    if (!renegotiate || !pc.remoteDescription) return;
-    const same = (c: { mimeType: string } | undefined) => c?.mimeType.toLowerCase() === mime.toLowerCase();
-    if (!same(video.sender.getParameters().codecs?.[0]) || !same(video.receiver.getParameters().codecs?.[0]))
-      entry.link.offer();
+    if (!renegotiate || !pc.remoteDescription || entry.link.polite) return;
+    // What the connection carries is read once its negotiation is done (settled, in #replaceLink).
+    if (pc.signalingState !== 'stable') return void (entry.codecCheck = true);
+    const same = (d: RTCSessionDescription | null) =>
+      chunk.firstCodec(d?.sdp, video.mid)?.toLowerCase() === mime.toLowerCase();
+    if (!same(pc.localDescription) || (renegotiate === true && !same(pc.remoteDescription))) entry.link.offer();
   }
 
   #syncTracks(pc: RTCPeerConnection): void {
