@@ -70,8 +70,6 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   #tracks: Record<MediaKind, MediaStreamTrack | null> = { audio: null, video: null };
   #requests: Record<MediaKind, number> = { audio: 0, video: 0 };
-  #placeholders: Partial<Record<MediaKind, MediaStreamTrack>> = {};
-  #audioContext?: AudioContext;
   #onDeviceChange = () => void this.#devicesChanged();
   #stopped = false;
   #paused = false;
@@ -200,27 +198,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.emit('devices', this.devices);
   }
 
-  /**
-   * The tracks to hand to a new peer connection: one audio and one video, so that both senders exist and a later
-   * device or camera change needs only `replaceTrack`. A kind that is off is stood in for by a silent, frameless
-   * placeholder, which the mesh then replaces with null.
-   */
-  sendStream(): MediaStream {
-    return new MediaStream([
-      this.#tracks.audio ?? this.#placeholder('audio'),
-      this.#tracks.video ?? this.#placeholder('video'),
-    ]);
-  }
-
   stop(): void {
     this.#stopped = true;
     this.md?.removeEventListener?.('devicechange', this.#onDeviceChange);
     this.#setTrack('audio', null);
     this.#setTrack('video', null);
-    for (const t of Object.values(this.#placeholders)) t?.stop();
-    this.#placeholders = {};
-    void this.#audioContext?.close().catch((err) => this.logger?.debug('AudioContext close failed', err));
-    this.#audioContext = undefined;
   }
 
   #constraints(kinds: readonly MediaKind[]): MediaStreamConstraints {
@@ -293,20 +275,5 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         this.emit('change', undefined);
       }
     }
-  }
-
-  #placeholder(kind: MediaKind): MediaStreamTrack {
-    let t = this.#placeholders[kind];
-    if (t && t.readyState === 'live') return t;
-    if (kind === 'video') {
-      const canvas = document.createElement('canvas');
-      canvas.width = canvas.height = 2;
-      t = canvas.captureStream(0).getVideoTracks()[0];
-    } else {
-      this.#audioContext ??= new AudioContext();
-      t = this.#audioContext.createMediaStreamDestination().stream.getAudioTracks()[0];
-    }
-    this.#placeholders[kind] = t;
-    return t;
   }
 }
