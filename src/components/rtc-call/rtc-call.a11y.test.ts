@@ -1,6 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { RtcCall } from './rtc-call.js';
+import type { LitElement } from 'lit';
 import { brokers, until, uniqueRoom } from '../../test-support.js';
 import './rtc-call.js';
 
@@ -206,6 +207,8 @@ describe('rtc-call: accessibility', () => {
       await until(() => el.participants.length === 2, 'both in the call');
       part(el, 'devices-button')!.click();
       await el.updateComplete;
+      // Built when opened: its own first render follows the call's.
+      await (part(el, 'device-picker') as LitElement).updateComplete;
       await expect(el).to.be.accessible();
     }
 

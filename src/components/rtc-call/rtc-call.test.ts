@@ -1,5 +1,6 @@
 import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
 import type { RtcCall } from './rtc-call.js';
+import type { LitElement } from 'lit';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { brokers, rejection, until, sleep, uniqueRoom } from '../../test-support.js';
@@ -191,7 +192,9 @@ describe('rtc-call', () => {
     try {
       part(a, 'devices-button')!.click();
       await a.updateComplete;
-      const picker = part(a, 'device-picker')!;
+      // Built when opened: its own first render follows the call's.
+      const picker = part(a, 'device-picker') as LitElement;
+      await picker.updateComplete;
       expect(picker.hidden).to.be.false;
       const select = picker.shadowRoot!.querySelector<HTMLSelectElement>('select[data-kind="videoinput"]')!;
       // Chromium's fake_device_1 is a Y16 depth camera, which no encoder takes; fake_device_2 is an ordinary one.

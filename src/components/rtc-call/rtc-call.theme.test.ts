@@ -1,5 +1,6 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
+import type { LitElement } from 'lit';
 import type { RtcCall } from './rtc-call.js';
 import { brokers, until, uniqueRoom } from '../../test-support.js';
 import './rtc-call.js';
@@ -87,6 +88,8 @@ describe('rtc-call: themes and parts', () => {
     await until(() => el.state === 'joined', 'joined');
     part(el, 'devices-button').click();
     await el.updateComplete;
+    // Built when opened: its own first render follows the call's.
+    await (part(el, 'device-picker') as LitElement).updateComplete;
     const picker = part(part(el, 'device-picker'), 'base');
     const darkBackground = getComputedStyle(picker).backgroundColor;
     el.theme = 'light';

@@ -992,14 +992,14 @@ export class RtcCall extends LitElement {
     return format(words, { host });
   }
 
-  #renderPicker(hidden: boolean) {
+  /** The device picker: on the pre-join screen, and in a call only while open (nothing to build until then). */
+  #renderPicker() {
     return html`<rtc-device-picker
       id="picker"
       part="device-picker"
       exportparts=${PICKER_PARTS}
       lang=${this.#l10n.language}
       .strings=${this.strings}
-      ?hidden=${hidden}
     ></rtc-device-picker>`;
   }
 
@@ -1053,7 +1053,7 @@ export class RtcCall extends LitElement {
           ${camOn ? camIcon : camOffIcon}
         </button>
       </div>
-      ${this.#renderPicker(false)}
+      ${this.#renderPicker()}
       <label part="prejoin-name-label"
         >${t.t('yourName')}
         <input
@@ -1292,7 +1292,7 @@ export class RtcCall extends LitElement {
               </aside>`
             : nothing
         }
-        ${this.#prejoinShown() ? nothing : this.#renderPicker(!(this.pickerOpen && inCall))}
+        ${this.pickerOpen && inCall && !this.#prejoinShown() ? this.#renderPicker() : nothing}
         ${
           inCall && this.panel === 'chat'
             ? html`<aside part="panel">
