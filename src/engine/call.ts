@@ -87,8 +87,9 @@ export interface CallEvents {
 }
 
 /**
- * Screen sharing's code (a chunk of its own), fetched as a call starts so that a share still works once the server
- * that served it is gone; fetched again on the next call after a failure.
+ * Screen sharing's code (a chunk of its own), fetched as the first connection to someone opens (sharing needs
+ * someone to share with), so that a share still works once the server that served it is gone, yet off the path of
+ * the call's first pictures; fetched again on the next call after a failure.
  */
 let screenModule: Promise<typeof import('./screen-share.js')> | undefined;
 const loadScreenShare = () =>
@@ -122,7 +123,10 @@ export class Call extends Emitter<CallEvents> {
   #joinedOnce = false;
   #onPageHide = () => void this.leave();
   #onVisibility = () => this.media.pauseVideo(globalThis.document?.visibilityState === 'hidden');
-  /** Hands, reactions, speaking and quality (people.ts): a chunk of its own, loaded as the call starts. */
+  /**
+   * Hands, reactions, speaking and quality (people.ts): a chunk of its own, loaded when the first connection to
+   * someone opens (all of it is about the others), or when a method needs it first.
+   */
   #people?: Promise<People | undefined>;
   #peopleNow?: People;
   #offMedia: (() => void)[] = [];
@@ -214,7 +218,6 @@ export class Call extends Emitter<CallEvents> {
     this.#wireMesh(this.#mesh);
     this.#startPeople(this.#mesh);
     this.#wireFeatures(this.#mesh);
-    loadScreenShare().catch((err) => this.options.logger?.debug('screen sharing not loaded', err));
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
     // devices take their time to start).
@@ -293,12 +296,20 @@ export class Call extends Emitter<CallEvents> {
   }
 
   async #peopleReady(): Promise<People> {
-    const people = this.state === 'joined' || this.state === 'reconnecting' ? await this.#people : undefined;
+    const mesh = this.#mesh;
+    const joined = mesh && (this.state === 'joined' || this.state === 'reconnecting');
+    const people = joined ? await (this.#people ?? this.#loadPeople(mesh)) : undefined;
     if (!people || this.#peopleNow !== people) throw notInCall();
     return people;
   }
 
   #startPeople(mesh: Mesh): void {
+    // Until the chunk is here, what peers say waits for it, in order (a peer's messages come after its 'open').
+    mesh.on('message', ({ id, message }) => void this.#people?.then((p) => p?.receive(id, message)));
+    mesh.on('open', ({ id }) => void (this.#people ?? this.#loadPeople(mesh)).then((p) => p?.opened(id)));
+  }
+
+  #loadPeople(mesh: Mesh): Promise<People | undefined> {
     const roster = this.#roster;
     const host: PeopleHost = {
       participants: () => roster.participants,
@@ -311,7 +322,7 @@ export class Call extends Emitter<CallEvents> {
       peerConnection: (id) => mesh.peerConnection(id),
       microphone: () => this.media.track('audio'),
     };
-    this.#people = import('./people.js').then(
+    return (this.#people = import('./people.js').then(
       ({ People }) => {
         if (this.#mesh !== mesh) return undefined;
         const people = new People(host);
@@ -324,10 +335,7 @@ export class Call extends Emitter<CallEvents> {
         return people;
       },
       (err) => void this.options.logger?.warn('people features not loaded', err),
-    );
-    // Until the chunk is here, what peers say waits for it, in order.
-    mesh.on('message', ({ id, message }) => void this.#people?.then((p) => p?.receive(id, message)));
-    mesh.on('open', ({ id }) => void this.#people?.then((p) => p?.opened(id)));
+    ));
   }
 
   /** The chat's messages of this call, in order (yours too); a new array whenever one is added. */
@@ -581,7 +589,10 @@ export class Call extends Emitter<CallEvents> {
           (err) => this.options.logger?.debug('screen message dropped', err),
         );
     });
-    mesh.on('open', ({ id }) => void this.#screens?.then((s) => (s.forget(id), s.attach(id))));
+    mesh.on('open', ({ id }) => {
+      loadScreenShare().catch((err) => this.options.logger?.debug('screen sharing not loaded', err));
+      void this.#screens?.then((s) => (s.forget(id), s.attach(id)));
+    });
     mesh.on('track', ({ id }) => void this.#screens?.then((s) => s.track(id)));
     mesh.on('closed', ({ id, seat }) => {
       void this.#screens?.then((s) => s.forget(id));
