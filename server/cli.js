@@ -4,6 +4,8 @@
 import { parseConfig, helpText, ConfigError } from './config.js';
 import { createRtcServer } from './app.js';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_DIR } from './package-dir.js';
 import { mintRoomToken, signRoomToken } from './tokens.js';
 
 const args = process.argv.slice(2);
@@ -69,7 +71,7 @@ async function start() {
 try {
   if (args.includes('--help') || args.includes('-h')) process.stdout.write(helpText());
   else if (args[0] === '--version')
-    process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
+    process.stdout.write(JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')).version + '\n');
   else if (args[0] === 'mint-token') await mint();
   else await start();
 } catch (err) {

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_DIR } from './package-dir.js';
 
 /** @returns {string | undefined} the widget package's directory, or undefined when it is not installed */
 export function widgetRoot() {
-  const checkout = fileURLToPath(new URL('..', import.meta.url));
+  const checkout = join(PACKAGE_DIR, '..');
   try {
     if (JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')).name === 'rtc-call') return checkout;
   } catch {

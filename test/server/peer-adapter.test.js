@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
-import { mountPeer, checkTimerShape, PeerShapeError, PEER_CHECK_INTERVAL } from '../../server/peer-adapter.js';
+import {
+  mountPeer,
+  checkTimerShape,
+  PeerShapeError,
+  PEER_CHECK_INTERVAL,
+} from '../../server/dist/server/peer-adapter.js';
 
 /** Hooks that are never called: no client connects in these tests. */
 const hooks = new Proxy(

@@ -39,7 +39,7 @@ test('the server compiles against the protocol module: a renamed field, an unkno
 });
 
 test("@rtc-call/server's declarations, protocol included, compile in a Node project without the DOM library", () => {
-  const entry = join(ROOT, 'server/types/server/index.d.ts');
+  const entry = join(ROOT, 'server/dist/server/index.d.ts');
   const program = ts.createProgram([entry], {
     strict: true,
     noEmit: true,
@@ -50,10 +50,10 @@ test("@rtc-call/server's declarations, protocol included, compile in a Node proj
     types: ['node'],
   });
   const files = program.getSourceFiles().map((f) => f.fileName);
-  assert.ok(files.includes(join(ROOT, 'server/types/src/engine/protocol.d.ts')), 'the protocol ships with the server');
+  assert.ok(files.includes(join(ROOT, 'server/dist/src/engine/protocol.d.ts')), 'the protocol ships with the server');
   const ours = program
     .getSourceFiles()
-    .filter((f) => f.fileName.startsWith(join(ROOT, 'server/types')))
+    .filter((f) => f.fileName.startsWith(join(ROOT, 'server/dist')))
     .flatMap((f) => program.getSemanticDiagnostics(f))
     .map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   assert.deepEqual(ours, []);
