@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The HTTP server under the app: requests must arrive whole within REQUEST_TIMEOUT (Node's default lets one trickle
  * in for 5 minutes, and checks only every 30 s), one address holds at most MAX_SOCKETS_PER_IP TCP connections, and
@@ -7,16 +6,27 @@
 import http from 'node:http';
 import { capSocketsPerAddress } from './sockets.js';
 import { safe } from './log.js';
+import type { Express } from 'express';
+import type { Config } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { Logger } from './log.js';
 
 /**
- * @param {object} deps
- * @param {import('express').Express} deps.app
- * @param {import('./config.js').Config} deps.config
- * @param {(address: string | undefined) => boolean} deps.trusted your proxies (exempt from the socket cap)
- * @param {import('./metrics.js').Metrics} deps.metrics
- * @param {import('./log.js').Logger} deps.log
+ * @param deps.trusted your proxies (exempt from the socket cap)
  */
-export function createHttpServer({ app, config, trusted, metrics, log }) {
+export function createHttpServer({
+  app,
+  config,
+  trusted,
+  metrics,
+  log,
+}: {
+  app: Express;
+  config: Config;
+  trusted: (address: string | undefined) => boolean;
+  metrics: Metrics;
+  log: Logger;
+}) {
   const server = http.createServer(
     {
       requestTimeout: config.requestTimeout,
@@ -27,7 +37,7 @@ export function createHttpServer({ app, config, trusted, metrics, log }) {
   );
   // A request slower than REQUEST_TIMEOUT is told so (as Node would without this listener); anything else that is
   // not HTTP just loses its socket.
-  server.on('clientError', (/** @type {NodeJS.ErrnoException} */ err, socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable)
       socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     socket.destroy();

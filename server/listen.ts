@@ -1,14 +1,13 @@
-// @ts-check
 /** Starting to listen: on a port, and (with REDIS_URL) only once Redis answers. */
+import type { RedisRoomStore } from './store/redis.js';
+import type { Server } from 'node:http';
 
 /**
  * Connects to Redis before the server takes anything: one that does not answer within a few seconds stops the start
  * with an error naming REDIS_URL (later outages are survived: see cluster.js).
- * @param {import('./store/redis.js').RedisRoomStore} redis
  */
-export async function connectRedis(redis) {
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
+export async function connectRedis(redis: RedisRoomStore) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000);
   });
@@ -23,10 +22,9 @@ export async function connectRedis(redis) {
 }
 
 /**
- * @param {import('node:http').Server} server @param {number} port @param {string} host
- * @returns {Promise<number>} the port it listens on
+ * @returns the port it listens on
  */
-export function listenOn(server, port, host) {
+export function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host || undefined, () => {

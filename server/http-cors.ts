@@ -1,12 +1,7 @@
-// @ts-check
 /** CORS: any origin may load the widget and join, unless ALLOWED_ORIGINS says otherwise. */
+import type { RequestHandler } from 'express';
 
-/**
- * @param {string[]} allowedOrigins
- * @param {(origin: string | undefined) => boolean} originAllowed
- * @returns {import('express').RequestHandler}
- */
-export function cors(allowedOrigins, originAllowed) {
+export function cors(allowedOrigins: string[], originAllowed: (origin: string | undefined) => boolean): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
     if (origin && originAllowed(origin)) {

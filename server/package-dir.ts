@@ -1,4 +1,3 @@
-// @ts-check
 /** Where this package is: the built server runs from its `dist/server/`, two folders down. */
 import { fileURLToPath } from 'node:url';
 

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The per-connection frame rate: a token bucket of `rate` a second in bursts of `burst`, applied as each frame
  * arrives (before it waits for anything), so a flood never builds up a backlog.
@@ -6,13 +5,17 @@
 
 /**
  * Takes one token from the connection's bucket.
- * @param {{tokens: number, refill: number, strikes: number}} c the connection's bucket, refusals this second
- * @param {number} rate frames per second
- * @param {number} burst
- * @param {number} [now] ms
- * @returns {'ok' | 'refused' | 'cut-off'} cut-off: far past the limit, which a browser having a bad second never is
+ * @param c the connection's bucket, refusals this second
+ * @param rate frames per second
+ * @param now ms
+ * @returns cut-off: far past the limit, which a browser having a bad second never is
  */
-export function takeFrame(c, rate, burst, now = Date.now()) {
+export function takeFrame(
+  c: { tokens: number; refill: number; strikes: number },
+  rate: number,
+  burst: number,
+  now: number = Date.now(),
+): 'ok' | 'refused' | 'cut-off' {
   c.tokens = Math.min(burst, c.tokens + ((now - c.refill) / 1000) * rate);
   if (Math.floor(now / 1000) !== Math.floor(c.refill / 1000)) c.strikes = 0;
   c.refill = now;

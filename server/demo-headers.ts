@@ -1,9 +1,9 @@
-// @ts-check
 /**
  * Headers for the demo pages (`GET /` and the files beside it): a Content-Security-Policy that allows only what the
  * demo needs, no MIME sniffing, no Referer sent onwards, and no framing by other sites (clickjacking). The widget
  * bundle itself (`/rtc-call.js`) is served elsewhere, without them, since other sites load it.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 export const DEMO_CSP = [
   "default-src 'none'",
   // The widget and the demo's own script, both files from here: no inline script runs.
@@ -20,12 +20,7 @@ export const DEMO_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/**
- * @param {import('node:http').IncomingMessage} _req
- * @param {import('node:http').ServerResponse} res
- * @param {() => void} next
- */
-export function demoHeaders(_req, res, next) {
+export function demoHeaders(_req: IncomingMessage, res: ServerResponse, next: () => void) {
   res.setHeader('Content-Security-Policy', DEMO_CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Random tokens (seat ids and secrets), base64url or hex. Every seat takes two; asking the system for each costs a call
  * into the kernel's random source, so bytes are drawn a block at a time and each byte is handed out once.
@@ -10,12 +9,11 @@ let block = Buffer.alloc(0);
 let used = 0;
 
 /**
- * @param {number} bytes random bytes in the token (at most a block)
- * @param {'base64url' | 'hex'} [encoding] hex for seat ids: PeerJS refuses an id that starts or ends with `-` or `_`,
+ * @param bytes random bytes in the token (at most a block)
+ * @param encoding hex for seat ids: PeerJS refuses an id that starts or ends with `-` or `_`,
  *   or has two in a row
- * @returns {string}
  */
-export function randomToken(bytes, encoding = 'base64url') {
+export function randomToken(bytes: number, encoding: 'base64url' | 'hex' = 'base64url'): string {
   if (!(bytes > 0 && bytes <= BLOCK)) throw new RangeError(`a token has 1 to ${BLOCK} bytes`);
   if (used + bytes > block.length) {
     block = randomFillSync(Buffer.allocUnsafe(BLOCK));

@@ -1,16 +1,16 @@
-// @ts-check
 /**
  * GET /healthz. With REDIS_URL, `redis` says whether it answers: without it this instance takes no joins, while the
  * calls it carries go on, so it stays 200 (taking it out of a load balancer would end those calls for nothing).
  */
+import type { RequestHandler } from 'express';
 
-/**
- * @param {object} deps
- * @param {() => boolean} deps.stopping
- * @param {{reachable(): Promise<boolean>} | undefined} deps.redis
- * @returns {import('express').RequestHandler}
- */
-export function health({ stopping, redis }) {
+export function health({
+  stopping,
+  redis,
+}: {
+  stopping: () => boolean;
+  redis: { reachable(): Promise<boolean> } | undefined;
+}): RequestHandler {
   const started = Date.now();
   return (_req, res, next) => {
     const uptime = Math.round((Date.now() - started) / 1000);

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Who may read /metrics. It tells how busy the server is and which refusals it hands out, so it is not public:
  * - with METRICS_TOKEN, whoever sends `Authorization: Bearer <METRICS_TOKEN>`;
@@ -8,30 +7,39 @@
  * Never with CORS headers: no web page may read it from a visitor's browser.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Metrics } from './metrics.js';
+import type { RequestHandler } from 'express';
 
 /** Headers a reverse proxy adds; a request that carries one came from somewhere else. */
 const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
 
-/** @param {import('node:http').IncomingMessage} req */
-export function isDirectLoopback(req) {
+export function isDirectLoopback(req: IncomingMessage) {
   const addr = req.socket.remoteAddress ?? '';
   const loopback = addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
   return loopback && !PROXY_HEADERS.some((h) => h in req.headers);
 }
 
-/** Compares without telling, through timing, how much of the token was right. @param {string} a @param {string} b */
-const sameSecret = (a, b) =>
+/** Compares without telling, through timing, how much of the token was right. */
+const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /**
- * @param {object} opts
- * @param {import('./metrics.js').Metrics} opts.metrics
- * @param {string} opts.token METRICS_TOKEN, or ''
- * @param {boolean} opts.ownPort on METRICS_PORT: whoever reaches that port may read (its host is the operator's choice)
- * @param {(reason: string) => void} opts.refuse counts a refusal
- * @returns {import('express').RequestHandler}
+ * @param opts.token METRICS_TOKEN, or ''
+ * @param opts.ownPort on METRICS_PORT: whoever reaches that port may read (its host is the operator's choice)
+ * @param opts.refuse counts a refusal
  */
-export function metricsHandler({ metrics, token, ownPort, refuse }) {
+export function metricsHandler({
+  metrics,
+  token,
+  ownPort,
+  refuse,
+}: {
+  metrics: Metrics;
+  token: string;
+  ownPort: boolean;
+  refuse: (reason: string) => void;
+}): RequestHandler {
   return (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     if (req.method !== 'GET' && req.method !== 'HEAD') {

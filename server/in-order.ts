@@ -1,30 +1,29 @@
-// @ts-check
 /**
  * One connection's frames, handled in the order they arrived, although some wait for the room store (async) and
  * most do not: a frame is handled at once while nothing is waiting (a handler that answers without waiting passes
  * its result at once too), else it waits its turn. One per connection: nothing is allocated while nothing waits.
- * @template T
  */
-export class InOrder {
-  /** @type {Promise<void> | undefined} the frames waiting, while any are */
-  #chain = undefined;
+export class InOrder<T> {
+  readonly failed: (tag: string, err: unknown) => void;
+  readonly tag: string;
+  /** the frames waiting, while any are */
+  #chain: Promise<void> | undefined = undefined;
   #waiting = 0;
 
   /**
-   * @param {(tag: string, err: unknown) => void} failed a handler threw (the store could not answer)
-   * @param {string} tag passed to `failed` (the connection's id)
+   * @param failed a handler threw (the store could not answer)
+   * @param tag passed to `failed` (the connection's id)
    */
-  constructor(failed, tag) {
+  constructor(failed: (tag: string, err: unknown) => void, tag: string) {
     this.failed = failed;
     this.tag = tag;
   }
 
   /**
-   * @param {T | (() => T | Promise<T>)} out a frame's result, or what makes it in its turn
-   * @param {(value: T) => void} pass
+   * @param out a frame's result, or what makes it in its turn
    */
-  run(out, pass) {
-    const make = typeof out === 'function' ? /** @type {() => T | Promise<T>} */ (out) : () => out;
+  run(out: T | (() => T | Promise<T>), pass: (value: T) => void) {
+    const make = typeof out === 'function' ? (out as () => T | Promise<T>) : () => out;
     if (this.#waiting) return this.#later(make, pass);
     let value;
     try {
@@ -36,8 +35,7 @@ export class InOrder {
     pass(value);
   }
 
-  /** @param {() => T | Promise<T>} make @param {(value: T) => void} pass */
-  #later(make, pass) {
+  #later(make: () => T | Promise<T>, pass: (value: T) => void) {
     this.#waiting++;
     this.#chain = (this.#chain ?? Promise.resolve())
       .then(make)

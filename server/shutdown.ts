@@ -1,19 +1,29 @@
-// @ts-check
 /** A graceful shutdown: stop accepting, tell every client (RTC-GOODBYE), close; done within SHUTDOWN_TIMEOUT. */
+import type { Server } from 'node:http';
+import type { mountBroker } from './broker.js';
 
 /**
- * @param {object} parts
- * @param {import('node:http').Server} parts.server
- * @param {import('node:http').Server | undefined} parts.metricsServer
- * @param {ReturnType<typeof import('./broker.js').mountBroker>} parts.broker
- * @param {{close(): void}} parts.rooms
- * @param {{close(): void}} parts.seatExpiry
- * @param {{stop(): Promise<void>} | undefined} parts.cluster
- * @param {{close(): Promise<void>} | undefined} parts.redis
- * @param {number} parts.timeout ms after which every socket still open is cut
- * @returns {Promise<void>}
+ * @param parts.timeout ms after which every socket still open is cut
  */
-export function shutDown({ server, metricsServer, broker, rooms, seatExpiry, cluster, redis, timeout }) {
+export function shutDown({
+  server,
+  metricsServer,
+  broker,
+  rooms,
+  seatExpiry,
+  cluster,
+  redis,
+  timeout,
+}: {
+  server: Server;
+  metricsServer: Server | undefined;
+  broker: ReturnType<typeof mountBroker>;
+  rooms: { close(): void };
+  seatExpiry: { close(): void };
+  cluster: { stop(): Promise<void> } | undefined;
+  redis: { close(): Promise<void> } | undefined;
+  timeout: number;
+}): Promise<void> {
   // Redis last: the seats of the sockets closing now are marked away in it first, for other instances to take.
   const done = async () => {
     await cluster?.stop();

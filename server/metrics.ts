@@ -1,37 +1,25 @@
-// @ts-check
 /** Counters and gauges in Prometheus text format. */
 
 export class Metrics {
-  /** @type {Map<string, number>} */
-  #counters = new Map();
-  /** @type {Map<string, () => number | Promise<number>>} */
-  #gauges = new Map();
-  /** @type {Map<string, string>} */
-  #help = new Map();
+  #counters: Map<string, number> = new Map();
+
+  #gauges: Map<string, () => number | Promise<number>> = new Map();
+
+  #help: Map<string, string> = new Map();
 
   /**
-   * @param {string} name
-   * @param {string} help
-   * @param {() => number | Promise<number>} read (async for what the room store counts)
+   * @param read (async for what the room store counts)
    */
-  gauge(name, help, read) {
+  gauge(name: string, help: string, read: () => number | Promise<number>) {
     this.#gauges.set(name, read);
     this.#help.set(name, help);
   }
 
-  /**
-   * @param {string} name
-   * @param {string} help
-   */
-  counter(name, help) {
+  counter(name: string, help: string) {
     this.#help.set(name, help);
   }
 
-  /**
-   * @param {string} name
-   * @param {Record<string, string>} [labels]
-   */
-  inc(name, labels) {
+  inc(name: string, labels?: Record<string, string>) {
     const key = labels
       ? `${name}{${Object.entries(labels)
           .map(([k, v]) => `${k}="${v}"`)
@@ -40,8 +28,8 @@ export class Metrics {
     this.#counters.set(key, (this.#counters.get(key) ?? 0) + 1);
   }
 
-  /** @param {string} key a series, as written in the text format */
-  async value(key) {
+  /** @param key a series, as written in the text format */
+  async value(key: string) {
     return this.#counters.get(key) ?? (await this.#gauges.get(key)?.()) ?? 0;
   }
 

@@ -1,25 +1,29 @@
-// @ts-check
 /**
  * A cap on open TCP connections per client address, applied as each one arrives, before a byte of HTTP is read: a
  * client that opens sockets and then trickles (or sends nothing) holds at most this many. Websocket upgrades stay
  * the same TCP connection, so they count too.
  */
 import { addressKey } from './address.js';
+import type { Server, Socket } from 'node:net';
 
 /**
- * @param {import('node:net').Server} server
- * @param {object} opts
- * @param {number} opts.max open sockets per address key
- * @param {(address: string | undefined) => boolean} opts.exempt connections from your own proxy: every client
+ * @param opts.max open sockets per address key
+ * @param opts.exempt connections from your own proxy: every client
  *   behind it shares its address, and the per-client limits apply to what it forwards instead
- * @param {(address: string | undefined) => void} opts.refused called for each socket closed at once
- * @returns {{count: (address: string) => number}}
+ * @param opts.refused called for each socket closed at once
  */
-export function capSocketsPerAddress(server, { max, exempt, refused }) {
+export function capSocketsPerAddress(
+  server: Server,
+  {
+    max,
+    exempt,
+    refused,
+  }: { max: number; exempt: (address: string | undefined) => boolean; refused: (address: string | undefined) => void },
+): { count: (address: string) => number } {
   /** Open sockets per address key; an entry exists only while a socket from that key is open. */
-  /** @type {Map<string, number>} */
-  const open = new Map();
-  server.on('connection', (/** @type {import('node:net').Socket} */ socket) => {
+
+  const open: Map<string, number> = new Map();
+  server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress;
     if (exempt(address)) return;
     const key = addressKey(address);

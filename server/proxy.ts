@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Which connecting addresses are your reverse proxies (TRUST_PROXY), and the client address behind them. A request's
  * X-Forwarded-For is believed only when it arrives from a trusted proxy, and then read the way Express's
@@ -7,6 +6,7 @@
  */
 import { BlockList, isIPv4 } from 'node:net';
 import { canonicalAddress } from './address.js';
+import type { IncomingMessage } from 'node:http';
 
 /** Names for common proxy networks, as Express knows them. */
 const NAMED = {
@@ -17,9 +17,8 @@ const NAMED = {
 
 /**
  * What is wrong with one TRUST_PROXY entry, or undefined: a name above, an address, or address/prefix.
- * @param {string} entry
  */
-function entryProblem(entry) {
+function entryProblem(entry: string) {
   if (Object.hasOwn(NAMED, entry)) return undefined;
   const [ip, prefix, extra] = entry.split('/');
   const addr = canonicalAddress(ip);
@@ -33,10 +32,10 @@ function entryProblem(entry) {
 
 /**
  * The check for the TRUST_PROXY setting.
- * @param {string[]} list
- * @returns {string | undefined} a problem, or undefined
+ *
+ * @returns a problem, or undefined
  */
-export function trustProxyProblem(list) {
+export function trustProxyProblem(list: string[]): string | undefined {
   for (const entry of list) {
     const problem = entryProblem(entry);
     if (problem) return `takes your proxies' addresses: ${problem}`;
@@ -46,17 +45,13 @@ export function trustProxyProblem(list) {
 
 /**
  * Compiles a checked TRUST_PROXY list into a test for connecting addresses.
- * @param {string[]} list
- * @returns {(address: string | undefined) => boolean}
  */
-export function proxyTrust(list) {
+export function proxyTrust(list: string[]): (address: string | undefined) => boolean {
   if (!list.length) return () => false;
   const trusted = new BlockList();
-  for (const entry of list.flatMap((e) =>
-    Object.hasOwn(NAMED, e) ? NAMED[/** @type {keyof typeof NAMED} */ (e)] : [e],
-  )) {
+  for (const entry of list.flatMap((e) => (Object.hasOwn(NAMED, e) ? NAMED[e as keyof typeof NAMED] : [e]))) {
     const [ip, prefix] = entry.split('/');
-    const addr = /** @type {string} */ (canonicalAddress(ip));
+    const addr = canonicalAddress(ip) as string;
     // An IPv4-mapped entry (::ffff:10.0.0.0/104) is the IPv4 range it maps.
     const v4 = isIPv4(addr);
     const bits = prefix === undefined ? (v4 ? 32 : 128) : Number(prefix) - (v4 && ip.includes(':') ? 96 : 0);
@@ -72,10 +67,8 @@ export function proxyTrust(list) {
  * The client's address, canonical (no zone id, IPv4-mapped unmapped): the connecting address, or, when that is a
  * trusted proxy, the right-most X-Forwarded-For entry that is not one. An entry that is no address ends the walk at
  * the last good hop: a proxy appends a real address, so garbage there was not written by one.
- * @param {import('node:http').IncomingMessage} req
- * @param {(address: string | undefined) => boolean} trusted
  */
-export function clientAddress(req, trusted) {
+export function clientAddress(req: IncomingMessage, trusted: (address: string | undefined) => boolean) {
   let addr = canonicalAddress(req.socket.remoteAddress) ?? 'unknown';
   if (!trusted(addr)) return addr;
   const header = req.headers['x-forwarded-for'];

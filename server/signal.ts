@@ -1,9 +1,9 @@
-// @ts-check
 /**
  * The widget's own signalling message, `RTC-SIGNAL`: the offers, answers and ICE candidates of its one
  * RTCPeerConnection per pair. The guard relays it itself (`peer` never sees it), so it is checked here field by
  * field and rebuilt from the checked fields only: nothing a sender adds reaches the receiver.
  */
+import type { SignalPayload } from '../src/engine/protocol.js';
 
 const DESCRIPTION_TYPES = new Set(['offer', 'answer']);
 /** An SDP of a call with a few tracks and data channels is a few KB; the frame cap (MAX_PAYLOAD) bounds it too. */
@@ -13,26 +13,24 @@ const MAX_CANDIDATE = 1024;
 const MAX_MID = 64;
 const MAX_UFRAG = 256;
 
-/** @param {unknown} v @param {number} max */
-const text = (v, max) => typeof v === 'string' && v.length <= max;
-/** @param {unknown} v @param {number} max */
-const textOrNull = (v, max) => v === null || v === undefined || text(v, max);
+const text = (v: unknown, max: number) => typeof v === 'string' && v.length <= max;
 
-/** @typedef {import('../src/engine/protocol.js').SignalPayload} SignalPayload */
+const textOrNull = (v: unknown, max: number) => v === null || v === undefined || text(v, max);
 
 /**
  * Reads an RTC-SIGNAL payload: exactly one of a session description or an ICE candidate.
- * @param {unknown} payload
- * @returns {SignalPayload | undefined} the rebuilt payload, or undefined when it is not one
+ *
+ * @returns the rebuilt payload, or undefined when it is not one
  */
-export function readSignal(payload) {
+export function readSignal(payload: unknown): SignalPayload | undefined {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
-  const { description, candidate } = /** @type {Record<string, any>} */ (payload);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a client's JSON: every field is checked below
+  const { description, candidate } = payload as Record<string, any>;
   if ((description === undefined) === (candidate === undefined)) return undefined;
   if (description !== undefined) {
     if (!description || typeof description !== 'object') return undefined;
     if (!DESCRIPTION_TYPES.has(description.type) || !text(description.sdp, MAX_SDP)) return undefined;
-    return { description: { type: /** @type {'offer' | 'answer'} */ (description.type), sdp: description.sdp } };
+    return { description: { type: description.type as 'offer' | 'answer', sdp: description.sdp } };
   }
   if (!candidate || typeof candidate !== 'object') return undefined;
   const { sdpMLineIndex } = candidate;

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The bytes a relayed frame leaves with. A frame that holds exactly the fields the guard checked goes on as the
  * sender's own text with the sender's id appended (no second serialisation of a multi-kilobyte SDP); anything else
@@ -11,11 +10,8 @@
 /**
  * Whether `sent` (as parsed) holds the same fields as `checked` and nothing more, with the same plain values, at
  * every level of `checked`.
- * @param {Record<string, unknown>} sent
- * @param {Record<string, unknown>} checked
- * @returns {boolean}
  */
-export function holdsExactly(sent, checked) {
+export function holdsExactly(sent: Record<string, unknown>, checked: Record<string, unknown>): boolean {
   const keys = Object.keys(checked);
   if (Object.keys(sent).length !== keys.length) return false;
   for (const k of keys) {
@@ -24,8 +20,7 @@ export function holdsExactly(sent, checked) {
     const b = checked[k];
     if (b && typeof b === 'object') {
       if (!a || typeof a !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
-      if (!holdsExactly(/** @type {Record<string, unknown>} */ (a), /** @type {Record<string, unknown>} */ (b)))
-        return false;
+      if (!holdsExactly(a as Record<string, unknown>, b as Record<string, unknown>)) return false;
     } else if (a !== b) return false;
   }
   return true;
@@ -34,13 +29,15 @@ export function holdsExactly(sent, checked) {
 /**
  * The frame to relay: `text` with `"src":"<src>"` appended when `exact` (it parses to exactly the checked fields),
  * else `rebuilt` with `src` stamped, serialised.
- * @param {string} text the frame as the sender sent it (it parsed as a JSON object)
- * @param {boolean} exact
- * @param {string} src the sender's id (PEER_ID: nothing in it needs escaping)
- * @param {{type: string, dst: string, payload: unknown}} rebuilt
- * @returns {string}
+ * @param text the frame as the sender sent it (it parsed as a JSON object)
+ * @param src the sender's id (PEER_ID: nothing in it needs escaping)
  */
-export function stampedFrame(text, exact, src, rebuilt) {
+export function stampedFrame(
+  text: string,
+  exact: boolean,
+  src: string,
+  rebuilt: { type: string; dst: string; payload: unknown },
+): string {
   if (exact) {
     // Only JSON whitespace may follow the object's closing brace.
     const end = text.lastIndexOf('}');
