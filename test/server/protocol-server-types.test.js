@@ -21,7 +21,7 @@ test('the server compiles against the protocol module: a renamed field, an unkno
         "{ type: 'RTC-JOINED', payload: { id, nick: t.name } }",
       ),
     'server/app.js': (s) => s.replace("payload: { reason: 'token-expired' }", "payload: { reason: 'token-gone' }"),
-    'server/http-seats.js': (s) => s.replace('secret: ticket.secret,', 'key: ticket.secret,'),
+    'server/http-seats.ts': (s) => s.replace('secret: ticket.secret,', 'key: ticket.secret,'),
   });
   assert.ok(files.includes(PROTOCOL), 'the server program includes src/engine/protocol.ts');
   assert.ok(
@@ -33,8 +33,8 @@ test('the server compiles against the protocol module: a renamed field, an unkno
     problems['server/app.js'].join('\n'),
   );
   assert.ok(
-    problems['server/http-seats.js'].some((p) => /key/.test(p)),
-    problems['server/http-seats.js'].join('\n'),
+    problems['server/http-seats.ts'].some((p) => /key/.test(p)),
+    problems['server/http-seats.ts'].join('\n'),
   );
 });
 

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Taking a seat: the checks and the seat that `POST /rtc/join` and a joining websocket upgrade share, so both give
  * the same answers (origin, rate, room name, room token, room full) and seat the same way.
@@ -8,6 +7,13 @@ import { roomNameProblem, cleanName } from './rooms.js';
 import { iceServersFor } from './ice.js';
 import { addressKey } from './address.js';
 import { safe } from './log.js';
+import type { Rooms, Ticket } from './rooms.js';
+import type { Config } from './config.js';
+import type { SeatExpiry } from './seat-expiry.js';
+import type { tokenVerifier } from './tokens.js';
+import type { Metrics } from './metrics.js';
+import type { Logger } from './log.js';
+import type { SeatDetails } from '../src/engine/protocol.js';
 
 /** A seat secret a client made itself: 32 to 64 base64url characters (at least 192 random bits). */
 const CLIENT_SECRET = /^[A-Za-z0-9_-]{32,64}$/;
@@ -17,43 +23,30 @@ const CLIENT_SECRET = /^[A-Za-z0-9_-]{32,64}$/;
  * with single inner separators). A seat taken in the websocket upgrade has the id the client chose, and
  * only this id: whoever saw it in a room cannot claim it (they would need the secret it is the hash of), now or after
  * the seat has ended.
- * @param {string} secret
  */
-export function idOfSecret(secret) {
+export function idOfSecret(secret: string) {
   return createHash('sha256').update(secret).digest('hex').slice(0, 32);
 }
 
-/** Whether `id` and `secret` make a seat a client may take in the upgrade. @param {string} id @param {string} secret */
-export function clientSeatValid(id, secret) {
+/** Whether `id` and `secret` make a seat a client may take in the upgrade. */
+export function clientSeatValid(id: string, secret: string) {
   return CLIENT_SECRET.test(secret) && idOfSecret(secret) === id;
 }
 
-/**
- * @typedef {object} SeatRequest
- * @property {unknown} room
- * @property {unknown} [name]
- * @property {unknown} [token] the room token (JWT), when the server requires one
- * @property {string} ip the client's address
- * @property {string | undefined} origin
- * @property {{id: string, secret: string}} [seat] the client's own id and secret (upgrade joins)
- */
-/**
- * @typedef {{ok: true, ticket: import('./rooms.js').Ticket, name: string}
- *   | {ok: false, status: number, code: string, message: string}} SeatAnswer
- */
+export interface SeatRequest {
+  room: unknown;
+  name?: unknown;
+  /** the room token (JWT), when the server requires one */
+  token?: unknown;
+  /** the client's address */
+  ip: string;
+  origin: string | undefined;
+  /** the client's own id and secret (upgrade joins) */
+  seat?: { id: string; secret: string };
+}
+export type SeatAnswer =
+  { ok: true; ticket: Ticket; name: string } | { ok: false; status: number; code: string; message: string };
 
-/**
- * @param {object} deps
- * @param {import('./config.js').Config} deps.config
- * @param {import('./rooms.js').Rooms} deps.rooms
- * @param {import('./seat-expiry.js').SeatExpiry} deps.seatExpiry
- * @param {ReturnType<typeof import('./tokens.js').tokenVerifier>} deps.verifyToken
- * @param {boolean} deps.tokensRequired
- * @param {import('./metrics.js').Metrics} deps.metrics
- * @param {import('./log.js').Logger} deps.log
- * @param {(origin: string | undefined) => boolean} deps.originAllowed
- * @param {() => boolean} deps.stopping
- */
 export function seatTaker({
   config,
   rooms,
@@ -64,29 +57,36 @@ export function seatTaker({
   log,
   originAllowed,
   stopping,
+}: {
+  config: Config;
+  rooms: Rooms;
+  seatExpiry: SeatExpiry;
+  verifyToken: ReturnType<typeof tokenVerifier>;
+  tokensRequired: boolean;
+  metrics: Metrics;
+  log: Logger;
+  originAllowed: (origin: string | undefined) => boolean;
+  stopping: () => boolean;
 }) {
-  /** @param {number} status @param {string} code @param {string} message @returns {SeatAnswer} */
-  const no = (status, code, message) => ({ ok: false, status, code, message });
+  const no = (status: number, code: string, message: string): SeatAnswer => ({ ok: false, status, code, message });
 
   /**
    * Checks a request for a seat and takes one. Refusals are answers, not exceptions; the room store being away
    * rejects (StoreUnavailable).
-   * @param {SeatRequest} req
-   * @returns {Promise<SeatAnswer>}
    */
-  async function takeSeat({ room, name: asked, token, ip, origin, seat }) {
+  async function takeSeat({ room, name: asked, token, ip, origin, seat }: SeatRequest): Promise<SeatAnswer> {
     if (stopping()) return no(503, 'unavailable', 'The server is restarting. Try again in a moment.');
     if (!originAllowed(origin)) return no(403, 'origin-not-allowed', 'This site may not use this call server.');
     if (!(await rooms.store.takeJoin(addressKey(ip), config.joinRate)))
       return no(429, 'rate-limited', 'Too many attempts. Wait a minute and try again.');
     const problem = roomNameProblem(room);
     if (problem) return no(400, 'invalid-room', `Invalid room name: ${problem}.`);
-    const roomName = /** @type {string} */ (room);
+    const roomName = room as string;
     let name = cleanName(asked);
-    /** @type {string | undefined} */
-    let identity;
-    /** @type {number | undefined} */
-    let exp;
+
+    let identity: string | undefined;
+
+    let exp: number | undefined;
     if (tokensRequired) {
       const check = await verifyToken(token, roomName);
       if (!check.ok) return no(401, 'unauthorized', `You may not join this room: ${check.reason}.`);
@@ -105,10 +105,8 @@ export function seatTaker({
   /**
    * What a client needs of its seat besides id and secret: its name (a room token may set it) and the ICE servers,
    * with TURN credentials that do not outlive the seat.
-   * @param {import('./rooms.js').Ticket} ticket
-   * @returns {import('../src/engine/protocol.js').SeatDetails}
    */
-  function seatDetails(ticket) {
+  function seatDetails(ticket: Ticket): SeatDetails {
     const ice = iceServersFor(config, ticket.id, seatExpiry.until(ticket.id));
     if (config.turnUrls.length) metrics.inc('rtc_turn_credentials_total');
     return { name: ticket.name, ...ice };

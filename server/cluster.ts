@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * This instance among others sharing one Redis: it relays signalling and room pushes to the instance holding the
  * receiver's websocket (one pub/sub channel per instance, so a message goes only where it is read, in the order it
@@ -6,22 +5,23 @@
  */
 import { randomBytes } from 'node:crypto';
 import { safe } from './log.js';
+import type { Peers, RelayMessage } from './broker.js';
+import type { RedisRoomStore } from './store/redis.js';
+import type { Logger } from './log.js';
+import type { Rooms, Ticket } from './rooms.js';
 
 /**
  * What travels between instances. A relayed frame, the bulk of it, goes as `F<dst> <frame>`: its text as it is,
  * not escaped into a JSON string here and parsed out again there; anything else is JSON (which starts with `{`).
- * @param {import('./broker.js').RelayMessage} m
- * @returns {string}
  */
-export function encodeRelay(m) {
+export function encodeRelay(m: RelayMessage): string {
   return m.kind === 'frame' ? `F${m.dst} ${m.frame}` : JSON.stringify(m);
 }
 
 /**
- * @param {string} text
- * @returns {import('./broker.js').RelayMessage | undefined} undefined when it is not one
+ * @returns undefined when it is not one
  */
-export function decodeRelay(text) {
+export function decodeRelay(text: string): RelayMessage | undefined {
   if (text.startsWith('F')) {
     const gap = text.indexOf(' ');
     return gap > 1 ? { kind: 'frame', dst: text.slice(1, gap), frame: text.slice(gap + 1) } : undefined;
@@ -36,35 +36,27 @@ export function decodeRelay(text) {
 }
 
 /**
- * @param {object} deps
- * @param {import('./store/redis.js').RedisRoomStore} deps.store
- * @param {import('./log.js').Logger} deps.log
- * @param {number} [deps.every] ms between heartbeats and sweeps; an instance is dead after three missed
+ * @param deps.every ms between heartbeats and sweeps; an instance is dead after three missed
  */
-export function createCluster({ store, log, every = 1000 }) {
+export function createCluster({ store, log, every = 1000 }: { store: RedisRoomStore; log: Logger; every?: number }) {
   const inst = randomBytes(6).toString('hex');
   const own = `to:${inst}`;
   const all = 'to:all';
   const sub = store.client.duplicate();
   sub.on('error', (err) => log.debug('redis subscriber', { err: safe(err) }));
-  /** @type {(m: import('./broker.js').RelayMessage) => void} */
-  let deliver = () => {};
-  /** @type {() => Array<import('./rooms.js').Ticket>} */
-  let localSeats = () => [];
-  /** @type {ReturnType<typeof setInterval> | undefined} */
-  let timer;
-  let busy = false;
-  /** @type {import('./rooms.js').Rooms | undefined} */
-  let rooms;
 
-  /** @param {string} text */
-  const received = (text) => {
+  let deliver: (m: RelayMessage) => void = () => {};
+  let localSeats: () => Ticket[] = () => [];
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let busy = false;
+  let rooms: Rooms | undefined;
+
+  const received = (text: string) => {
     const m = decodeRelay(text);
     if (m) deliver(m);
   };
 
-  /** @param {string} channel @param {import('./broker.js').RelayMessage} m */
-  const publish = (channel, m) =>
+  const publish = (channel: string, m: RelayMessage) =>
     store.publish(channel, encodeRelay(m)).catch((err) => log.debug('relay lost', { err: safe(err) }));
 
   /** Alive for three more beats; the seats of instances that missed theirs wait for their people elsewhere. */
@@ -103,20 +95,19 @@ export function createCluster({ store, log, every = 1000 }) {
     }
   };
 
+  const peers: Peers = {
+    inst,
+    publish: (to, m) => void publish(`to:${to}`, m),
+    broadcast: (m) => void publish(all, m),
+  };
+
   return {
     inst,
-    /** @type {import('./broker.js').Peers} */
-    peers: {
-      inst,
-      publish: (to, m) => void publish(`to:${to}`, m),
-      broadcast: (m) => void publish(all, m),
-    },
+    peers,
     /**
      * Starts relaying to `broker` and beating.
-     * @param {{deliver: (m: import('./broker.js').RelayMessage) => void, localSeats: () => Array<import('./rooms.js').Ticket>}} broker
-     * @param {import('./rooms.js').Rooms} seats
      */
-    async start(broker, seats) {
+    async start(broker: { deliver: (m: RelayMessage) => void; localSeats: () => Array<Ticket> }, seats: Rooms) {
       rooms = seats;
       deliver = broker.deliver;
       localSeats = broker.localSeats;

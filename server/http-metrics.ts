@@ -1,17 +1,17 @@
-// @ts-check
 /** The server's metrics: what is counted, and where /metrics is read (the main port, or METRICS_PORT). */
 import http from 'node:http';
 import express from 'express';
 import { metricsHandler } from './metrics-access.js';
 import { notFound } from './http-answers.js';
+import type { Metrics } from './metrics.js';
+import type { RoomStore } from './rooms.js';
+import type { Express } from 'express';
+import type { Config } from './config.js';
 
 /**
  * Declares the server-wide metrics (the broker declares its own).
- * @param {import('./metrics.js').Metrics} metrics
- * @param {import('./rooms.js').RoomStore} store
- * @param {() => number} openConnections
  */
-export function declareMetrics(metrics, store, openConnections) {
+export function declareMetrics(metrics: Metrics, store: RoomStore, openConnections: () => number) {
   metrics.gauge('rtc_open_connections', 'Open broker websocket connections', openConnections);
   // With REDIS_URL these three are the totals of every instance (read from Redis); the rest are this instance's.
   metrics.gauge(
@@ -40,12 +40,8 @@ export function declareMetrics(metrics, store, openConnections) {
 /**
  * Serves /metrics on the main app, or, with METRICS_PORT, on a server of its own (returned, not listening yet).
  * Mount it before CORS, so no answer about metrics ever carries CORS headers.
- * @param {import('express').Express} app
- * @param {import('./config.js').Config} config
- * @param {import('./metrics.js').Metrics} metrics
- * @returns {http.Server | undefined}
  */
-export function metricsRoute(app, config, metrics) {
+export function metricsRoute(app: Express, config: Config, metrics: Metrics): http.Server | undefined {
   const readMetrics = metricsHandler({
     metrics,
     token: config.metricsToken,

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The server's configuration: every setting, its environment variable, its flag and its check, in one place.
  * A bad value stops the server with a message that names the setting.
@@ -6,65 +5,84 @@
 import { LOG_LEVELS } from './log.js';
 import { trustProxyProblem } from './proxy.js';
 import { parsePublicKeys } from './tokens.js';
+import type { LogLevel } from './log.js';
 
 export class ConfigError extends Error {}
 
-/**
- * @typedef {object} Config
- * @property {number} port
- * @property {string} host
- * @property {string[]} turnUrls
- * @property {string} turnSecret
- * @property {number} turnTtl seconds
- * @property {string[]} stunUrls
- * @property {string} roomSecret
- * @property {string} roomPublicKey PEM, JWK or JWK Set, or a file holding one
- * @property {number} tokenMaxTtl seconds
- * @property {number} tokenGrace seconds
- * @property {string[]} allowedOrigins empty: any origin
- * @property {number} roomMax
- * @property {number} maxConnections
- * @property {number} maxConnectionsPerIp
- * @property {number} maxSocketsPerIp
- * @property {number} requestTimeout ms
- * @property {number} pendingTimeout ms
- * @property {number} pendingPerIp
- * @property {number} maxPayload bytes
- * @property {number} messageRate messages per second per connection
- * @property {number} joinRate joins per minute per IP address
- * @property {number} aliveTimeout ms
- * @property {number} reconnectGrace ms
- * @property {number} queuePerPeer
- * @property {number} queueTotal
- * @property {number} queuePerSender
- * @property {number} queuePerRoom
- * @property {number} queueBytesPerPeer
- * @property {number} queueBytesTotal
- * @property {number} sendBuffer bytes waiting to be written to one socket before relays to it are dropped
- * @property {number} sendBufferTotal bytes waiting to be written to all sockets before relays are dropped
- * @property {number} shutdownTimeout ms
- * @property {string[]} trustProxy your proxies: names (loopback, ...), addresses and CIDR ranges; empty: none
- * @property {import('./log.js').LogLevel} logLevel
- * @property {number | undefined} metricsPort undefined: /metrics on the main port
- * @property {string} metricsHost
- * @property {string} metricsToken
- * @property {string} redisUrl empty: the in-memory room store (one instance)
- */
+export interface Config {
+  port: number;
+  host: string;
+  turnUrls: string[];
+  turnSecret: string;
+  /** seconds */
+  turnTtl: number;
+  stunUrls: string[];
+  roomSecret: string;
+  /** PEM, JWK or JWK Set, or a file holding one */
+  roomPublicKey: string;
+  /** seconds */
+  tokenMaxTtl: number;
+  /** seconds */
+  tokenGrace: number;
+  /** empty: any origin */
+  allowedOrigins: string[];
+  roomMax: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxSocketsPerIp: number;
+  /** ms */
+  requestTimeout: number;
+  /** ms */
+  pendingTimeout: number;
+  pendingPerIp: number;
+  /** bytes */
+  maxPayload: number;
+  /** messages per second per connection */
+  messageRate: number;
+  /** joins per minute per IP address */
+  joinRate: number;
+  /** ms */
+  aliveTimeout: number;
+  /** ms */
+  reconnectGrace: number;
+  queuePerPeer: number;
+  queueTotal: number;
+  queuePerSender: number;
+  queuePerRoom: number;
+  queueBytesPerPeer: number;
+  queueBytesTotal: number;
+  /** bytes waiting to be written to one socket before relays to it are dropped */
+  sendBuffer: number;
+  /** bytes waiting to be written to all sockets before relays are dropped */
+  sendBufferTotal: number;
+  /** ms */
+  shutdownTimeout: number;
+  /** your proxies: names (loopback, ...), addresses and CIDR ranges; empty: none */
+  trustProxy: string[];
+  logLevel: LogLevel;
+  /** undefined: /metrics on the main port */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  metricsToken: string;
+  /** empty: the in-memory room store (one instance) */
+  redisUrl: string;
+}
 
-/**
- * @typedef {object} Setting
- * @property {keyof Config} key
- * @property {string} env
- * @property {string} flag
- * @property {'int'|'string'|'list'|'bool'|'level'|'proxies'} type
- * @property {unknown} def
- * @property {string} help
- * @property {number} [min]
- * @property {number} [max]
- * @property {(v: any) => string | undefined} [check] returns a problem, or undefined
- */
+export interface Setting {
+  key: keyof Config;
+  env: string;
+  flag: string;
+  type: 'int' | 'string' | 'list' | 'bool' | 'level' | 'proxies';
+  def: unknown;
+  help: string;
+  min?: number;
+  max?: number;
+  /** returns a problem, or undefined */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each setting's check takes its own kind of value
+  check?: (v: any) => string | undefined;
+}
 
-const urlList = (/** @type {RegExp} */ re, /** @type {string} */ what) => (/** @type {string[]} */ list) =>
+const urlList = (re: RegExp, what: string) => (list: string[]) =>
   list.find((u) => !re.test(u))
     ? `each entry must be a ${what} URL, got "${list.find((u) => !re.test(u))}"`
     : undefined;
@@ -73,9 +91,8 @@ const urlList = (/** @type {RegExp} */ re, /** @type {string} */ what) => (/** @
  * The origin a browser would send for `entry` (lowercase host, no default port), or undefined when `entry` is not
  * just an origin. Browsers send `https://good.example`, never `https://Good.Example:443`, so an entry written the
  * second way could otherwise never match.
- * @param {string} entry
  */
-export function originOf(entry) {
+export function originOf(entry: string) {
   if (!/^https?:\/\/[^/\s?#*@]+$/i.test(entry)) return undefined;
   try {
     const origin = new URL(entry).origin;
@@ -85,8 +102,7 @@ export function originOf(entry) {
   }
 }
 
-/** @type {Setting[]} */
-export const SETTINGS = [
+export const SETTINGS: Setting[] = [
   {
     key: 'port',
     env: 'PORT',
@@ -163,7 +179,7 @@ export const SETTINGS = [
         parsePublicKeys(v);
         return undefined;
       } catch (err) {
-        return /** @type {Error} */ (err).message;
+        return (err as Error).message;
       }
     },
   },
@@ -193,7 +209,7 @@ export const SETTINGS = [
     flag: '--allowed-origins',
     type: 'list',
     def: [],
-    check: (/** @type {string[]} */ list) => {
+    check: (list: string[]) => {
       const bad = list.find((o) => originOf(o) === undefined);
       return bad === undefined
         ? undefined
@@ -469,11 +485,7 @@ export const SETTINGS = [
   },
 ];
 
-/**
- * @param {Setting} s
- * @param {string} raw
- */
-function convert(s, raw) {
+function convert(s: Setting, raw: string) {
   const name = `${s.env} (${s.flag})`;
   switch (s.type) {
     case 'int': {
@@ -504,7 +516,7 @@ function convert(s, raw) {
       return convert({ ...s, type: 'list' }, raw);
     }
     case 'level':
-      if (!LOG_LEVELS.includes(/** @type {any} */ (raw)))
+      if (!LOG_LEVELS.includes(raw as LogLevel))
         throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
       return raw;
     default:
@@ -514,13 +526,10 @@ function convert(s, raw) {
 
 /**
  * Reads settings from flags (first) and the environment.
- * @param {string[]} argv flags only, without the node and script paths
- * @param {Record<string, string | undefined>} env
- * @returns {Config}
+ * @param argv flags only, without the node and script paths
  */
-export function parseConfig(argv = [], env = {}) {
-  /** @type {Record<string, string>} */
-  const fromFlags = {};
+export function parseConfig(argv: string[] = [], env: Record<string, string | undefined> = {}): Config {
+  const fromFlags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.split(/=(.*)/s, 2);
@@ -534,8 +543,8 @@ export function parseConfig(argv = [], env = {}) {
     }
     fromFlags[s.key] = value;
   }
-  /** @type {Record<string, unknown>} */
-  const config = {};
+
+  const config: Record<string, unknown> = {};
   for (const s of SETTINGS) {
     const raw = fromFlags[s.key] ?? env[s.env];
     const value = raw === undefined || (raw === '' && s.type !== 'string') ? s.def : convert(s, raw);
@@ -543,10 +552,10 @@ export function parseConfig(argv = [], env = {}) {
     if (problem) throw new ConfigError(`${s.env} (${s.flag}) ${problem}`);
     config[s.key] = value;
   }
-  const c = /** @type {Config} */ (config);
-  if (/** @type {unknown} */ (c.metricsPort) === '') c.metricsPort = undefined;
+  const c = config as unknown as Config;
+  if ((c.metricsPort as unknown) === '') c.metricsPort = undefined;
   else if (c.metricsPort !== undefined) c.metricsPort = Number(c.metricsPort);
-  c.allowedOrigins = c.allowedOrigins.map((o) => /** @type {string} */ (originOf(o)));
+  c.allowedOrigins = c.allowedOrigins.map((o) => originOf(o) as string);
   if (c.turnUrls.length && !c.turnSecret)
     throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: coturn needs the shared secret');
   if (c.turnSecret && !c.turnUrls.length) throw new ConfigError('TURN_SECRET is set but TURN_URLS is not');

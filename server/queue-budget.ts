@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * How much signalling the broker lets `peer` hold for members who are briefly away. `peer` queues messages for an
  * absent id and delivers them when it reconnects; this decides what may be queued. One pool counted in messages
@@ -7,42 +6,48 @@
  * (messages and bytes).
  */
 
-/**
- * @typedef {object} QueueLimits
- * @property {number} perPeer messages held for one absent peer
- * @property {number} bytesPerPeer bytes held for one absent peer
- * @property {number} perSender messages one member may have waiting, for all absent peers together
- * @property {number} perRoom messages waiting within one room
- * @property {number} total messages held in all
- * @property {number} bytesTotal bytes held in all
- */
+export interface QueueLimits {
+  /** messages held for one absent peer */
+  perPeer: number;
+  /** bytes held for one absent peer */
+  bytesPerPeer: number;
+  /** messages one member may have waiting, for all absent peers together */
+  perSender: number;
+  /** messages waiting within one room */
+  perRoom: number;
+  /** messages held in all */
+  total: number;
+  /** bytes held in all */
+  bytesTotal: number;
+}
 
-/** @typedef {{n: number, bytes: number, room: string, from: Map<string, number>}} Queue one absent receiver's */
+/** one absent receiver's */
+export type Queue = { n: number; bytes: number; room: string; from: Map<string, number> };
 
 export class QueueBudget {
-  /** @type {Map<string, Queue>} by receiver */
-  #queues = new Map();
-  /** @type {Map<string, number>} messages waiting, by sender */
-  #senders = new Map();
-  /** @type {Map<string, number>} messages waiting, by room */
-  #rooms = new Map();
+  /** by receiver */
+  #queues: Map<string, Queue> = new Map();
+  /** messages waiting, by sender */
+  #senders: Map<string, number> = new Map();
+  /** messages waiting, by room */
+  #rooms: Map<string, number> = new Map();
   #n = 0;
   #bytes = 0;
 
-  /** @param {QueueLimits} limits */
-  constructor(limits) {
+  readonly limits: QueueLimits;
+
+  constructor(limits: QueueLimits) {
     this.limits = limits;
   }
 
   /**
    * Counts one message from `src` for the absent `dst`, when it fits.
-   * @param {string} src
-   * @param {string} dst
-   * @param {string} room both are in
-   * @param {number} bytes the message's size
-   * @returns {string | undefined} the limit that refuses it, or undefined when it was counted
+   *
+   * @param room both are in
+   * @param bytes the message's size
+   * @returns the limit that refuses it, or undefined when it was counted
    */
-  take(src, dst, room, bytes) {
+  take(src: string, dst: string, room: string, bytes: number): string | undefined {
     const l = this.limits;
     const q = this.#queues.get(dst);
     if ((q?.n ?? 0) >= l.perPeer) return 'per-peer';
@@ -64,7 +69,7 @@ export class QueueBudget {
   }
 
   /** `dst`'s queue was delivered (it reconnected) or dropped (it is gone): its messages count no more. */
-  clear(/** @type {string} */ dst) {
+  clear(dst: string) {
     const q = this.#queues.get(dst);
     if (!q) return;
     this.#queues.delete(dst);
@@ -85,8 +90,7 @@ export class QueueBudget {
   }
 }
 
-/** @param {Map<string, number>} map @param {string} key @param {number} by */
-function lower(map, key, by) {
+function lower(map: Map<string, number>, key: string, by: number) {
   const n = (map.get(key) ?? 0) - by;
   if (n > 0) map.set(key, n);
   else map.delete(key);

@@ -1,26 +1,48 @@
-// @ts-check
 /**
  * The seat API: POST /rtc/join (a seat), /rtc/ice (fresh TURN credentials, and a renewed room token) and /rtc/leave
  * (a seat handed back). Seats carry secrets and TURN credentials: no cache (browser, proxy or CDN) may keep them.
  */
 import express from 'express';
 import { iceServersFor } from './ice.js';
+import type { Express, Request, Response } from 'express';
+import type { Config } from './config.js';
+import type { Rooms } from './rooms.js';
+import type { seatTaker } from './join.js';
+import type { SeatExpiry } from './seat-expiry.js';
+import type { tokenVerifier } from './tokens.js';
+import type { Metrics } from './metrics.js';
+import type { refusal } from './http-answers.js';
+import type { IncomingMessage } from 'node:http';
+import type { BrokerAddress, Seat } from '../src/engine/protocol.js';
 
 /**
- * @param {object} deps
- * @param {import('express').Express} deps.app
- * @param {import('./config.js').Config} deps.config
- * @param {import('./rooms.js').Rooms} deps.rooms
- * @param {ReturnType<typeof import('./join.js').seatTaker>} deps.seats
- * @param {import('./seat-expiry.js').SeatExpiry} deps.seatExpiry
- * @param {ReturnType<typeof import('./tokens.js').tokenVerifier>} deps.verifyToken
- * @param {import('./metrics.js').Metrics} deps.metrics
- * @param {ReturnType<typeof import('./http-answers.js').refusal>} deps.fail
- * @param {(req: import('node:http').IncomingMessage) => string} deps.clientIp
- * @param {import('../src/engine/protocol.js').BrokerAddress} deps.broker where the broker is, as the join answer tells it
- * @param {(id: string) => void} deps.disconnect closes a member's broker socket
+ * @param deps.broker where the broker is, as the join answer tells it
+ * @param deps.disconnect closes a member's broker socket
  */
-export function seatRoutes({ app, config, rooms, seats, seatExpiry, verifyToken, metrics, fail, clientIp, ...rest }) {
+export function seatRoutes({
+  app,
+  config,
+  rooms,
+  seats,
+  seatExpiry,
+  verifyToken,
+  metrics,
+  fail,
+  clientIp,
+  ...rest
+}: {
+  app: Express;
+  config: Config;
+  rooms: Rooms;
+  seats: ReturnType<typeof seatTaker>;
+  seatExpiry: SeatExpiry;
+  verifyToken: ReturnType<typeof tokenVerifier>;
+  metrics: Metrics;
+  fail: ReturnType<typeof refusal>;
+  clientIp: (req: IncomingMessage) => string;
+  broker: BrokerAddress;
+  disconnect: (id: string) => void;
+}) {
   app.use('/rtc', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -28,11 +50,10 @@ export function seatRoutes({ app, config, rooms, seats, seatExpiry, verifyToken,
   // JSON, also when labelled text/plain: the widget sends it so, which makes its POST a CORS "simple request" with no
   // preflight (one round trip less before a call can start). The Origin is checked by each route, not by CORS.
   const json = express.json({ limit: '8kb', strict: true, type: ['application/json', 'text/plain'] });
-  /** @param {import('express').Request} req */
-  const bodyOf = (req) => (req.body && typeof req.body === 'object' ? req.body : {});
 
-  /** @param {import('express').Request} req @param {import('express').Response} res */
-  const join = async (req, res) => {
+  const bodyOf = (req: Request) => (req.body && typeof req.body === 'object' ? req.body : {});
+
+  const join = async (req: Request, res: Response) => {
     const body = bodyOf(req);
     const answer = await seats.takeSeat({
       room: body.room,
@@ -43,20 +64,18 @@ export function seatRoutes({ app, config, rooms, seats, seatExpiry, verifyToken,
     });
     if (!answer.ok) return fail(res, answer.status, answer.code, answer.message);
     const { ticket } = answer;
-    /** @type {import('../src/engine/protocol.js').Seat} */
-    const seat = { id: ticket.id, secret: ticket.secret, broker: rest.broker, ...seats.seatDetails(ticket) };
+
+    const seat: Seat = { id: ticket.id, secret: ticket.secret, broker: rest.broker, ...seats.seatDetails(ticket) };
     res.json(seat);
   };
 
-  /** @param {import('express').Response} res */
-  const tokenExpired = (res) =>
+  const tokenExpired = (res: Response) =>
     fail(res, 401, 'token-expired', 'The room token has expired, and so has this seat. Join again with a new token.');
 
   /**
    * Fresh TURN credentials, never outliving the seat's room token (plus TOKEN_GRACE). A renewed `token` extends it.
-   * @param {import('express').Request} req @param {import('express').Response} res
    */
-  const ice = async (req, res) => {
+  const ice = async (req: Request, res: Response) => {
     const body = bodyOf(req);
     const ticket = await rooms.check(body.id, body.secret);
     if (!ticket) {
@@ -82,9 +101,8 @@ export function seatRoutes({ app, config, rooms, seats, seatExpiry, verifyToken,
 
   /**
    * A client hands its seat back (it left before its broker connection opened, or the page is closing).
-   * @param {import('express').Request} req @param {import('express').Response} res
    */
-  const leave = async (req, res) => {
+  const leave = async (req: Request, res: Response) => {
     const body = bodyOf(req);
     const ticket = await rooms.check(body.id, body.secret);
     if (!ticket) return fail(res, 401, 'unauthorized', 'Unknown id or wrong secret.');

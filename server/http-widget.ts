@@ -1,15 +1,15 @@
-// @ts-check
 /** The widget's files: the bundle and what it loads later, and the demo (when the rtc-call package is installed). */
 import express from 'express';
 import { serveBuilt, serveChunks } from './bundle.js';
 import { demoHeaders } from './demo-headers.js';
+import type { Express } from 'express';
+import type { Logger } from './log.js';
 
 /**
  * The bundle's routes.
- * @param {import('express').Express} app @param {string | undefined} root the widget package, if installed
- * @param {import('./log.js').Logger} log
+ *  @param root the widget package, if installed
  */
-export function widgetRoutes(app, root, log) {
+export function widgetRoutes(app: Express, root: string | undefined, log: Logger) {
   if (root) {
     app.get('/rtc-call.js', serveBuilt(`${root}/dist/rtc-call.js`, 'text/javascript; charset=utf-8'));
     app.get('/rtc-call.js.map', serveBuilt(`${root}/dist/rtc-call.js.map`, 'application/json; charset=utf-8'));
@@ -31,8 +31,7 @@ export function widgetRoutes(app, root, log) {
 
 /**
  * The demo, after every other route (it serves whatever file of demo/ is asked for).
- * @param {import('express').Express} app @param {string | undefined} root
  */
-export function demoRoutes(app, root) {
+export function demoRoutes(app: Express, root: string | undefined) {
   if (root) app.use(demoHeaders, express.static(`${root}/demo`, { index: 'index.html', dotfiles: 'ignore' }));
 }

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Serves the built widget (`dist/rtc-call.js` and its source map, and the chunks it loads when needed): compressed
  * once per build (brotli, gzip), with an ETag so a returning visitor's browser revalidates instead of downloading it
@@ -8,31 +7,29 @@ import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants } from 'node:zlib';
+import type { RequestHandler } from 'express';
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 
-/**
- * @typedef {{mtimeMs: number, etag: string, raw: Buffer, br: Buffer, gzip: Buffer}} Built
- */
+export type Built = { mtimeMs: number; etag: string; raw: Buffer; br: Buffer; gzip: Buffer };
 
 /** `rtc-call-<name>-<hash>.js` and its map (rollup.config.mjs): nothing else, and never a path. */
 const CHUNK_NAME = /^rtc-call-[\w-]+\.js(\.map)?$/;
 const FOREVER = 'public, max-age=31536000, immutable';
 
 /**
- * @param {string} file
- * @param {string} type the Content-Type
- * @param {string} [cacheControl]
- * @returns {import('express').RequestHandler}
+ * @param type the Content-Type
  */
-export function serveBuilt(file, type, cacheControl = 'public, max-age=300, must-revalidate') {
-  /** @type {Promise<Built> | undefined} */
-  let built;
+export function serveBuilt(
+  file: string,
+  type: string,
+  cacheControl: string = 'public, max-age=300, must-revalidate',
+): RequestHandler {
+  let built: Promise<Built> | undefined;
   let builtMtime = -1;
 
-  /** @param {number} mtimeMs */
-  const load = async (mtimeMs) => {
+  const load = async (mtimeMs: number) => {
     const raw = await readFile(file);
     const [br, gzipped] = await Promise.all([
       brotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
@@ -59,8 +56,8 @@ export function serveBuilt(file, type, cacheControl = 'public, max-age=300, must
       built = load(mtimeMs);
       built.catch(() => (built = undefined));
     }
-    /** @type {Built} */
-    let b;
+
+    let b: Built;
     try {
       b = await built;
     } catch {
@@ -92,13 +89,11 @@ export function serveBuilt(file, type, cacheControl = 'public, max-age=300, must
 /**
  * The chunks next to rtc-call.js in `dir`, at `/<name>`: only names of the built chunks' shape, only files that are
  * there now (so a request for anything else, or a chunk of an earlier build, falls through to a 404).
- * @param {string} dir
- * @returns {import('express').RequestHandler}
  */
-export function serveChunks(dir) {
+export function serveChunks(dir: string): RequestHandler {
   /** One handler (and compressed copy) per chunk that has existed: a few per build, not one per request. */
-  /** @type {Map<string, import('express').RequestHandler>} */
-  const served = new Map();
+
+  const served: Map<string, RequestHandler> = new Map();
   return async (req, res, next) => {
     const name = req.path.slice(1);
     if (!CHUNK_NAME.test(name)) return next();

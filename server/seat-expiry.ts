@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * A seat taken with a room token lives as long as the token, plus a grace (TOKEN_GRACE) for the page to hand in a
  * renewed one (POST /rtc/ice with `token`). Past that the seat ends: its TURN credentials are no longer refreshed and
@@ -13,26 +12,27 @@ const MAX_TIMER = 2 ** 31 - 1;
 const REMEMBERED = 10000;
 
 export class SeatExpiry {
-  /** @type {Map<string, {until: number, timer: ReturnType<typeof setTimeout>}>} */
-  #seats = new Map();
-  /** @type {Map<string, string>} ended id to its secret */
-  #ended = new Map();
+  #seats: Map<string, { until: number; timer: ReturnType<typeof setTimeout> }> = new Map();
+  /** ended id to its secret */
+  #ended: Map<string, string> = new Map();
 
   /**
-   * @param {object} opts
-   * @param {number} opts.grace seconds a seat outlives its token
-   * @param {(id: string) => void} opts.end ends the seat
+   * @param opts.grace seconds a seat outlives its token
+   * @param opts.end ends the seat
    */
-  constructor({ grace, end }) {
+  readonly grace: number;
+  readonly end: (id: string) => void;
+
+  constructor({ grace, end }: { grace: number; end: (id: string) => void }) {
     this.grace = grace;
     this.end = end;
   }
 
   /**
    * The seat's token lapses at `exp`; a later exp (a renewed token) extends it, an earlier one never shortens it.
-   * @param {string} id @param {string} secret @param {number} exp seconds since the epoch
+   * @param exp seconds since the epoch
    */
-  set(id, secret, exp) {
+  set(id: string, secret: string, exp: number) {
     const until = (exp + this.grace) * 1000;
     const seat = this.#seats.get(id);
     if (seat && seat.until >= until) return;
@@ -40,13 +40,13 @@ export class SeatExpiry {
     this.#seats.set(id, { until, timer: this.#wake(id, secret, until) });
   }
 
-  /** When the seat ends (ms since the epoch), or undefined for a seat without a token. @param {string} id */
-  until(id) {
+  /** When the seat ends (ms since the epoch), or undefined for a seat without a token. */
+  until(id: string) {
     return this.#seats.get(id)?.until;
   }
 
-  /** Whether `id` was ended for its token, and `secret` proves it. @param {unknown} id @param {unknown} secret */
-  expired(id, secret) {
+  /** Whether `id` was ended for its token, and `secret` proves it. */
+  expired(id: unknown, secret: unknown) {
     if (typeof id !== 'string' || typeof secret !== 'string') return false;
     const known = this.#ended.get(id);
     if (known === undefined) return false;
@@ -55,18 +55,18 @@ export class SeatExpiry {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  /** The seat is gone (left, dropped, or ended here). @param {string} id */
-  forget(id) {
+  /** The seat is gone (left, dropped, or ended here). */
+  forget(id: string) {
     const seat = this.#seats.get(id);
     if (seat) clearTimeout(seat.timer);
     this.#seats.delete(id);
   }
 
-  /** Ends the seat now: its token lapsed. @param {string} id @param {string} secret */
-  expire(id, secret) {
+  /** Ends the seat now: its token lapsed. */
+  expire(id: string, secret: string) {
     this.forget(id);
     this.#ended.set(id, secret);
-    if (this.#ended.size > REMEMBERED) this.#ended.delete(/** @type {string} */ (this.#ended.keys().next().value));
+    if (this.#ended.size > REMEMBERED) this.#ended.delete(this.#ended.keys().next().value as string);
     this.end(id);
   }
 
@@ -75,8 +75,8 @@ export class SeatExpiry {
     this.#seats.clear();
   }
 
-  /** @param {string} id @param {string} secret @param {number} until ms */
-  #wake(id, secret, until) {
+  /** @param until ms */
+  #wake(id: string, secret: string, until: number) {
     const timer = setTimeout(
       () => {
         if (Date.now() >= until) return this.expire(id, secret);

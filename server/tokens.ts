@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Room tokens: JWTs with the claims `room`, `exp` and optionally `name`, `sub`/`jti` (who holds it) and `nbf`. Signed
  * with HS256 and the server's ROOM_SECRET, or with ES256/EdDSA by a key whose public half is ROOM_PUBLIC_KEY, so the
@@ -8,6 +7,7 @@
 import { createHmac, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwtVerify, createLocalJWKSet, decodeProtectedHeader, errors, SignJWT } from 'jose';
+import type { JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 
 /** Seconds of clock difference between the minting backend and the broker that are forgiven (for `exp`, `nbf`). */
 export const CLOCK_TOLERANCE = 30;
@@ -16,17 +16,18 @@ const MAX_TOKEN_LENGTH = 4096;
 const HMAC_ALGS = ['HS256'];
 const KEY_ALGS = ['ES256', 'EdDSA', 'Ed25519'];
 
-/** @param {Buffer | string} data */
-const b64url = (data) => Buffer.from(data).toString('base64url');
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
 /**
  * Mints a room token, for the site owner's backend.
- * @param {{room: string, name?: string, ttl?: number, sub?: string}} claims ttl in seconds (default one hour); sub:
+ * @param claims ttl in seconds (default one hour); sub:
  *   who holds it (one identity holds one seat)
- * @param {string} secret the server's ROOM_SECRET
- * @returns {string}
+ * @param secret the server's ROOM_SECRET
  */
-export function mintRoomToken({ room, name, ttl = 3600, sub }, secret) {
+export function mintRoomToken(
+  { room, name, ttl = 3600, sub }: { room: string; name?: string; ttl?: number; sub?: string },
+  secret: string,
+): string {
   if (!secret) throw new Error('mintRoomToken needs the ROOM_SECRET');
   if (typeof room !== 'string' || !room) throw new Error('mintRoomToken needs a room');
   const payload = {
@@ -42,12 +43,15 @@ export function mintRoomToken({ room, name, ttl = 3600, sub }, secret) {
 /**
  * Mints a room token with a private key (P-256 for ES256, Ed25519 for EdDSA) whose public half is in the server's
  * ROOM_PUBLIC_KEY: the site's backend holds this key, the broker never does.
- * @param {{room: string, name?: string, ttl?: number, sub?: string}} claims ttl in seconds (default one hour)
- * @param {string} privateKeyPem a PKCS#8 PEM private key
- * @param {string} [kid] the key's id in the server's JWK Set, for rotation
- * @returns {Promise<string>}
+ * @param claims ttl in seconds (default one hour)
+ * @param privateKeyPem a PKCS#8 PEM private key
+ * @param kid the key's id in the server's JWK Set, for rotation
  */
-export async function signRoomToken({ room, name, ttl = 3600, sub }, privateKeyPem, kid) {
+export async function signRoomToken(
+  { room, name, ttl = 3600, sub }: { room: string; name?: string; ttl?: number; sub?: string },
+  privateKeyPem: string,
+  kid?: string,
+): Promise<string> {
   if (typeof room !== 'string' || !room) throw new Error('signRoomToken needs a room');
   const key = createPrivateKey(privateKeyPem);
   const ec = key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
@@ -62,21 +66,21 @@ export async function signRoomToken({ room, name, ttl = 3600, sub }, privateKeyP
 /**
  * Reads ROOM_PUBLIC_KEY: one or more PEM public keys, a JWK, or a JWK Set (`{"keys": [...]}`, each with its `kid`, for
  * rotation), given inline or as the path of a file that holds them. Only P-256 (ES256) and Ed25519 (EdDSA) keys.
- * @param {string} value
- * @returns {import('jose').JWK[]}
+ *
  * @throws {Error} with a message that says what is wrong
  */
-export function parsePublicKeys(value) {
+export function parsePublicKeys(value: string): JWK[] {
   let text = value.trim();
   if (!text.startsWith('-----') && !text.startsWith('{')) {
     try {
       text = readFileSync(text, 'utf8').trim();
     } catch (err) {
-      throw new Error(`is neither a key nor a readable file (${/** @type {any} */ (err)?.code ?? err})`);
+      throw new Error(`is neither a key nor a readable file (${(err as NodeJS.ErrnoException)?.code ?? err})`);
     }
   }
-  /** @type {any[]} */
-  let jwks;
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the operator's JSON: each key is checked below
+  let jwks: any[];
   if (text.startsWith('{')) {
     let parsed;
     try {
@@ -110,28 +114,33 @@ export function parsePublicKeys(value) {
     } catch {
       throw new Error(`holds a malformed key${which}`);
     }
-    return /** @type {import('jose').JWK} */ (jwk);
+    return jwk as JWK;
   });
 }
 
 /**
- * @typedef {{ok: true, name?: string, identity?: string, exp: number} | {ok: false, reason: string}} TokenCheck
  * `identity`: who holds the token (its `sub`, else its `jti`); `exp`: when it lapses, in seconds since the epoch.
  */
+export type TokenCheck = { ok: true; name?: string; identity?: string; exp: number } | { ok: false; reason: string };
 
-/**
- * @typedef {object} TokenKeys what room tokens are checked against
- * @property {string} [secret] ROOM_SECRET, for HS256
- * @property {string | import('jose').JWK[]} [publicKeys] ROOM_PUBLIC_KEY (as configured, or parsed), for ES256/EdDSA
- * @property {number} [maxTtl] seconds: the furthest ahead `exp` may be (default 24 hours)
- */
+/** what room tokens are checked against */
+export interface TokenKeys {
+  /** ROOM_SECRET, for HS256 */
+  secret?: string;
+  /** ROOM_PUBLIC_KEY (as configured, or parsed), for ES256/EdDSA */
+  publicKeys?: string | JWK[];
+  /** seconds: the furthest ahead `exp` may be (default 24 hours) */
+  maxTtl?: number;
+}
 
 /**
  * Builds the checker once (keys imported, algorithms fixed) for every join.
- * @param {TokenKeys} keys
- * @returns {(token: unknown, room: string) => Promise<TokenCheck>}
  */
-export function tokenVerifier({ secret, publicKeys, maxTtl = 86400 }) {
+export function tokenVerifier({
+  secret,
+  publicKeys,
+  maxTtl = 86400,
+}: TokenKeys): (token: unknown, room: string) => Promise<TokenCheck> {
   const hmacKey = secret ? new TextEncoder().encode(secret) : undefined;
   const jwks =
     publicKeys && publicKeys.length
@@ -152,16 +161,15 @@ export function tokenVerifier({ secret, publicKeys, maxTtl = 86400 }) {
     if (typeof alg !== 'string' || !accepted.includes(alg))
       return { ok: false, reason: `the token is not signed with ${accepted.join(', ')}` };
     const options = { algorithms: accepted, clockTolerance: CLOCK_TOLERANCE, requiredClaims: ['exp'] };
-    /** @type {import('jose').JWTPayload} */
-    let payload;
+
+    let payload: JWTPayload;
     try {
-      if (HMAC_ALGS.includes(alg))
-        payload = (await jwtVerify(token, /** @type {Uint8Array} */ (hmacKey), options)).payload;
-      else payload = await verifyWithKeySet(token, /** @type {NonNullable<typeof jwks>} */ (jwks), options);
+      if (HMAC_ALGS.includes(alg)) payload = (await jwtVerify(token, hmacKey as Uint8Array, options)).payload;
+      else payload = await verifyWithKeySet(token, jwks as NonNullable<typeof jwks>, options);
     } catch (err) {
       return { ok: false, reason: refusal(err) };
     }
-    const exp = /** @type {number} */ (payload.exp);
+    const exp = payload.exp as number;
     if (exp - Date.now() / 1000 > maxTtl + CLOCK_TOLERANCE)
       return { ok: false, reason: `the token expires too far ahead (at most ${maxTtl} s)` };
     if (payload.room !== room) return { ok: false, reason: 'the token is for another room' };
@@ -173,19 +181,16 @@ export function tokenVerifier({ secret, publicKeys, maxTtl = 86400 }) {
 /**
  * Whether `part` is base64url as an encoder writes it: no padding, no other characters, and unused low bits of the
  * last character zero. Decoders ignore those bits, so without this one token would have several spellings.
- * @param {string} part
  */
-function canonicalBase64url(part) {
+function canonicalBase64url(part: string) {
   return /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part;
 }
 
 /**
  * Picks the key for a token: the one with the token's `kid`; for a `kid` no key has, the keys that have no `kid` of
  * their own (PEM keys); for a token without `kid`, every key of its type. Anything else is an unknown key.
- * @param {import('jose').JWK[]} keys
- * @returns {import('jose').JWTVerifyGetKey}
  */
-function keySet(keys) {
+function keySet(keys: JWK[]): JWTVerifyGetKey {
   const byKid = createLocalJWKSet({ keys: keys.filter((k) => k.kid !== undefined) });
   const kidless = keys.filter((k) => k.kid === undefined);
   const anyKid = createLocalJWKSet({ keys: kidless });
@@ -201,18 +206,15 @@ function keySet(keys) {
 
 /**
  * Several keys without a `kid` may fit a token (PEM keys, say): the first that verifies it wins.
- * @param {string} token
- * @param {import('jose').JWTVerifyGetKey} jwks
- * @param {import('jose').JWTVerifyOptions} options
  */
-async function verifyWithKeySet(token, jwks, options) {
+async function verifyWithKeySet(token: string, jwks: JWTVerifyGetKey, options: JWTVerifyOptions) {
   try {
     return (await jwtVerify(token, jwks, options)).payload;
   } catch (err) {
     if (!(err instanceof errors.JWKSMultipleMatchingKeys)) throw err;
-    /** @type {unknown} */
-    let last = err;
-    for await (const key of /** @type {AsyncIterable<CryptoKey>} */ (/** @type {unknown} */ (err))) {
+
+    let last: unknown = err;
+    for await (const key of err as AsyncIterable<CryptoKey>) {
       try {
         return (await jwtVerify(token, key, options)).payload;
       } catch (e) {
@@ -224,8 +226,8 @@ async function verifyWithKeySet(token, jwks, options) {
   }
 }
 
-/** What a refused token is told: enough to fix the minting backend, nothing about the room. @param {unknown} err */
-function refusal(err) {
+/** What a refused token is told: enough to fix the minting backend, nothing about the room. */
+function refusal(err: unknown) {
   if (err instanceof errors.JWTExpired) return 'the token has expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'exp')
@@ -240,11 +242,9 @@ function refusal(err) {
 
 /**
  * Checks a room token for one room.
- * @param {unknown} token
- * @param {string | TokenKeys} keys the ROOM_SECRET, or the keys and limits
- * @param {string} room
- * @returns {Promise<TokenCheck>}
+ *
+ * @param keys the ROOM_SECRET, or the keys and limits
  */
-export function verifyRoomToken(token, keys, room) {
+export function verifyRoomToken(token: unknown, keys: string | TokenKeys, room: string): Promise<TokenCheck> {
   return tokenVerifier(typeof keys === 'string' ? { secret: keys } : keys)(token, room);
 }

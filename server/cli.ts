@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// @ts-check
 /** `rtc-call`: starts the server, or mints a room token. */
 import { parseConfig, helpText, ConfigError } from './config.js';
 import { createRtcServer } from './app.js';
@@ -11,8 +10,7 @@ import { mintRoomToken, signRoomToken } from './tokens.js';
 const args = process.argv.slice(2);
 
 async function mint() {
-  /** @type {Record<string, string>} */
-  const opts = {};
+  const opts: Record<string, string> = {};
   for (let i = 1; i < args.length; i += 2) opts[args[i].replace(/^--/, '')] = args[i + 1];
   if (!opts.room) throw new ConfigError('mint-token needs --room NAME');
   const ttl = opts.ttl === undefined ? 3600 : Number(opts.ttl);
@@ -24,7 +22,9 @@ async function mint() {
     try {
       pem = readFileSync(opts['private-key'], 'utf8');
     } catch (err) {
-      throw new ConfigError(`--private-key: cannot read ${opts['private-key']} (${/** @type {any} */ (err)?.code})`);
+      throw new ConfigError(
+        `--private-key: cannot read ${opts['private-key']} (${(err as NodeJS.ErrnoException)?.code})`,
+      );
     }
     const token = await signRoomToken({ ...claims, sub: opts.sub }, pem, opts.kid).catch((err) => {
       throw new ConfigError(`--private-key: ${err?.message ?? err}`);
@@ -40,16 +40,18 @@ async function mint() {
 async function start() {
   const config = parseConfig(args, process.env);
   const rtc = createRtcServer(config);
-  const { port, metricsPort } = await rtc.listen().catch((/** @type {any} */ err) => {
-    // The URL is not repeated: it may hold a password.
-    if (err?.setting === 'REDIS_URL') throw new ConfigError(`cannot reach Redis (REDIS_URL): ${err?.message ?? err}`);
-    // EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND: a setting problem, not a crash.
-    if (err?.setting)
-      throw new ConfigError(
-        `cannot listen on ${config.metricsHost || '*'}:${config.metricsPort} (${err.setting}): ${err?.code ?? err}`,
-      );
-    throw new ConfigError(`cannot listen on ${config.host || '*'}:${config.port} (PORT, HOST): ${err?.code ?? err}`);
-  });
+  const { port, metricsPort } = await rtc
+    .listen()
+    .catch((err: { setting?: string; message?: string; code?: string }) => {
+      // The URL is not repeated: it may hold a password.
+      if (err?.setting === 'REDIS_URL') throw new ConfigError(`cannot reach Redis (REDIS_URL): ${err?.message ?? err}`);
+      // EADDRINUSE, EACCES, EADDRNOTAVAIL, ENOTFOUND: a setting problem, not a crash.
+      if (err?.setting)
+        throw new ConfigError(
+          `cannot listen on ${config.metricsHost || '*'}:${config.metricsPort} (${err.setting}): ${err?.code ?? err}`,
+        );
+      throw new ConfigError(`cannot listen on ${config.host || '*'}:${config.port} (PORT, HOST): ${err?.code ?? err}`);
+    });
   const shown = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   process.stdout.write(
     `rtc-call is running: open http://${shown}:${port}/ (widget: http://${shown}:${port}/rtc-call.js)\n`,
@@ -57,7 +59,7 @@ async function start() {
   if (metricsPort !== undefined)
     process.stdout.write(`rtc-call metrics: http://${config.metricsHost || 'localhost'}:${metricsPort}/metrics\n`);
   let stopping = false;
-  const stop = async (/** @type {string} */ signal) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`rtc-call: ${signal}, shutting down\n`);

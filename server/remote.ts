@@ -1,30 +1,37 @@
-// @ts-check
 /**
  * Delivery to members whose websocket is on another instance (with REDIS_URL): the broker has screened and stamped
  * the frame; this sends it to the receiver's instance, or into the store's queue while the receiver is away.
  */
-
-/** @typedef {import('./rooms.js').Ticket} Ticket */
+import type { Rooms, Ticket } from './rooms.js';
+import type { RoomStore } from './store/store.js';
+import type { Peers } from './broker.js';
+import type { RedisRoomStore } from './store/redis.js';
+import type { RoomPush } from '../src/engine/protocol.js';
 
 /**
- * @param {object} deps
- * @param {import('./store/store.js').RoomStore} deps.store
- * @param {import('./broker.js').Peers | undefined} deps.peers undefined: one instance, nothing is elsewhere
- * @param {{queuePerPeer: number, queueBytesPerPeer: number, reconnectGrace: number}} deps.config
+ * @param deps.peers undefined: one instance, nothing is elsewhere
  */
-export function remoteDelivery({ store, peers, config }) {
-  const queue = 'enqueue' in store ? /** @type {import('./store/redis.js').RedisRoomStore} */ (store) : undefined;
-  /** Whether a seat's websocket is open on another instance. @param {Ticket} t */
-  const elsewhere = (t) => !!peers && t.state === 'connected' && !!t.inst && t.inst !== peers.inst;
+export function remoteDelivery({
+  store,
+  peers,
+  config,
+}: {
+  store: RoomStore;
+  peers: Peers | undefined;
+  config: { queuePerPeer: number; queueBytesPerPeer: number; reconnectGrace: number };
+}) {
+  const queue = 'enqueue' in store ? (store as RedisRoomStore) : undefined;
+  /** Whether a seat's websocket is open on another instance. */
+  const elsewhere = (t: Ticket) => !!peers && t.state === 'connected' && !!t.inst && t.inst !== peers.inst;
   return {
     /** Whether frames for members not here are this module's (a shared store), rather than `peer`'s queue. */
     shared: store.shared,
     /**
      * Sends a stamped frame on, or holds it while its receiver is away (`hold`; RTC-SIGNAL is never held).
-     * @param {Ticket} to @param {string} frame @param {boolean} hold
-     * @returns {Promise<string | undefined>} why it was refused
+     *
+     * @returns why it was refused
      */
-    async frame(to, frame, hold) {
+    async frame(to: Ticket, frame: string, hold: boolean): Promise<string | undefined> {
       if (peers && elsewhere(to)) return void peers.publish(to.inst ?? '', { kind: 'frame', dst: to.id, frame });
       if (!hold || !queue) return 'receiver-away';
       const limits = {
@@ -36,19 +43,18 @@ export function remoteDelivery({ store, peers, config }) {
     },
     /**
      * Pushes a room event to a member on another instance; false when it is not elsewhere.
-     * @param {Ticket} to @param {import('../src/engine/protocol.js').RoomPush} message
      */
-    push(to, message) {
+    push(to: Ticket, message: RoomPush) {
       if (!peers || !elsewhere(to)) return false;
       peers.publish(to.inst ?? '', { kind: 'push', dst: to.id, message });
       return true;
     },
-    /** Closes a member's socket wherever it is. @param {string} id @param {number} code @param {string} reason */
-    close(id, code, reason) {
+    /** Closes a member's socket wherever it is. */
+    close(id: string, code: number, reason: string) {
       peers?.broadcast({ kind: 'close', id, code, reason });
     },
-    /** Takes what the store held for a member while it was away. @param {string} id */
-    held(id) {
+    /** Takes what the store held for a member while it was away. */
+    held(id: string) {
       return queue ? queue.drain(id) : Promise.resolve([]);
     },
   };
@@ -57,16 +63,20 @@ export function remoteDelivery({ store, peers, config }) {
 /**
  * The receiver's seat when the sender may signal it (same room). While the store cannot answer (Redis is away), two
  * members whose websockets are both on this instance still can: it saw both seats when they connected.
- * @param {import('./rooms.js').Rooms} rooms
- * @param {{id: string, ticket?: Ticket}} from the sender's connection
- * @param {{accepted: boolean, ticket?: Ticket} | undefined} local the receiver's connection here, if any
- * @param {string} dst
+ *
+ * @param from the sender's connection
+ * @param local the receiver's connection here, if any
  */
-export async function roomOf(rooms, from, local, dst) {
+export async function roomOf(
+  rooms: Rooms,
+  from: { id: string; ticket?: Ticket },
+  local: { accepted: boolean; ticket?: Ticket } | undefined,
+  dst: string,
+) {
   try {
     return await rooms.sameRoom(from.id, dst);
   } catch (err) {
-    if (!local?.ticket || !from.ticket || /** @type {unknown} */ (local) === from) throw err;
+    if (!local?.ticket || !from.ticket || (local as unknown) === from) throw err;
     return local.accepted && local.ticket.room === from.ticket.room ? local.ticket : undefined;
   }
 }

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Frame validation: every frame a client sends, within the rate, is parsed once and checked here. It answers with
  * the frame `peer` may see, nothing, or what handles the frame in its turn (a relay, or RTC-LEAVE). Only HEARTBEAT,
@@ -7,28 +6,35 @@
  */
 import { readSignal } from './signal.js';
 import { holdsExactly, stampedFrame } from './relay-frame.js';
+import type { Conn } from './connections.js';
+import type { Logger } from './log.js';
+import type { createRelay } from './relay.js';
 
 /** Message types relayed to another member. HEARTBEAT, RTC-PING and RTC-LEAVE are the server's; the rest is refused. */
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 export const HEARTBEAT = '{"type":"HEARTBEAT"}';
 const HEARTBEAT_BYTES = Buffer.from(HEARTBEAT);
 
-/** @typedef {import('./connections.js').Conn} Conn */
-/** @typedef {string | undefined | void} PeerFrame what `peer` sees of a frame, if anything */
-/** @typedef {PeerFrame | (() => PeerFrame | Promise<PeerFrame>)} Screened */
+/** what `peer` sees of a frame, if anything */
+export type PeerFrame = string | undefined | void;
+export type Screened = PeerFrame | (() => PeerFrame | Promise<PeerFrame>);
 
 /**
- * @param {object} deps
- * @param {(reason: string) => void} deps.refuse
- * @param {import('./log.js').Logger} deps.log
- * @param {(c: Conn) => Promise<void>} deps.leave the member leaves the room on purpose
- * @param {ReturnType<typeof import('./relay.js').createRelay>['relay']} deps.relay
- * @returns {(c: Conn, data: unknown, isBinary: boolean) => Screened}
+ * @param deps.leave the member leaves the room on purpose
  */
-export function frameScreen({ refuse, log, leave, relay }) {
+export function frameScreen({
+  refuse,
+  log,
+  leave,
+  relay,
+}: {
+  refuse: (reason: string) => void;
+  log: Logger;
+  leave: (c: Conn) => Promise<void>;
+  relay: ReturnType<typeof createRelay>['relay'];
+}): (c: Conn, data: unknown, isBinary: boolean) => Screened {
   return (c, data, isBinary) => {
-    /** @param {string} reason */
-    const bad = (reason) => {
+    const bad = (reason: string) => {
       refuse(reason);
       log.debug('frame refused', { reason, id: c.id });
     };

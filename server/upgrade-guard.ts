@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The upgrade guard: a broker websocket opens only for an allowed origin, within the connection caps, for an id
  * whose seat secret it proves (or a seat it asks for in the upgrade itself, checked as POST /rtc/join checks one),
@@ -7,6 +6,12 @@
 import { PEER_ID } from './rooms.js';
 import { safe } from './log.js';
 import { clientSeatValid } from './join.js';
+import type { Socket } from 'node:net';
+import type { Rooms, Ticket } from './rooms.js';
+import type { seatTaker } from './join.js';
+import type { Connections } from './connections.js';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from './log.js';
 
 export const PEER_KEY = 'rtc-call';
 
@@ -23,19 +28,21 @@ const VERSION = /^[0-9A-Za-z.+-]{1,32}$/;
  * given twice (also once percent-encoded: `%69d` is `id`) or a look-alike of a known one (`ID`, `id `) is refused
  * rather than interpreted. `peer` is handed a URL rebuilt from the checked values only, so other names, ignored
  * here, never reach it.
- * @param {string | undefined} url the request target
- * @returns {{id: string, token: string, url: string, join?: {room: string, name?: string, jwt?: string}} | undefined}
+ * @param url the request target
+ *
  *   `join` when the client asks for a seat in the upgrade (it has `room`)
  */
-export function upgradeIdentity(url) {
+export function upgradeIdentity(
+  url: string | undefined,
+): { id: string; token: string; url: string; join?: { room: string; name?: string; jwt?: string } } | undefined {
   let parsed;
   try {
     parsed = new URL(url ?? '', 'http://x');
   } catch {
     return undefined;
   }
-  /** @type {Map<string, string>} */
-  const q = new Map();
+
+  const q: Map<string, string> = new Map();
   for (const [name, value] of parsed.searchParams) {
     const plain = name.trim().toLowerCase();
     if (!QUERY.has(plain)) continue;
@@ -58,9 +65,8 @@ export function upgradeIdentity(url) {
  * system call each is most of what a connect costs): ws writes the answer and emits the connection, where `peer`
  * sends OPEN, at once inside `complete`; the seat is taken and RTC-ROOM sent before this turn of the event loop
  * ends, when the socket writes what it holds. (A shared store answers later: RTC-ROOM then follows on its own.)
- * @param {import('node:net').Socket} socket @param {() => void} complete
  */
-function openCorked(socket, complete) {
+function openCorked(socket: Socket, complete: () => void) {
   socket.cork();
   try {
     complete();
@@ -69,34 +75,42 @@ function openCorked(socket, complete) {
   }
 }
 
-/**
- * @typedef {object} Admitted what the guard learnt of an upgrade it let through
- * @property {import('./rooms.js').Ticket} ticket the seat it authenticated
- * @property {boolean} joined the upgrade asked for its seat (its socket is told the seat's details first)
- */
+/** what the guard learnt of an upgrade it let through */
+export interface Admitted {
+  /** the seat it authenticated */
+  ticket: Ticket;
+  /** the upgrade asked for its seat (its socket is told the seat's details first) */
+  joined: boolean;
+}
 
-/**
- * @param {object} deps
- * @param {import('./rooms.js').Rooms} deps.rooms
- * @param {ReturnType<typeof import('./join.js').seatTaker>} deps.seats
- * @param {import('./connections.js').Connections} deps.conns
- * @param {(origin: string | undefined) => boolean} deps.originAllowed
- * @param {(req: import('node:http').IncomingMessage) => string} deps.clientIp
- * @param {(reason: string) => void} deps.refuse
- * @param {import('./log.js').Logger} deps.log
- */
-export function upgradeGuard({ rooms, seats, conns, originAllowed, clientIp, refuse, log }) {
-  /** @type {WeakMap<import('node:http').IncomingMessage, Admitted>} */
-  const admitted = new WeakMap();
+export function upgradeGuard({
+  rooms,
+  seats,
+  conns,
+  originAllowed,
+  clientIp,
+  refuse,
+  log,
+}: {
+  rooms: Rooms;
+  seats: ReturnType<typeof seatTaker>;
+  conns: Connections;
+  originAllowed: (origin: string | undefined) => boolean;
+  clientIp: (req: IncomingMessage) => string;
+  refuse: (reason: string) => void;
+  log: Logger;
+}) {
+  const admitted: WeakMap<IncomingMessage, Admitted> = new WeakMap();
 
   /**
    * Checks an upgrade before `peer` sees it (ws's `verifyClient`).
-   * @param {{origin: string, req: import('node:http').IncomingMessage}} info
-   * @param {(ok: boolean, code?: number, message?: string) => void} done
    */
-  const verifyClient = (info, done) => {
+  const verifyClient = (
+    info: { origin: string; req: IncomingMessage },
+    done: (ok: boolean, code?: number, message?: string) => void,
+  ) => {
     const { req } = info;
-    const fail = (/** @type {string} */ reason, /** @type {number} */ code, /** @type {string} */ message) => {
+    const fail = (reason: string, code: number, message: string) => {
       refuse(reason);
       log.info('websocket refused', { reason, ip: safe(clientIp(req)) });
       done(false, code, message);
@@ -141,7 +155,7 @@ export function upgradeGuard({ rooms, seats, conns, originAllowed, clientIp, ref
 
   return {
     verifyClient,
-    /** What the guard let through for this request, if it did. @param {import('node:http').IncomingMessage} req */
-    admitted: (req) => admitted.get(req),
+    /** What the guard let through for this request, if it did. */
+    admitted: (req: IncomingMessage) => admitted.get(req),
   };
 }
