@@ -107,7 +107,7 @@ export function createCluster({ store, log, every = 1000 }: { store: RedisRoomSt
     /**
      * Starts relaying to `broker` and beating.
      */
-    async start(broker: { deliver: (m: RelayMessage) => void; localSeats: () => Array<Ticket> }, seats: Rooms) {
+    async start(broker: { deliver: (m: RelayMessage) => void; localSeats: () => Ticket[] }, seats: Rooms) {
       rooms = seats;
       deliver = broker.deliver;
       localSeats = broker.localSeats;

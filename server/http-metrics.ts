@@ -4,7 +4,7 @@ import express from 'express';
 import { metricsHandler } from './metrics-access.js';
 import { notFound } from './http-answers.js';
 import type { Metrics } from './metrics.js';
-import type { RoomStore } from './rooms.js';
+import type { RoomStore } from './store/store.js';
 import type { Express } from 'express';
 import type { Config } from './config.js';
 

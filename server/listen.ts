@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 
 /**
  * Connects to Redis before the server takes anything: one that does not answer within a few seconds stops the start
- * with an error naming REDIS_URL (later outages are survived: see cluster.js).
+ * with an error naming REDIS_URL (later outages are survived: see cluster.ts).
  */
 export async function connectRedis(redis: RedisRoomStore) {
   let timer: ReturnType<typeof setTimeout> | undefined;

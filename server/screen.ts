@@ -2,7 +2,7 @@
  * Frame validation: every frame a client sends, within the rate, is parsed once and checked here. It answers with
  * the frame `peer` may see, nothing, or what handles the frame in its turn (a relay, or RTC-LEAVE). Only HEARTBEAT,
  * RTC-PING, RTC-LEAVE, RTC-SIGNAL and PeerJS's OFFER / ANSWER / CANDIDATE pass; a relayed frame goes on as the
- * sender's bytes when they hold only the checked fields (relay-frame.js).
+ * sender's bytes when they hold only the checked fields (relay-frame.ts).
  */
 import { readSignal } from './signal.js';
 import { holdsExactly, stampedFrame } from './relay-frame.js';

@@ -1,7 +1,7 @@
 /**
- * What a room store keeps, and the interface both stores (memory.js, redis.js) implement. Every method is async, so
+ * What a room store keeps, and the interface both stores (memory.ts, redis.ts) implement. Every method is async, so
  * a store shared by several broker instances (Redis) can stand in for the in-memory one. The rules (who may take a
- * seat, when a seat ends) live in rooms.js; a store only keeps the data and answers questions about it.
+ * seat, when a seat ends) live in rooms.ts; a store only keeps the data and answers questions about it.
  */
 import type { Ticket } from '../rooms.js';
 

@@ -57,7 +57,7 @@ test('a peer that starts another timer when mounted stops the start, naming the 
     (err) =>
       err instanceof PeerShapeError &&
       /peer's housekeeping changed: mounting it started timers of \[300, 1000, 60000\] ms/.test(err.message) &&
-      /server\/peer-adapter\.js/.test(err.message),
+      /server\/peer-adapter\.ts/.test(err.message),
   );
   assert.equal(liveTimers(), before, 'the timers it started were stopped');
 });

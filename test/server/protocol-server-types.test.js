@@ -15,22 +15,22 @@ const PROTOCOL = join(ROOT, 'src/engine/protocol.ts');
 
 test('the server compiles against the protocol module: a renamed field, an unknown reason, a missing secret', () => {
   const { problems, files } = checkChanged('tsconfig.server.json', {
-    'server/rooms.js': (s) =>
+    'server/rooms.ts': (s) =>
       s.replace(
         "{ type: 'RTC-JOINED', payload: { id, name: t.name } }",
         "{ type: 'RTC-JOINED', payload: { id, nick: t.name } }",
       ),
-    'server/app.js': (s) => s.replace("payload: { reason: 'token-expired' }", "payload: { reason: 'token-gone' }"),
+    'server/app.ts': (s) => s.replace("payload: { reason: 'token-expired' }", "payload: { reason: 'token-gone' }"),
     'server/http-seats.ts': (s) => s.replace('secret: ticket.secret,', 'key: ticket.secret,'),
   });
   assert.ok(files.includes(PROTOCOL), 'the server program includes src/engine/protocol.ts');
   assert.ok(
-    problems['server/rooms.js'].some((p) => /nick/.test(p)),
-    problems['server/rooms.js'].join('\n'),
+    problems['server/rooms.ts'].some((p) => /nick/.test(p)),
+    problems['server/rooms.ts'].join('\n'),
   );
   assert.ok(
-    problems['server/app.js'].some((p) => /token-gone/.test(p)),
-    problems['server/app.js'].join('\n'),
+    problems['server/app.ts'].some((p) => /token-gone/.test(p)),
+    problems['server/app.ts'].join('\n'),
   );
   assert.ok(
     problems['server/http-seats.ts'].some((p) => /key/.test(p)),

@@ -1,10 +1,9 @@
-// @ts-check
 /**
  * The PeerJS broker (`peer`), mounted and configured rather than rewritten, with a guard in front of it. `peer`
- * trusts its clients; the guard does not. Each concern has its module: the upgrade guard (upgrade-guard.js: origin,
- * identity, seat), the connections and their limits (connections.js: caps, send budgets; frame-rate.js), frame
- * validation (screen.js), relay inside a room (relay.js; to other instances: remote.js), the queues `peer` holds for
- * absent members (queue-budget.js), and what depends on `peer`'s inner workings (peer-adapter.js). This module wires
+ * trusts its clients; the guard does not. Each concern has its module: the upgrade guard (upgrade-guard.ts: origin,
+ * identity, seat), the connections and their limits (connections.ts: caps, send budgets; frame-rate.ts), frame
+ * validation (screen.ts), relay inside a room (relay.ts; to other instances: remote.ts), the queues `peer` holds for
+ * absent members (queue-budget.ts), and what depends on `peer`'s inner workings (peer-adapter.ts). This module wires
  * them together and is what the rest of the server calls.
  */
 import { WebSocket } from 'ws';
@@ -17,38 +16,61 @@ import { createRelay } from './relay.js';
 import { frameScreen } from './screen.js';
 import { upgradeGuard, PEER_KEY } from './upgrade-guard.js';
 import { mountPeer } from './peer-adapter.js';
+import type { GoodbyeReason, RoomPush } from '../src/engine/protocol.js';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Express } from 'express';
+import type { Config } from './config.js';
+import type { Rooms, Ticket } from './rooms.js';
+import type { Metrics } from './metrics.js';
+import type { Logger } from './log.js';
+import type { seatTaker } from './join.js';
+import type { Conn } from './connections.js';
 
 export { PEER_KEY, upgradeIdentity } from './upgrade-guard.js';
 export const BROKER_PATH = '/broker';
 
-/**
- * @typedef {object} Peers how this instance reaches members whose websocket is on another instance (cluster.js)
- * @property {string} inst this instance
- * @property {(inst: string, message: RelayMessage) => void} publish
- * @property {(message: RelayMessage) => void} broadcast to every instance
- */
+/** how this instance reaches members whose websocket is on another instance (cluster.ts) */
+export interface Peers {
+  /** this instance */
+  inst: string;
+  publish: (inst: string, message: RelayMessage) => void;
+  /** to every instance */
+  broadcast: (message: RelayMessage) => void;
+}
+
+export type RelayMessage =
+  | { kind: 'frame'; dst: string; frame: string }
+  | { kind: 'push'; dst: string; message: RoomPush }
+  | { kind: 'close'; id: string; code: number; reason: string };
 
 /**
- * @typedef {{kind: 'frame', dst: string, frame: string} | {kind: 'push', dst: string, message: import('../src/engine/protocol.js').RoomPush} |
- *   {kind: 'close', id: string, code: number, reason: string}} RelayMessage
+ * @param deps.peers with a shared store: the other instances
+ * @param deps.seats takes seats for upgrades that ask for one
  */
-
-/**
- * @param {object} deps
- * @param {import('node:http').Server} deps.server
- * @param {import('express').Express} deps.app
- * @param {import('./config.js').Config} deps.config
- * @param {import('./rooms.js').Rooms} deps.rooms
- * @param {import('./metrics.js').Metrics} deps.metrics
- * @param {import('./log.js').Logger} deps.log
- * @param {(origin: string | undefined) => boolean} deps.originAllowed
- * @param {(req: import('node:http').IncomingMessage) => string} deps.clientIp
- * @param {Peers} [deps.peers] with a shared store: the other instances
- * @param {ReturnType<typeof import('./join.js').seatTaker>} deps.seats takes seats for upgrades that ask for one
- */
-export function mountBroker({ server, app, config, rooms, metrics, log, originAllowed, clientIp, peers, seats }) {
-  /** @param {string} reason */
-  const refuse = (reason) => metrics.inc('rtc_refusals_total', { reason });
+export function mountBroker({
+  server,
+  app,
+  config,
+  rooms,
+  metrics,
+  log,
+  originAllowed,
+  clientIp,
+  peers,
+  seats,
+}: {
+  server: Server;
+  app: Express;
+  config: Config;
+  rooms: Rooms;
+  metrics: Metrics;
+  log: Logger;
+  originAllowed: (origin: string | undefined) => boolean;
+  clientIp: (req: IncomingMessage) => string;
+  peers?: Peers;
+  seats: ReturnType<typeof seatTaker>;
+}) {
+  const refuse = (reason: string) => metrics.inc('rtc_refusals_total', { reason });
   const remote = remoteDelivery({ store: rooms.store, peers, config });
   const conns = new Connections({
     config,
@@ -82,9 +104,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   /**
    * A server push (room events) to a seat here or on another instance, or to the id of one here.
-   * @param {import('./rooms.js').Ticket | string} to @param {import('../src/engine/protocol.js').RoomPush} message
    */
-  const send = (to, message) => {
+  const send = (to: Ticket | string, message: RoomPush) => {
     const c = conns.byId.get(typeof to === 'string' ? to : to.id);
     if (!c && typeof to !== 'string' && remote.push(to, message)) return;
     if (c) conns.push(c, message);
@@ -93,9 +114,8 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
   /**
    * Takes the member's place in the room, then hands it what the store held while it was away (shared store; with
    * the memory store `peer` holds that queue, and flushed it on registration).
-   * @param {import('./connections.js').Conn} c
    */
-  const seated = async (c) => {
+  const seated = async (c: Conn) => {
     // Before RTC-ROOM: the client makes its connections to the others with these ICE servers.
     if (c.joined && c.ticket) send(c.id, { type: 'RTC-SEAT', payload: seats.seatDetails(c.ticket) });
     const t = await rooms.connected(c.id);
@@ -170,41 +190,38 @@ export function mountBroker({ server, app, config, rooms, metrics, log, originAl
 
   return {
     send,
-    /** Keeps peer's queue counters honest when an id is gone for good. @param {string} id */
-    forget: (id) => queues.clear(id),
+    /** Keeps peer's queue counters honest when an id is gone for good. */
+    forget: (id: string) => queues.clear(id),
     openConnections: () => conns.open,
     /** Stops peer's housekeeping timers. */
     stop,
-    /** Closes one member's socket (it left by other means), here or on another instance. @param {string} id */
-    disconnect(id, code = 1000, reason = 'left') {
+    /** Closes one member's socket (it left by other means), here or on another instance. */
+    disconnect(id: string, code = 1000, reason = 'left') {
       const c = conns.byId.get(id);
       if (c) c.socket.close(code, reason);
       else remote.close(id, code, reason);
     },
-    /** What another instance sent this one. @param {RelayMessage} m */
-    deliver(m) {
+    /** What another instance sent this one. */
+    deliver(m: RelayMessage) {
       if (m.kind === 'frame') deliverFrame(m.dst, m.frame);
       else if (m.kind === 'push') send(m.dst, m.message);
       else if (m.kind === 'close') conns.byId.get(m.id)?.socket.close(m.code, m.reason);
     },
     /** The seats of the websockets open here (to rebuild a shared store that lost them). */
     localSeats() {
-      /** @type {import('./rooms.js').Ticket[]} */
-      const seats = [];
+      const seats: Ticket[] = [];
       for (const c of conns.byId.values()) if (c.accepted && !c.closed && c.ticket) seats.push(c.ticket);
       return seats;
     },
-    /** Says goodbye to every client and closes its socket. @param {import('../src/engine/protocol.js').GoodbyeReason} reason */
-    closeAll(reason) {
+    /** Says goodbye to every client and closes its socket. */
+    closeAll(reason: GoodbyeReason) {
       for (const c of conns.byId.values()) {
         if (c.socket.readyState === WebSocket.OPEN)
           c.socket.send(
-            JSON.stringify(
-              /** @type {import('../src/engine/protocol.js').RoomPush} */ ({
-                type: 'RTC-GOODBYE',
-                payload: { reason },
-              }),
-            ),
+            JSON.stringify({
+              type: 'RTC-GOODBYE',
+              payload: { reason },
+            } as RoomPush),
           );
         c.socket.close(1001, reason);
       }

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Everything that depends on how `peer` (the PeerJS server) works inside, in one place, each dependency checked
  * when the server starts (`PeerShapeError`), so a `peer` or Node upgrade that changes one stops the start with a
@@ -19,9 +18,15 @@
  * `Timeout` fields `_onTimeout` and `_idleTimeout`; the start checks that those fields exist and that mounting `peer`
  * started exactly those two loops.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Node's timers, ws's send and emit: wrapped as they run */
 import { createHook } from 'node:async_hooks';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, WebSocket } from 'ws';
+import type { Conn } from './connections.js';
+import type { Screened } from './screen.js';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Express } from 'express';
+import type { IConfig } from 'peer';
 
 /** `peer`'s alive check runs this often (ms); its queue expiry every `cleanup_out_msgs` (set below). */
 export const PEER_CHECK_INTERVAL = 300;
@@ -31,46 +36,47 @@ const HANDSHAKE = /^\{"type":"(OPEN|ERROR|ID-TAKEN)"/;
 
 /** `peer` or Node no longer works the way this adapter was written for. */
 export class PeerShapeError extends Error {
-  /** @param {string} what */
-  constructor(what) {
-    super(`${what}. The broker guard (server/peer-adapter.js) must be updated for this version of peer or Node.`);
+  constructor(what: string) {
+    super(`${what}. The broker guard (server/peer-adapter.ts) must be updated for this version of peer or Node.`);
     this.name = 'PeerShapeError';
   }
 }
 
-/** @typedef {import('./connections.js').Conn} Conn */
-/** @typedef {import('./screen.js').Screened} Screened */
-
-/**
- * @typedef {object} GuardHooks what the guard does at each point `peer` would otherwise act alone
- * @property {(info: {origin: string, req: import('node:http').IncomingMessage},
- *   done: (ok: boolean, code?: number, message?: string) => void) => void} verifyClient before an upgrade
- * @property {(socket: WebSocket, req: import('node:http').IncomingMessage) => Conn} opened a checked socket opened
- * @property {(c: Conn, data: unknown, isBinary: boolean) => Screened | false} received a frame arrived (false: it
- *   was refused before screening, by the rate limit)
- * @property {(c: Conn) => void} registered `peer` registered the socket as the id the guard checked
- * @property {(c: Conn) => void} closed
- * @property {(c: Conn, n: number) => () => void} sending `n` bytes are handed to the socket; the callback when
- *   ws has written them
- * @property {(id: string, err: unknown) => void} socketError
- * @property {(c: Conn) => void} mismatch `peer` registered another id than the guard checked
- */
+/** what the guard does at each point `peer` would otherwise act alone */
+export interface GuardHooks {
+  /** before an upgrade */
+  verifyClient: (
+    info: { origin: string; req: IncomingMessage },
+    done: (ok: boolean, code?: number, message?: string) => void,
+  ) => void;
+  /** a checked socket opened */
+  opened: (socket: WebSocket, req: IncomingMessage) => Conn;
+  /** a frame arrived (false: it was refused before screening, by the rate limit) */
+  received: (c: Conn, data: unknown, isBinary: boolean) => Screened | false;
+  /** `peer` registered the socket as the id the guard checked */
+  registered: (c: Conn) => void;
+  closed: (c: Conn) => void;
+  /** `n` bytes are handed to the socket; the callback when ws has written them */
+  sending: (c: Conn, n: number) => () => void;
+  socketError: (id: string, err: unknown) => void;
+  /** `peer` registered another id than the guard checked */
+  mismatch: (c: Conn) => void;
+}
 
 /**
  * Checks that Node's timers still carry the private fields the housekeeping adapter uses.
- * @param {any} t a Timeout
+ * @param t a Timeout
  */
-export function checkTimerShape(t) {
+export function checkTimerShape(t: any) {
   if (typeof t?._onTimeout !== 'function' || typeof t?._idleTimeout !== 'number')
     throw new PeerShapeError("Node's Timeout objects no longer have _onTimeout and _idleTimeout");
 }
 
 /**
  * Checks that mounting `peer` started exactly its two housekeeping loops.
- * @param {number[]} delays of the timers it started
- * @param {number[]} expected
+ * @param delays of the timers it started
  */
-export function checkLoops(delays, expected) {
+export function checkLoops(delays: number[], expected: number[]) {
   const got = [...delays].sort((a, b) => a - b).join(', ');
   const want = [...expected].sort((a, b) => a - b).join(', ');
   if (got !== want)
@@ -82,21 +88,19 @@ export function checkLoops(delays, expected) {
 /**
  * Runs `start` (which mounts `peer`), catches the timers it starts and, each time one fires, the one it re-arms, so
  * they hold no process open and can be stopped.
- * @param {() => void} start
- * @param {number[]} expected the delays of the loops `start` must start
- * @returns {() => void} stops the loops
+ *
+ * @param expected the delays of the loops `start` must start
+ * @returns stops the loops
  */
-function housekeeping(start, expected) {
-  /** @type {Set<any>} */
-  const live = new Set();
+function housekeeping(start: () => void, expected: number[]): () => void {
+  const live: Set<any> = new Set();
   let stopped = false;
   /**
-   * @param {() => void} fn @param {number} [delay] when set, only timers with this delay are the loop's own
-   * @returns {any[]} the timers `fn` started
+   *  @param delay when set, only timers with this delay are the loop's own
+   * @returns the timers `fn` started
    */
-  const watch = (fn, delay) => {
-    /** @type {any[]} */
-    const started = [];
+  const watch = (fn: () => void, delay?: number): any[] => {
+    const started: any[] = [];
     const hook = createHook({
       init: (_id, type, _trigger, resource) => void (type === 'Timeout' && started.push(resource)),
     });
@@ -109,14 +113,14 @@ function housekeeping(start, expected) {
     }
     return started;
   };
-  /** @param {any} t a Timeout */
-  const adopt = (t) => {
+  /** @param t a Timeout */
+  const adopt = (t: any) => {
     if (stopped) return void clearTimeout(t);
     t.unref();
     live.add(t);
     const run = t._onTimeout;
     const delay = t._idleTimeout;
-    t._onTimeout = (/** @type {any[]} */ ...args) => {
+    t._onTimeout = (...args: any[]) => {
       live.delete(t);
       watch(() => run.apply(t, args), delay);
     };
@@ -146,16 +150,28 @@ function housekeeping(start, expected) {
 
 /**
  * Mounts `peer` at `path` of `app`, behind the guard.
- * @param {object} deps
- * @param {import('node:http').Server} deps.server
- * @param {import('express').Express} deps.app
- * @param {string} deps.path
- * @param {Partial<import('peer').IConfig>} deps.options `peer`'s own options (key, timeouts, limits)
- * @param {number} deps.maxPayload ws's frame size limit
- * @param {GuardHooks} deps.hooks
- * @param {typeof ExpressPeerServer} [deps.peerServer] `peer` itself (tests hand in a changed one)
+ *
+ * @param deps.options `peer`'s own options (key, timeouts, limits)
+ * @param deps.maxPayload ws's frame size limit
+ * @param deps.peerServer `peer` itself (tests hand in a changed one)
  */
-export function mountPeer({ server, app, path, options, maxPayload, hooks, peerServer = ExpressPeerServer }) {
+export function mountPeer({
+  server,
+  app,
+  path,
+  options,
+  maxPayload,
+  hooks,
+  peerServer = ExpressPeerServer,
+}: {
+  server: Server;
+  app: Express;
+  path: string;
+  options: Partial<IConfig>;
+  maxPayload: number;
+  hooks: GuardHooks;
+  peerServer?: typeof ExpressPeerServer;
+}) {
   /**
    * The broker's websockets (ws's `WebSocket` option). What `peer` and the guard send is counted until ws has
    * written it to the OS (the send budgets), and held until `peer` has registered the socket as the id the guard
@@ -163,11 +179,11 @@ export function mountPeer({ server, app, path, options, maxPayload, hooks, peerS
    * socket, so a connection costs its `Conn` and little more.
    */
   class GuardedSocket extends WebSocket {
-    /** @type {Conn | undefined} set when the connection opens */
-    conn = undefined;
+    /** set when the connection opens */
+    conn: Conn | undefined = undefined;
 
-    /** @param {any} data @param {any[]} rest options and/or a callback */
-    send(data, ...rest) {
+    /** @param rest options and/or a callback */
+    send(data: any, ...rest: any[]) {
       const c = this.conn;
       if (!c) return super.send(data, ...rest);
       if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
@@ -180,14 +196,13 @@ export function mountPeer({ server, app, path, options, maxPayload, hooks, peerS
 
     /**
      * Sends, counting the bytes until ws has written them to the OS (its callback), for the send budgets.
-     * @param {Conn} c @param {any} data @param {any[]} rest
      */
-    #counted(c, data, rest) {
+    #counted(c: Conn, data: any, rest: any[]) {
       const n = typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
       const cb = typeof rest.at(-1) === 'function' ? rest.pop() : undefined;
       const written = hooks.sending(c, n);
       try {
-        super.send(data, ...rest, (/** @type {Error | undefined} */ err) => {
+        super.send(data, ...rest, (err: Error | undefined) => {
           written();
           cb?.(err);
         });
@@ -197,8 +212,7 @@ export function mountPeer({ server, app, path, options, maxPayload, hooks, peerS
       }
     }
 
-    /** @param {string | symbol} event @param {any[]} args */
-    emit(event, ...args) {
+    emit(event: string | symbol, ...args: any[]) {
       const c = this.conn;
       if (event !== 'message' || !c) return super.emit(event, ...args);
       const out = hooks.received(c, args[0], args[1]);
@@ -208,23 +222,20 @@ export function mountPeer({ server, app, path, options, maxPayload, hooks, peerS
     }
   }
 
-  /** @this {WebSocket} @param {Error} err */
-  function onSocketError(err) {
-    hooks.socketError(/** @type {GuardedSocket} */ (this).conn?.id ?? '', err);
+  function onSocketError(this: WebSocket, err: Error) {
+    hooks.socketError((this as GuardedSocket).conn?.id ?? '', err);
   }
 
-  /** @this {WebSocket} */
-  function onSocketClose() {
-    const c = /** @type {GuardedSocket} */ (this).conn;
+  function onSocketClose(this: WebSocket) {
+    const c = (this as GuardedSocket).conn;
     if (c) hooks.closed(c);
   }
 
   /** A `ws` server whose sockets pass every frame through the guard before `peer` listens to them. */
   class GuardedServer extends WebSocketServer {
-    /** @param {string | symbol} event @param {any[]} args */
-    emit(event, ...args) {
+    emit(event: string | symbol, ...args: any[]) {
       if (event !== 'connection') return super.emit(event, ...args);
-      const [socket, req] = /** @type {[GuardedSocket, import('node:http').IncomingMessage]} */ (args);
+      const [socket, req] = args as [GuardedSocket, IncomingMessage];
       const c = hooks.opened(socket, req);
       socket.conn = c;
       socket.on('error', onSocketError);
@@ -241,8 +252,7 @@ export function mountPeer({ server, app, path, options, maxPayload, hooks, peerS
     }
   }
 
-  /** @type {GuardedServer | undefined} */
-  let wss;
+  let wss: GuardedServer | undefined;
   const peerApp = peerServer(server, {
     ...options,
     path: '/',
@@ -284,7 +294,7 @@ export function mountPeer({ server, app, path, options, maxPayload, hooks, peerS
     stop();
     throw err;
   }
-  const sockets = /** @type {GuardedServer} */ (wss).clients;
+  const sockets = (wss as GuardedServer).clients;
 
   return {
     /** `peer`'s express app (its events: `connection`, `message`, `disconnect`, `error`). */

@@ -1,8 +1,7 @@
-// @ts-check
 /**
  * One HTTP server: the widget bundle, the demo, the seat API, the PeerJS broker, health and metrics. This module
  * makes the parts (the room store, the rooms, seat expiry) and mounts the routes in the order a request meets them;
- * each route lives in its own module (http-*.js), the broker in broker.js.
+ * each route lives in its own module (http-*.ts), the broker in broker.ts.
  */
 import express from 'express';
 import { mountBroker, BROKER_PATH, PEER_KEY } from './broker.js';
@@ -26,13 +25,16 @@ import { declareMetrics, metricsRoute } from './http-metrics.js';
 import { connectRedis, listenOn } from './listen.js';
 import { createHttpServer } from './http-server.js';
 import { shutDown } from './shutdown.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { RoomStore } from './store/store.js';
+import type { IncomingMessage } from 'node:http';
 
 /**
- * @param {import('./config.js').Config} config
- * @param {{log?: import('./log.js').Logger, store?: import('./rooms.js').RoomStore}} [deps] store: by default in
+ * @param deps store: by default in
  *   memory, or in Redis with REDIS_URL
  */
-export function createRtcServer(config, deps = {}) {
+export function createRtcServer(config: Config, deps: { log?: Logger; store?: RoomStore } = {}) {
   const log = deps.log ?? createLogger(config.logLevel);
   const metrics = new Metrics();
   const app = express();
@@ -40,22 +42,20 @@ export function createRtcServer(config, deps = {}) {
   // Express would hash every JSON answer for an ETag: they are all no-store (the widget and the demo have their own).
   app.set('etag', false);
   const trusted = proxyTrust(config.trustProxy);
-  app.set('trust proxy', (/** @type {string} */ addr) => trusted(addr));
+  app.set('trust proxy', (addr: string) => trusted(addr));
   const server = createHttpServer({ app, config, trusted, metrics, log });
   let stopping = false;
 
-  /** @param {string | undefined} origin */
-  const originAllowed = (origin) =>
+  const originAllowed = (origin: string | undefined) =>
     !config.allowedOrigins.length || (!!origin && config.allowedOrigins.includes(origin));
   /**
    * The client's address: X-Forwarded-For is read only from your proxies (TRUST_PROXY), right to left, so a client
    * cannot dodge per-address limits by making entries up.
-   * @param {import('node:http').IncomingMessage} req
    */
-  const clientIp = (req) => clientAddress(req, trusted);
+  const clientIp = (req: IncomingMessage) => clientAddress(req, trusted);
 
-  /** @type {ReturnType<typeof mountBroker>} */
-  let broker;
+  // eslint-disable-next-line prefer-const -- the callbacks above it read it; it is set below, before any of them runs
+  let broker: ReturnType<typeof mountBroker>;
   const redis = config.redisUrl
     ? new RedisRoomStore({ url: config.redisUrl, onError: (err) => log.debug('redis', { err: safe(err) }) })
     : undefined;
@@ -152,10 +152,12 @@ export function createRtcServer(config, deps = {}) {
     metrics,
     rooms,
     /**
-     * @param {number} [port] @param {string} [host]
-     * @returns {Promise<{port: number, metricsPort?: number}>} metricsPort: where /metrics is, with METRICS_PORT
+     * @returns metricsPort: where /metrics is, with METRICS_PORT
      */
-    async listen(port = config.port, host = config.host) {
+    async listen(
+      port: number = config.port,
+      host: string = config.host,
+    ): Promise<{ port: number; metricsPort?: number }> {
       if (redis && cluster) {
         await connectRedis(redis);
         await cluster.start(broker, rooms);
@@ -164,15 +166,13 @@ export function createRtcServer(config, deps = {}) {
       const actual = await listenOn(server, port, host);
       log.info('listening', { port: actual, host: host || '*' });
       if (!metricsServer) return { port: actual };
-      const metricsPort = await listenOn(
-        metricsServer,
-        /** @type {number} */ (config.metricsPort),
-        config.metricsHost,
-      ).catch((/** @type {any} */ err) => {
-        server.close();
-        // Tells the CLI which of the two listeners failed.
-        throw Object.assign(err ?? new Error('listen failed'), { setting: 'METRICS_PORT, METRICS_HOST' });
-      });
+      const metricsPort = await listenOn(metricsServer, config.metricsPort as number, config.metricsHost).catch(
+        (err: Error | undefined) => {
+          server.close();
+          // Tells the CLI which of the two listeners failed.
+          throw Object.assign(err ?? new Error('listen failed'), { setting: 'METRICS_PORT, METRICS_HOST' });
+        },
+      );
       log.info('metrics listening', { port: metricsPort, host: config.metricsHost || '*' });
       return { port: actual, metricsPort };
     },

@@ -1,31 +1,26 @@
-// @ts-check
 /** The default room store: one broker instance, everything in its memory. */
 import { LruMap } from '../lru.js';
 import { takeToken } from '../rate.js';
+import type { Ticket } from '../rooms.js';
+import type { Claim, RoomStore, TicketChange } from './store.js';
 
-/** @typedef {import('../rooms.js').Ticket} Ticket */
-
-/** @typedef {import('./store.js').RoomStore} RoomStore */
-
-/** @implements {RoomStore} */
-export class MemoryRoomStore {
+export class MemoryRoomStore implements RoomStore {
   shared = false;
-  /** @type {Map<string, Ticket>} */
-  #tickets = new Map();
-  /** @type {Map<string, Set<string>>} */
-  #rooms = new Map();
-  /** Pending seats per owner. @type {Map<string, Set<string>>} */
-  #pendingByOwner = new Map();
-  /** @type {LruMap<string, {tokens: number, at: number}>} */
-  #joins;
 
-  /** @param {{joinCapacity?: number}} [opts] joinCapacity: addresses whose join rate is remembered */
-  constructor({ joinCapacity = 100000 } = {}) {
+  #tickets: Map<string, Ticket> = new Map();
+
+  #rooms: Map<string, Set<string>> = new Map();
+  /** Pending seats per owner. */
+  #pendingByOwner: Map<string, Set<string>> = new Map();
+
+  #joins: LruMap<string, { tokens: number; at: number }>;
+
+  /** @param opts joinCapacity: addresses whose join rate is remembered */
+  constructor({ joinCapacity = 100000 }: { joinCapacity?: number } = {}) {
     this.#joins = new LruMap(joinCapacity);
   }
 
-  /** @param {Ticket} t */
-  async add(t) {
+  async add(t: Ticket) {
     this.#tickets.set(t.id, { ...t });
     let ids = this.#rooms.get(t.room);
     if (!ids) this.#rooms.set(t.room, (ids = new Set()));
@@ -33,23 +28,19 @@ export class MemoryRoomStore {
     if (t.state === 'pending') this.#pending(t, true);
   }
 
-  /** @param {string} id */
-  async get(id) {
+  async get(id: string) {
     const t = this.#tickets.get(id);
     return t && { ...t };
   }
 
   /**
    * The stored seat itself, at once (no copy: the caller only reads it), for the broker's hot path.
-   * @param {string} id
-   * @returns {Readonly<Ticket> | undefined}
    */
-  peek(id) {
+  peek(id: string): Readonly<Ticket> | undefined {
     return this.#tickets.get(id);
   }
 
-  /** @param {string} id @param {import('./store.js').TicketChange} change */
-  async update(id, change) {
+  async update(id: string, change: TicketChange) {
     const t = this.#tickets.get(id);
     if (!t) return undefined;
     if (t.state === 'pending' && change.state && change.state !== 'pending') this.#pending(t, false);
@@ -58,8 +49,7 @@ export class MemoryRoomStore {
     return { ...t };
   }
 
-  /** @param {string} id @param {number} roomMax @param {string} inst @returns {Promise<import('./store.js').Claim>} */
-  async claim(id, roomMax, inst) {
+  async claim(id: string, roomMax: number, inst: string): Promise<Claim> {
     const t = this.#tickets.get(id);
     if (!t) return { result: 'gone' };
     const first = t.state === 'pending';
@@ -67,12 +57,11 @@ export class MemoryRoomStore {
       const seated = (await this.inRoom(t.room)).filter((m) => m.state !== 'pending').length;
       if (seated >= roomMax) return { result: 'full' };
     }
-    const ticket = /** @type {Ticket} */ (await this.update(id, { state: 'connected', until: 0, inst }));
+    const ticket = (await this.update(id, { state: 'connected', until: 0, inst })) as Ticket;
     return { result: first ? 'first' : 'back', ticket };
   }
 
-  /** @param {string} id @param {string} inst @param {number} until */
-  async release(id, inst, until) {
+  async release(id: string, inst: string, until: number) {
     const t = this.#tickets.get(id);
     if (!t) return 'gone';
     if (t.state === 'pending') return 'pending';
@@ -81,8 +70,7 @@ export class MemoryRoomStore {
     return 'away';
   }
 
-  /** @param {string} id */
-  async remove(id) {
+  async remove(id: string) {
     const t = this.#tickets.get(id);
     if (!t) return undefined;
     this.#tickets.delete(id);
@@ -93,20 +81,17 @@ export class MemoryRoomStore {
     return t;
   }
 
-  /** @param {string} room */
-  async inRoom(room) {
-    return [...(this.#rooms.get(room) ?? [])].map((id) => ({ .../** @type {Ticket} */ (this.#tickets.get(id)) }));
+  async inRoom(room: string) {
+    return [...(this.#rooms.get(room) ?? [])].map((id) => ({ ...(this.#tickets.get(id) as Ticket) }));
   }
 
-  /** @param {string} owner */
-  async pendingOf(owner) {
+  async pendingOf(owner: string) {
     const ids = [...(this.#pendingByOwner.get(owner) ?? [])];
-    const issued = (/** @type {string} */ id) => this.#tickets.get(id)?.issuedAt ?? 0;
+    const issued = (id: string) => this.#tickets.get(id)?.issuedAt ?? 0;
     return ids.sort((a, b) => issued(a) - issued(b));
   }
 
-  /** @param {number} now */
-  async due(now) {
+  async due(now: number) {
     return [...this.#tickets.values()].filter((t) => t.until && t.until <= now).map((t) => t.id);
   }
 
@@ -116,8 +101,8 @@ export class MemoryRoomStore {
     return { rooms: this.#rooms.size, members: this.#tickets.size - pending, pending };
   }
 
-  /** @param {string} key @param {number} perMinute @param {number} [now] ms */
-  async takeJoin(key, perMinute, now = Date.now()) {
+  /** @param now ms */
+  async takeJoin(key: string, perMinute: number, now: number = Date.now()) {
     const { bucket, ok } = takeToken(this.#joins.get(key), perMinute, now);
     this.#joins.set(key, bucket);
     return ok;
@@ -129,8 +114,7 @@ export class MemoryRoomStore {
 
   async close() {}
 
-  /** @param {Ticket} t @param {boolean} on */
-  #pending(t, on) {
+  #pending(t: Ticket, on: boolean) {
     const owner = t.owner ?? '';
     let ids = this.#pendingByOwner.get(owner);
     if (on) {

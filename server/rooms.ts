@@ -1,17 +1,18 @@
-// @ts-check
 /**
  * Rooms. PeerJS has none, so the broker keeps them. The data lives behind the async `RoomStore` interface
- * (store/store.js): in memory, or in Redis for several broker instances.
+ * (store/store.ts): in memory, or in Redis for several broker instances.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { randomToken } from './random-token.js';
+import type { RoomStore, SeatState } from './store/store.js';
+import type { RoomPush } from '../src/engine/protocol.js';
 export { MemoryRoomStore } from './store/memory.js';
 
 export const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const PEER_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** @param {unknown} room @returns {string | undefined} a problem, or undefined when the name is good */
-export function roomNameProblem(room) {
+/** @returns a problem, or undefined when the name is good */
+export function roomNameProblem(room: unknown): string | undefined {
   if (typeof room !== 'string' || room.length === 0) return 'a room name is required';
   if (room.length > 64) return 'a room name has at most 64 characters';
   if (!ROOM_NAME.test(room))
@@ -22,9 +23,9 @@ export function roomNameProblem(room) {
 /**
  * Display names: printable, trimmed, at most 40 characters. Invisible format characters (\p{Cf}: U+202E
  * right-to-left override, U+200B zero-width space, ...) go too, so nobody can show a name that looks like another
- * member's. @param {unknown} name
+ * member's.
  */
-export function cleanName(name) {
+export function cleanName(name: unknown) {
   if (typeof name !== 'string') return '';
   // Control characters are exactly what this removes.
   // eslint-disable-next-line no-control-regex
@@ -32,22 +33,29 @@ export function cleanName(name) {
   return printable.trim().slice(0, 40);
 }
 
-/**
- * @typedef {object} Ticket a seat in a room, issued by the join endpoint
- * @property {string} id the peer id, issued by the server (or, for a seat taken in the websocket upgrade, the hash
- *   of the secret the client made)
- * @property {string} secret what proves the id (the PeerJS token)
- * @property {string} room
- * @property {string} name
- * @property {import('./store/store.js').SeatState} state
- * @property {number} issuedAt ms
- * @property {string} [owner] the address key it was issued to (for the cap on pending seats per address)
- * @property {string} [identity] who the room token says this is (`sub`, else `jti`): one seat each
- * @property {number} [until] ms: when a pending or away seat ends
- * @property {string} [inst] the broker instance holding its websocket
- */
-
-/** @typedef {import('./store/store.js').RoomStore} RoomStore */
+/** a seat in a room, issued by the join endpoint */
+export interface Ticket {
+  /**
+   * the peer id, issued by the server (or, for a seat taken in the websocket upgrade, the hash of the secret the client
+   * made)
+   */
+  id: string;
+  /** what proves the id (the PeerJS token) */
+  secret: string;
+  room: string;
+  name: string;
+  state: SeatState;
+  /** ms */
+  issuedAt: number;
+  /** the address key it was issued to (for the cap on pending seats per address) */
+  owner?: string;
+  /** who the room token says this is (`sub`, else `jti`): one seat each */
+  identity?: string;
+  /** ms: when a pending or away seat ends */
+  until?: number;
+  /** the broker instance holding its websocket */
+  inst?: string;
+}
 
 const token = randomToken;
 
@@ -64,22 +72,30 @@ const token = randomToken;
  * shared store no seat outlives its deadline by more than the sweep interval.
  */
 export class Rooms {
-  /** @type {Map<string, ReturnType<typeof setTimeout>>} */
-  #timers = new Map();
+  readonly store: RoomStore;
+  readonly roomMax: number;
+  /** ms */
+  readonly reconnectGrace: number;
+  /** ms */
+  readonly pendingTimeout: number;
+  readonly pendingPerOwner: number;
+  readonly inst: string;
+  readonly send: (to: Ticket, message: RoomPush) => void;
+  readonly gone: (id: string) => void;
+  readonly replaced: (old: Ticket) => void;
+  readonly failed: (err: unknown) => void;
+  #timers: Map<string, ReturnType<typeof setTimeout>> = new Map();
 
   /**
-   * @param {object} opts
-   * @param {RoomStore} opts.store
-   * @param {number} opts.roomMax
-   * @param {number} opts.reconnectGrace ms
-   * @param {number} [opts.pendingTimeout] ms a ticket waits for its websocket
-   * @param {number} [opts.pendingPerOwner] pending seats one address may hold
-   * @param {string} [opts.inst] this broker instance
-   * @param {(to: Ticket, message: import('../src/engine/protocol.js').RoomPush) => void} opts.send push a room event to a connected member
-   * @param {(id: string) => void} [opts.gone] an id is gone for good
-   * @param {(old: Ticket) => void} [opts.replaced] a seat was taken over by a new join with the same identity; it is
+   * @param opts.reconnectGrace ms
+   * @param opts.pendingTimeout ms a ticket waits for its websocket
+   * @param opts.pendingPerOwner pending seats one address may hold
+   * @param opts.inst this broker instance
+   * @param opts.send push a room event to a connected member
+   * @param opts.gone an id is gone for good
+   * @param opts.replaced a seat was taken over by a new join with the same identity; it is
    *   gone for good right after this, which should close its socket
-   * @param {(err: unknown) => void} [opts.failed] a timer's store call failed (the sweep retries it)
+   * @param opts.failed a timer's store call failed (the sweep retries it)
    */
   constructor({
     store,
@@ -92,6 +108,17 @@ export class Rooms {
     gone = () => {},
     replaced = () => {},
     failed = () => {},
+  }: {
+    store: RoomStore;
+    roomMax: number;
+    reconnectGrace: number;
+    pendingTimeout?: number;
+    pendingPerOwner?: number;
+    inst?: string;
+    send: (to: Ticket, message: RoomPush) => void;
+    gone?: (id: string) => void;
+    replaced?: (old: Ticket) => void;
+    failed?: (err: unknown) => void;
   }) {
     this.gone = gone;
     this.replaced = replaced;
@@ -107,13 +134,16 @@ export class Rooms {
 
   /**
    * Reserves a seat. The caller has validated the room name and the room token.
-   * @param {string} room
-   * @param {string} name
-   * @param {{owner?: string, identity?: string, seat?: {id: string, secret: string}}} [who] the address key asking,
+   *
+   * @param who the address key asking,
    *   the token's identity, and the id and secret the client made itself (checked by the caller), if it did
-   * @returns {Promise<Ticket | undefined>} undefined when the room is full
+   * @returns undefined when the room is full
    */
-  async issue(room, name, { owner = '', identity, seat } = {}) {
+  async issue(
+    room: string,
+    name: string,
+    { owner = '', identity, seat }: { owner?: string; identity?: string; seat?: { id: string; secret: string } } = {},
+  ): Promise<Ticket | undefined> {
     // One identity, one seat: the new join takes over (a reload, another device), and frees the old one's place.
     if (identity)
       for (const old of (await this.store.inRoom(room)).filter((x) => x.identity === identity)) {
@@ -128,8 +158,8 @@ export class Rooms {
       .sort((a, b) => a.issuedAt - b.issuedAt);
     for (const old of waiting.slice(0, Math.max(0, waiting.length - this.roomMax + 1))) await this.left(old.id);
     const issuedAt = Date.now();
-    /** @type {Ticket} */
-    const t = {
+
+    const t: Ticket = {
       // Letters and digits only: PeerJS refuses an id that starts or ends with `-` or `_`, or has two in a row.
       id: seat?.id ?? randomToken(12, 'hex'),
       secret: seat?.secret ?? token(24),
@@ -149,9 +179,8 @@ export class Rooms {
   /**
    * Whether this seat's websocket may open: a member coming back always may, a pending seat only while the room
    * has a place (it may have filled up since the seat was issued).
-   * @param {Ticket} t
    */
-  async hasPlace(t) {
+  async hasPlace(t: Ticket) {
     return t.state !== 'pending' || (await this.members(t.room)).length < this.roomMax;
   }
 
@@ -162,10 +191,8 @@ export class Rooms {
 
   /**
    * The seat `secret` proves `id` to be, or undefined.
-   * @param {unknown} id
-   * @param {unknown} secret
    */
-  async check(id, secret) {
+  async check(id: unknown, secret: unknown) {
     if (typeof id !== 'string' || typeof secret !== 'string') return undefined;
     const t = await this.store.get(id);
     if (!t) return undefined;
@@ -174,17 +201,15 @@ export class Rooms {
     return a.length === b.length && timingSafeEqual(a, b) ? t : undefined;
   }
 
-  /** Members that are (or may soon be again) connected. @param {string} room */
-  async members(room) {
+  /** Members that are (or may soon be again) connected. */
+  async members(room: string) {
     return (await this.store.inRoom(room)).filter((t) => t.state !== 'pending');
   }
 
   /**
    * The seat of `dst` when `src` may send signalling to it (both are seated in the same room), else undefined.
-   * @param {string} src
-   * @param {string} dst
    */
-  async sameRoom(src, dst) {
+  async sameRoom(src: string, dst: string) {
     if (src === dst) return undefined;
     const [a, b] = await Promise.all([this.store.get(src), this.store.get(dst)]);
     return a && b && a.room === b.room && b.state !== 'pending' ? b : undefined;
@@ -193,11 +218,8 @@ export class Rooms {
   /**
    * `sameRoom` answered at once when the store can (it is in this process's memory): null when only `sameRoom` can
    * tell. Every relayed frame asks this, and a promise per frame is most of what it would cost.
-   * @param {string} src
-   * @param {string} dst
-   * @returns {Readonly<Ticket> | undefined | null}
    */
-  sameRoomNow(src, dst) {
+  sameRoomNow(src: string, dst: string): Readonly<Ticket> | undefined | null {
     const peek = this.store.peek;
     if (!peek) return null;
     if (src === dst) return undefined;
@@ -208,11 +230,11 @@ export class Rooms {
 
   /**
    * The member's websocket is open (first time, or back after a drop), on this instance.
-   * @param {string} id
-   * @returns {Promise<Ticket | 'full' | undefined>} its seat; 'full' when the room filled up (on other instances
+   *
+   * @returns its seat; 'full' when the room filled up (on other instances
    *   too) since `hasPlace` let the websocket open: the socket should close, and the seat stays pending
    */
-  async connected(id) {
+  async connected(id: string): Promise<Ticket | 'full' | undefined> {
     const claim = await this.store.claim(id, this.roomMax, this.inst);
     if (!('ticket' in claim)) return claim.result === 'full' ? 'full' : undefined;
     this.#cancel(id);
@@ -227,16 +249,16 @@ export class Rooms {
     return t;
   }
 
-  /** The member's websocket closed; its seat and id wait for it for the grace period. @param {string} id */
-  async dropped(id) {
+  /** The member's websocket closed; its seat and id wait for it for the grace period. */
+  async dropped(id: string) {
     const seat = await this.store.release(id, this.inst, Date.now() + this.reconnectGrace);
     if (seat === 'pending') return this.left(id);
     // 'elsewhere': it came back through another instance meanwhile, and is connected there.
     if (seat === 'away') this.#later(id, this.reconnectGrace);
   }
 
-  /** The member is gone for good. @param {string} id */
-  async left(id) {
+  /** The member is gone for good. */
+  async left(id: string) {
     this.#cancel(id);
     const t = await this.store.remove(id);
     if (!t) return;
@@ -258,15 +280,14 @@ export class Rooms {
   /**
    * Ends the seat if it is still pending or away and its deadline has passed. A seat that came back meanwhile (here
    * or on another instance), or dropped again later, keeps its place.
-   * @param {string} id @param {number} [slack] ms
+   *  @param slack ms
    */
-  async #expire(id, slack = 0) {
+  async #expire(id: string, slack: number = 0) {
     const t = await this.store.get(id);
     if (t && t.state !== 'connected' && t.until !== undefined && t.until <= Date.now() + slack) await this.left(id);
   }
 
-  /** @param {string} id @param {number} ms */
-  #later(id, ms) {
+  #later(id: string, ms: number) {
     this.#cancel(id);
     const timer = setTimeout(() => {
       this.#timers.delete(id);
@@ -277,8 +298,7 @@ export class Rooms {
     this.#timers.set(id, timer);
   }
 
-  /** @param {string} id */
-  #cancel(id) {
+  #cancel(id: string) {
     const timer = this.#timers.get(id);
     if (timer) clearTimeout(timer);
     this.#timers.delete(id);

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The room store shared by several broker instances: everything in one Redis. Each change is one Lua script, so it
  * is atomic and its indexes (rooms, pending seats per address, deadlines, seats per instance) never drift apart, and
@@ -9,8 +8,8 @@
  * refused with a clear answer instead of hanging.
  */
 import { createClient } from 'redis';
-
-/** @typedef {import('../rooms.js').Ticket} Ticket */
+import type { Ticket } from '../rooms.js';
+import type { Claim, RoomStore, TicketChange } from './store.js';
 
 /** Redis did not answer (unreachable, or it failed the command): the request gets 503 `store-unavailable`. */
 export class StoreUnavailable extends Error {
@@ -168,19 +167,18 @@ local frames = redis.call('LRANGE', q, 0, -1)
 redis.call('DEL', q, ARGV[1] .. 'qb:' .. ARGV[2])
 return frames`;
 
-/** @param {string[] | null} flat @returns {Ticket | undefined} */
-function ticketOf(flat) {
+function ticketOf(flat: string[] | null): Ticket | undefined {
   if (!flat || flat.length === 0) return undefined;
-  /** @type {Record<string, string>} */
-  const h = {};
+
+  const h: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) h[flat[i]] = flat[i + 1];
-  /** @type {Ticket} */
-  const t = {
+
+  const t: Ticket = {
     id: h.id,
     secret: h.secret,
     room: h.room,
     name: h.name ?? '',
-    state: /** @type {Ticket['state']} */ (h.state),
+    state: h.state as Ticket['state'],
     issuedAt: Number(h.issuedAt),
     owner: h.owner ?? '',
   };
@@ -190,29 +188,40 @@ function ticketOf(flat) {
   return t;
 }
 
-/** @typedef {import('./store.js').RoomStore} RoomStore */
+/** A client of the store's Redis: commands fail at once while it is away (no offline queue), it reconnects by itself. */
+function redisClient(url: string) {
+  return createClient({
+    url,
+    RESP: 2,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },
+  });
+}
 
-/** @implements {RoomStore} */
-export class RedisRoomStore {
+export class RedisRoomStore implements RoomStore {
   shared = true;
-  /** @type {Set<() => void>} */
-  #onReady = new Set();
+  readonly prefix: string;
+  readonly client: ReturnType<typeof redisClient>;
+
+  #onReady: Set<() => void> = new Set();
   #closed = false;
 
   /**
-   * @param {object} opts
-   * @param {string} opts.url redis://host:port/db
-   * @param {string} [opts.prefix] of every key, so several deployments can share one Redis
-   * @param {(err: unknown) => void} [opts.onError] Redis errors (each failed reconnect, too)
+   * @param opts.url redis://host:port/db
+   * @param opts.prefix of every key, so several deployments can share one Redis
+   * @param opts.onError Redis errors (each failed reconnect, too)
    */
-  constructor({ url, prefix = 'rtc:', onError = () => {} }) {
+  constructor({
+    url,
+    prefix = 'rtc:',
+    onError = () => {},
+  }: {
+    url: string;
+    prefix?: string;
+    onError?: (err: unknown) => void;
+  }) {
     this.prefix = prefix;
-    this.client = createClient({
-      url,
-      RESP: 2,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },
-    });
+    this.client = redisClient(url);
     // Without a listener, an unreachable Redis would take the process down.
     this.client.on('error', onError);
     this.client.on('ready', () => {
@@ -225,13 +234,13 @@ export class RedisRoomStore {
     await this.client.connect();
   }
 
-  /** Calls `fn` each time the connection to Redis is (re)established. @param {() => void} fn */
-  onReady(fn) {
+  /** Calls `fn` each time the connection to Redis is (re)established. */
+  onReady(fn: () => void) {
     this.#onReady.add(fn);
   }
 
-  /** @param {string[]} args @returns {Promise<any>} */
-  async #cmd(args) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command's reply has its own shape
+  async #cmd(args: string[]): Promise<any> {
     try {
       return await this.client.sendCommand(args);
     } catch (err) {
@@ -239,74 +248,61 @@ export class RedisRoomStore {
     }
   }
 
-  /** Publishes a message on a channel (the relay between instances). @param {string} channel @param {string} text */
-  async publish(channel, text) {
+  /** Publishes a message on a channel (the relay between instances). */
+  async publish(channel: string, text: string) {
     await this.#cmd(['PUBLISH', `${this.prefix}${channel}`, text]);
   }
 
-  /** The seats whose websocket this store says is open on `inst`. @param {string} inst */
-  async seatsOf(inst) {
-    return /** @type {string[]} */ (await this.#cmd(['SMEMBERS', `${this.prefix}i:${inst}`]));
+  /** The seats whose websocket this store says is open on `inst`. */
+  async seatsOf(inst: string) {
+    return (await this.#cmd(['SMEMBERS', `${this.prefix}i:${inst}`])) as string[];
   }
 
-  /** @param {string} script @param {(string | number)[]} args */
-  #run(script, args) {
+  #run(script: string, args: (string | number)[]) {
     return this.#cmd(['EVAL', script, '0', this.prefix, ...args.map(String)]);
   }
 
-  /** @param {Ticket} t */
-  async add(t) {
+  async add(t: Ticket) {
     const pairs = Object.entries(t)
       .filter(([, v]) => v !== undefined)
       .flatMap(([k, v]) => [k, String(v)]);
     await this.#run(ADD, [t.id, t.room, t.state, t.owner ?? '', t.issuedAt, t.inst ?? '', t.until ?? '', ...pairs]);
   }
 
-  /** @param {string} id */
-  async get(id) {
-    return ticketOf(/** @type {string[]} */ (await this.#cmd(['HGETALL', `${this.prefix}t:${id}`])));
+  async get(id: string) {
+    return ticketOf((await this.#cmd(['HGETALL', `${this.prefix}t:${id}`])) as string[]);
   }
 
-  /** @param {string} id @param {import('./store.js').TicketChange} change */
-  async update(id, { state, until, inst }) {
-    return ticketOf(
-      /** @type {string[] | null} */ (await this.#run(UPDATE, [id, state ?? '', until ?? '', inst ?? ''])),
-    );
+  async update(id: string, { state, until, inst }: TicketChange) {
+    return ticketOf((await this.#run(UPDATE, [id, state ?? '', until ?? '', inst ?? ''])) as string[] | null);
   }
 
-  /** @param {string} id @param {number} roomMax @param {string} inst @returns {Promise<import('./store.js').Claim>} */
-  async claim(id, roomMax, inst) {
-    const [result, flat] = /** @type {[string, string[] | undefined]} */ (await this.#run(CLAIM, [id, roomMax, inst]));
-    if (result === 'first' || result === 'back')
-      return { result, ticket: /** @type {Ticket} */ (ticketOf(flat ?? [])) };
+  async claim(id: string, roomMax: number, inst: string): Promise<Claim> {
+    const [result, flat] = (await this.#run(CLAIM, [id, roomMax, inst])) as [string, string[] | undefined];
+    if (result === 'first' || result === 'back') return { result, ticket: ticketOf(flat ?? []) as Ticket };
     return { result: result === 'full' ? 'full' : 'gone' };
   }
 
-  /** @param {string} id @param {string} inst @param {number} until */
-  async release(id, inst, until) {
+  async release(id: string, inst: string, until: number) {
     const answer = String(await this.#run(RELEASE, [id, inst, until]));
-    return /** @type {'away' | 'pending' | 'elsewhere' | 'gone'} */ (answer);
+    return answer as 'away' | 'pending' | 'elsewhere' | 'gone';
   }
 
-  /** @param {string} id */
-  async remove(id) {
-    return ticketOf(/** @type {string[] | null} */ (await this.#run(REMOVE, [id])));
+  async remove(id: string) {
+    return ticketOf((await this.#run(REMOVE, [id])) as string[] | null);
   }
 
-  /** @param {string} room */
-  async inRoom(room) {
-    const rows = /** @type {string[][]} */ (await this.#run(IN_ROOM, [room]));
-    return rows.map((flat) => /** @type {Ticket} */ (ticketOf(flat)));
+  async inRoom(room: string) {
+    const rows = (await this.#run(IN_ROOM, [room])) as string[][];
+    return rows.map((flat) => ticketOf(flat) as Ticket);
   }
 
-  /** @param {string} owner */
-  async pendingOf(owner) {
-    return /** @type {string[]} */ (await this.#cmd(['ZRANGE', `${this.prefix}p:${owner}`, '0', '-1']));
+  async pendingOf(owner: string) {
+    return (await this.#cmd(['ZRANGE', `${this.prefix}p:${owner}`, '0', '-1'])) as string[];
   }
 
-  /** @param {number} now */
-  async due(now) {
-    return /** @type {string[]} */ (await this.#cmd(['ZRANGEBYSCORE', `${this.prefix}dl`, '-inf', String(now)]));
+  async due(now: number) {
+    return (await this.#cmd(['ZRANGEBYSCORE', `${this.prefix}dl`, '-inf', String(now)])) as string[];
   }
 
   async counts() {
@@ -316,13 +312,13 @@ export class RedisRoomStore {
     return { rooms: Number(rooms), members: Number(members), pending: Number(pending) };
   }
 
-  /** @param {string} key @param {number} perMinute @param {number} [now] ms */
-  async takeJoin(key, perMinute, now = Date.now()) {
+  /** @param now ms */
+  async takeJoin(key: string, perMinute: number, now: number = Date.now()) {
     return Number(await this.#run(TAKE_JOIN, [key, perMinute, now])) === 1;
   }
 
-  /** This instance is alive for `ttl` ms more. @param {string} inst @param {number} ttl */
-  async heartbeat(inst, ttl) {
+  /** This instance is alive for `ttl` ms more. */
+  async heartbeat(inst: string, ttl: number) {
     await this.#cmd(['SET', `${this.prefix}a:${inst}`, '1', 'PX', String(ttl)]);
     await this.#cmd(['SADD', `${this.prefix}insts`, inst]);
   }
@@ -330,27 +326,31 @@ export class RedisRoomStore {
   /**
    * Claims the instances whose heartbeat lapsed: their connected seats become away for `grace` ms, like a dropped
    * websocket, so their people can come back through another instance.
-   * @param {number} now @param {number} grace ms
-   * @returns {Promise<string[]>} the seats that became away
+   *  @param grace ms
+   * @returns the seats that became away
    */
-  async reap(now, grace) {
-    return /** @type {string[]} */ (await this.#run(REAP, [now, grace]));
+  async reap(now: number, grace: number): Promise<string[]> {
+    return (await this.#run(REAP, [now, grace])) as string[];
   }
 
   /**
    * Holds a frame for a member who is briefly away (whichever instance it comes back to).
-   * @param {string} id @param {string} frame
-   * @param {{perPeer: number, bytesPerPeer: number, ttl: number}} limits ttl: ms the queue is kept
-   * @returns {Promise<string | undefined>} the limit that refused it
+   *
+   * @param limits ttl: ms the queue is kept
+   * @returns the limit that refused it
    */
-  async enqueue(id, frame, { perPeer, bytesPerPeer, ttl }) {
+  async enqueue(
+    id: string,
+    frame: string,
+    { perPeer, bytesPerPeer, ttl }: { perPeer: number; bytesPerPeer: number; ttl: number },
+  ): Promise<string | undefined> {
     const full = String(await this.#run(ENQUEUE, [id, frame, perPeer, bytesPerPeer, ttl]));
     return full || undefined;
   }
 
-  /** Takes every frame held for `id`, oldest first. @param {string} id */
-  async drain(id) {
-    return /** @type {string[]} */ (await this.#run(DRAIN, [id]));
+  /** Takes every frame held for `id`, oldest first. */
+  async drain(id: string) {
+    return (await this.#run(DRAIN, [id])) as string[];
   }
 
   async reachable() {
@@ -370,8 +370,7 @@ export class RedisRoomStore {
     // close() lets the commands already sent finish, but waits for ever for the replies of a Redis that died
     // meanwhile: after a second, or for a client still trying to reach Redis, the connection is just dropped.
     if (this.client.isReady) {
-      /** @type {ReturnType<typeof setTimeout> | undefined} */
-      let timer;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise((resolve) => (timer = setTimeout(() => resolve(false), 1000)));
       const closed = await Promise.race([
         this.client.close().then(

@@ -1,4 +1,3 @@
-// @ts-check
 /** The server as a library: embed it in your own Node process, or mint room tokens from your backend. */
 export { createRtcServer } from './app.js';
 export { parseConfig, helpText, ConfigError, SETTINGS } from './config.js';

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The broker's open websockets and their limits: how many are open (in all and per address), who is connected as
  * which id, and the send budgets (bytes handed to a socket and not yet written to the OS, per socket and in all).
@@ -6,45 +5,73 @@
 import { WebSocket } from 'ws';
 import { addressKey } from './address.js';
 import { InOrder } from './in-order.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Ticket } from './rooms.js';
+import type { RoomPush } from '../src/engine/protocol.js';
 
-/**
- * @typedef {object} Conn one open broker websocket
- * @property {WebSocket} socket
- * @property {string} id
- * @property {string} ip the address key its per-address count is under
- * @property {string} address the client's address (as logged)
- * @property {boolean} accepted peer registered it, as the id the guard checked
- * @property {Array<() => void> | undefined} held what `peer` sent before registering it (released once the id is
- *   confirmed)
- * @property {boolean} openSent
- * @property {number} tokens rate-limit bucket
- * @property {number} refill last refill, ms
- * @property {number} strikes refused frames in the current second
- * @property {number} pending bytes handed to the socket and not yet written to the OS
- * @property {number} overSince when `pending` last went over the budget (ms), 0 while under it
- * @property {boolean} closed
- * @property {import('./rooms.js').Ticket | undefined} ticket its seat, as it was when the socket opened
- * @property {boolean} joined its upgrade asked for the seat (so it is told the seat's details before RTC-ROOM)
- * @property {InOrder<string | undefined | void>} order its frames, handled in order
- */
+/** one open broker websocket */
+export interface Conn {
+  socket: WebSocket;
+  id: string;
+  /** the address key its per-address count is under */
+  ip: string;
+  /** the client's address (as logged) */
+  address: string;
+  /** peer registered it, as the id the guard checked */
+  accepted: boolean;
+  /** what `peer` sent before registering it (released once the id is confirmed) */
+  held: Array<() => void> | undefined;
+  openSent: boolean;
+  /** rate-limit bucket */
+  tokens: number;
+  /** last refill, ms */
+  refill: number;
+  /** refused frames in the current second */
+  strikes: number;
+  /** bytes handed to the socket and not yet written to the OS */
+  pending: number;
+  /** when `pending` last went over the budget (ms), 0 while under it */
+  overSince: number;
+  closed: boolean;
+  /** its seat, as it was when the socket opened */
+  ticket: Ticket | undefined;
+  /** its upgrade asked for the seat (so it is told the seat's details before RTC-ROOM) */
+  joined: boolean;
+  /** its frames, handled in order */
+  order: InOrder<string | undefined | void>;
+}
 
 export class Connections {
-  /** Current connection of each id. @type {Map<string, Conn>} */
-  byId = new Map();
-  /** @type {Map<string, number>} */
-  #perIp = new Map();
+  readonly config: Config;
+  readonly refuse: (reason: string) => void;
+  readonly log: Logger;
+  readonly notRelayed: (id: string, err: unknown) => void;
+  /** frames a connection may send at once */
+  readonly burst: number;
+  /** Current connection of each id. */
+  byId: Map<string, Conn> = new Map();
+
+  #perIp: Map<string, number> = new Map();
   /** Bytes of all sockets handed to ws and not yet written to the OS. */
   buffered = 0;
   open = 0;
 
   /**
-   * @param {object} deps
-   * @param {import('./config.js').Config} deps.config
-   * @param {(reason: string) => void} deps.refuse counts a refusal
-   * @param {import('./log.js').Logger} deps.log
-   * @param {(id: string, err: unknown) => void} deps.notRelayed a frame's handler failed (the store did not answer)
+   * @param deps.refuse counts a refusal
+   * @param deps.notRelayed a frame's handler failed (the store did not answer)
    */
-  constructor({ config, refuse, log, notRelayed }) {
+  constructor({
+    config,
+    refuse,
+    log,
+    notRelayed,
+  }: {
+    config: Config;
+    refuse: (reason: string) => void;
+    log: Logger;
+    notRelayed: (id: string, err: unknown) => void;
+  }) {
     this.config = config;
     this.refuse = refuse;
     this.log = log;
@@ -54,10 +81,8 @@ export class Connections {
 
   /**
    * Why one more connection from this address may not open, or undefined.
-   * @param {string} ip
-   * @returns {undefined | 'capacity' | 'ip-limit'}
    */
-  refusal(ip) {
+  refusal(ip: string): undefined | 'capacity' | 'ip-limit' {
     if (this.open >= this.config.maxConnections) return 'capacity';
     if ((this.#perIp.get(addressKey(ip)) ?? 0) >= this.config.maxConnectionsPerIp) return 'ip-limit';
     return undefined;
@@ -65,11 +90,8 @@ export class Connections {
 
   /**
    * Counts a socket that opened.
-   * @param {WebSocket} socket @param {string} ip @param {import('./rooms.js').Ticket | undefined} ticket
-   * @param {boolean} joined
-   * @returns {Conn}
    */
-  opened(socket, ip, ticket, joined) {
+  opened(socket: WebSocket, ip: string, ticket: Ticket | undefined, joined: boolean): Conn {
     const id = ticket?.id ?? '';
     const key = addressKey(ip);
     this.open++;
@@ -96,10 +118,10 @@ export class Connections {
 
   /**
    * Makes `c` the connection of its id.
-   * @param {Conn} c
-   * @returns {Conn | undefined} the one it replaces
+   *
+   * @returns the one it replaces
    */
-  registered(c) {
+  registered(c: Conn): Conn | undefined {
     const previous = this.byId.get(c.id);
     this.byId.set(c.id, c);
     return previous !== c ? previous : undefined;
@@ -107,10 +129,10 @@ export class Connections {
 
   /**
    * Uncounts a socket that closed.
-   * @param {Conn} c
-   * @returns {boolean} whether it was its id's current connection (the id is now away)
+   *
+   * @returns whether it was its id's current connection (the id is now away)
    */
-  closed(c) {
+  closed(c: Conn): boolean {
     c.closed = true;
     this.buffered -= c.pending;
     c.pending = 0;
@@ -125,10 +147,10 @@ export class Connections {
 
   /**
    * Counts `n` bytes handed to `c`'s socket until ws has written them.
-   * @param {Conn} c @param {number} n
-   * @returns {() => void} to call once they are written (or failed to be)
+   *
+   * @returns to call once they are written (or failed to be)
    */
-  sending(c, n) {
+  sending(c: Conn, n: number): () => void {
     c.pending += n;
     this.buffered += n;
     return () => {
@@ -139,18 +161,18 @@ export class Connections {
     };
   }
 
-  /** @param {Conn | undefined} to @returns {to is Conn} whether it can be sent to now */
-  isOpen(to) {
+  /** @returns whether it can be sent to now */
+  isOpen(to: Conn | undefined): to is Conn {
     return !!to && to.accepted && to.socket.readyState === WebSocket.OPEN;
   }
 
   /**
    * Whether a relayed frame may go to `to` within the send budgets; when not, the refusal is counted (and a
    * receiver that has stayed over its budget for ALIVE_TIMEOUT is dropped).
-   * @param {Conn} to
-   * @param {(reason: string) => void} [bad] how the refusal is counted (default: `refuse`)
+   *
+   * @param bad how the refusal is counted (default: `refuse`)
    */
-  withinBudget(to, bad = this.refuse) {
+  withinBudget(to: Conn, bad: (reason: string) => void = this.refuse) {
     if (to.pending >= this.config.sendBuffer) {
       this.#slowReceiver(to);
       return false;
@@ -165,9 +187,8 @@ export class Connections {
   /**
    * A frame for a receiver over its send budget is dropped. One that has stayed over it for ALIVE_TIMEOUT reads
    * nothing: it is as good as dead.
-   * @param {Conn} c
    */
-  #slowReceiver(c) {
+  #slowReceiver(c: Conn) {
     this.refuse('slow-receiver');
     const now = Date.now();
     c.overSince ||= now;
@@ -177,9 +198,8 @@ export class Connections {
   /**
    * Frees what a receiver that does not read holds, by dropping its socket. It may come back within the grace,
    * like any dropped client.
-   * @param {Conn} c
    */
-  dropSlow(c) {
+  dropSlow(c: Conn) {
     this.log.info('slow receiver dropped', { id: c.id, ip: c.ip, buffered: c.pending });
     c.socket.terminate();
   }
@@ -187,9 +207,8 @@ export class Connections {
   /**
    * Server pushes (room events) are small and must not be lost, or the member's view of the room would be wrong:
    * a receiver over its budget is dropped instead, and gets the whole room again when it reconnects.
-   * @param {Conn} c @param {import('../src/engine/protocol.js').RoomPush} message
    */
-  push(c, message) {
+  push(c: Conn, message: RoomPush) {
     if (c.socket.readyState !== WebSocket.OPEN) return;
     if (c.pending >= this.config.sendBuffer) {
       this.refuse('slow-receiver');
