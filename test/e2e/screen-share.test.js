@@ -31,7 +31,9 @@ function recordShares() {
   /** @type {string[]} */
   const events = [];
   /** @type {any} */ (window).rtcEvents = events;
-  document.addEventListener('rtc-state-change', (e) => events.push(`state ${/** @type {CustomEvent} */ (e).detail.state}`));
+  document.addEventListener('rtc-state-change', (e) =>
+    events.push(`state ${/** @type {CustomEvent} */ (e).detail.state}`),
+  );
   document.addEventListener('rtc-error', (e) => events.push(`error ${/** @type {CustomEvent} */ (e).detail.code}`));
 }
 
@@ -109,7 +111,12 @@ const callState = (page) =>
           signaling: pc?.signalingState,
           transceivers: pc
             ?.getTransceivers()
-            .map((/** @type {RTCRtpTransceiver} */ t) => [t.mid, t.direction, t.currentDirection, t.sender.track?.kind]),
+            .map((/** @type {RTCRtpTransceiver} */ t) => [
+              t.mid,
+              t.direction,
+              t.currentDirection,
+              t.sender.track?.kind,
+            ]),
         };
       }),
     };

@@ -67,12 +67,13 @@ export function initials(name: string): string {
  * @cssproperty [--rtc-tile-speaking-color=#3ddc84] - The speaking ring's color.
  * @cssproperty [--rtc-tile-active-color=#8b9bff] - The outline of the active speaker's tile.
  *
- * @fires rtc-tile-view - How tall a remote participant's video is shown, in device pixels (in steps; 0 while the
- *   tile is hidden, scrolled out of sight or the page is in the background). `<rtc-call>` passes it to the call
- *   (`call.setView(id, height)`), so the participant sends no more than that; a page that lays out tiles itself
- *   does the same.
- * @fires rtc-tile-pin - The pin button was pressed. Detail: `{ id, pinned }`: `id` is what `<rtc-call>`'s `pin()`
- *   takes (the participant's id, or `<id>:screen` for a screen), `pinned` whether the visitor wants it pinned.
+ * @fires {CustomEvent<RtcTileViewDetail>} rtc-tile-view - How tall a remote participant's video is shown, in device
+ *   pixels (in steps; 0 while the tile is hidden, scrolled out of sight or the page is in the background). Detail:
+ *   `{ id, height }`. `<rtc-call>` passes it to the call (`call.setView(id, height)`), so the participant sends no
+ *   more than that; a page that lays out tiles itself does the same.
+ * @fires {CustomEvent<RtcTilePinDetail>} rtc-tile-pin - The pin button was pressed. Detail: `{ id, pinned }`: `id` is
+ *   what `<rtc-call>`'s `pin()` takes (the participant's id, or `<id>:screen` for a screen), `pinned` whether the
+ *   visitor wants it pinned.
  */
 export class RtcVideoTile extends LitElement {
   static override styles = styles;
