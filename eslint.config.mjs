@@ -14,6 +14,7 @@ export default tseslint.config(
       'lib/',
       'vendor/*.js',
       'types/',
+      'server/dist/',
       'server/types/',
       'tmp/',
       '.cache/',
@@ -32,6 +33,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
     languageOptions: { globals: globals.browser },
+  },
+  {
+    // The server: TypeScript for Node.
+    files: ['server/**/*.ts'],
+    extends: [...tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['src/**/*.test.ts', 'src/test-support.ts'],

@@ -5,8 +5,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS } from './test/support/chromium.js';
 import { findChromium } from './test/support/packages.js';
-import { createRtcServer, parseConfig, mintRoomToken } from './server/index.js';
-import { createLogger } from './server/log.js';
+import { createRtcServer, parseConfig, mintRoomToken } from './server/dist/server/index.js';
+import { createLogger } from './server/dist/server/log.js';
 import { vendorPeerjs } from './scripts/vendor-peerjs.mjs';
 
 // The sources import PeerJS from vendor/peerjs.js (see scripts/vendor-peerjs.mjs), built fresh for each run.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node bench/idle-sockets.mjs`: what idle members cost one broker instance. Our server (`node server/cli.js`,
+// `node bench/idle-sockets.mjs`: what idle members cost one broker instance. Our server (`node server/dist/server/cli.js`,
 // limits lifted) on 127.0.0.1; members join in rooms of two and keep their websockets open, sending what an idle
 // widget sends (PeerJS's HEARTBEAT and the widget's RTC-PING, which the server answers, each every 5 s) and nothing
 // else. After each step of 1,000 members: the server's RSS and its CPU

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `node bench/relay-redis.mjs`: what a signalling message costs when it crosses instances through Redis, against a
-// delivery between two members on one instance. One redis-server and two instances (`node server/cli.js`, limits
+// delivery between two members on one instance. One redis-server and two instances (`node server/dist/server/cli.js`, limits
 // lifted) on 127.0.0.1; the two kinds of pair alternate round by round, and each round times sequential round trips
 // (an OFFER there, an ANSWER back). Reported: round-trip p50/p99 in ms, for each kind.
 //

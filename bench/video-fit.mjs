@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `node bench/video-fit.mjs`: what one person sends one other, as the receiver shows them larger or smaller. A
-// broker (`node server/cli.js`) and two demo pages in headless Chromium (fake camera and microphone) on 127.0.0.1;
+// broker (`node server/dist/server/cli.js`) and two demo pages in headless Chromium (fake camera and microphone) on 127.0.0.1;
 // the receiver's widget is set to each width in turn, and after the sender has adapted and the rate has settled,
 // the sender's outbound RTP stats for that connection are read over a window: the encoding's scale, the frames'
 // size and rate, the encoder's target bitrate, the bytes actually sent, and why the quality is limited, if it is.

@@ -1,12 +1,12 @@
-// Child server processes for the bench: ours (server/cli.js) and the stock PeerJS server. Every child is tracked
+// Child server processes for the bench: ours (server/dist/server/cli.js) and the stock PeerJS server. Every child is tracked
 // and killed when the bench exits, however it exits.
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { SETTINGS } from '../../server/config.js';
+import { SETTINGS } from '../../server/dist/server/config.js';
 
-const CLI = fileURLToPath(new URL('../../server/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../server/dist/server/cli.js', import.meta.url));
 const STOCK = fileURLToPath(new URL('../stock-server.mjs', import.meta.url));
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
@@ -119,7 +119,7 @@ function stop(proc) {
 }
 
 /**
- * Our server, as an operator runs it (`node server/cli.js`), on a free loopback port.
+ * Our server, as an operator runs it (`node server/dist/server/cli.js`), on a free loopback port.
  * @param {Record<string, string>} [settings] environment settings (README "Self-hosting")
  */
 export function startOurs(settings = {}) {

@@ -1,4 +1,4 @@
-/** The longest display name, in characters, as the server's (server/rooms.js `cleanName`): longer ones are cut. */
+/** The longest display name, in characters, as the server's (server/rooms.ts `cleanName`): longer ones are cut. */
 export const MAX_NAME_LENGTH = 40;
 
 /**

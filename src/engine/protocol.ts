@@ -51,7 +51,7 @@ export interface Member {
 
 /**
  * An offer or answer, or one ICE candidate, as `RTC-SIGNAL` carries it. The server takes only an `offer` or `answer`
- * of at most 64 KiB of SDP, or a candidate, and rebuilds the payload from those fields (server/signal.js).
+ * of at most 64 KiB of SDP, or a candidate, and rebuilds the payload from those fields (server/signal.ts).
  */
 export type SignalPayload = { description: SessionDescription } | { candidate: IceCandidate };
 

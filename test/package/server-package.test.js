@@ -40,35 +40,39 @@ test("@rtc-call/server's tarball: the server, its store, its types, its bin, a R
     'package.json',
     'README.md',
     'LICENSE',
-    'cli.js',
-    'index.js',
-    'app.js',
-    'broker.js',
-    'widget.js',
-    'store/memory.js',
-    'store/redis.js',
-    // Declarations mirror the repository: the server's, and the wire protocol it shares with the widget.
-    'types/server/index.d.ts',
-    'types/server/cli.d.ts',
-    'types/server/broker.d.ts',
-    'types/src/engine/protocol.d.ts',
+    // The build mirrors the repository: the server's code and declarations, and the wire protocol it shares with
+    // the widget (types only: its JavaScript is empty).
+    'dist/server/cli.js',
+    'dist/server/index.js',
+    'dist/server/app.js',
+    'dist/server/broker.js',
+    'dist/server/widget.js',
+    'dist/server/store/memory.js',
+    'dist/server/store/redis.js',
+    'dist/server/index.d.ts',
+    'dist/server/cli.d.ts',
+    'dist/server/broker.d.ts',
+    'dist/src/engine/protocol.d.ts',
   ])
     assert.ok(shipped.has(file), `${file} is shipped`);
   assert.deepEqual(
     [...shipped].filter(
-      (f) => !/^(types\/.*\.d\.ts|store\/[\w-]+\.js|[\w-]+\.js|package\.json|README\.md|LICENSE)$/.test(f),
+      (f) =>
+        !/^(dist\/server\/(store\/)?[\w-]+\.(js|d\.ts)|dist\/src\/engine\/protocol\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(
+          f,
+        ),
     ),
     [],
-    'nothing else',
+    'nothing else: no sources (TypeScript or not), no tests',
   );
-  assert.equal(server.bin['rtc-call-server'], './cli.js');
-  assert.match(readFileSync(join(SERVER, 'cli.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  assert.equal(server.bin['rtc-call-server'], './dist/server/cli.js');
+  assert.match(readFileSync(join(SERVER, server.bin['rtc-call-server']), 'utf8'), /^#!\/usr\/bin\/env node\n/);
   for (const [subpath, entry] of Object.entries(server.exports)) {
     for (const file of typeof entry === 'string' ? [entry] : Object.values(entry))
       assert.ok(shipped.has(file.replace(/^\.\//, '')), `${subpath}: ${file} is shipped`);
   }
   // In the workspace, the name resolves to the folder, as it will from node_modules once published.
-  assert.equal(fileURLToPath(import.meta.resolve('@rtc-call/server')), join(SERVER, 'index.js'));
+  assert.equal(fileURLToPath(import.meta.resolve('@rtc-call/server')), join(SERVER, 'dist/server/index.js'));
 });
 
 test('rtc-call/server still gives the server as a library, through @rtc-call/server', async () => {
@@ -81,7 +85,7 @@ test('rtc-call/server still gives the server as a library, through @rtc-call/ser
 
 test("the rtc-call command runs the server's; without @rtc-call/server installed, it says how to get it", async () => {
   const bin = join(ROOT, root.bin['rtc-call']);
-  for (const cli of [bin, join(SERVER, 'cli.js')]) {
+  for (const cli of [bin, join(SERVER, server.bin['rtc-call-server'])]) {
     const { stdout } = await run(process.execPath, [cli, '--version'], { timeout: 30000 });
     assert.equal(stdout, `${root.version}\n`, cli);
   }
@@ -110,7 +114,11 @@ test("the rtc-call command runs the server's; without @rtc-call/server installed
  */
 async function scriptFromCopy(dir) {
   cpSync(SERVER, join(dir, 'server'), { recursive: true, filter: (src) => !src.includes('node_modules') });
-  const proc = spawn(process.execPath, [join(dir, 'server', 'cli.js')], {
+  const cli = join(dir, 'server', server.bin['rtc-call-server']);
+  // Its own package.json says its version (not the checkout's around it, which a copy does not have).
+  const { stdout: version } = await run(process.execPath, [cli, '--version'], { timeout: 30000 });
+  assert.equal(version, `${server.version}\n`);
+  const proc = spawn(process.execPath, [cli], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

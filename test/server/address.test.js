@@ -3,11 +3,11 @@
 // ones. X-Forwarded-For is read only from the proxies named in TRUST_PROXY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalAddress, addressKey } from '../../server/address.js';
-import { LruMap } from '../../server/lru.js';
-import { perAddressLimit } from '../../server/rate.js';
-import { proxyTrust, clientAddress } from '../../server/proxy.js';
-import { parseConfig, ConfigError } from '../../server/config.js';
+import { canonicalAddress, addressKey } from '../../server/dist/server/address.js';
+import { LruMap } from '../../server/dist/server/lru.js';
+import { perAddressLimit } from '../../server/dist/server/rate.js';
+import { proxyTrust, clientAddress } from '../../server/dist/server/proxy.js';
+import { parseConfig, ConfigError } from '../../server/dist/server/config.js';
 import { startServer, join, connect, upgradeStatus, refusals, fakeId } from './helpers.js';
 
 test('canonicalAddress: IPv4-mapped is IPv4 however written, zone ids go, IPv6 is in RFC 5952 form', () => {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import express from 'express';
 import { startServer, request, ROOT } from './helpers.js';
-import { serveBuilt } from '../../server/bundle.js';
+import { serveBuilt } from '../../server/dist/server/bundle.js';
 
 test('GET /rtc-call.js: brotli or gzip as the browser accepts, the same bytes as dist/, and 304 when unchanged', async (t) => {
   const srv = await startServer(t);

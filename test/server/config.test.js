@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { parseConfig, ConfigError, SETTINGS } from '../../server/config.js';
-import { verifyRoomToken } from '../../server/tokens.js';
+import { parseConfig, ConfigError, SETTINGS } from '../../server/dist/server/config.js';
+import { verifyRoomToken } from '../../server/dist/server/tokens.js';
 import { runCli, HOST } from './helpers.js';
 
 test('defaults: port 9000, no ICE servers, no secrets, any origin', () => {

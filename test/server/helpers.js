@@ -5,9 +5,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createRtcServer } from '../../server/app.js';
-import { parseConfig } from '../../server/config.js';
-import { createLogger } from '../../server/log.js';
+import { createRtcServer } from '../../server/dist/server/app.js';
+import { parseConfig } from '../../server/dist/server/config.js';
+import { createLogger } from '../../server/dist/server/log.js';
 import { HOST } from '../support/broker-clients.js';
 
 // The clients live in a module of their own (without the hook below), for the end-to-end tests too.
@@ -15,9 +15,9 @@ export * from '../support/broker-clients.js';
 /** @typedef {import('../support/broker-clients.js').Msg} Msg */
 /** @typedef {import('../support/broker-clients.js').Member} Member */
 
-export { LOG_LEVELS } from '../../server/log.js';
+export { LOG_LEVELS } from '../../server/dist/server/log.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../server/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../server/dist/server/cli.js', import.meta.url));
 
 // A test file whose process outlives its tests (a server that left a timer or socket behind) would hang the whole
 // run; make it fail instead. The timer is unref'd: it only fires when something else keeps the process alive.
@@ -39,7 +39,7 @@ export const gc = (() => {
  * Registers its shutdown (and of every socket opened through these helpers) with `t.after`.
  * @param {import('node:test').TestContext | undefined} t
  * @param {Record<string, string>} [env] settings, as environment variables
- * @param {{logLevel?: import('../../server/log.js').LogLevel}} [opts]
+ * @param {{logLevel?: import('../../server/dist/server/log.js').LogLevel}} [opts]
  */
 export async function startServer(t, env = {}, { logLevel = 'debug' } = {}) {
   /** @type {string[]} */
@@ -76,7 +76,7 @@ export async function startServer(t, env = {}, { logLevel = 'debug' } = {}) {
 /** @typedef {Awaited<ReturnType<typeof startServer>>} Srv */
 
 /**
- * Runs `node server/cli.js` with the given arguments and environment.
+ * Runs `node server/dist/server/cli.js` with the given arguments and environment.
  * @param {string[]} args
  * @param {Record<string, string>} [env] added to a minimal environment
  */

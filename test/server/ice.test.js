@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { turnCredentials } from '../../server/ice.js';
+import { turnCredentials } from '../../server/dist/server/ice.js';
 import { startServer, join, request, scrape, fakeId } from './helpers.js';
 
 const TURN = {

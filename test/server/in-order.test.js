@@ -2,14 +2,14 @@
 // and the frame rate's token bucket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InOrder } from '../../server/in-order.js';
+import { InOrder } from '../../server/dist/server/in-order.js';
 
 /** @param {(err: unknown) => void} failed */
 const inOrder = (failed) => {
   const o = new InOrder((_tag, err) => failed(err), 'c');
   return (/** @type {any} */ out, /** @type {(v: any) => void} */ pass) => o.run(out, pass);
 };
-import { takeFrame } from '../../server/frame-rate.js';
+import { takeFrame } from '../../server/dist/server/frame-rate.js';
 
 test('inOrder: a frame that needs no store waits behind one that does, and a failure stops nothing after it', async () => {
   const failures = [];

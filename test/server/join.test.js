@@ -1,8 +1,8 @@
 // POST /rtc/join: room names, room capacity, ids issued by the server, peer's HTTP API closed, /healthz.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PEER_ID } from '../../server/rooms.js';
-import { parseConfig } from '../../server/config.js';
+import { PEER_ID } from '../../server/dist/server/rooms.js';
+import { parseConfig } from '../../server/dist/server/config.js';
 import { startServer, join, request, member, scrape, refusals, upgradeStatus, fakeId } from './helpers.js';
 
 test('/healthz answers 200 {status: "ok"}', async (t) => {

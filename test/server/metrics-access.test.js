@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, request, join, refusals } from './helpers.js';
-import { isDirectLoopback } from '../../server/metrics-access.js';
+import { isDirectLoopback } from '../../server/dist/server/metrics-access.js';
 
 const EVIL = 'https://evil.example.test';
 const TOKEN = 'metrics-token-0123456789';

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
-import { mountPeer, checkTimerShape, PeerShapeError, PEER_CHECK_INTERVAL } from '../../server/peer-adapter.js';
+import {
+  mountPeer,
+  checkTimerShape,
+  PeerShapeError,
+  PEER_CHECK_INTERVAL,
+} from '../../server/dist/server/peer-adapter.js';
 
 /** Hooks that are never called: no client connects in these tests. */
 const hooks = new Proxy(
@@ -52,7 +57,7 @@ test('a peer that starts another timer when mounted stops the start, naming the 
     (err) =>
       err instanceof PeerShapeError &&
       /peer's housekeeping changed: mounting it started timers of \[300, 1000, 60000\] ms/.test(err.message) &&
-      /server\/peer-adapter\.js/.test(err.message),
+      /server\/peer-adapter\.ts/.test(err.message),
   );
   assert.equal(liveTimers(), before, 'the timers it started were stopped');
 });

@@ -15,31 +15,31 @@ const PROTOCOL = join(ROOT, 'src/engine/protocol.ts');
 
 test('the server compiles against the protocol module: a renamed field, an unknown reason, a missing secret', () => {
   const { problems, files } = checkChanged('tsconfig.server.json', {
-    'server/rooms.js': (s) =>
+    'server/rooms.ts': (s) =>
       s.replace(
         "{ type: 'RTC-JOINED', payload: { id, name: t.name } }",
         "{ type: 'RTC-JOINED', payload: { id, nick: t.name } }",
       ),
-    'server/app.js': (s) => s.replace("payload: { reason: 'token-expired' }", "payload: { reason: 'token-gone' }"),
-    'server/http-seats.js': (s) => s.replace('secret: ticket.secret,', 'key: ticket.secret,'),
+    'server/app.ts': (s) => s.replace("payload: { reason: 'token-expired' }", "payload: { reason: 'token-gone' }"),
+    'server/http-seats.ts': (s) => s.replace('secret: ticket.secret,', 'key: ticket.secret,'),
   });
   assert.ok(files.includes(PROTOCOL), 'the server program includes src/engine/protocol.ts');
   assert.ok(
-    problems['server/rooms.js'].some((p) => /nick/.test(p)),
-    problems['server/rooms.js'].join('\n'),
+    problems['server/rooms.ts'].some((p) => /nick/.test(p)),
+    problems['server/rooms.ts'].join('\n'),
   );
   assert.ok(
-    problems['server/app.js'].some((p) => /token-gone/.test(p)),
-    problems['server/app.js'].join('\n'),
+    problems['server/app.ts'].some((p) => /token-gone/.test(p)),
+    problems['server/app.ts'].join('\n'),
   );
   assert.ok(
-    problems['server/http-seats.js'].some((p) => /key/.test(p)),
-    problems['server/http-seats.js'].join('\n'),
+    problems['server/http-seats.ts'].some((p) => /key/.test(p)),
+    problems['server/http-seats.ts'].join('\n'),
   );
 });
 
 test("@rtc-call/server's declarations, protocol included, compile in a Node project without the DOM library", () => {
-  const entry = join(ROOT, 'server/types/server/index.d.ts');
+  const entry = join(ROOT, 'server/dist/server/index.d.ts');
   const program = ts.createProgram([entry], {
     strict: true,
     noEmit: true,
@@ -50,10 +50,10 @@ test("@rtc-call/server's declarations, protocol included, compile in a Node proj
     types: ['node'],
   });
   const files = program.getSourceFiles().map((f) => f.fileName);
-  assert.ok(files.includes(join(ROOT, 'server/types/src/engine/protocol.d.ts')), 'the protocol ships with the server');
+  assert.ok(files.includes(join(ROOT, 'server/dist/src/engine/protocol.d.ts')), 'the protocol ships with the server');
   const ours = program
     .getSourceFiles()
-    .filter((f) => f.fileName.startsWith(join(ROOT, 'server/types')))
+    .filter((f) => f.fileName.startsWith(join(ROOT, 'server/dist')))
     .flatMap((f) => program.getSemanticDiagnostics(f))
     .map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   assert.deepEqual(ours, []);

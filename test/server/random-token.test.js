@@ -1,7 +1,7 @@
 // Seat ids and secrets: drawn from the system a block at a time, each byte handed out once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomToken } from '../../server/random-token.js';
+import { randomToken } from '../../server/dist/server/random-token.js';
 
 test('randomToken: the asked number of random bytes, never the same bytes twice, across blocks', () => {
   const seen = new Set();

@@ -1,8 +1,8 @@
 // The bytes a relayed frame leaves with (relay-frame.js), and how a relayed frame travels between instances.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { holdsExactly, stampedFrame } from '../../server/relay-frame.js';
-import { encodeRelay, decodeRelay } from '../../server/cluster.js';
+import { holdsExactly, stampedFrame } from '../../server/dist/server/relay-frame.js';
+import { encodeRelay, decodeRelay } from '../../server/dist/server/cluster.js';
 
 test('holdsExactly: the same fields and plain values at every level of the checked copy, nothing more', () => {
   const checked = { candidate: { candidate: 'c', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null } };

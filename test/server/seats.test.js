@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { verifyRoomToken } from '../../server/tokens.js';
+import { verifyRoomToken } from '../../server/dist/server/tokens.js';
 import { startServer, join, connect, member, upgradeStatus, scrape, refusals, until } from './helpers.js';
 
 const SECRET = 'sixteen-chars-at-least-secret';

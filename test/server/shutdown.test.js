@@ -8,7 +8,7 @@ import { startServer, spawnCli, member, deafClient, join, until, request, HOST, 
 import { within } from '../support/within.js';
 
 /**
- * Starts `node server/cli.js` on a free loopback port.
+ * Starts `node server/dist/server/cli.js` on a free loopback port.
  * @param {import('node:test').TestContext} t
  * @param {Record<string, string>} env
  */
@@ -103,7 +103,7 @@ test('close() in-process: clients are told, the port is released, and a deaf cli
 
 test('a process that embeds the server exits by itself after close()', async () => {
   const script = `
-    import { createRtcServer, parseConfig } from './server/index.js';
+    import { createRtcServer, parseConfig } from './server/dist/server/index.js';
     import WebSocket from 'ws';
     const rtc = createRtcServer(parseConfig([], { LOG_LEVEL: 'silent', ALIVE_TIMEOUT: '1000' }));
     const { port } = await rtc.listen(0, '127.0.0.1');

@@ -3,9 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { MemoryRoomStore } from '../../server/store/memory.js';
-import { RedisRoomStore, StoreUnavailable } from '../../server/store/redis.js';
-import { Rooms } from '../../server/rooms.js';
+import { MemoryRoomStore } from '../../server/dist/server/store/memory.js';
+import { RedisRoomStore, StoreUnavailable } from '../../server/dist/server/store/redis.js';
+import { Rooms } from '../../server/dist/server/rooms.js';
 import { startRedis } from '../support/redis.js';
 
 /** @type {Awaited<ReturnType<typeof startRedis>>} */
@@ -34,7 +34,7 @@ const STORES = {
 };
 
 let n = 0;
-/** @param {Partial<import('../../server/rooms.js').Ticket>} [over] @returns {import('../../server/rooms.js').Ticket} */
+/** @param {Partial<import('../../server/dist/server/rooms.js').Ticket>} [over] @returns {import('../../server/dist/server/rooms.js').Ticket} */
 const ticket = (over = {}) => ({
   id: `id-${++n}-${randomBytes(6).toString('hex')}`,
   secret: randomBytes(8).toString('hex'),

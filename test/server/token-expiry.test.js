@@ -2,7 +2,7 @@
 // then answers 401 token-expired, and the member is disconnected; a renewed token handed to /rtc/ice extends it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mintRoomToken } from '../../server/tokens.js';
+import { mintRoomToken } from '../../server/dist/server/tokens.js';
 import { startServer, join, request, member, scrape } from './helpers.js';
 
 const SECRET = 'sixteen-chars-at-least-secret';

@@ -5,8 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { mintRoomToken, signRoomToken, verifyRoomToken } from '../../server/tokens.js';
-import { parseConfig, ConfigError } from '../../server/config.js';
+import { mintRoomToken, signRoomToken, verifyRoomToken } from '../../server/dist/server/tokens.js';
+import { parseConfig, ConfigError } from '../../server/dist/server/config.js';
 import { startServer, join, runCli } from './helpers.js';
 
 const SECRET = 'sixteen-chars-at-least-secret';

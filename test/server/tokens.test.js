@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mintRoomToken, verifyRoomToken } from '../../server/tokens.js';
+import { mintRoomToken, verifyRoomToken } from '../../server/dist/server/tokens.js';
 import { startServer, join, member, scrape } from './helpers.js';
 
 const SECRET = 'sixteen-chars-at-least-secret';

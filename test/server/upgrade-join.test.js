@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mintRoomToken } from '../../server/tokens.js';
+import { mintRoomToken } from '../../server/dist/server/tokens.js';
 import { startServer, member, connectUrl, brokerUrl, refusals, join, nothingElseFor } from './helpers.js';
 
 const SECRET = 'a-room-secret-of-at-least-16-chars';
@@ -146,8 +146,8 @@ test('upgrade join parameters written twice or disguised are refused', async (t)
 });
 
 test('every seat id is one the PeerJS client accepts (letters and digits), whoever made it', async () => {
-  const { Rooms, MemoryRoomStore } = await import('../../server/rooms.js');
-  const { idOfSecret } = await import('../../server/join.js');
+  const { Rooms, MemoryRoomStore } = await import('../../server/dist/server/rooms.js');
+  const { idOfSecret } = await import('../../server/dist/server/join.js');
   // PeerJS's own check (util.validateId): an id that fails it never reaches the server, and the join fails.
   const PEERJS_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
   const rooms = new Rooms({ store: new MemoryRoomStore(), roomMax: 1000, reconnectGrace: 1000, send: () => {} });

@@ -1,9 +1,9 @@
 // @ts-check
-/** Starts the real server as its own process on a free loopback port, as an operator would (`node server/cli.js`). */
+/** Starts the real server as its own process on a free loopback port, as an operator would (`node server/dist/server/cli.js`). */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../../server/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../server/dist/server/cli.js', import.meta.url));
 
 /**
  * @param {Record<string, string>} [env] extra settings

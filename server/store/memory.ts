@@ -1,0 +1,128 @@
+/** The default room store: one broker instance, everything in its memory. */
+import { LruMap } from '../lru.js';
+import { takeToken } from '../rate.js';
+import type { Ticket } from '../rooms.js';
+import type { Claim, RoomStore, TicketChange } from './store.js';
+
+export class MemoryRoomStore implements RoomStore {
+  shared = false;
+
+  #tickets: Map<string, Ticket> = new Map();
+
+  #rooms: Map<string, Set<string>> = new Map();
+  /** Pending seats per owner. */
+  #pendingByOwner: Map<string, Set<string>> = new Map();
+
+  #joins: LruMap<string, { tokens: number; at: number }>;
+
+  /** @param opts joinCapacity: addresses whose join rate is remembered */
+  constructor({ joinCapacity = 100000 }: { joinCapacity?: number } = {}) {
+    this.#joins = new LruMap(joinCapacity);
+  }
+
+  async add(t: Ticket) {
+    this.#tickets.set(t.id, { ...t });
+    let ids = this.#rooms.get(t.room);
+    if (!ids) this.#rooms.set(t.room, (ids = new Set()));
+    ids.add(t.id);
+    if (t.state === 'pending') this.#pending(t, true);
+  }
+
+  async get(id: string) {
+    const t = this.#tickets.get(id);
+    return t && { ...t };
+  }
+
+  /**
+   * The stored seat itself, at once (no copy: the caller only reads it), for the broker's hot path.
+   */
+  peek(id: string): Readonly<Ticket> | undefined {
+    return this.#tickets.get(id);
+  }
+
+  async update(id: string, change: TicketChange) {
+    const t = this.#tickets.get(id);
+    if (!t) return undefined;
+    if (t.state === 'pending' && change.state && change.state !== 'pending') this.#pending(t, false);
+    Object.assign(t, change);
+    if (change.until === 0) delete t.until;
+    return { ...t };
+  }
+
+  async claim(id: string, roomMax: number, inst: string): Promise<Claim> {
+    const t = this.#tickets.get(id);
+    if (!t) return { result: 'gone' };
+    const first = t.state === 'pending';
+    if (first) {
+      const seated = (await this.inRoom(t.room)).filter((m) => m.state !== 'pending').length;
+      if (seated >= roomMax) return { result: 'full' };
+    }
+    const ticket = (await this.update(id, { state: 'connected', until: 0, inst })) as Ticket;
+    return { result: first ? 'first' : 'back', ticket };
+  }
+
+  async release(id: string, inst: string, until: number) {
+    const t = this.#tickets.get(id);
+    if (!t) return 'gone';
+    if (t.state === 'pending') return 'pending';
+    if ((t.inst ?? '') !== inst) return 'elsewhere';
+    Object.assign(t, { state: 'away', until });
+    return 'away';
+  }
+
+  async remove(id: string) {
+    const t = this.#tickets.get(id);
+    if (!t) return undefined;
+    this.#tickets.delete(id);
+    const ids = this.#rooms.get(t.room);
+    ids?.delete(id);
+    if (ids && ids.size === 0) this.#rooms.delete(t.room);
+    if (t.state === 'pending') this.#pending(t, false);
+    return t;
+  }
+
+  async inRoom(room: string) {
+    return [...(this.#rooms.get(room) ?? [])].map((id) => ({ ...(this.#tickets.get(id) as Ticket) }));
+  }
+
+  async pendingOf(owner: string) {
+    const ids = [...(this.#pendingByOwner.get(owner) ?? [])];
+    const issued = (id: string) => this.#tickets.get(id)?.issuedAt ?? 0;
+    return ids.sort((a, b) => issued(a) - issued(b));
+  }
+
+  async due(now: number) {
+    return [...this.#tickets.values()].filter((t) => t.until && t.until <= now).map((t) => t.id);
+  }
+
+  async counts() {
+    let pending = 0;
+    for (const ids of this.#pendingByOwner.values()) pending += ids.size;
+    return { rooms: this.#rooms.size, members: this.#tickets.size - pending, pending };
+  }
+
+  /** @param now ms */
+  async takeJoin(key: string, perMinute: number, now: number = Date.now()) {
+    const { bucket, ok } = takeToken(this.#joins.get(key), perMinute, now);
+    this.#joins.set(key, bucket);
+    return ok;
+  }
+
+  async reachable() {
+    return true;
+  }
+
+  async close() {}
+
+  #pending(t: Ticket, on: boolean) {
+    const owner = t.owner ?? '';
+    let ids = this.#pendingByOwner.get(owner);
+    if (on) {
+      if (!ids) this.#pendingByOwner.set(owner, (ids = new Set()));
+      ids.add(t.id);
+      return;
+    }
+    ids?.delete(t.id);
+    if (ids && ids.size === 0) this.#pendingByOwner.delete(owner);
+  }
+}
