@@ -24,6 +24,9 @@ import {
   micOffIcon,
   screenIcon,
   settingsIcon,
+  handIcon,
+  reactionsIcon,
+  peopleIcon,
   switchCameraIcon,
 } from '../../icons.js';
 import { fitGrid, fitStage, pickStage, tilesOf, type LayoutName, type TileRef } from './layout.js';
@@ -1182,7 +1185,7 @@ export class RtcCall extends LitElement {
                     title=${handUp ? t.t('lowerHand') : t.t('raiseHand')}
                     @click=${() => this.raiseHand(!handUp).catch(() => {})}
                   >
-                    ✋
+                    ${handIcon}
                   </button>
                   <button
                     part="control reactions-button"
@@ -1192,7 +1195,7 @@ export class RtcCall extends LitElement {
                     title=${t.t('reactions')}
                     @click=${() => (this.reactionsOpen = !this.reactionsOpen)}
                   >
-                    🙂
+                    ${reactionsIcon}
                   </button>
                   <button
                     part="control chat-button"
@@ -1215,7 +1218,7 @@ export class RtcCall extends LitElement {
                     title=${t.t('people')}
                     @click=${() => this.togglePanel('people')}
                   >
-                    <span part="people-icon" aria-hidden="true">👥</span
+                    <span part="people-icon" aria-hidden="true">${peopleIcon}</span
                     ><span part="people-count">${people.length}</span>
                   </button>
                   <button
