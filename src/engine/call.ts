@@ -216,7 +216,7 @@ export class Call extends Emitter<CallEvents> {
     if (!fit) void this.media.setCaptureHeight(CAPTURE_LADDER[CAPTURE_LADDER.length - 1]);
     this.#mesh = new Mesh(this.#signaller(session), this.media, () => this.#controlState(), fit);
     this.#wireMesh(this.#mesh);
-    this.#startPeople(this.#mesh);
+    this.#wirePeople(this.#mesh);
     this.#wireFeatures(this.#mesh);
     this.#offSession = this.#wireSession(session);
     // Devices and the seat are independent: ask for both at once, the seat first (a request on the wire, while the
@@ -303,7 +303,7 @@ export class Call extends Emitter<CallEvents> {
     return people;
   }
 
-  #startPeople(mesh: Mesh): void {
+  #wirePeople(mesh: Mesh): void {
     // Until the chunk is here, what peers say waits for it, in order (a peer's messages come after its 'open').
     mesh.on('message', ({ id, message }) => void this.#people?.then((p) => p?.receive(id, message)));
     mesh.on('open', ({ id }) => void (this.#people ?? this.#loadPeople(mesh)).then((p) => p?.opened(id)));

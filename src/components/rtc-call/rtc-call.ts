@@ -1295,7 +1295,7 @@ export class RtcCall extends LitElement {
               </aside>`
             : nothing
         }
-        ${this.pickerOpen && inCall && !this.#prejoinShown() ? this.#renderPicker() : nothing}
+        ${this.pickerOpen && inCall ? this.#renderPicker() : nothing}
         ${
           inCall && this.panel === 'chat'
             ? html`<aside part="panel">
