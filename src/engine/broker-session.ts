@@ -429,7 +429,7 @@ export class BrokerSession extends Emitter<BrokerSessionEvents> {
         seat.ttl = ice.ttl;
         this.#scheduleIceRefresh(seat, generation);
       } catch (err) {
-        this.options.logger?.debug('TURN credential refresh failed; trying again in 5 s', err);
+        this.options.logger?.debug('TURN refresh failed; again in 5 s', err);
         // The old credentials still hold for a fifth of their life: try again soon.
         if (generation === this.#generation) this.#scheduleIceRefresh(seat, generation, 5000);
       }

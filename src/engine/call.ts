@@ -225,6 +225,8 @@ export class Call extends Emitter<CallEvents> {
     const mediaReady = this.media.start({ audio: this.options.audio ?? true, video: this.options.video ?? true });
     // Awaited after the seat; until then a failure here is not "unhandled".
     mediaReady.catch((err) => this.options.logger?.debug('media start failed', err));
+    // While the server and the devices answer.
+    this.#mesh.warm();
     try {
       // The session resolves once the server has told us who is in the room, which is what makes us joined.
       await started;
@@ -590,7 +592,7 @@ export class Call extends Emitter<CallEvents> {
         );
     });
     mesh.on('open', ({ id }) => {
-      loadScreenShare().catch((err) => this.options.logger?.debug('screen sharing not loaded', err));
+      loadScreenShare().catch((err) => this.options.logger?.debug('screen share not loaded', err));
       void this.#screens?.then((s) => (s.forget(id), s.attach(id)));
     });
     mesh.on('track', ({ id }) => void this.#screens?.then((s) => s.track(id)));

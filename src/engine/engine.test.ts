@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { shouldCall } from './mesh.js';
+import { Mesh, shouldCall, type MeshSignaller } from './mesh.js';
 import { isControlMessage, isFeatureMessage } from './types.js';
 import { serverError, RtcError } from './errors.js';
-import { describeMediaError } from './local-media.js';
+import { LocalMedia, describeMediaError } from './local-media.js';
 import { peerOptions } from './broker-client.js';
 import * as publicApi from '../index.js';
 
@@ -11,6 +11,42 @@ describe('engine logic', () => {
     const ids = ['aaaaaaaaaaaaaaaa', 'AAAAAAAAAAAAAAAA', 'b-_0000000000000', 'zzzzzzzzzzzzzzzz'];
     for (const x of ids) for (const y of ids) if (x !== y) expect(shouldCall(x, y)).to.not.equal(shouldCall(y, x));
     expect(shouldCall('same', 'same')).to.be.false;
+  });
+
+  it('joining warms WebRTC up: one throwaway connection in the next task, closed at once; none once closed', async () => {
+    const Native = window.RTCPeerConnection;
+    const made: RTCPeerConnection[] = [];
+    window.RTCPeerConnection = class extends Native {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        made.push(this);
+      }
+    };
+    const signaller: MeshSignaller = {
+      signal: () => true,
+      configuration: () => ({ iceServers: [] }),
+      refreshIce: async () => undefined,
+    };
+    const state = () => ({ v: 1, t: 'state', name: 'A', audio: false, video: false }) as const;
+    const nextTask = () => new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      const mesh = new Mesh(signaller, new LocalMedia(), state, true, new Promise(() => {}));
+      mesh.warm();
+      expect(made, 'not in the task that asked').to.have.length(0);
+      await nextTask();
+      expect(made).to.have.length(1);
+      expect(made[0].signalingState).to.equal('closed');
+      // Never a default STUN server: none at all.
+      expect(made[0].getConfiguration().iceServers).to.deep.equal([]);
+      mesh.close();
+      const closed = new Mesh(signaller, new LocalMedia(), state, true, new Promise(() => {}));
+      closed.warm();
+      closed.close();
+      await nextTask();
+      expect(made, 'a mesh closed before its turn').to.have.length(1);
+    } finally {
+      window.RTCPeerConnection = Native;
+    }
   });
 
   it('control messages are checked before they are believed', () => {

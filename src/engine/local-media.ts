@@ -133,7 +133,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         if (this.#stopped) return void stream.getTracks().forEach((t) => t.stop());
         for (const t of stream.getTracks()) this.#setTrack(t.kind as MediaKind, t);
       } catch (err) {
-        this.logger?.debug('camera and microphone together failed; trying each alone', err);
+        this.logger?.debug('camera and microphone failed; one by one', err);
         // Then each alone, so that a denied camera does not cost the microphone.
         for (const kind of kinds) await this.#open(kind);
       }

@@ -195,7 +195,25 @@ export class Mesh extends Emitter<MeshEvents> {
           this.#preferCodec(e, true);
         }
       })
-      .catch((err) => this.signaller.log?.debug('codec preference not loaded', err));
+      .catch((err) => this.signaller.log?.debug('codecs not loaded', err));
+  }
+
+  /**
+   * Starts the browser's WebRTC machinery before the first connection needs it, in the next task: a page's first
+   * RTCPeerConnection pays for starting it (its threads, the network, the codecs), and that should not fall between
+   * meeting someone and sending them an offer. A throwaway connection, closed at once (PeerJS does the same as it
+   * loads). Skipped when a connection is made first.
+   */
+  warm(): void {
+    this.#timers.after(0, () => {
+      // (Closing the mesh cancels this.)
+      if (this.#entries.size) return;
+      try {
+        new RTCPeerConnection({ iceServers: [] }).close();
+      } catch {
+        // No WebRTC here, or not allowed: the first real connection will say so.
+      }
+    });
   }
 
   has(id: string): boolean {
@@ -331,7 +349,7 @@ export class Mesh extends Emitter<MeshEvents> {
       }
       const unsent = this.#unsent.get(id) ?? [];
       if (unsent.length < MAX_QUEUED_DATA) this.#unsent.set(id, [...unsent, text]);
-      else this.signaller.log?.debug('page message dropped: too many waiting', id);
+      else this.signaller.log?.debug('page message dropped: queue full', id);
     }
   }
 
@@ -462,11 +480,15 @@ export class Mesh extends Emitter<MeshEvents> {
    */
   #preferCodec(entry: Entry, renegotiate: boolean | 'ours'): void {
     const mime = entry.theirCodec ?? this.#codec;
+    const chunk = this.#codecs;
+    // Nothing to prefer (no hardware codec either end, the usual case): asked first, as the browser's list of codecs
+    // costs a few milliseconds each time, on the way to the first offer.
+    if (!mime || !chunk) return;
     const pc = entry.link.pc;
     const video = mainTransceivers(pc).find((t) => t.receiver.track.kind === 'video');
-    const codecs = globalThis.RTCRtpReceiver?.getCapabilities?.('video')?.codecs;
-    const chunk = this.#codecs;
-    if (!mime || !chunk || !video?.setCodecPreferences || !codecs || pc.signalingState === 'closed') return;
+    // (A browser that knows a hardware codec has this.)
+    const codecs = RTCRtpReceiver.getCapabilities('video')?.codecs;
+    if (!video?.setCodecPreferences || !codecs || pc.signalingState === 'closed') return;
     try {
       video.setCodecPreferences(chunk.orderCodecs(codecs, mime));
     } catch (err) {
