@@ -203,6 +203,21 @@ test('when the server restarts, the widget says so and the call comes back', asy
           n.textContent?.trim(),
         ),
       );
+    /** Waits (bounded) until Ana's notices say the server is gone ('lost') or say nothing ('none'), then reads them. */
+    const noticesOnce = async (/** @type {'lost' | 'none'} */ wanted) => {
+      await pages[0].page
+        .waitForFunction(
+          (/** @type {string} */ w) => {
+            const root = document.querySelector('rtc-call')?.shadowRoot;
+            const said = [...(root?.querySelectorAll('[part~="notice"]') ?? [])].map((n) => n.textContent ?? '');
+            return w === 'none' ? said.length === 0 : /lost|cannot be reached/.test(said.join(' '));
+          },
+          { timeout: 15000, polling: 100 },
+          wanted,
+        )
+        .catch(() => {});
+      return notices();
+    };
 
     await broker.stop();
     const downAt = Date.now();
@@ -210,8 +225,7 @@ test('when the server restarts, the widget says so and the call comes back', asy
       () => document.querySelector('rtc-call')?.getAttribute('call-state') !== 'joined',
       { timeout: 10000 },
     );
-    await new Promise((r) => setTimeout(r, 1500));
-    const said = (await notices()).join(' | ');
+    const said = (await noticesOnce('lost')).join(' | ');
     assert.match(said, /lost|cannot be reached/, `the widget says what happened: ${said}`);
 
     broker = await startServer({ PORT: String(port) });
@@ -226,7 +240,7 @@ test('when the server restarts, the widget says so and the call comes back', asy
       assert.equal(after.length, 1);
       assert.ok(after[0] > before[0]);
     }
-    assert.deepEqual(await notices(), [], 'the problem notices are gone once the call is back');
+    assert.deepEqual(await noticesOnce('none'), [], 'the problem notices are gone once the call is back');
   } finally {
     await Promise.all(pages.map(({ context }) => context.close()));
     await broker.stop();
