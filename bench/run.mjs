@@ -436,7 +436,7 @@ function report(results) {
       `  Clients still connected at the end: ${scale.runs
         .map((/** @type {any} */ r) => `${r.n}: ${r.stock.stillOpen} / ${r.ours.stillOpen}`)
         .join(', ')} (stock / ours).`,
-      `  ours: a connect is POST /rtc/join + websocket; stock: a websocket. Relay answers lost: ${scale.runs
+      `  ours: a connect is ${process.env.BENCH_JOIN === 'http' ? 'POST /rtc/join + websocket' : 'a websocket that takes its seat in the upgrade (BENCH_JOIN=http: POST /rtc/join first)'}; stock: a websocket. Relay answers lost: ${scale.runs
         .map((/** @type {any} */ r) => `${r.n}: ${r.stock.relay.lost} / ${r.ours.relay.lost}`)
         .join(', ')} (stock / ours).`,
     );
