@@ -85,6 +85,12 @@ export class Rooms {
   readonly replaced: (old: Ticket) => void;
   readonly failed: (err: unknown) => void;
   #timers: Map<string, ReturnType<typeof setTimeout>> = new Map();
+  /**
+   * When this instance last issued a seat: each seat is issued at least a millisecond after the one before, so that
+   * "the oldest" is always one seat. (Two issued in the same millisecond tied, and the Redis store then ordered them
+   * by id: a third pending seat of an address pushed out either of the first two, not always the first.)
+   */
+  #lastIssued = 0;
 
   /**
    * @param opts.reconnectGrace ms
@@ -157,7 +163,7 @@ export class Rooms {
       .filter((x) => x.state === 'pending')
       .sort((a, b) => a.issuedAt - b.issuedAt);
     for (const old of waiting.slice(0, Math.max(0, waiting.length - this.roomMax + 1))) await this.left(old.id);
-    const issuedAt = Date.now();
+    const issuedAt = (this.#lastIssued = Math.max(Date.now(), this.#lastIssued + 1));
 
     const t: Ticket = {
       // Letters and digits only: PeerJS refuses an id that starts or ends with `-` or `_`, or has two in a row.

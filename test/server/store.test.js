@@ -190,6 +190,23 @@ for (const [kind, make] of Object.entries(STORES)) {
     assert.equal(await s.get(p1?.id ?? ''), undefined, 'the oldest pending seat of the address went');
     assert.ok(await s.get(p2?.id ?? ''));
     assert.ok(await s.get(p3?.id ?? ''));
+    // The same within one millisecond (a burst): still the oldest, every time. (Tied, the Redis store ordered the
+    // seats by their random ids.)
+    const now = Date.now;
+    Date.now = () => 1_800_000_000_000;
+    try {
+      for (const owner of ['q1', 'q2', 'q3', 'q4', 'q5', 'q6']) {
+        const [b1, b2, b3] = [
+          await rooms.issue(`burst-${owner}`, owner, { owner }),
+          await rooms.issue(`burst-${owner}`, owner, { owner }),
+          await rooms.issue(`burst-${owner}`, owner, { owner }),
+        ];
+        assert.equal(await s.get(b1?.id ?? ''), undefined, `the oldest of ${owner}'s seats in one millisecond went`);
+        assert.ok((await s.get(b2?.id ?? '')) && (await s.get(b3?.id ?? '')));
+      }
+    } finally {
+      Date.now = now;
+    }
     // One identity, one seat.
     const first = await rooms.issue('ids', 'Bo', { owner: 'y', identity: 'bo' });
     const second = await rooms.issue('ids', 'Bo', { owner: 'z', identity: 'bo' });
