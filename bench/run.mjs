@@ -21,7 +21,7 @@ import { sizes, composition, lazyChunks, OURS } from './helpers/size.mjs';
 import { startOurs, startStock, killAll } from './helpers/procs.mjs';
 import { brokerRound } from './helpers/broker.mjs';
 import { scaleRound, fdLimit } from './helpers/scale.mjs';
-import { startSite, oneCall } from './helpers/call.mjs';
+import { startSite, oneCall, callFigures } from './helpers/call.mjs';
 import { treeCpuSeconds } from './helpers/cpu.mjs';
 import { paired, median, sleep, withTimeout } from './helpers/stats.mjs';
 import { launchBrowser } from '../test/support/browser.js';
@@ -225,18 +225,6 @@ async function benchScale() {
 // 4. Call setup in the browser
 
 const STEPS = ['gumDone', 'brokerOpen', 'remoteSdp', 'remoteTrack', 'pcConnected', 'firstFrame'];
-
-/** @param {{pages: {timeOrigin: number, t: Record<string, number>}[]}} call */
-function callFigures(call) {
-  const first = call.pages.map((p) => p.t.firstFrame ?? p.t.framePolled);
-  const start = Math.min(...call.pages.map((p) => p.timeOrigin));
-  return {
-    // From the earlier navigation start to the moment both pages show the other's video.
-    bothMs: Math.max(...call.pages.map((p, i) => p.timeOrigin + first[i])) - start,
-    // Each page from its own navigation start to its first remote frame, averaged over the two pages.
-    perPageMs: (first[0] + first[1]) / 2,
-  };
-}
 
 async function benchBrowser() {
   const stock = await startStock();

@@ -236,3 +236,19 @@ export async function oneCall(browser, kind, { site, stockPort, ours, timeoutMs 
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
   }
 }
+
+/**
+ * The figures of one call: from the earlier navigation start to both pages showing the other's video (`bothMs`), and
+ * each page from its own navigation start to its first remote frame, averaged over the two (`perPageMs`).
+ * @param {{pages: {timeOrigin: number, t: Record<string, number>}[]}} call
+ */
+export function callFigures(call) {
+  const first = call.pages.map((p) => p.t.firstFrame ?? p.t.framePolled);
+  const start = Math.min(...call.pages.map((p) => p.timeOrigin));
+  return {
+    // From the earlier navigation start to the moment both pages show the other's video.
+    bothMs: Math.max(...call.pages.map((p, i) => p.timeOrigin + first[i])) - start,
+    // Each page from its own navigation start to its first remote frame, averaged over the two pages.
+    perPageMs: (first[0] + first[1]) / 2,
+  };
+}
