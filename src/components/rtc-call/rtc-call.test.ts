@@ -580,14 +580,21 @@ describe('rtc-call', () => {
     };
     try {
       const room = uniqueRoom();
+      // Listening from the start: the denial comes from the page itself, so it may be told before fixture() returns.
+      const errors: RtcErrorDetail[] = [];
       const wrap = await fixture<HTMLDivElement>(
         html`<div class="calls">
-          <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Shy"></rtc-call>
+          <rtc-call
+            no-prejoin
+            id="a"
+            server=${brokers.open}
+            room=${room}
+            name="Shy"
+            @rtc-error=${(e: CustomEvent<RtcErrorDetail>) => errors.push(e.detail)}
+          ></rtc-call>
         </div>`,
       );
       const a = wrap.querySelector<RtcCall>('#a')!;
-      const errors: RtcErrorDetail[] = [];
-      a.addEventListener('rtc-error', (e) => errors.push(e.detail));
       await until(() => errors.some((e) => e.code === 'camera-denied'), 'the camera-denied error');
       const detail = errors.find((e) => e.code === 'camera-denied')!;
       expect(detail.fatal).to.be.false;
