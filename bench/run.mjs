@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { sizes, composition, lazyChunks, OURS } from './helpers/size.mjs';
 import { startOurs, startStock, killAll } from './helpers/procs.mjs';
-import { brokerRound } from './helpers/broker.mjs';
+import { brokerRound, JOIN_OVER_HTTP } from './helpers/broker.mjs';
 import { scaleRound, fdLimit } from './helpers/scale.mjs';
 import { startSite, oneCall, callFigures } from './helpers/call.mjs';
 import { treeCpuSeconds } from './helpers/cpu.mjs';
@@ -215,6 +215,8 @@ async function benchScale() {
       sizes,
       fdLimit: limit,
       oursSettings: LIFTED,
+      // How our clients took their seat (BENCH_JOIN), so that the report and the JSON say it.
+      joinOverHttp: JOIN_OVER_HTTP,
       stockOptions: 'defaults, concurrent_limit lifted',
     },
     runs,
@@ -424,7 +426,7 @@ function report(results) {
       `  Clients still connected at the end: ${scale.runs
         .map((/** @type {any} */ r) => `${r.n}: ${r.stock.stillOpen} / ${r.ours.stillOpen}`)
         .join(', ')} (stock / ours).`,
-      `  ours: a connect is ${process.env.BENCH_JOIN === 'http' ? 'POST /rtc/join + websocket' : 'a websocket that takes its seat in the upgrade (BENCH_JOIN=http: POST /rtc/join first)'}; stock: a websocket. Relay answers lost: ${scale.runs
+      `  ours: a connect is ${c.joinOverHttp ? 'POST /rtc/join + websocket' : 'a websocket that takes its seat in the upgrade (BENCH_JOIN=http: POST /rtc/join first)'}; stock: a websocket. Relay answers lost: ${scale.runs
         .map((/** @type {any} */ r) => `${r.n}: ${r.stock.relay.lost} / ${r.ours.relay.lost}`)
         .join(', ')} (stock / ours).`,
     );

@@ -88,7 +88,7 @@ const rand = (/** @type {number} */ n) => randomBytes(n).toString('hex');
  * How our clients take their seat: in the websocket upgrade, as the widget does on a first join (default), or with
  * `BENCH_JOIN=http` by POST /rtc/join and then the upgrade (the widget's way after trouble, and other clients').
  */
-const JOIN_OVER_HTTP = process.env.BENCH_JOIN === 'http';
+export const JOIN_OVER_HTTP = process.env.BENCH_JOIN === 'http';
 
 /**
  * Connects `n` clients, `concurrency` at a time. Clients 2k and 2k+1 are a pair (for ours: one room of two).
