@@ -8,6 +8,8 @@ import type { ConnectionQuality, FeatureMessage, Participant } from './types.js'
 import { REACTIONS, type Reaction } from './reactions.js';
 
 export { REACTIONS, type Reaction };
+/** For the pre-join screen's meter, which loads it from here: with this chunk, not in rtc-call.js. */
+export { AudioLevel };
 
 /** At most this many reactions from one sender in REACTION_WINDOW_MS; more are refused (ours) or dropped (theirs). */
 export const REACTION_LIMIT = 5;

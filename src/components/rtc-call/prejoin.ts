@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LocalMedia, type AudioProcessing } from '../../engine/local-media.js';
-import { AudioLevel } from '../../engine/audio-level.js';
+import type { AudioLevel } from '../../engine/audio-level.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
 import type { CallContextValue } from '../../context.js';
 import type { Participant } from '../../engine/types.js';
@@ -19,7 +19,8 @@ export class PrejoinController implements ReactiveController {
   context?: CallContextValue;
   /** Problems with the devices, one per code. */
   notices: RtcErrorDetail[] = [];
-  readonly #level = new AudioLevel();
+  /** The microphone's meter. Its code comes with the people chunk (hands, speaking…), which the call loads anyway. */
+  #level?: AudioLevel;
   #meter?: ReturnType<typeof setInterval>;
   #off: (() => void)[] = [];
 
@@ -45,7 +46,7 @@ export class PrejoinController implements ReactiveController {
     this.media = media;
     Object.assign(media.audioProcessing, processing);
     const changed = () => {
-      this.#level.listen(media.track('audio'));
+      this.#level?.listen(media.track('audio'));
       this.context = {
         media,
         devices: media.devices,
@@ -65,6 +66,11 @@ export class PrejoinController implements ReactiveController {
       }),
     );
     changed();
+    void import('../../engine/people.js').then(({ AudioLevel }) => {
+      if (this.media !== media) return;
+      this.#level = new AudioLevel();
+      this.#level.listen(media.track('audio'));
+    });
     void media.start(wanted);
     this.#meter = setInterval(() => this.#showLevel(), METER_MS);
   }
@@ -113,7 +119,8 @@ export class PrejoinController implements ReactiveController {
     clearInterval(this.#meter);
     this.#meter = undefined;
     for (const off of this.#off.splice(0)) off();
-    this.#level.close();
+    this.#level?.close();
+    this.#level = undefined;
     this.media = undefined;
     this.context = undefined;
   }
@@ -122,7 +129,7 @@ export class PrejoinController implements ReactiveController {
     const bar = this.meter();
     if (!bar) return;
     // Speech sits low on a linear scale: a square root spreads it over the bar.
-    const level = Math.round(Math.min(1, Math.sqrt(this.#level.read()) * 1.5) * 100);
+    const level = Math.round(Math.min(1, Math.sqrt(this.#level?.read() ?? 0) * 1.5) * 100);
     bar.style.setProperty('--rtc-level', `${level}%`);
     bar.setAttribute('aria-valuenow', String(level));
   }
