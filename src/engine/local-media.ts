@@ -17,11 +17,11 @@ export interface LocalMediaEvents {
 
 const KIND: Record<MediaKind, DeviceKind> = { audio: 'audioinput', video: 'videoinput' };
 
-/** The camera at `height` (16:9), 30 fps at most. The mesh picks the height: what the others show (video-fit.ts). */
-const video = (height: number): MediaTrackConstraints => ({
+/** The camera at `height` (16:9), `fps` at most. The mesh picks both from what the others show (video-fit.ts). */
+const video = (height: number, fps = 30): MediaTrackConstraints => ({
   width: { ideal: Math.round((height * 16) / 9) },
   height: { ideal: height },
-  frameRate: { ideal: 30, max: 30 },
+  frameRate: { ideal: fps, max: fps },
 });
 
 /** The browser's processing of the microphone. All on by default: what a call needs without headphones. */
@@ -75,6 +75,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #paused = false;
   /** The camera's height now: the smallest that covers what the others show (360 until they say). */
   #captureHeight: number = CAPTURE_LADDER[0];
+  #captureFps = 30;
 
   constructor(private readonly md: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
     super();
@@ -144,13 +145,14 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   }
 
   /**
-   * Captures at `height` (16:9) from now on: the camera open now is reconfigured in place (applyConstraints), with
-   * no new track and no renegotiation. Resolves once the camera has been asked.
+   * Captures at `height` (16:9) and `fps` at most from now on: the camera open now is reconfigured in place
+   * (applyConstraints), with no new track and no renegotiation. Resolves once the camera has been asked.
    */
-  async setCaptureHeight(height: number): Promise<void> {
-    if (height === this.#captureHeight) return;
+  async setCaptureHeight(height: number, fps = 30): Promise<void> {
+    if (height === this.#captureHeight && fps === this.#captureFps) return;
     this.#captureHeight = height;
-    await this.#tracks.video?.applyConstraints(video(height)).catch(() => {});
+    this.#captureFps = fps;
+    await this.#tracks.video?.applyConstraints(video(height, fps)).catch(() => {});
   }
 
   /** The height the camera is asked for now. */
@@ -209,7 +211,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     const c: MediaStreamConstraints = {};
     for (const kind of kinds) {
       const id = this.selected[KIND[kind]];
-      const base = kind === 'video' ? video(this.#captureHeight) : { ...this.audioProcessing };
+      const base = kind === 'video' ? video(this.#captureHeight, this.#captureFps) : { ...this.audioProcessing };
       c[kind] = id ? { ...base, deviceId: { exact: id } } : base;
     }
     return c;

@@ -10,7 +10,7 @@ import {
   type FeatureMessage,
   type StateMessage,
 } from './types.js';
-import { DEFAULT_VIEW, captureHeight, encodingFor } from './video-fit.js';
+import { DEFAULT_VIEW, captureFps, captureHeight, encodingFor } from './video-fit.js';
 import { LEVEL_ENCODING, SAMPLE_MS, type LinkLevel } from './link-level.js';
 import type { LinkQuality } from './link-quality.js';
 import type * as Codecs from './codecs.js';
@@ -521,9 +521,8 @@ export class Mesh extends Emitter<MeshEvents> {
   fitVideo(): void {
     if (this.#closed || !this.fit) return;
     const views = [...this.#entries.values()].map((e) => e.view ?? DEFAULT_VIEW);
-    const target = captureHeight(views);
-    if (target !== this.media.captureHeight) void this.media.setCaptureHeight(target).then(() => this.#fitEncodings());
-    else this.#fitEncodings();
+    // (At once when the camera is asked for nothing new.)
+    void this.media.setCaptureHeight(captureHeight(views), captureFps(views)).then(() => this.#fitEncodings());
   }
 
   #fitEncodings(): void {
@@ -547,7 +546,8 @@ export class Mesh extends Emitter<MeshEvents> {
       active: fit.active && level.active,
       scaleResolutionDownBy: fit.scaleResolutionDownBy * level.scale,
       maxBitrate: Math.min(fit.maxBitrate, level.maxBitrate ?? Infinity),
-      maxFramerate: level.maxFramerate,
+      // A level's frame rate is below any fit's.
+      maxFramerate: level.maxFramerate ?? fit.maxFramerate,
     };
     if (
       enc.active === want.active &&

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { captureHeight, encodingFor, viewStep, DEFAULT_VIEW } from './video-fit.js';
+import { captureFps, captureHeight, encodingFor, viewStep, DEFAULT_VIEW } from './video-fit.js';
 
 describe('video fit', () => {
   it('a receiver reports its tile height in device pixels, rounded up to a step; hidden is 0', () => {
@@ -42,5 +42,23 @@ describe('video fit', () => {
     expect(encodingFor(540, 540).maxBitrate).to.equal(1_200_000);
     expect(encodingFor(720, 1080).maxBitrate).to.equal(2_000_000);
     expect(encodingFor(480, 540).maxBitrate, 'a 480-line camera').to.equal(1_200_000);
+  });
+
+  it('sends a small tile 15 frames a second, a larger one what the camera gives', () => {
+    expect(encodingFor(360, 90).maxFramerate).to.equal(15);
+    expect(encodingFor(360, 180).maxFramerate).to.equal(15);
+    expect(encodingFor(720, 180).maxFramerate, 'small however large the capture').to.equal(15);
+    expect(encodingFor(360, 270)).not.to.have.property('maxFramerate');
+    expect(encodingFor(720, 720)).not.to.have.property('maxFramerate');
+    expect(encodingFor(360, 0), 'paused').not.to.have.property('maxFramerate');
+  });
+
+  it('captures 15 frames a second only while everyone who shows the camera shows it small', () => {
+    expect(captureFps([90, 180, 180])).to.equal(15);
+    expect(captureFps([180, 0]), 'a hidden tile does not count').to.equal(15);
+    expect(captureFps([180, 270])).to.equal(30);
+    expect(captureFps([180, DEFAULT_VIEW]), 'one who has not said yet').to.equal(30);
+    expect(captureFps([]), 'alone: your own view').to.equal(30);
+    expect(captureFps([0, 0]), 'hidden everywhere').to.equal(30);
   });
 });
