@@ -19,8 +19,8 @@ after(async () => {
 });
 
 /**
- * What a page sends its one peer (from `call.stats(id)`): the video encoding (active, scale, bitrate cap), the
- * camera's height and the frames encoded so far.
+ * What a page sends its one peer (from `call.stats(id)`): the video encoding (active, scale, bitrate and frame rate
+ * caps), the camera's height and frame rate, and the frames encoded so far.
  * @param {import('puppeteer-core').Page} page
  */
 const sending = (page) =>
@@ -35,7 +35,9 @@ const sending = (page) =>
       active: video.active,
       scale: video.scale,
       maxBitrate: video.maxBitrate,
+      maxFramerate: video.maxFramerate,
       capture: call.media.track('video')?.getSettings().height,
+      captureFps: call.media.track('video')?.getSettings().frameRate,
       frames: video.framesEncoded ?? 0,
     };
   });
@@ -77,7 +79,8 @@ test('a sender fits its video to what the receiver shows: scaled to a small tile
   const [ana, ben] = pages;
   await Promise.all(pages.map((p) => waitForRemoteVideos(p, 1, 60000)));
 
-  // Ana shows Ben small: Ben captures 360 lines and sends her a quarter of them.
+  // Ana shows Ben small: Ben captures 360 lines and sends her a quarter of them, 15 frames a second (and as she is
+  // the only one who shows him, his camera runs at 15 too).
   await size(ana, 'display: block; width: 320px');
   const small = await until(
     () => sending(ben),
@@ -90,6 +93,8 @@ test('a sender fits its video to what the receiver shows: scaled to a small tile
     /** @type {number} */ (small.maxBitrate) <= 300_000,
     `a small stream's bitrate is capped: ${small.maxBitrate}`,
   );
+  assert.equal(small.maxFramerate, 15, 'a small tile gets 15 frames a second');
+  assert.equal(small.captureFps, 15, 'the camera asked for 15 while everyone shows it small');
 
   // Ana shows Ben large (540 device pixels and more): Ben's camera goes up the ladder (to 960x540 asked; Chromium's
   // fake camera has 640x480 nearest), and Ana gets it unscaled.
@@ -101,6 +106,8 @@ test('a sender fits its video to what the receiver shows: scaled to a small tile
   );
   assert.equal(large.active, true);
   assert.ok(/** @type {number} */ (large.maxBitrate) >= 1_200_000, `a large stream may use more: ${large.maxBitrate}`);
+  assert.equal(large.maxFramerate, undefined, 'a large tile gets every frame');
+  assert.ok(/** @type {number} */ (large.captureFps) > 15, `the camera back to its full rate: ${large.captureFps}`);
   assert.ok((await remoteFrameCounts(ana))[0] > 0, 'Ana sees Ben’s video move');
 
   // Ana hides the widget: Ben stops encoding for her, and his camera drops back.
