@@ -23,6 +23,12 @@ const QUERY = new Set(['key', 'id', 'token', 'version', 'room', 'name', 'jwt']);
 const VERSION = /^[0-9A-Za-z.+-]{1,32}$/;
 
 /**
+ * A copy of a value read from the request's URL that does not keep the URL alive: V8 cuts a long value (an id, a
+ * secret) out of the URL as a slice of it, and the seat keeps such values for as long as the member stays.
+ */
+const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+
+/**
  * Reads the identity an upgrade claims, or undefined when its URL could be read two ways. `peer` parses the same
  * query again (and keeps the last of a repeated name, where a guard reading the first would be fooled), so a name
  * given twice (also once percent-encoded: `%69d` is `id`) or a look-alike of a known one (`ID`, `id `) is refused
@@ -49,14 +55,15 @@ export function upgradeIdentity(
     if (plain !== name || q.has(name)) return undefined;
     q.set(name, value);
   }
-  const id = q.get('id') ?? '';
+  const id = own(q.get('id') ?? '');
   // The token is checked against the seat's secret later (a wrong one is a 401, whatever its shape).
-  const token = q.get('token') ?? '';
+  const token = own(q.get('token') ?? '');
   const version = q.get('version');
   if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return undefined;
   if (version !== undefined && !VERSION.test(version)) return undefined;
   const room = q.get('room');
-  const join = room === undefined ? undefined : { room, name: q.get('name'), jwt: q.get('jwt') };
+  const name = q.get('name');
+  const join = room === undefined ? undefined : { room: own(room), name: name && own(name), jwt: q.get('jwt') };
   return { id, token, url: `${parsed.pathname}?${new URLSearchParams({ key: PEER_KEY, id, token })}`, join };
 }
 
