@@ -73,8 +73,11 @@ export class MemoryRoomStore implements RoomStore {
       const seated = (await this.inRoom(t.room)).filter((m) => m.state !== 'pending').length;
       if (seated >= roomMax) return { result: 'full' };
     }
-    const ticket = (await this.update(id, { state: 'connected', until: 0, inst })) as Ticket;
-    return { result: first ? 'first' : 'back', ticket };
+    if (first) this.#pending(t, false);
+    Object.assign(t, { state: 'connected', until: 0, inst });
+    // The stored seat itself, not a copy: the broker keeps it for as long as the member is connected, and only reads
+    // it (a copy would be one more object per member).
+    return { result: first ? 'first' : 'back', ticket: t };
   }
 
   async release(id: string, inst: string, until: number) {
