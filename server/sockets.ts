@@ -23,6 +23,15 @@ export function capSocketsPerAddress(
   /** Open sockets per address key; an entry exists only while a socket from that key is open. */
 
   const open: Map<string, number> = new Map();
+  /** Each counted socket's key, for the one close handler all of them share (a closure each costs ~160 bytes). */
+  const keys: WeakMap<Socket, string> = new WeakMap();
+  function closed(this: Socket) {
+    const key = keys.get(this);
+    if (key === undefined) return;
+    const left = (open.get(key) ?? 1) - 1;
+    if (left > 0) open.set(key, left);
+    else open.delete(key);
+  }
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress;
     if (exempt(address)) return;
@@ -34,11 +43,8 @@ export function capSocketsPerAddress(
       return;
     }
     open.set(key, n + 1);
-    socket.once('close', () => {
-      const left = (open.get(key) ?? 1) - 1;
-      if (left > 0) open.set(key, left);
-      else open.delete(key);
-    });
+    keys.set(socket, key);
+    socket.on('close', closed);
   });
   return { count: (address) => open.get(addressKey(address)) ?? 0 };
 }
