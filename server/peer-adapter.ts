@@ -214,21 +214,24 @@ export function mountPeer({
 
     emit(event: string | symbol, ...args: any[]) {
       const c = this.conn;
-      if (event !== 'message' || !c) return super.emit(event, ...args);
+      if (!c) return super.emit(event, ...args);
+      // The guard's close and error handling comes first, as listeners added before `peer`'s would; but listeners
+      // of its own would turn each socket's lists of them into arrays (about 270 bytes a member). With only the
+      // guard there to hear an error, it is heard: it does not throw.
+      if (event === 'close') {
+        hooks.closed(c);
+        return super.emit(event, ...args);
+      }
+      if (event === 'error') {
+        hooks.socketError(c.id, args[0]);
+        return this.listenerCount('error') ? super.emit(event, ...args) : true;
+      }
+      if (event !== 'message') return super.emit(event, ...args);
       const out = hooks.received(c, args[0], args[1]);
       if (out === false || !out) return false;
       c.order.run(out, (frame) => void (frame && !c.closed && super.emit('message', Buffer.from(frame), false)));
       return true;
     }
-  }
-
-  function onSocketError(this: WebSocket, err: Error) {
-    hooks.socketError((this as GuardedSocket).conn?.id ?? '', err);
-  }
-
-  function onSocketClose(this: WebSocket) {
-    const c = (this as GuardedSocket).conn;
-    if (c) hooks.closed(c);
   }
 
   /** A `ws` server whose sockets pass every frame through the guard before `peer` listens to them. */
@@ -238,8 +241,6 @@ export function mountPeer({
       const [socket, req] = args as [GuardedSocket, IncomingMessage];
       const c = hooks.opened(socket, req);
       socket.conn = c;
-      socket.on('error', onSocketError);
-      socket.on('close', onSocketClose);
       // `peer` registers the socket (its `connection` event, below) synchronously, inside this call.
       const handled = super.emit(event, ...args);
       if (c.accepted) {
