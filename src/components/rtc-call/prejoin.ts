@@ -66,11 +66,15 @@ export class PrejoinController implements ReactiveController {
       }),
     );
     changed();
-    void import('../../engine/people.js').then(({ AudioLevel }) => {
-      if (this.media !== media) return;
-      this.#level = new AudioLevel();
-      this.#level.listen(media.track('audio'));
-    });
+    import('../../engine/people.js').then(
+      ({ AudioLevel }) => {
+        if (this.media !== media) return;
+        this.#level = new AudioLevel();
+        this.#level.listen(media.track('audio'));
+      },
+      // Not loaded (the server is gone, say): the screen works without its meter.
+      () => {},
+    );
     void media.start(wanted);
     this.#meter = setInterval(() => this.#showLevel(), METER_MS);
   }
