@@ -60,9 +60,14 @@ export class MemoryRoomStore implements RoomStore {
   async update(id: string, change: TicketChange) {
     const t = this.#tickets.get(id);
     if (!t) return undefined;
+    this.#change(t, change);
+    return copy(t);
+  }
+
+  /** Changes the stored seat in place, and the pending seats of its owner with it. */
+  #change(t: Ticket, change: TicketChange) {
     if (t.state === 'pending' && change.state && change.state !== 'pending') this.#pending(t, false);
     Object.assign(t, change);
-    return copy(t);
   }
 
   async claim(id: string, roomMax: number, inst: string): Promise<Claim> {
@@ -73,8 +78,7 @@ export class MemoryRoomStore implements RoomStore {
       const seated = (await this.inRoom(t.room)).filter((m) => m.state !== 'pending').length;
       if (seated >= roomMax) return { result: 'full' };
     }
-    if (first) this.#pending(t, false);
-    Object.assign(t, { state: 'connected', until: 0, inst });
+    this.#change(t, { state: 'connected', until: 0, inst });
     // The stored seat itself, not a copy: the broker keeps it for as long as the member is connected, and only reads
     // it (a copy would be one more object per member).
     return { result: first ? 'first' : 'back', ticket: t };
