@@ -150,18 +150,21 @@ export class Rooms {
     name: string,
     { owner = '', identity, seat }: { owner?: string; identity?: string; seat?: { id: string; secret: string } } = {},
   ): Promise<Ticket | undefined> {
+    // The room is read once, and again only after this join has freed seats in it.
+    let here = await this.store.inRoom(room);
     // One identity, one seat: the new join takes over (a reload, another device), and frees the old one's place.
-    if (identity)
-      for (const old of (await this.store.inRoom(room)).filter((x) => x.identity === identity)) {
-        this.replaced(old);
-        await this.left(old.id);
-      }
-    if ((await this.members(room)).length >= this.roomMax) return undefined;
+    const olds = identity ? here.filter((x) => x.identity === identity) : [];
+    for (const old of olds) {
+      this.replaced(old);
+      await this.left(old.id);
+    }
+    if (olds.length) here = await this.store.inRoom(room);
+    if (here.filter((t) => t.state !== 'pending').length >= this.roomMax) return undefined;
     const mine = await this.store.pendingOf(owner);
-    for (const id of mine.slice(0, Math.max(0, mine.length - this.pendingPerOwner + 1))) await this.left(id);
-    const waiting = (await this.store.inRoom(room))
-      .filter((x) => x.state === 'pending')
-      .sort((a, b) => a.issuedAt - b.issuedAt);
+    const stale = mine.slice(0, Math.max(0, mine.length - this.pendingPerOwner + 1));
+    for (const id of stale) await this.left(id);
+    if (stale.length) here = await this.store.inRoom(room);
+    const waiting = here.filter((x) => x.state === 'pending').sort((a, b) => a.issuedAt - b.issuedAt);
     for (const old of waiting.slice(0, Math.max(0, waiting.length - this.roomMax + 1))) await this.left(old.id);
     const issuedAt = (this.#lastIssued = Math.max(Date.now(), this.#lastIssued + 1));
 
