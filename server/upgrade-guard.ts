@@ -23,48 +23,55 @@ const QUERY = new Set(['key', 'id', 'token', 'version', 'room', 'name', 'jwt']);
 const VERSION = /^[0-9A-Za-z.+-]{1,32}$/;
 
 /**
- * A copy of a value read from the request's URL that does not keep the URL alive: V8 cuts a long value (an id, a
- * secret) out of the URL as a slice of it, and the seat keeps such values for as long as the member stays.
+ * A query name or value, decoded as a URL's search parameters decode it ('+' is a space), into a string of its own:
+ * V8 would otherwise keep a long value (an id, a secret) as a slice of the request's URL, and the seat keeps such
+ * values for as long as the member stays. Throws on a malformed escape (which URLSearchParams would keep as it is).
  */
-const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+const decode = (s: string): string => decodeURIComponent(s.includes('+') ? s.replaceAll('+', ' ') : s);
 
 /**
  * Reads the identity an upgrade claims, or undefined when its URL could be read two ways. `peer` parses the same
  * query again (and keeps the last of a repeated name, where a guard reading the first would be fooled), so a name
  * given twice (also once percent-encoded: `%69d` is `id`) or a look-alike of a known one (`ID`, `id `) is refused
- * rather than interpreted. `peer` is handed a URL rebuilt from the checked values only, so other names, ignored
- * here, never reach it.
- * @param url the request target
+ * rather than interpreted, and so is a malformed escape. `peer` is handed a URL rebuilt from the checked values only,
+ * so other names, ignored here, never reach it.
+ * @param url the request target, whose path ws has already matched to the broker's
  *
  *   `join` when the client asks for a seat in the upgrade (it has `room`)
  */
 export function upgradeIdentity(
   url: string | undefined,
 ): { id: string; token: string; url: string; join?: { room: string; name?: string; jwt?: string } } | undefined {
-  let parsed;
+  if (!url) return undefined;
+  const at = url.indexOf('?');
+  const hash = url.indexOf('#', at);
+  const path = at === -1 ? url : url.slice(0, at);
+  const query = at === -1 ? '' : url.slice(at + 1, hash === -1 ? undefined : hash);
+
+  const q: Map<string, string> = new Map();
   try {
-    parsed = new URL(url ?? '', 'http://x');
+    for (const pair of query.split('&')) {
+      if (!pair) continue;
+      const eq = pair.indexOf('=');
+      const name = decode(eq === -1 ? pair : pair.slice(0, eq));
+      const plain = name.trim().toLowerCase();
+      if (!QUERY.has(plain)) continue;
+      if (plain !== name || q.has(name)) return undefined;
+      q.set(name, eq === -1 ? '' : decode(pair.slice(eq + 1)));
+    }
   } catch {
     return undefined;
   }
-
-  const q: Map<string, string> = new Map();
-  for (const [name, value] of parsed.searchParams) {
-    const plain = name.trim().toLowerCase();
-    if (!QUERY.has(plain)) continue;
-    if (plain !== name || q.has(name)) return undefined;
-    q.set(name, value);
-  }
-  const id = own(q.get('id') ?? '');
+  const id = q.get('id') ?? '';
   // The token is checked against the seat's secret later (a wrong one is a 401, whatever its shape).
-  const token = own(q.get('token') ?? '');
+  const token = q.get('token') ?? '';
   const version = q.get('version');
   if (q.get('key') !== PEER_KEY || !PEER_ID.test(id)) return undefined;
   if (version !== undefined && !VERSION.test(version)) return undefined;
   const room = q.get('room');
   const name = q.get('name');
-  const join = room === undefined ? undefined : { room: own(room), name: name && own(name), jwt: q.get('jwt') };
-  return { id, token, url: `${parsed.pathname}?${new URLSearchParams({ key: PEER_KEY, id, token })}`, join };
+  const join = room === undefined ? undefined : { room, name, jwt: q.get('jwt') };
+  return { id, token, url: `${path}?key=${PEER_KEY}&id=${id}&token=${encodeURIComponent(token)}`, join };
 }
 
 /**
@@ -130,6 +137,7 @@ export function upgradeGuard({
     if (!who) return fail('bad-request', 400, 'Bad request');
     const admit = async () => {
       let ticket = await rooms.check(who.id, who.token);
+      let fresh = false;
       // A seat asked for in the upgrade: one round trip instead of a join request and then the upgrade. The id is
       // the hash of the client's secret, so nobody can take another's; all else is checked as for POST /rtc/join.
       // (A client coming back with its own id and secret gets its seat back, or, if it ended meanwhile, a new one
@@ -146,9 +154,11 @@ export function upgradeGuard({
         });
         if (!answer.ok) return fail(answer.code, answer.status, answer.message);
         ticket = answer.ticket;
+        fresh = true;
       }
       if (!ticket) return fail('identity', 401, 'Unknown id or wrong token');
-      if (!(await rooms.hasPlace(ticket))) return fail('room-full', 409, 'The room is full');
+      // (A seat issued just now was issued because the room had a place.)
+      if (!fresh && !(await rooms.hasPlace(ticket))) return fail('room-full', 409, 'The room is full');
       // `peer` reads the identity from req.url again: give it exactly what was checked.
       req.url = who.url;
       admitted.set(req, { ticket, joined: !!who.join });

@@ -107,6 +107,8 @@ test('every way two query parsers could disagree is refused with 400, and the pl
     `key=rtc-call&id=${own.id}&token=${own.secret}&&id=${v}`,
     `key=rtc%2Dcall&id=${own.id}&token=${own.secret}&id=${v}`,
     `key=rtc-call&token=${own.secret}&id=${own.id}%00${v}`,
+    `key=rtc-call&id=${own.id}&token=${own.secret}&%ZZid=${v}`,
+    `key=rtc-call&id=${own.id}&token=${own.secret}%E0%A4`,
   ];
   for (const query of targets) {
     const res = await rawUpgrade(srv, `/broker/peerjs?${query}`);
