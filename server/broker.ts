@@ -164,7 +164,7 @@ export function mountBroker({
         queues.clear(c.id);
         if (previous) previous.socket.close(4000, 'replaced');
         seated(c).catch((err) => log.warn('room store unreachable', { id: c.id, err: safe(err) }));
-        log.info('member connected', { id: c.id, ip: safe(c.address) });
+        log.info('member connected', () => ({ id: c.id, ip: safe(c.address) }));
       },
       closed: (c) => {
         if (conns.closed(c))

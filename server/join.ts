@@ -98,7 +98,12 @@ export function seatTaker({
     if (!ticket) return no(409, 'room-full', `The room is full (at most ${config.roomMax} people).`);
     if (exp !== undefined) seatExpiry.set(ticket.id, ticket.secret, exp);
     metrics.inc('rtc_joins_total');
-    log.info('seat issued', { room: safe(roomName), id: ticket.id, ip: safe(ip), via: seat ? 'upgrade' : 'http' });
+    log.info('seat issued', () => ({
+      room: safe(roomName),
+      id: ticket.id,
+      ip: safe(ip),
+      via: seat ? 'upgrade' : 'http',
+    }));
     return { ok: true, ticket, name };
   }
 

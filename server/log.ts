@@ -3,7 +3,11 @@
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export type LogLevel = keyof typeof LEVELS;
-export type LogFn = (msg: string, fields?: Record<string, unknown>) => void;
+/**
+ * Writes one line. `fields` may be a function that makes them, for a line on a hot path: it is called only when the
+ * line is written (a level below the logger's costs nothing then).
+ */
+export type LogFn = (msg: string, fields?: Record<string, unknown> | (() => Record<string, unknown>)) => void;
 export type Logger = { debug: LogFn; info: LogFn; warn: LogFn; error: LogFn };
 
 export const LOG_LEVELS = Object.keys(LEVELS) as LogLevel[];
@@ -20,7 +24,8 @@ export function createLogger(
   const at = (lvl: Exclude<LogLevel, 'silent'>) =>
     ((msg, fields = {}) => {
       if (LEVELS[lvl] < min) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
+      const made = typeof fields === 'function' ? fields() : fields;
+      write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...made }));
     }) as LogFn;
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
