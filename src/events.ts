@@ -42,6 +42,11 @@ export interface RtcTileViewDetail {
   height: number;
 }
 
+export interface RtcTileFrameDetail {
+  /** The participant shown. */
+  id: string;
+}
+
 export interface RtcTilePinDetail {
   /** What `pin()` takes: the participant's id, or `<id>:screen` for their screen. */
   id: string;
@@ -97,6 +102,7 @@ export const rtcStateChange = (d: RtcStateChangeDetail) => event('rtc-state-chan
 export const rtcRequestLeave = () => event('rtc-request-leave', {}, true);
 export const rtcDeviceSelect = (d: RtcDeviceSelectDetail) => event('rtc-device-select', d);
 export const rtcTileView = (d: RtcTileViewDetail) => event('rtc-tile-view', d);
+export const rtcTileFrame = (d: RtcTileFrameDetail) => event('rtc-tile-frame', d);
 export const rtcDeviceChange = (d: RtcDeviceChangeDetail) => event('rtc-device-change', d);
 export const rtcData = (d: RtcDataDetail) => event('rtc-data', d);
 export const rtcHand = (d: RtcHandDetail) => event('rtc-hand', d);
@@ -145,6 +151,7 @@ declare global {
     'rtc-request-leave': CustomEvent<Record<string, never>>;
     'rtc-device-select': CustomEvent<RtcDeviceSelectDetail>;
     'rtc-tile-view': CustomEvent<RtcTileViewDetail>;
+    'rtc-tile-frame': CustomEvent<RtcTileFrameDetail>;
     'rtc-device-change': CustomEvent<RtcDeviceChangeDetail>;
     'rtc-data': CustomEvent<RtcDataDetail>;
     'rtc-hand': CustomEvent<RtcHandDetail>;

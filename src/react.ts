@@ -49,7 +49,11 @@ export const RtcVideoTile = createComponent({
   tagName: 'rtc-video-tile',
   elementClass: RtcVideoTileElement,
   displayName: 'RtcVideoTile',
-  events: { onRtcTileView: event('rtc-tile-view'), onRtcTilePin: event('rtc-tile-pin') },
+  events: {
+    onRtcTileView: event('rtc-tile-view'),
+    onRtcTileFrame: event('rtc-tile-frame'),
+    onRtcTilePin: event('rtc-tile-pin'),
+  },
 });
 
 export const RtcDevicePicker = createComponent({

@@ -31,6 +31,31 @@ describe('rtc-video-tile', () => {
     expect(initials('élodie ñu')).to.equal('ÉÑ');
   });
 
+  it('video-only shows the video alone; rtc-tile-frame says when its first picture is on screen', async () => {
+    const stream = await cameraStream();
+    const frames: string[] = [];
+    const el = await fixture<RtcVideoTile>(
+      html`<rtc-video-tile
+        video-only
+        .participant=${person({ stream, audioEnabled: false })}
+        @rtc-tile-frame=${(e: CustomEvent<{ id: string }>) => frames.push(e.detail.id)}
+      ></rtc-video-tile>`,
+    );
+    const video = el.shadowRoot!.querySelector('video')!;
+    const parts = () => [...el.shadowRoot!.querySelectorAll('[part]')].map((n) => n.getAttribute('part'));
+    expect(parts()).to.deep.equal(['base', 'video']);
+    await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(frames).to.deep.equal(['abcdefghijklmnop']);
+    el.videoOnly = false;
+    await el.updateComplete;
+    expect(parts()).to.include.members(['base', 'video', 'label', 'name', 'mic-state']);
+    // The same <video>, not a new one, so the picture goes on.
+    expect(el.shadowRoot!.querySelector('video')).to.equal(video);
+    expect(video.srcObject).to.equal(stream);
+    stream.getTracks().forEach((t) => t.stop());
+  });
+
   it('shows a remote participant: video playing with sound, name, no mirror', async () => {
     const stream = await cameraStream();
     const el = await fixture<RtcVideoTile>(html`<rtc-video-tile .participant=${person({ stream })}></rtc-video-tile>`);

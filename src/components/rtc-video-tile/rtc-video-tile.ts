@@ -7,7 +7,7 @@ import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { RtcStrings } from '../../i18n/strings.js';
 import { styles } from './rtc-video-tile.styles.js';
 import { viewStep } from '../../engine/video-fit.js';
-import { rtcTilePin, rtcTileView } from '../../events.js';
+import { rtcTileFrame, rtcTilePin, rtcTileView } from '../../events.js';
 import type { QualityDetails } from '../rtc-quality-details/rtc-quality-details.js';
 import type { Pip } from './pip.js';
 
@@ -71,6 +71,9 @@ export function initials(name: string): string {
  *   pixels (in steps; 0 while the tile is hidden, scrolled out of sight or the page is in the background). Detail:
  *   `{ id, height }`. `<rtc-call>` passes it to the call (`call.setView(id, height)`), so the participant sends no
  *   more than that; a page that lays out tiles itself does the same.
+ * @fires {CustomEvent<RtcTileFrameDetail>} rtc-tile-frame - The first picture of the participant's video is on screen
+ *   (again after their stream changed). Detail: `{ id }`. `<rtc-call>` draws the rest of the call after the first one
+ *   from someone else.
  * @fires {CustomEvent<RtcTilePinDetail>} rtc-tile-pin - The pin button was pressed. Detail: `{ id, pinned }`: `id` is
  *   what `<rtc-call>`'s `pin()` takes (the participant's id, or `<id>:screen` for a screen), `pinned` whether the
  *   visitor wants it pinned.
@@ -95,6 +98,7 @@ export class RtcVideoTile extends LitElement {
     detailsOpen: { state: true, attribute: false },
     screen: { type: Boolean, reflect: true },
     controls: { type: Boolean },
+    videoOnly: { type: Boolean, attribute: 'video-only' },
     pinned: { type: Boolean, reflect: true },
     strings: { attribute: false },
     soundBlocked: { state: true, attribute: false },
@@ -154,6 +158,12 @@ export class RtcVideoTile extends LitElement {
    */
   controls = false;
 
+  /**
+   * Shows only the video: no name, status or buttons. `<rtc-call>` sets it while a call that began by itself
+   * connects, so that the first pictures do not wait behind the rest.
+   */
+  videoOnly = false;
+
   /** Reflects that the tile is pinned to the stage (`<rtc-call>` sets it). */
   pinned = false;
 
@@ -196,7 +206,12 @@ export class RtcVideoTile extends LitElement {
     const stream = shown?.getTracks().length ? shown : null;
     if ((changed.has('participant') || changed.has('screen')) && video.srcObject !== stream) {
       video.srcObject = stream;
-      if (stream) this.play();
+      if (stream) {
+        this.play();
+        // (Where the browser cannot tell, `<rtc-call>` draws the rest after `videos-first` ms.)
+        const id = this.participant!.id;
+        video.requestVideoFrameCallback?.(() => video.srcObject === stream && this.dispatchEvent(rtcTileFrame({ id })));
+      }
     }
     if (changed.has('sinkId') && !this.local && 'setSinkId' in video) {
       (video as HTMLVideoElement & { setSinkId(id: string): Promise<void> })
@@ -393,55 +408,62 @@ export class RtcVideoTile extends LitElement {
           .muted=${this.local || this.soundBlocked}
           aria-hidden="true"
         ></video>
-        ${this.videoOff || paused ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
-        ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
-        ${paused && !status ? html`<div part="weak-link" role="status">${t.t('weakLink')}</div>` : nothing}
-        ${this.speaking ? html`<div part="speaking" aria-hidden="true"></div>` : nothing}
         ${
-          this.reaction
-            ? keyed(this.reaction.at, html`<div part="reaction" aria-hidden="true">${this.reaction.emoji}</div>`)
-            : nothing
-        }
-        ${this.#quality()}
-        <div part="label">
-          ${this.hand ? html`<span part="hand" title=${t.t('handRaised')}>✋</span>` : nothing}
-          <span part="name">${shown}</span>
-          ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
-          ${this.videoOff ? html`<span part="camera-state" title=${t.t('cameraOff')}>${camOffIcon}</span>` : nothing}
-        </div>
-        ${
-          this.controls
-            ? html`<div part="controls">
-                <button
-                  part="pin-button"
-                  aria-pressed=${this.pinned ? 'true' : 'false'}
-                  aria-label=${t.t('pin')}
-                  title=${t.t(this.pinned ? 'unpin' : 'pin')}
-                  @click=${this.#pin}
-                >
-                  ${pinIcon}
-                </button>
+          this.videoOnly
+            ? nothing
+            : html` ${this.videoOff || paused ? html`<div part="avatar" aria-hidden="true">${initials(name)}</div>` : nothing}
+                ${status ? html`<div part="status" role="status">${status}</div>` : nothing}
+                ${paused && !status ? html`<div part="weak-link" role="status">${t.t('weakLink')}</div>` : nothing}
+                ${this.speaking ? html`<div part="speaking" aria-hidden="true"></div>` : nothing}
                 ${
-                  (globalThis.document?.pictureInPictureEnabled || 'documentPictureInPicture' in globalThis) &&
-                  !this.videoOff
-                    ? html`<button
-                        part="pip-button"
-                        aria-pressed=${this.inPip ? 'true' : 'false'}
-                        aria-label=${t.t('pictureInPicture')}
-                        title=${t.t('pictureInPicture')}
-                        @click=${this.#pictureInPicture}
-                      >
-                        ${pipIcon}
-                      </button>`
+                  this.reaction
+                    ? keyed(
+                        this.reaction.at,
+                        html`<div part="reaction" aria-hidden="true">${this.reaction.emoji}</div>`,
+                      )
                     : nothing
                 }
-              </div>`
-            : nothing
-        }
-        ${
-          this.soundBlocked
-            ? html`<button part="unmute-button" @click=${this.unblockSound}>${t.t('playSound')}</button>`
-            : nothing
+                ${this.#quality()}
+                <div part="label">
+                  ${this.hand ? html`<span part="hand" title=${t.t('handRaised')}>✋</span>` : nothing}
+                  <span part="name">${shown}</span>
+                  ${this.audioMuted ? html`<span part="mic-state" title=${t.t('microphoneOff')}>${micOffIcon}</span>` : nothing}
+                  ${this.videoOff ? html`<span part="camera-state" title=${t.t('cameraOff')}>${camOffIcon}</span>` : nothing}
+                </div>
+                ${
+                  this.controls
+                    ? html`<div part="controls">
+                        <button
+                          part="pin-button"
+                          aria-pressed=${this.pinned ? 'true' : 'false'}
+                          aria-label=${t.t('pin')}
+                          title=${t.t(this.pinned ? 'unpin' : 'pin')}
+                          @click=${this.#pin}
+                        >
+                          ${pinIcon}
+                        </button>
+                        ${
+                          (globalThis.document?.pictureInPictureEnabled || 'documentPictureInPicture' in globalThis) &&
+                          !this.videoOff
+                            ? html`<button
+                                part="pip-button"
+                                aria-pressed=${this.inPip ? 'true' : 'false'}
+                                aria-label=${t.t('pictureInPicture')}
+                                title=${t.t('pictureInPicture')}
+                                @click=${this.#pictureInPicture}
+                              >
+                                ${pipIcon}
+                              </button>`
+                            : nothing
+                        }
+                      </div>`
+                    : nothing
+                }
+                ${
+                  this.soundBlocked
+                    ? html`<button part="unmute-button" @click=${this.unblockSound}>${t.t('playSound')}</button>`
+                    : nothing
+                }`
         }
       </div>
     `;
