@@ -34,3 +34,13 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const uniqueRoom = (prefix = 'room') =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * Until `<rtc-call>` is drawn in full: while a call that began by itself connects, it draws only the videos (its base
+ * is `aria-busy`), and the rest after the first picture from someone else.
+ */
+export const drawn = (el: HTMLElement) =>
+  until(
+    () => !el.shadowRoot?.querySelector('[part~="base"][aria-busy]'),
+    `${el.id || el.getAttribute('name')} drawn in full`,
+  );

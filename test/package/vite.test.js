@@ -266,6 +266,14 @@ test('rtc-call/react from the built page: two calls in one room hear rtc-joined 
       { call: 'Ben', type: 'rtc-participant-joined', participant: 'Ana' },
     ]);
 
+    // Drawn in full (while a call that began by itself connects, only its videos are: README `videos-first`).
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('rtc-call')].every(
+          (el) => el.shadowRoot && !el.shadowRoot.querySelector('[part~="base"][aria-busy]'),
+        ),
+      { timeout: 20000 },
+    );
     const elements = () =>
       page.evaluate(() =>
         [...document.querySelectorAll('rtc-call')].map((/** @type {any} */ el) => ({

@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { RtcCall } from './rtc-call.js';
 import type { LitElement } from 'lit';
-import { brokers, until, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, uniqueRoom, until } from '../../test-support.js';
 import './rtc-call.js';
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -205,6 +205,7 @@ describe('rtc-call: accessibility', () => {
     );
     for (const el of wrap.querySelectorAll('rtc-call')) {
       await until(() => el.participants.length === 2, 'both in the call');
+      await drawn(el);
       part(el, 'devices-button')!.click();
       await el.updateComplete;
       // Built when opened: its own first render follows the call's.

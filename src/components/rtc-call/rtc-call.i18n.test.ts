@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { RtcCall } from './rtc-call.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
-import { brokers, until, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, uniqueRoom, until } from '../../test-support.js';
 import './rtc-call.js';
 
 /**
@@ -51,6 +51,7 @@ describe('rtc-call: languages', () => {
     const a = wrap.querySelector<RtcCall>('#a')!;
     const b = wrap.querySelector<RtcCall>('#b')!;
     for (const el of [a, b]) await until(() => remoteTiles(el).length === 1, `${el.id} to see the other`);
+    await drawn(a);
     part(a, 'devices-button').click();
     await a.updateComplete;
     expect(english(a), 'English to begin with').to.not.be.empty;

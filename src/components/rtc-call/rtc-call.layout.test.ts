@@ -3,7 +3,7 @@ import { sendMouse, setViewport } from '@web/test-runner-commands';
 import type { RtcCall } from './rtc-call.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
 import type { Participant } from '../../engine/types.js';
-import { brokers, rejection, until, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, rejection, uniqueRoom, until } from '../../test-support.js';
 import './rtc-call.js';
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -52,7 +52,7 @@ async function pair() {
   const b = wrap.querySelector<RtcCall>('#b')!;
   for (const el of [a, b]) {
     await until(() => el.participants.length === 2 && !!el.participants[1]?.stream, `${el.id} to see the other`);
-    await el.updateComplete;
+    await drawn(el);
   }
   return { a, b };
 }

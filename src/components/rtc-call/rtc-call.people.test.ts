@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { RtcCall } from './rtc-call.js';
 import type { RtcHandDetail, RtcQualityDetail, RtcReactionDetail } from '../../events.js';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
-import { brokers, rejection, until, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, rejection, uniqueRoom, until } from '../../test-support.js';
 import './rtc-call.js';
 
 /** Widgets in one room; each waits until connected to all the others. */
@@ -26,6 +26,7 @@ async function connected(els: RtcCall[]) {
       () => el.participants.length === els.length && el.participants.every((p) => p.connection === 'connected'),
       `${el.name} connected to the others`,
     );
+  for (const el of els) await drawn(el);
 }
 
 const tileOf = (el: RtcCall, name: string) =>

@@ -1,6 +1,6 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { RtcCall } from './rtc-call.js';
-import { brokers, until, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, uniqueRoom, until } from '../../test-support.js';
 import './rtc-call.js';
 
 const part = (el: RtcCall, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -48,7 +48,8 @@ describe('rtc-call: slots', () => {
     const invite = a.querySelector<HTMLElement>('#invite')!;
     expect(shown(invite)).to.be.false;
     await until(() => a.state === 'joined', 'joined');
-    await a.updateComplete;
+    // Alone in the room, the rest of the call is drawn after a moment.
+    await drawn(a);
     expect(shown(invite)).to.be.true;
     // The waiting line is the slot's fallback: not shown while the site's content is.
     expect(part(a, 'status')!.getClientRects().length).to.equal(0);
@@ -70,7 +71,7 @@ describe('rtc-call: slots', () => {
       html`<rtc-call no-prejoin server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
     );
     await until(() => a.state === 'joined', 'joined');
-    await a.updateComplete;
+    await drawn(a);
     expect(part(a, 'status')!.textContent).to.contain('Waiting for others');
     expect(part(a, 'status')!.getClientRects().length).to.be.greaterThan(0);
   });

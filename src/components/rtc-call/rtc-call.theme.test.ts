@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { LitElement } from 'lit';
 import type { RtcCall } from './rtc-call.js';
-import { brokers, until, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, uniqueRoom, until } from '../../test-support.js';
 import './rtc-call.js';
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
@@ -86,6 +86,7 @@ describe('rtc-call: themes and parts', () => {
       html`<rtc-call no-prejoin theme="dark" server=${brokers.open} room=${uniqueRoom()}></rtc-call>`,
     );
     await until(() => el.state === 'joined', 'joined');
+    await drawn(el);
     part(el, 'devices-button').click();
     await el.updateComplete;
     // Built when opened: its own first render follows the call's.

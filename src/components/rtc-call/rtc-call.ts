@@ -84,6 +84,12 @@ const LIST_PARTS = exportParts(
 const ANNOUNCE_KEYS = ['announceJoined', 'announceLeft', 'announceHand'] as const;
 /** How long a reaction floats over its sender's tile. */
 const REACTION_MS = 4000;
+
+/**
+ * Alone in the room this long, a call drawing only its videos (`videosFirst`) draws the rest: someone arriving at the
+ * same moment is usually there by then.
+ */
+const ALONE_MS = 300;
 const PICKER_PARTS = exportParts('picker', 'base field label select empty');
 
 const STATUS: Partial<Record<CallState, RtcStringKey>> = {
@@ -297,6 +303,7 @@ export class RtcCall extends LitElement {
     fitVideo: { attribute: 'fit-video' },
     noPrejoin: { type: Boolean, attribute: 'no-prejoin' },
     manual: { type: Boolean },
+    videosFirst: { type: Number, attribute: 'videos-first' },
     state: { reflect: true },
     callState: { reflect: true, attribute: 'call-state' },
     layout: { reflect: true },
@@ -306,6 +313,7 @@ export class RtcCall extends LitElement {
     panel: { state: true, attribute: false },
     reactionsOpen: { state: true, attribute: false },
     unread: { state: true, attribute: false },
+    settling: { state: true, attribute: false },
   };
 
   /** The room to join. Everyone on the same server with the same room name is in one call. */
@@ -394,6 +402,14 @@ export class RtcCall extends LitElement {
   manual = false;
 
   /**
+   * While a call that began by itself (`no-prejoin`) connects, only the videos are drawn, for at most this many
+   * milliseconds, so that the first pictures come sooner. The rest (toolbar, status, names) comes earlier: at the first
+   * picture from someone else, after a moment alone in the room, or with a notice.
+   * `0` draws everything at once.
+   */
+  videosFirst = 1000;
+
+  /**
    * What the element is doing: `idle` (no call yet), `prejoin` (it has a room and waits for the visitor to join:
    * the pre-join screen, or `manual`), `joining`, `joined`, `reconnecting` (the link to the server was lost and is being restored), `left` or
    * `failed` (joining has ended; `rtc-error` said why). Read-only; `rtc-state-change` fires on every change.
@@ -438,6 +454,16 @@ export class RtcCall extends LitElement {
 
   /** Messages from others since the chat was last open. */
   private unread = 0;
+
+  /** Only the videos are drawn for now (`videosFirst`). */
+  private settling = false;
+  #settleTimer?: ReturnType<typeof setTimeout>;
+  #aloneTimer?: ReturnType<typeof setTimeout>;
+  #settled = () => {
+    clearTimeout(this.#settleTimer);
+    clearTimeout(this.#aloneTimer);
+    this.settling = false;
+  };
 
   private readonly controller = new CallController(this, () => this.#syncState());
   readonly #prejoin = new PrejoinController(this, () =>
@@ -799,8 +825,16 @@ export class RtcCall extends LitElement {
     // Joining before this render, not after it: the call's broker connection is then on its way while the widget
     // renders.
     // Joined by the widget itself: a failure is shown and fired as `rtc-error`, with no caller to reject to.
-    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey())
+    if (this.isConnected && this.#wantsCall() && this.room && this.#joinedWith !== this.#callKey()) {
+      // Nothing drawn yet: the videos first. The browser's answers (the camera, the broker) and the first pictures then
+      // do not wait behind the rest of the widget.
+      if (!this.hasUpdated && this.videosFirst > 0) {
+        this.settling = true;
+        this.#settleTimer = setTimeout(this.#settled, this.videosFirst);
+      }
       this.join().catch(() => {});
+    }
+    if (this.settling) this.#settling();
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
@@ -810,6 +844,27 @@ export class RtcCall extends LitElement {
     const context = this.controller.context ?? this.#prejoin.context;
     this.#devices.setValue(context);
     this.#tellDevices(context);
+  }
+
+  /**
+   * Ends the videos-only view where the call has gone wrong or has something to say, once someone with their camera off
+   * is connected (they have no picture to wait for), or alone for ALONE_MS.
+   */
+  #settling(): void {
+    const c = this.controller;
+    const s = c.state;
+    if (
+      (s !== 'joining' && s !== 'joined') ||
+      c.notices.length ||
+      this.#prejoin.notices.length ||
+      c.participants.some((p) => !p.local && !p.videoEnabled && p.connection === 'connected')
+    )
+      return this.#settled();
+    const alone = s === 'joined' && c.participants.length < 2;
+    if (!alone) {
+      clearTimeout(this.#aloneTimer);
+      this.#aloneTimer = undefined;
+    } else this.#aloneTimer ??= setTimeout(this.#settled, ALONE_MS);
   }
 
   /** `rtc-device-change` when the list of devices or the choice differs from what was told last. */
@@ -824,6 +879,7 @@ export class RtcCall extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('fullscreenchange', this.#onFullscreen);
+    this.#settled();
     this.#resize?.disconnect();
     this.#measured = undefined;
   }
@@ -873,6 +929,7 @@ export class RtcCall extends LitElement {
         .strings=${this.strings}
         .participant=${t.p}
         controls
+        ?video-only=${this.settling}
         ?screen=${t.screen}
         ?pinned=${t.pin === this.pinned}
         .logger=${this.#logger}
@@ -917,6 +974,7 @@ export class RtcCall extends LitElement {
       class=${side ? 'side' : ''}
       @rtc-tile-view=${(e: CustomEvent<RtcTileViewDetail>) => call?.setView(e.detail.id, e.detail.height)}
       @rtc-tile-pin=${(e: CustomEvent<RtcTilePinDetail>) => void this.pin(e.detail.pinned ? e.detail.id : null)}
+      @rtc-tile-frame=${(e: Event) => !(e.target as HTMLElementTagNameMap['rtc-video-tile']).local && this.#settled()}
     >
       ${body}
     </div>`;
@@ -1094,220 +1152,229 @@ export class RtcCall extends LitElement {
     const lang = t.language;
     const self = people.find((p) => p.local);
     const handUp = !!self?.hand;
+    const settling = this.settling;
     return html`
-      <div part="base">
-        <div part="overlay">
-          ${floats ? statusLine : nothing}
-          <div part="notices" role="alert">
-            ${[...c.notices, ...this.#prejoin.notices].map(
-              (n) =>
-                html`<div part="notice" data-code=${n.code}>
-                  <span part="notice-text">${this.#noticeText(n)}</span>
-                  <button
-                    part="notice-dismiss"
-                    aria-label=${t.t('dismiss')}
-                    @click=${() => {
-                      c.dismiss(n.code);
-                      this.#prejoin.dismiss(n.code);
-                    }}
-                  >
-                    ✕
-                  </button>
-                </div>`,
-            )}
-          </div>
-        </div>
+      <div part="base" aria-busy=${settling ? 'true' : nothing}>
+        ${
+          settling
+            ? nothing
+            : html`<div part="overlay">
+                ${floats ? statusLine : nothing}
+                <div part="notices" role="alert">
+                  ${[...c.notices, ...this.#prejoin.notices].map(
+                    (n) =>
+                      html`<div part="notice" data-code=${n.code}>
+                        <span part="notice-text">${this.#noticeText(n)}</span>
+                        <button
+                          part="notice-dismiss"
+                          aria-label=${t.t('dismiss')}
+                          @click=${() => {
+                            c.dismiss(n.code);
+                            this.#prejoin.dismiss(n.code);
+                          }}
+                        >
+                          ✕
+                        </button>
+                      </div>`,
+                  )}
+                </div>
+              </div>`
+        }
         ${people.length ? this.#renderTiles(people, lang) : nothing}
         ${
-          alone
-            ? html`<div part="empty"><slot name="empty">${statusLine}</slot></div>`
-            : this.state === 'prejoin'
-              ? html`${this.#prejoinShown() ? this.#renderPrejoin() : nothing}${statusLine}
-                  <div part="prejoin"><slot name="prejoin"></slot></div>`
-              : floats
-                ? nothing
-                : statusLine
-        }
-        <div part="controls" role="toolbar" aria-label=${t.t('controls')}>
-          <slot name="toolbar-start"></slot>
-          ${
-            inCall
-              ? html`
-                  <button
-                    part="control mic-button"
-                    aria-label=${t.t('microphone')}
-                    aria-pressed=${micOn ? 'true' : 'false'}
-                    aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.microphone}
-                    title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
-                    @click=${this.toggleMic}
-                  >
-                    ${micOn ? micIcon : micOffIcon}
-                  </button>
-                  <button
-                    part="control camera-button"
-                    aria-label=${t.t('camera')}
-                    aria-pressed=${camOn ? 'true' : 'false'}
-                    aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.camera}
-                    title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
-                    @click=${this.toggleCamera}
-                  >
-                    ${camOn ? camIcon : camOffIcon}
-                  </button>
+          settling
+            ? nothing
+            : html`${
+                  alone
+                    ? html`<div part="empty"><slot name="empty">${statusLine}</slot></div>`
+                    : this.state === 'prejoin'
+                      ? html`${this.#prejoinShown() ? this.#renderPrejoin() : nothing}${statusLine}
+                          <div part="prejoin"><slot name="prejoin"></slot></div>`
+                      : floats
+                        ? nothing
+                        : statusLine
+                }
+                <div part="controls" role="toolbar" aria-label=${t.t('controls')}>
+                  <slot name="toolbar-start"></slot>
                   ${
-                    cameras.length > 1 && camOn && this.#touchFirst()
-                      ? html`<button
-                          part="control camera-switch-button"
-                          aria-label=${t.t('switchCamera')}
-                          title=${t.t('switchCamera')}
-                          @click=${() => this.#switchCamera(cameras)}
-                        >
-                          ${switchCameraIcon}
+                    inCall
+                      ? html`
+                          <button
+                            part="control mic-button"
+                            aria-label=${t.t('microphone')}
+                            aria-pressed=${micOn ? 'true' : 'false'}
+                            aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.microphone}
+                            title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
+                            @click=${this.toggleMic}
+                          >
+                            ${micOn ? micIcon : micOffIcon}
+                          </button>
+                          <button
+                            part="control camera-button"
+                            aria-label=${t.t('camera')}
+                            aria-pressed=${camOn ? 'true' : 'false'}
+                            aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.camera}
+                            title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
+                            @click=${this.toggleCamera}
+                          >
+                            ${camOn ? camIcon : camOffIcon}
+                          </button>
+                          ${
+                            cameras.length > 1 && camOn && this.#touchFirst()
+                              ? html`<button
+                                  part="control camera-switch-button"
+                                  aria-label=${t.t('switchCamera')}
+                                  title=${t.t('switchCamera')}
+                                  @click=${() => this.#switchCamera(cameras)}
+                                >
+                                  ${switchCameraIcon}
+                                </button>`
+                              : nothing
+                          }
+                          ${
+                            canShareScreen()
+                              ? html`<button
+                                  part="control screen-button"
+                                  aria-label=${t.t('shareScreen')}
+                                  aria-pressed=${sharing ? 'true' : 'false'}
+                                  title=${sharing ? t.t('stopSharing') : t.t('shareScreen')}
+                                  @click=${() => this.#toggleScreen(sharing)}
+                                >
+                                  ${screenIcon}
+                                </button>`
+                              : nothing
+                          }
+                          <button
+                            part="control hand-button"
+                            aria-label=${t.t('raiseHand')}
+                            aria-pressed=${handUp ? 'true' : 'false'}
+                            title=${handUp ? t.t('lowerHand') : t.t('raiseHand')}
+                            @click=${() => this.raiseHand(!handUp).catch(() => {})}
+                          >
+                            ${handIcon}
+                          </button>
+                          <button
+                            part="control reactions-button"
+                            aria-label=${t.t('reactions')}
+                            aria-expanded=${this.reactionsOpen ? 'true' : 'false'}
+                            aria-controls="reactions"
+                            title=${t.t('reactions')}
+                            @click=${() => (this.reactionsOpen = !this.reactionsOpen)}
+                          >
+                            ${reactionsIcon}
+                          </button>
+                          <button
+                            part="control chat-button"
+                            aria-label=${this.unread ? `${t.t('chat')}, ${t.t('chatUnread', { n: this.unread })}` : t.t('chat')}
+                            aria-expanded=${this.panel === 'chat' ? 'true' : 'false'}
+                            title=${t.t('chat')}
+                            @click=${this.toggleChat}
+                          >
+                            ${chatIcon}${
+                              this.unread && this.panel !== 'chat'
+                                ? html`<span part="chat-unread" aria-hidden="true">${this.unread}</span>`
+                                : nothing
+                            }
+                          </button>
+                          <button
+                            part="control people-button"
+                            aria-label=${`${t.t('people')} ${people.length}`}
+                            aria-expanded=${this.panel === 'people' ? 'true' : 'false'}
+                            aria-controls="panel"
+                            title=${t.t('people')}
+                            @click=${() => this.togglePanel('people')}
+                          >
+                            <span part="people-icon" aria-hidden="true">${peopleIcon}</span
+                            ><span part="people-count">${people.length}</span>
+                          </button>
+                          <button
+                            part="control devices-button"
+                            aria-label=${t.t('devices')}
+                            aria-expanded=${this.pickerOpen ? 'true' : 'false'}
+                            aria-controls="picker"
+                            title=${t.t('chooseDevices')}
+                            @click=${() => (this.pickerOpen = !this.pickerOpen)}
+                          >
+                            ${settingsIcon}
+                          </button>
+                          ${
+                            document.fullscreenEnabled
+                              ? html`<button
+                                  part="control fullscreen-button"
+                                  aria-label=${t.t('fullscreen')}
+                                  aria-pressed=${full ? 'true' : 'false'}
+                                  title=${full ? t.t('exitFullscreen') : t.t('fullscreen')}
+                                  @click=${this.#toggleFullscreen}
+                                >
+                                  ${fullscreenIcon}
+                                </button>`
+                              : nothing
+                          }
+                          <button
+                            part="control leave-button"
+                            aria-label=${t.t('leave')}
+                            title=${t.t('leave')}
+                            @click=${this.requestLeave}
+                          >
+                            ${leaveIcon}
+                          </button>
+                        `
+                      : html`<button part="control join-button" ?disabled=${!this.room} @click=${this.clickJoin}>
+                          ${c.state === 'left' || c.state === 'failed' ? t.t('joinAgain') : t.t('join')}
                         </button>`
-                      : nothing
                   }
-                  ${
-                    canShareScreen()
-                      ? html`<button
-                          part="control screen-button"
-                          aria-label=${t.t('shareScreen')}
-                          aria-pressed=${sharing ? 'true' : 'false'}
-                          title=${sharing ? t.t('stopSharing') : t.t('shareScreen')}
-                          @click=${() => this.#toggleScreen(sharing)}
-                        >
-                          ${screenIcon}
-                        </button>`
-                      : nothing
-                  }
-                  <button
-                    part="control hand-button"
-                    aria-label=${t.t('raiseHand')}
-                    aria-pressed=${handUp ? 'true' : 'false'}
-                    title=${handUp ? t.t('lowerHand') : t.t('raiseHand')}
-                    @click=${() => this.raiseHand(!handUp).catch(() => {})}
-                  >
-                    ${handIcon}
-                  </button>
-                  <button
-                    part="control reactions-button"
-                    aria-label=${t.t('reactions')}
-                    aria-expanded=${this.reactionsOpen ? 'true' : 'false'}
-                    aria-controls="reactions"
-                    title=${t.t('reactions')}
-                    @click=${() => (this.reactionsOpen = !this.reactionsOpen)}
-                  >
-                    ${reactionsIcon}
-                  </button>
-                  <button
-                    part="control chat-button"
-                    aria-label=${this.unread ? `${t.t('chat')}, ${t.t('chatUnread', { n: this.unread })}` : t.t('chat')}
-                    aria-expanded=${this.panel === 'chat' ? 'true' : 'false'}
-                    title=${t.t('chat')}
-                    @click=${this.toggleChat}
-                  >
-                    ${chatIcon}${
-                      this.unread && this.panel !== 'chat'
-                        ? html`<span part="chat-unread" aria-hidden="true">${this.unread}</span>`
-                        : nothing
-                    }
-                  </button>
-                  <button
-                    part="control people-button"
-                    aria-label=${`${t.t('people')} ${people.length}`}
-                    aria-expanded=${this.panel === 'people' ? 'true' : 'false'}
-                    aria-controls="panel"
-                    title=${t.t('people')}
-                    @click=${() => this.togglePanel('people')}
-                  >
-                    <span part="people-icon" aria-hidden="true">${peopleIcon}</span
-                    ><span part="people-count">${people.length}</span>
-                  </button>
-                  <button
-                    part="control devices-button"
-                    aria-label=${t.t('devices')}
-                    aria-expanded=${this.pickerOpen ? 'true' : 'false'}
-                    aria-controls="picker"
-                    title=${t.t('chooseDevices')}
-                    @click=${() => (this.pickerOpen = !this.pickerOpen)}
-                  >
-                    ${settingsIcon}
-                  </button>
-                  ${
-                    document.fullscreenEnabled
-                      ? html`<button
-                          part="control fullscreen-button"
-                          aria-label=${t.t('fullscreen')}
-                          aria-pressed=${full ? 'true' : 'false'}
-                          title=${full ? t.t('exitFullscreen') : t.t('fullscreen')}
-                          @click=${this.#toggleFullscreen}
-                        >
-                          ${fullscreenIcon}
-                        </button>`
-                      : nothing
-                  }
-                  <button
-                    part="control leave-button"
-                    aria-label=${t.t('leave')}
-                    title=${t.t('leave')}
-                    @click=${this.requestLeave}
-                  >
-                    ${leaveIcon}
-                  </button>
-                `
-              : html`<button part="control join-button" ?disabled=${!this.room} @click=${this.clickJoin}>
-                  ${c.state === 'left' || c.state === 'failed' ? t.t('joinAgain') : t.t('join')}
-                </button>`
-          }
-          <slot name="toolbar-end"></slot>
-        </div>
-        ${
-          inCall && this.reactionsOpen
-            ? html`<div
-                id="reactions"
-                part="reaction-menu"
-                role="group"
-                aria-label=${t.t('reactions')}
-                @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.reactionsOpen = false)}
-              >
-                ${REACTIONS.map(
-                  (emoji) =>
-                    html`<button
-                      part="control reaction"
-                      aria-label=${emoji}
-                      @click=${() => this.react(emoji).catch(() => {})}
-                    >
-                      ${emoji}
-                    </button>`,
-                )}
-              </div>`
-            : nothing
-        }
-        ${
-          inCall && this.panel === 'people'
-            ? html`<aside id="panel" part="panel" aria-label=${t.t('people')}>
-                <rtc-participant-list
-                  part="people-list"
-                  exportparts=${LIST_PARTS}
-                  lang=${lang}
-                  .strings=${this.strings}
-                  .participants=${people}
-                  @rtc-rename=${(e: CustomEvent<{ name: string }>) => this.rename(e.detail.name)}
-                ></rtc-participant-list>
-              </aside>`
-            : nothing
-        }
-        ${this.pickerOpen && inCall ? this.#renderPicker() : nothing}
-        ${
-          inCall && this.panel === 'chat'
-            ? html`<aside part="panel">
-                <rtc-chat
-                  part="chat"
-                  lang=${lang}
-                  .strings=${this.strings}
-                  .call=${c.call}
-                  @rtc-chat-close=${this.#closePanel}
-                ></rtc-chat>
-              </aside>`
-            : nothing
+                  <slot name="toolbar-end"></slot>
+                </div>
+                ${
+                  inCall && this.reactionsOpen
+                    ? html`<div
+                        id="reactions"
+                        part="reaction-menu"
+                        role="group"
+                        aria-label=${t.t('reactions')}
+                        @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.reactionsOpen = false)}
+                      >
+                        ${REACTIONS.map(
+                          (emoji) =>
+                            html`<button
+                              part="control reaction"
+                              aria-label=${emoji}
+                              @click=${() => this.react(emoji).catch(() => {})}
+                            >
+                              ${emoji}
+                            </button>`,
+                        )}
+                      </div>`
+                    : nothing
+                }
+                ${
+                  inCall && this.panel === 'people'
+                    ? html`<aside id="panel" part="panel" aria-label=${t.t('people')}>
+                        <rtc-participant-list
+                          part="people-list"
+                          exportparts=${LIST_PARTS}
+                          lang=${lang}
+                          .strings=${this.strings}
+                          .participants=${people}
+                          @rtc-rename=${(e: CustomEvent<{ name: string }>) => this.rename(e.detail.name)}
+                        ></rtc-participant-list>
+                      </aside>`
+                    : nothing
+                }
+                ${this.pickerOpen && inCall ? this.#renderPicker() : nothing}
+                ${
+                  inCall && this.panel === 'chat'
+                    ? html`<aside part="panel">
+                        <rtc-chat
+                          part="chat"
+                          lang=${lang}
+                          .strings=${this.strings}
+                          .call=${c.call}
+                          @rtc-chat-close=${this.#closePanel}
+                        ></rtc-chat>
+                      </aside>`
+                    : nothing
+                }`
         }
         <div part="announcer" role="log" aria-live="polite"></div>
       </div>

@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { RtcCall } from '../rtc-call/rtc-call.js';
 import type { RtcChat } from './rtc-chat.js';
 import type { RtcMessageDetail } from '../../events.js';
-import { brokers, rejection, until, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, rejection, uniqueRoom, until } from '../../test-support.js';
 import '../rtc-call/rtc-call.js';
 
 const q = <T extends Element = HTMLElement>(root: Element | ShadowRoot | null | undefined, part: string) =>
@@ -38,6 +38,7 @@ async function calls(...names: string[]) {
     for (const x of els)
       for (const p of x.participants.filter((p) => !p.local))
         await until(() => x.call!.mesh!.send(p.id, { v: 1, t: 'ping' }), 'the control channels');
+    for (const x of els) await drawn(x);
     return el;
   };
   for (const name of names) await add(name);
