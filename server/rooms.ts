@@ -59,6 +59,9 @@ export interface Ticket {
 
 const token = randomToken;
 
+/** A seat that holds a place in its room: connected, or briefly away (a pending one does not). */
+const seated = (t: Ticket) => t.state !== 'pending';
+
 /**
  * Seats people in rooms: issues identities, checks them, and tells members of joins and leaves.
  *
@@ -159,7 +162,7 @@ export class Rooms {
       await this.left(old.id);
     }
     if (olds.length) here = await this.store.inRoom(room);
-    if (here.filter((t) => t.state !== 'pending').length >= this.roomMax) return undefined;
+    if (here.filter(seated).length >= this.roomMax) return undefined;
     const mine = await this.store.pendingOf(owner);
     const stale = mine.slice(0, Math.max(0, mine.length - this.pendingPerOwner + 1));
     for (const id of stale) await this.left(id);
@@ -212,7 +215,7 @@ export class Rooms {
 
   /** Members that are (or may soon be again) connected. */
   async members(room: string) {
-    return (await this.store.inRoom(room)).filter((t) => t.state !== 'pending');
+    return (await this.store.inRoom(room)).filter(seated);
   }
 
   /**

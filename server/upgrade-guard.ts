@@ -137,13 +137,14 @@ export function upgradeGuard({
     if (!who) return fail('bad-request', 400, 'Bad request');
     const admit = async () => {
       let ticket = await rooms.check(who.id, who.token);
-      let fresh = false;
-      // A seat asked for in the upgrade: one round trip instead of a join request and then the upgrade. The id is
-      // the hash of the client's secret, so nobody can take another's; all else is checked as for POST /rtc/join.
-      // (A client coming back with its own id and secret gets its seat back, or, if it ended meanwhile, a new one
-      // with the same id.)
-      if (!ticket && who.join) {
-        if (!clientSeatValid(who.id, who.token)) return fail('identity', 401, 'Unknown id or wrong token');
+      if (ticket) {
+        if (!(await rooms.hasPlace(ticket))) return fail('room-full', 409, 'The room is full');
+      } else {
+        // A seat asked for in the upgrade: one round trip instead of a join request and then the upgrade. The id is
+        // the hash of the client's secret, so nobody can take another's; all else is checked as for POST /rtc/join,
+        // the room's place included. (A client coming back with its own id and secret gets its seat back, or, if it
+        // ended meanwhile, a new one with the same id.)
+        if (!who.join || !clientSeatValid(who.id, who.token)) return fail('identity', 401, 'Unknown id or wrong token');
         const answer = await seats.takeSeat({
           room: who.join.room,
           name: who.join.name,
@@ -154,11 +155,7 @@ export function upgradeGuard({
         });
         if (!answer.ok) return fail(answer.code, answer.status, answer.message);
         ticket = answer.ticket;
-        fresh = true;
       }
-      if (!ticket) return fail('identity', 401, 'Unknown id or wrong token');
-      // (A seat issued just now was issued because the room had a place.)
-      if (!fresh && !(await rooms.hasPlace(ticket))) return fail('room-full', 409, 'The room is full');
       // `peer` reads the identity from req.url again: give it exactly what was checked.
       req.url = who.url;
       admitted.set(req, { ticket, joined: !!who.join });

@@ -834,7 +834,7 @@ export class RtcCall extends LitElement {
       }
       this.join().catch(() => {});
     }
-    if (this.settling) this.#settling();
+    if (this.settling) this.#settleIfDue();
     // A new or cleared room can mean `prejoin` or `idle`; a `state` the page set itself is put back.
     this.#syncState();
     this.callState = this.controller.state;
@@ -850,7 +850,7 @@ export class RtcCall extends LitElement {
    * Ends the videos-only view where the call has gone wrong or has something to say, once someone with their camera off
    * is connected (they have no picture to wait for), or alone for ALONE_MS.
    */
-  #settling(): void {
+  #settleIfDue(): void {
     const c = this.controller;
     const s = c.state;
     if (
