@@ -1,7 +1,7 @@
 /**
- * How loud a microphone is, now: an AnalyserNode on the stream's audio, read on demand. For the pre-join level meter
- * and for your own speaking indicator (the others' levels come from their connection's `getStats`, which costs no
- * audio graph).
+ * How loud a microphone is, now: an AnalyserNode on the stream's audio, read on demand. For the pre-join level meter,
+ * and for your own speaking indicator where the connections' stats do not give your level (Firefox). Its audio graph
+ * runs all the time it exists.
  */
 export class AudioLevel {
   #context?: AudioContext;

@@ -169,6 +169,67 @@ describe('people', () => {
     expect(speakers).to.deep.equal(['ben', 'cy']);
   });
 
+  it('reads your own level from the stats of a connection that sends your microphone, with no audio graph', async () => {
+    let now = 1000;
+    const f = fakeHost(['ben'], () => now);
+    const people = new People(f.host, () => now);
+    // A real microphone-like track (silent), so that a fallback AudioLevel could listen to it.
+    const source = new AudioContext();
+    const track = source.createMediaStreamDestination().stream.getAudioTracks()[0];
+    f.host.microphone = () => track;
+    /** What the sender's stats say: energy summed as Chromium does, `level` a second (scaled by √2, see people.ts). */
+    let stats: Record<string, unknown> = {
+      type: 'media-source',
+      kind: 'audio',
+      totalAudioEnergy: 0,
+      totalSamplesDuration: 0,
+    };
+    const speak = (level: number, seconds: number) =>
+      (stats = {
+        ...stats,
+        totalAudioEnergy: (stats.totalAudioEnergy as number) + (level * Math.SQRT2) ** 2 * seconds,
+        totalSamplesDuration: (stats.totalSamplesDuration as number) + seconds,
+      });
+    const sender = { track, getStats: async () => new Map([['SA1', stats]]) };
+    f.host.peerConnection = () =>
+      ({
+        connectionState: 'connected',
+        getSenders: () => [sender],
+        getReceivers: () => [],
+        getStats: async () => new Map(),
+      }) as unknown as RTCPeerConnection;
+    const Real = globalThis.AudioContext;
+    let graphs = 0;
+    globalThis.AudioContext = class extends Real {
+      constructor(...a: ConstructorParameters<typeof AudioContext>) {
+        super(...a);
+        graphs++;
+      }
+    };
+    try {
+      await people.sample();
+      speak(0.001, 0.2);
+      now += 200;
+      await people.sample();
+      expect(f.get('me').speaking, 'a quiet room').to.equal(false);
+      speak(0.1, 0.2);
+      now += 200;
+      await people.sample();
+      expect(f.get('me').speaking).to.equal(true);
+      expect(people.activeSpeaker).to.equal('me');
+      expect(graphs, 'no AudioContext').to.equal(0);
+      // A browser whose stats give no energy (Firefox): an AudioLevel listens to the microphone instead.
+      stats = { type: 'media-source', kind: 'audio' };
+      now += 200;
+      await people.sample();
+      expect(graphs).to.equal(1);
+      people.close();
+    } finally {
+      globalThis.AudioContext = Real;
+      void source.close();
+    }
+  });
+
   it('judges each connection and tells when its quality changes', async () => {
     let now = 0;
     const f = fakeHost(['ben']);
