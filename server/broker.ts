@@ -72,15 +72,7 @@ export function mountBroker({
 }) {
   const refuse = (reason: string) => metrics.inc('rtc_refusals_total', { reason });
   const remote = remoteDelivery({ store: rooms.store, peers, config });
-  const conns = new Connections({
-    config,
-    refuse,
-    log,
-    notRelayed: (id, err) => {
-      refuse('store-unavailable');
-      log.debug('frame not relayed', { id, err: safe(err) });
-    },
-  });
+  const conns = new Connections({ config, refuse, log });
   const queues = new QueueBudget({
     perPeer: config.queuePerPeer,
     bytesPerPeer: config.queueBytesPerPeer,
@@ -175,6 +167,10 @@ export function mountBroker({
       mismatch: (c) => {
         refuse('identity-mismatch');
         log.warn('peer registered another id than the guard checked', { id: c.id, ip: c.ip });
+      },
+      notRelayed: (id, err) => {
+        refuse('store-unavailable');
+        log.debug('frame not relayed', { id, err: safe(err) });
       },
     },
   });

@@ -4,14 +4,14 @@
  */
 import { WebSocket } from 'ws';
 import { addressKey } from './address.js';
-import { InOrder } from './in-order.js';
+import type { Ordered } from './in-order.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Ticket } from './rooms.js';
 import type { RoomPush } from '../src/engine/protocol.js';
 
 /** one open broker websocket */
-export interface Conn {
+export interface Conn extends Ordered {
   socket: WebSocket;
   id: string;
   /** the address key its per-address count is under */
@@ -38,15 +38,12 @@ export interface Conn {
   ticket: Ticket | undefined;
   /** its upgrade asked for the seat (so it is told the seat's details before RTC-ROOM) */
   joined: boolean;
-  /** its frames, handled in order */
-  order: InOrder<string | undefined | void>;
 }
 
 export class Connections {
   readonly config: Config;
   readonly refuse: (reason: string) => void;
   readonly log: Logger;
-  readonly notRelayed: (id: string, err: unknown) => void;
   /** frames a connection may send at once */
   readonly burst: number;
   /** Current connection of each id. */
@@ -59,23 +56,11 @@ export class Connections {
 
   /**
    * @param deps.refuse counts a refusal
-   * @param deps.notRelayed a frame's handler failed (the store did not answer)
    */
-  constructor({
-    config,
-    refuse,
-    log,
-    notRelayed,
-  }: {
-    config: Config;
-    refuse: (reason: string) => void;
-    log: Logger;
-    notRelayed: (id: string, err: unknown) => void;
-  }) {
+  constructor({ config, refuse, log }: { config: Config; refuse: (reason: string) => void; log: Logger }) {
     this.config = config;
     this.refuse = refuse;
     this.log = log;
-    this.notRelayed = notRelayed;
     this.burst = config.messageRate * 2;
   }
 
@@ -112,7 +97,8 @@ export class Connections {
       closed: false,
       ticket,
       joined,
-      order: new InOrder(this.notRelayed, id),
+      chain: undefined,
+      waiting: 0,
     };
   }
 

@@ -1,48 +1,59 @@
 /**
  * One connection's frames, handled in the order they arrived, although some wait for the room store (async) and
  * most do not: a frame is handled at once while nothing is waiting (a handler that answers without waiting passes
- * its result at once too), else it waits its turn. One per connection: nothing is allocated while nothing waits.
+ * its result at once too), else it waits its turn. The state is two fields of the connection itself: nothing is
+ * allocated while nothing waits.
  */
-export class InOrder<T> {
-  readonly failed: (tag: string, err: unknown) => void;
-  readonly tag: string;
+
+/** What a connection keeps for the order of its frames. */
+export interface Ordered {
   /** the frames waiting, while any are */
-  #chain: Promise<void> | undefined = undefined;
-  #waiting = 0;
+  chain: Promise<void> | undefined;
+  waiting: number;
+}
 
-  /**
-   * @param failed a handler threw (the store could not answer)
-   * @param tag passed to `failed` (the connection's id)
-   */
-  constructor(failed: (tag: string, err: unknown) => void, tag: string) {
-    this.failed = failed;
-    this.tag = tag;
+/**
+ * Handles one frame of `q`'s connection in its turn.
+ * @param out a frame's result, or what makes it in its turn
+ * @param failed a handler threw (the store could not answer); given `tag` (the connection's id) and the error
+ */
+export function inOrder<T>(
+  q: Ordered,
+  out: T | (() => T | Promise<T>),
+  pass: (value: T) => void,
+  failed: (tag: string, err: unknown) => void,
+  tag: string,
+): void {
+  if (typeof out !== 'function') {
+    if (q.waiting) later(q, () => out, pass, failed, tag);
+    else pass(out);
+    return;
   }
+  const make = out as () => T | Promise<T>;
+  if (q.waiting) return later(q, make, pass, failed, tag);
+  let value;
+  try {
+    value = make();
+  } catch (err) {
+    return failed(tag, err);
+  }
+  if (value instanceof Promise) return later(q, () => value, pass, failed, tag);
+  pass(value);
+}
 
-  /**
-   * @param out a frame's result, or what makes it in its turn
-   */
-  run(out: T | (() => T | Promise<T>), pass: (value: T) => void) {
-    const make = typeof out === 'function' ? (out as () => T | Promise<T>) : () => out;
-    if (this.#waiting) return this.#later(make, pass);
-    let value;
-    try {
-      value = make();
-    } catch (err) {
-      return this.failed(this.tag, err);
-    }
-    if (value instanceof Promise) return this.#later(() => value, pass);
-    pass(value);
-  }
-
-  #later(make: () => T | Promise<T>, pass: (value: T) => void) {
-    this.#waiting++;
-    this.#chain = (this.#chain ?? Promise.resolve())
-      .then(make)
-      .then(pass)
-      .catch((err) => this.failed(this.tag, err))
-      .finally(() => {
-        if (--this.#waiting === 0) this.#chain = undefined;
-      });
-  }
+function later<T>(
+  q: Ordered,
+  make: () => T | Promise<T>,
+  pass: (value: T) => void,
+  failed: (tag: string, err: unknown) => void,
+  tag: string,
+) {
+  q.waiting++;
+  q.chain = (q.chain ?? Promise.resolve())
+    .then(make)
+    .then(pass)
+    .catch((err) => failed(tag, err))
+    .finally(() => {
+      if (--q.waiting === 0) q.chain = undefined;
+    });
 }

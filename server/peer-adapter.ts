@@ -22,6 +22,7 @@
 import { createHook } from 'node:async_hooks';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, WebSocket } from 'ws';
+import { inOrder } from './in-order.js';
 import type { Conn } from './connections.js';
 import type { Screened } from './screen.js';
 import type { IncomingMessage, Server } from 'node:http';
@@ -61,6 +62,8 @@ export interface GuardHooks {
   socketError: (id: string, err: unknown) => void;
   /** `peer` registered another id than the guard checked */
   mismatch: (c: Conn) => void;
+  /** a frame's handler failed (the store did not answer) */
+  notRelayed: (id: string, err: unknown) => void;
 }
 
 /**
@@ -229,7 +232,13 @@ export function mountPeer({
       if (event !== 'message') return super.emit(event, ...args);
       const out = hooks.received(c, args[0], args[1]);
       if (out === false || !out) return false;
-      c.order.run(out, (frame) => void (frame && !c.closed && super.emit('message', Buffer.from(frame), false)));
+      inOrder(
+        c,
+        out,
+        (frame) => void (frame && !c.closed && super.emit('message', Buffer.from(frame), false)),
+        hooks.notRelayed,
+        c.id,
+      );
       return true;
     }
   }

@@ -23,11 +23,12 @@ export function capSocketsPerAddress(
   /** Open sockets per address key; an entry exists only while a socket from that key is open. */
 
   const open: Map<string, number> = new Map();
-  /** Each counted socket's key, for the one close handler all of them share (a closure each costs ~160 bytes). */
-  const keys: WeakMap<Socket, string> = new WeakMap();
+  /**
+   * The one close handler every counted socket shares (a closure each costs ~160 bytes). Its key is made again from
+   * its address, which Node keeps once read (a WeakMap from socket to key cost each socket an entry).
+   */
   function closed(this: Socket) {
-    const key = keys.get(this);
-    if (key === undefined) return;
+    const key = addressKey(this.remoteAddress);
     const left = (open.get(key) ?? 1) - 1;
     if (left > 0) open.set(key, left);
     else open.delete(key);
@@ -43,7 +44,6 @@ export function capSocketsPerAddress(
       return;
     }
     open.set(key, n + 1);
-    keys.set(socket, key);
     socket.on('close', closed);
   });
   return { count: (address) => open.get(addressKey(address)) ?? 0 };

@@ -2,12 +2,13 @@
 // and the frame rate's token bucket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InOrder } from '../../server/dist/server/in-order.js';
+import { inOrder as runInOrder } from '../../server/dist/server/in-order.js';
 
-/** @param {(err: unknown) => void} failed */
+/** One connection's order (its two fields), failing with `failed`. @param {(err: unknown) => void} failed */
 const inOrder = (failed) => {
-  const o = new InOrder((_tag, err) => failed(err), 'c');
-  return (/** @type {any} */ out, /** @type {(v: any) => void} */ pass) => o.run(out, pass);
+  const q = { chain: undefined, waiting: 0 };
+  return (/** @type {any} */ out, /** @type {(v: any) => void} */ pass) =>
+    runInOrder(q, out, pass, (tag, err) => (assert.equal(tag, 'c'), failed(err)), 'c');
 };
 import { takeFrame } from '../../server/dist/server/frame-rate.js';
 
