@@ -169,29 +169,28 @@ describe('people', () => {
     expect(speakers).to.deep.equal(['ben', 'cy']);
   });
 
-  it('reads your own level from the stats of a connection that sends your microphone, with no audio graph', async () => {
+  /**
+   * Your own microphone, sent to Ben by a sender whose stats are `f.stats` (one entry), and a count of the
+   * AudioContexts made. The track is real (silent), so that a fallback AudioLevel can listen to it.
+   */
+  async function ownLevel(
+    run: (f: {
+      people: People;
+      self: () => Participant;
+      graphs: () => number;
+      stats: (s: Record<string, unknown>) => void;
+      tick: () => Promise<void>;
+    }) => Promise<void>,
+  ) {
     let now = 1000;
-    const f = fakeHost(['ben'], () => now);
-    const people = new People(f.host, () => now);
-    // A real microphone-like track (silent), so that a fallback AudioLevel could listen to it.
+    const host = fakeHost(['ben'], () => now);
+    const people = new People(host.host, () => now);
     const source = new AudioContext();
     const track = source.createMediaStreamDestination().stream.getAudioTracks()[0];
-    f.host.microphone = () => track;
-    /** What the sender's stats say: energy summed as Chromium does, `level` a second (scaled by √2, see people.ts). */
-    let stats: Record<string, unknown> = {
-      type: 'media-source',
-      kind: 'audio',
-      totalAudioEnergy: 0,
-      totalSamplesDuration: 0,
-    };
-    const speak = (level: number, seconds: number) =>
-      (stats = {
-        ...stats,
-        totalAudioEnergy: (stats.totalAudioEnergy as number) + (level * Math.SQRT2) ** 2 * seconds,
-        totalSamplesDuration: (stats.totalSamplesDuration as number) + seconds,
-      });
-    const sender = { track, getStats: async () => new Map([['SA1', stats]]) };
-    f.host.peerConnection = () =>
+    host.host.microphone = () => track;
+    let stats: Record<string, unknown> = {};
+    const sender = { track, getStats: async () => new Map([['S1', stats]]) };
+    host.host.peerConnection = () =>
       ({
         connectionState: 'connected',
         getSenders: () => [sender],
@@ -207,28 +206,55 @@ describe('people', () => {
       }
     };
     try {
-      await people.sample();
-      speak(0.001, 0.2);
-      now += 200;
-      await people.sample();
-      expect(f.get('me').speaking, 'a quiet room').to.equal(false);
-      speak(0.1, 0.2);
-      now += 200;
-      await people.sample();
-      expect(f.get('me').speaking).to.equal(true);
-      expect(people.activeSpeaker).to.equal('me');
-      expect(graphs, 'no AudioContext').to.equal(0);
-      // A browser whose stats give no energy (Firefox): an AudioLevel listens to the microphone instead.
-      stats = { type: 'media-source', kind: 'audio' };
-      now += 200;
-      await people.sample();
-      expect(graphs).to.equal(1);
-      people.close();
+      await run({
+        people,
+        self: () => host.get('me'),
+        graphs: () => graphs,
+        stats: (s) => (stats = s),
+        tick: async () => {
+          now += 200;
+          await people.sample();
+        },
+      });
     } finally {
+      people.close();
       globalThis.AudioContext = Real;
       void source.close();
     }
-  });
+  }
+
+  it('reads your own level from the stats of a connection that sends your microphone, with no audio graph', () =>
+    ownLevel(async (f) => {
+      // Energy summed as Chromium sums it: `level` (scaled by √2, see people.ts) for each 0.2 s.
+      let energy = 0;
+      let seconds = 0;
+      const speak = (level: number) => {
+        energy += (level * Math.SQRT2) ** 2 * 0.2;
+        seconds += 0.2;
+        f.stats({ type: 'media-source', kind: 'audio', totalAudioEnergy: energy, totalSamplesDuration: seconds });
+      };
+      speak(0);
+      await f.tick();
+      speak(0.001);
+      await f.tick();
+      expect(f.self().speaking, 'a quiet room').to.equal(false);
+      speak(0.1);
+      await f.tick();
+      expect(f.self().speaking).to.equal(true);
+      expect(f.people.activeSpeaker).to.equal('me');
+      expect(f.graphs(), 'no AudioContext').to.equal(0);
+      // A browser whose stats give no energy (Firefox): an AudioLevel listens to the microphone instead.
+      f.stats({ type: 'media-source', kind: 'audio' });
+      await f.tick();
+      expect(f.graphs()).to.equal(1);
+    }));
+
+  it('listens to your microphone itself where a connection sends it but its stats say nothing of it', () =>
+    ownLevel(async (f) => {
+      f.stats({ type: 'outbound-rtp', kind: 'audio' });
+      await f.tick();
+      expect(f.graphs()).to.equal(1);
+    }));
 
   it('judges each connection and tells when its quality changes', async () => {
     let now = 0;

@@ -245,8 +245,9 @@ export class People extends Emitter<PeopleEvents> {
   /**
    * Our level since the last read, from the `media-source` stats of a sender of `track`: the root mean square of the
    * energy the browser summed. Chromium sums each 10 ms frame's peak, which is √2 times its RMS for a steady tone and
-   * more for a voice; divided by √2, it is on the scale of AudioLevel and of the levels the others send. 0 while no connection sends it or says
-   * nothing of it yet; undefined if its stats have no energy (Firefox).
+   * more for a voice; divided by √2, it is on the scale of AudioLevel and of the levels the others send. 0 while no
+   * connection sends it or says nothing of it yet; undefined if its stats have no energy (Firefox), or none at all for
+   * the microphone while it is sent.
    */
   async #sentLevel(track: MediaStreamTrack): Promise<number | undefined> {
     let sender: RTCRtpSender | undefined;
@@ -263,10 +264,12 @@ export class People extends Emitter<PeopleEvents> {
     const report = await sender.getStats().catch(() => undefined);
     type Source = { type: string; kind?: string; totalAudioEnergy?: unknown; totalSamplesDuration?: unknown };
     let source: Source | undefined;
+    let sent = false;
     report?.forEach((r: Source) => {
       if (r.type === 'media-source' && r.kind === 'audio') source = r;
+      else if (r.type === 'outbound-rtp') sent = true;
     });
-    if (!source) return 0;
+    if (!source) return sent ? undefined : 0;
     const energy = source.totalAudioEnergy;
     const seconds = source.totalSamplesDuration;
     if (typeof energy !== 'number' || typeof seconds !== 'number') return undefined;
