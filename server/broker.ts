@@ -163,6 +163,7 @@ export function mountBroker({
           rooms.dropped(c.id).catch((err) => log.warn('room store unreachable', { id: c.id, err: safe(err) }));
       },
       sending: (c, n) => conns.sending(c, n),
+      written: (c, n) => conns.written(c, n),
       socketError: (id, err) => log.debug('socket error', { id, err: String(err) }),
       mismatch: (c) => {
         refuse('identity-mismatch');

@@ -131,20 +131,18 @@ export class Connections {
     return true;
   }
 
-  /**
-   * Counts `n` bytes handed to `c`'s socket until ws has written them.
-   *
-   * @returns to call once they are written (or failed to be)
-   */
-  sending(c: Conn, n: number): () => void {
+  /** Counts `n` bytes handed to `c`'s socket, until `written`. */
+  sending(c: Conn, n: number): void {
     c.pending += n;
     this.buffered += n;
-    return () => {
-      if (c.closed) return;
-      c.pending -= n;
-      this.buffered -= n;
-      if (c.pending < this.config.sendBuffer) c.overSince = 0;
-    };
+  }
+
+  /** ws has written (or failed to write) `n` bytes that `sending` counted. */
+  written(c: Conn, n: number): void {
+    if (c.closed) return;
+    c.pending -= n;
+    this.buffered -= n;
+    if (c.pending < this.config.sendBuffer) c.overSince = 0;
   }
 
   /** @returns whether it can be sent to now */

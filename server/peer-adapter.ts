@@ -57,8 +57,10 @@ export interface GuardHooks {
   /** `peer` registered the socket as the id the guard checked */
   registered: (c: Conn) => void;
   closed: (c: Conn) => void;
-  /** `n` bytes are handed to the socket; the callback when ws has written them */
-  sending: (c: Conn, n: number) => () => void;
+  /** `n` bytes are handed to the socket… */
+  sending: (c: Conn, n: number) => void;
+  /** …and ws has written them (or failed to) */
+  written: (c: Conn, n: number) => void;
   socketError: (id: string, err: unknown) => void;
   /** `peer` registered another id than the guard checked */
   mismatch: (c: Conn) => void;
@@ -185,32 +187,35 @@ export function mountPeer({
     /** set when the connection opens */
     conn: Conn | undefined = undefined;
 
-    /** @param rest options and/or a callback */
-    send(data: any, ...rest: any[]) {
+    /** ws's `send(data, options?, callback?)`, with its arguments named rather than spread (a connect sends a few). */
+    send(data: any, options?: any, cb?: (err?: Error) => void) {
+      if (typeof options === 'function') {
+        cb = options;
+        options = undefined;
+      }
       const c = this.conn;
-      if (!c) return super.send(data, ...rest);
+      if (!c) return super.send(data, options, cb);
       if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) c.openSent = true;
       // Until `peer` has registered this socket as the id the guard checked, nothing addressed to an id (the queue
       // it flushes on registration) may reach it.
       if (!c.accepted && !(typeof data === 'string' && HANDSHAKE.test(data)))
-        return void (c.held ??= []).push(() => this.#counted(c, data, rest));
-      this.#counted(c, data, rest);
+        return void (c.held ??= []).push(() => this.#counted(c, data, options, cb));
+      this.#counted(c, data, options, cb);
     }
 
     /**
      * Sends, counting the bytes until ws has written them to the OS (its callback), for the send budgets.
      */
-    #counted(c: Conn, data: any, rest: any[]) {
+    #counted(c: Conn, data: any, options: any, cb: ((err?: Error) => void) | undefined) {
       const n = typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
-      const cb = typeof rest.at(-1) === 'function' ? rest.pop() : undefined;
-      const written = hooks.sending(c, n);
+      hooks.sending(c, n);
       try {
-        super.send(data, ...rest, (err: Error | undefined) => {
-          written();
+        super.send(data, options, (err?: Error) => {
+          hooks.written(c, n);
           cb?.(err);
         });
       } catch (err) {
-        written();
+        hooks.written(c, n);
         throw err;
       }
     }
