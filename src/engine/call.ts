@@ -449,7 +449,8 @@ export class Call extends Emitter<CallEvents> {
   setName(name: string): void {
     name = cleanName(name);
     this.options.name = name;
-    if (!this.#roster.self) return;
+    // The same name again (the element tells its first `name` too) changes nothing, and tells no one.
+    if (!this.#roster.self || this.#roster.self.name === name) return;
     this.#roster.updateSelf({ name });
     this.#mesh?.broadcast(this.#controlState());
   }

@@ -6,6 +6,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { brokers, rejection, until, sleep, uniqueRoom } from '../../test-support.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
 import type { PeerStats } from '../../engine/peer-stats.js';
+import { Call } from '../../engine/call.js';
 import './rtc-call.js';
 
 const tiles = (el: RtcCall) => [...el.shadowRoot!.querySelectorAll<RtcVideoTile>('rtc-video-tile')];
@@ -79,6 +80,20 @@ describe('rtc-call', () => {
     await until(() => remoteTiles(b)[0].participant?.name === 'Ana María', 'B to see the new name');
     expect(tiles(a).find((t) => t.local)!.participant!.name).to.equal('Ana María');
     expect(a.callState).to.equal('joined');
+  });
+
+  it('the same name again tells no one: the first `name` the element passes on costs no second render', async () => {
+    const call = new Call({ server: brokers.open, room: uniqueRoom(), name: 'Ana', audio: false, video: false });
+    const joined = call.join();
+    let told = 0;
+    call.on('participants', () => told++);
+    call.setName('Ana');
+    expect(told).to.equal(0);
+    call.setName('Ana B.');
+    expect(told).to.equal(1);
+    expect(call.participants[0].name).to.equal('Ana B.');
+    await joined;
+    await call.leave();
   });
 
   it('fires rtc-joined and rtc-participant-joined', async () => {
