@@ -24,16 +24,11 @@ export function inOrder<T>(
   failed: (tag: string, err: unknown) => void,
   tag: string,
 ): void {
-  if (typeof out !== 'function') {
-    if (q.waiting) later(q, () => out, pass, failed, tag);
-    else pass(out);
-    return;
-  }
-  const make = out as () => T | Promise<T>;
-  if (q.waiting) return later(q, make, pass, failed, tag);
+  const make = typeof out === 'function' ? (out as () => T | Promise<T>) : undefined;
+  if (q.waiting) return later(q, make ?? (() => out as T), pass, failed, tag);
   let value;
   try {
-    value = make();
+    value = make ? make() : (out as T);
   } catch (err) {
     return failed(tag, err);
   }

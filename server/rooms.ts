@@ -193,7 +193,7 @@ export class Rooms {
    * has a place (it may have filled up since the seat was issued).
    */
   async hasPlace(t: Ticket) {
-    return t.state !== 'pending' || (await this.members(t.room)).length < this.roomMax;
+    return seated(t) || (await this.members(t.room)).length < this.roomMax;
   }
 
   /** Seats issued and not yet connected. */
@@ -224,7 +224,7 @@ export class Rooms {
   async sameRoom(src: string, dst: string) {
     if (src === dst) return undefined;
     const [a, b] = await Promise.all([this.store.get(src), this.store.get(dst)]);
-    return a && b && a.room === b.room && b.state !== 'pending' ? b : undefined;
+    return a && b && a.room === b.room && seated(b) ? b : undefined;
   }
 
   /**
@@ -237,7 +237,7 @@ export class Rooms {
     if (src === dst) return undefined;
     const a = peek.call(this.store, src);
     const b = peek.call(this.store, dst);
-    return a && b && a.room === b.room && b.state !== 'pending' ? b : undefined;
+    return a && b && a.room === b.room && seated(b) ? b : undefined;
   }
 
   /**
