@@ -162,3 +162,19 @@ test('every seat id is one the PeerJS client accepts (letters and digits), whoev
     rooms.close();
   }
 });
+
+test('peer is handed the checked id, decoded as it was checked, and never the seat secret', async () => {
+  const { upgradeIdentity } = await import('../../server/dist/server/upgrade-guard.js');
+  for (const seat of [ownSeat(), { id: 'Zz_-09azAZ0123456789', secret: randomBytes(24).toString('base64url') }]) {
+    const who = upgradeIdentity(`/broker/peerjs?key=rtc-call&id=${seat.id}&token=${seat.secret}&version=1.5.4`);
+    assert.ok(who);
+    assert.equal(who.id, seat.id);
+    assert.equal(who.token, seat.secret);
+    // `peer` reads the URL as this does (new URL(req.url, base).searchParams).
+    const q = new URL(who.url, 'https://peerjs').searchParams;
+    assert.equal(q.get('id'), seat.id);
+    assert.equal(q.get('key'), 'rtc-call');
+    assert.ok(q.get('token'), 'peer refuses an upgrade without a token');
+    assert.ok(!who.url.includes(seat.secret) && !q.get('token')?.includes(seat.secret), who.url);
+  }
+});
