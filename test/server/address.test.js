@@ -60,6 +60,28 @@ test('LruMap forgets the least recently used entry when full, never everything',
   assert.throws(() => new LruMap(0), RangeError);
 });
 
+test('LruMap: using the most recent entry again, setting it, or deleting it keeps the order of the rest', () => {
+  const m = new LruMap(3);
+  m.set('a', 1).set('b', 2).set('c', 3);
+  assert.equal(m.get('c'), 3);
+  assert.equal(m.get('c'), 3);
+  m.set('c', 30);
+  assert.equal(m.get('c'), 30);
+  m.set('d', 4);
+  assert.deepEqual([m.has('a'), m.has('b')], [false, true], 'a, not c, was the least recently used');
+  assert.equal(m.get('b'), 2, 'b moves to the end');
+  m.set('e', 5);
+  assert.deepEqual([m.has('c'), m.has('d'), m.has('b')], [false, true, true], 'c went next');
+  assert.equal(m.delete('e'), true);
+  assert.equal(m.get('e'), undefined);
+  m.set('e', 6).set('f', 7);
+  assert.deepEqual(
+    ['d', 'b', 'e', 'f'].map((k) => m.get(k)),
+    [undefined, 2, 6, 7],
+    'a deleted newest comes back as new, and d was the least recently used',
+  );
+});
+
 test('the join limit keeps its count for active addresses while a flood of new addresses fills it', () => {
   let now = 1_000_000;
   const allowed = perAddressLimit({ perMinute: 3, capacity: 100, now: () => now });
