@@ -15,9 +15,9 @@ import type { Logger } from './log.js';
 
 export const PEER_KEY = 'rtc-call';
 /**
- * The token `peer` is handed with every id. `peer` compares tokens only to tell an id's owner coming back from someone
- * else taking the id, which the guard has already told by the seat's secret (and `peer`'s HTTP API, which would take
- * the token as a password, is closed): one short constant, so `peer` keeps no copy of a secret per member.
+ * The token `peer` is handed with every id. `peer` reads a token in one place only: to tell an id's owner coming back
+ * from someone else taking the id, which the guard has already told by the seat's secret. (Its HTTP API, closed here
+ * anyway, takes none.) So one short constant: `peer` keeps no copy of a secret per member.
  */
 const PEER_TOKEN = 'seat';
 
