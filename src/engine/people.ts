@@ -251,15 +251,14 @@ export class People extends Emitter<PeopleEvents> {
    */
   async #sentLevel(track: MediaStreamTrack): Promise<number | undefined> {
     let sender: RTCRtpSender | undefined;
-    for (const p of this.host.participants())
-      if (
-        !p.local &&
-        (sender = this.host
-          .peerConnection(p.id)
-          ?.getSenders?.()
-          .find((s) => s.track === track))
-      )
-        break;
+    for (const p of this.host.participants()) {
+      if (p.local) continue;
+      sender = this.host
+        .peerConnection(p.id)
+        ?.getSenders?.()
+        .find((s) => s.track === track);
+      if (sender) break;
+    }
     if (!sender) return 0;
     const report = await sender.getStats().catch(() => undefined);
     type Source = { type: string; kind?: string; totalAudioEnergy?: unknown; totalSamplesDuration?: unknown };
