@@ -279,7 +279,10 @@ export class Mesh extends Emitter<MeshEvents> {
   setView(id: string, height: number): void {
     if (this.#views.get(id) === height) return;
     this.#views.set(id, height);
-    this.#entries.get(id)?.link.sendControl({ v: 1, t: 'view', h: height } satisfies ControlMessage);
+    const entry = this.#entries.get(id);
+    entry?.link.sendControl({ v: 1, t: 'view', h: height } satisfies ControlMessage);
+    // Until they say how they show us, we send them what we show of them (#viewOf).
+    if (entry && entry.view === undefined) this.fitVideo();
   }
 
   /** Tells every peer something. */
@@ -451,6 +454,8 @@ export class Mesh extends Emitter<MeshEvents> {
       // later device change or mute is a replaceTrack, never a renegotiation), and the control channel.
       for (const kind of ['audio', 'video'] as const)
         link.pc.addTransceiver(kind, { direction: 'sendrecv', streams: [this.#local] });
+      // Its first frames already fitted, to the view we expect, not full size until they say.
+      if (this.fit) this.#fitEncodings(entry);
       this.#syncTracks(link.pc);
       this.#preferCodec(entry, false);
       link.offer();
@@ -465,7 +470,10 @@ export class Mesh extends Emitter<MeshEvents> {
       t.sender.setStreams?.(this.#local);
     }
     this.#syncTracks(pc);
-    if (entry.link.pc === pc) this.#preferCodec(entry, false);
+    if (entry.link.pc === pc) {
+      this.#preferCodec(entry, false);
+      if (this.fit) this.#fitEncodings(entry);
+    }
   }
 
   /**
@@ -520,15 +528,22 @@ export class Mesh extends Emitter<MeshEvents> {
    */
   fitVideo(): void {
     if (this.#closed || !this.fit) return;
-    const views = [...this.#entries.values()].map((e) => e.view ?? DEFAULT_VIEW);
-    // (At once when the camera is asked for nothing new.)
+    const views = [...this.#entries.values()].map((e) => this.#viewOf(e));
+    // The encodings at once, and again once the camera has what it is asked for (at once when that is nothing new).
+    this.#fitEncodings();
     void this.media.setCaptureHeight(captureHeight(views), captureFps(views)).then(() => this.#fitEncodings());
   }
 
-  #fitEncodings(): void {
+  /** How tall they show our video: what they said, else as tall as we show theirs (one widget, one layout). */
+  #viewOf(e: Entry): number {
+    return e.view ?? (this.#views.get(e.key) || DEFAULT_VIEW);
+  }
+
+  /** Fits the encodings of every connection, or of `only`. */
+  #fitEncodings(only?: Entry): void {
     const captured = this.media.track('video')?.getSettings?.().height || this.media.captureHeight;
     // One change at a time per sender: setParameters must see the parameters of the getParameters before it.
-    for (const e of this.#entries.values())
+    for (const e of only ? [only] : this.#entries.values())
       e.fitting = (e.fitting ?? Promise.resolve()).then(() => this.#fitEncoding(e, captured));
   }
 
@@ -536,10 +551,10 @@ export class Mesh extends Emitter<MeshEvents> {
     const sender = mainTransceivers(e.link.pc).find((t) => t.receiver.track.kind === 'video')?.sender;
     if (!sender || e.link.pc.signalingState === 'closed') return;
     const params = sender.getParameters();
-    // Not negotiated yet: fitted again once connected.
+    // (A transceiver has its encoding from the start; a connection being torn down may not.)
     const enc = params.encodings?.[0];
     if (!enc) return;
-    const fit = encodingFor(captured, e.view ?? DEFAULT_VIEW);
+    const fit = encodingFor(captured, this.#viewOf(e));
     // The link's level on top of the fit: both must allow video, the smaller picture, the lower bitrate.
     const level = LEVEL_ENCODING[e.quality?.level ?? 'full'];
     const want = {
@@ -549,18 +564,9 @@ export class Mesh extends Emitter<MeshEvents> {
       // A level's frame rate is below any fit's.
       maxFramerate: level.maxFramerate ?? fit.maxFramerate,
     };
-    if (
-      enc.active === want.active &&
-      (enc.scaleResolutionDownBy ?? 1) === want.scaleResolutionDownBy &&
-      enc.maxBitrate === want.maxBitrate &&
-      enc.maxFramerate === want.maxFramerate
-    )
-      return;
-    enc.active = want.active;
-    enc.scaleResolutionDownBy = want.scaleResolutionDownBy;
-    enc.maxBitrate = want.maxBitrate;
-    if (want.maxFramerate === undefined) delete enc.maxFramerate;
-    else enc.maxFramerate = want.maxFramerate;
+    if (Object.entries(want).every(([k, v]) => enc[k as keyof typeof want] === v)) return;
+    // (A member set to undefined is one left out: no frame rate cap.)
+    Object.assign(enc, want);
     await sender.setParameters(params).catch(() => {});
   }
 

@@ -199,3 +199,67 @@ test('fit-video="off" turns the fitting off: the camera at 1280x720 and every en
   assert.equal(caiHidden.active, true);
   assert.equal(caiHidden.scale, 1);
 });
+
+test('until a receiver says how it shows a sender, the sender sends it what it shows of the receiver: small tiles are small from the first frames, set before the connection is made', async () => {
+  server ??= await startServer();
+  chromium ??= await launchBrowser();
+  const room = `e2e-first-${Date.now()}`;
+  const pages = [];
+  for (const name of ['Eve', 'Fay']) {
+    const context = await chromium.browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport({ width: 1200, height: 900 });
+    await page.evaluateOnNewDocument((drop) => {
+      // Both show each other small from the start.
+      document.addEventListener('DOMContentLoaded', () => {
+        const s = document.createElement('style');
+        s.textContent = 'rtc-call { display: block; width: 320px !important }';
+        document.head.append(s);
+      });
+      // Each video encoding set, and whether the connection carrying it was made by then (DTLS connected).
+      /** @type {any} */ (window).__fits = [];
+      const set = RTCRtpSender.prototype.setParameters;
+      RTCRtpSender.prototype.setParameters = function (/** @type {any} */ p, /** @type {any} */ o) {
+        // (Only video encodings are scaled; the track may not be on the sender yet.)
+        if (p.encodings?.[0]?.scaleResolutionDownBy !== undefined)
+          /** @type {any} */ (window).__fits.push({
+            scale: p.encodings?.[0]?.scaleResolutionDownBy ?? 1,
+            made: this.transport?.state === 'connected',
+          });
+        return set.call(this, p, o);
+      };
+      // Fay never tells how she shows Eve: Eve has only her own view of Fay to go by.
+      if (!drop) return;
+      const send = RTCDataChannel.prototype.send;
+      RTCDataChannel.prototype.send = function (/** @type {any} */ data) {
+        if (typeof data === 'string' && data.includes('"t":"view"')) return;
+        return send.call(this, data);
+      };
+    }, name === 'Fay');
+    await page.goto(`${server.url}/?prejoin=off&room=${room}&name=${name}`);
+    pages.push(page);
+  }
+  const [eve, fay] = pages;
+  await Promise.all(pages.map((p) => waitForRemoteVideos(p, 1, 60000)));
+  // Fay hears Eve's view, so she fits to it: the proof that views get through where nothing drops them.
+  await until(
+    () => sending(fay),
+    (s) => s.scale >= 2,
+    'Fay scales down for Eve’s small tile',
+  );
+  // Eve never heard Fay's view, and sends her what she shows of Fay: a small tile, not a full 360-line picture.
+  const eveToFay = await sending(eve);
+  assert.equal(eveToFay.active, true);
+  assert.ok(eveToFay.scale >= 2, `Eve scales down for the small tile she expects: ${JSON.stringify(eveToFay)}`);
+  assert.equal(eveToFay.maxFramerate, 15, 'a small tile gets 15 frames a second');
+  assert.equal(eveToFay.capture, 360);
+  assert.ok((await remoteFrameCounts(fay))[0] > 0, 'Fay sees Eve’s video move');
+  // And from the first frames: both scaled their encoding down before their connection was made.
+  for (const page of pages) {
+    const fits = await page.evaluate(() => /** @type {any} */ (window).__fits);
+    assert.ok(
+      fits.some((/** @type {any} */ f) => f.scale >= 2 && !f.made),
+      `an encoding scaled down before the connection was made: ${JSON.stringify(fits)}`,
+    );
+  }
+});
