@@ -100,6 +100,29 @@ describe('engine logic', () => {
     expect(describeMediaError('audio', new DOMException('x', 'NotReadableError')).message).to.contain('in use');
   });
 
+  it('a capture size or rate asked for while the camera opens is applied to it once open', async () => {
+    let opened!: (s: MediaStream) => void;
+    const applied: MediaTrackConstraints[] = [];
+    // A real track (MediaStream takes no other), its applyConstraints watched.
+    const track = document.createElement('canvas').captureStream().getVideoTracks()[0];
+    track.applyConstraints = async (c?: MediaTrackConstraints) => void applied.push(c ?? {});
+    const md = {
+      getUserMedia: () => new Promise<MediaStream>((resolve) => (opened = resolve)),
+      enumerateDevices: async () => [],
+      addEventListener() {},
+      removeEventListener() {},
+    } as unknown as MediaDevices;
+    const media = new LocalMedia(md);
+    const starting = media.start({ audio: false, video: true });
+    // The camera is asked for 360 lines at 30 a second; the others' views then say 15 is enough.
+    await media.setCaptureHeight(360, 15);
+    expect(applied, 'no camera open yet').to.have.length(0);
+    opened(new MediaStream([track]));
+    await starting;
+    expect(applied.map((c) => (c.frameRate as ConstrainDoubleRange).max)).to.deep.equal([15]);
+    media.stop();
+  });
+
   it('PeerJS is always pointed at our broker and our ICE servers, never its cloud defaults', () => {
     const seat = {
       id: 'i',

@@ -76,6 +76,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** The camera's height now: the smallest that covers what the others show (360 until they say). */
   #captureHeight: number = CAPTURE_LADDER[0];
   #captureFps = 30;
+  /** The size or rate changed while no camera was open: one that was opening then has the old ones. */
+  #changedUnopened = false;
 
   constructor(private readonly md: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
     super();
@@ -152,6 +154,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     if (height === this.#captureHeight && fps === this.#captureFps) return;
     this.#captureHeight = height;
     this.#captureFps = fps;
+    this.#changedUnopened = !this.#tracks.video;
     await this.#tracks.video?.applyConstraints(video(height, fps)).catch(() => {});
   }
 
@@ -252,7 +255,13 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.preview = new MediaStream([this.#tracks.audio, this.#tracks.video].filter((t): t is MediaStreamTrack => !!t));
     if (!track) return;
     if (kind === 'audio') track.enabled = this.wanted.audio;
-    else track.enabled = !this.#paused;
+    else {
+      track.enabled = !this.#paused;
+      // (The others' views can come while the camera opens.)
+      if (this.#changedUnopened)
+        void track.applyConstraints(video(this.#captureHeight, this.#captureFps)).catch(() => {});
+      this.#changedUnopened = false;
+    }
     const id = track.getSettings?.().deviceId;
     if (id && !this.selected[KIND[kind]]) this.selected[KIND[kind]] = id;
     // The device was unplugged or taken away: fall back to another one.

@@ -253,6 +253,8 @@ test('until a receiver says how it shows a sender, the sender sends it what it s
   assert.ok(eveToFay.scale >= 2, `Eve scales down for the small tile she expects: ${JSON.stringify(eveToFay)}`);
   assert.equal(eveToFay.maxFramerate, 15, 'a small tile gets 15 frames a second');
   assert.equal(eveToFay.capture, 360);
+  // (Eve's camera was asked for this while it opened: the others' views came first.)
+  assert.equal(eveToFay.captureFps, 15, 'the camera at 15 while everyone shows it small');
   assert.ok((await remoteFrameCounts(fay))[0] > 0, 'Fay sees Eve’s video move');
   // And from the first frames: both scaled their encoding down before their connection was made.
   for (const page of pages) {
