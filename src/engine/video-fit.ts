@@ -10,7 +10,10 @@
 
 /** Capture heights (16:9): 640x360, 960x540, 1280x720. */
 export const CAPTURE_LADDER = [360, 540, 720] as const;
-/** What a peer that has not said yet is assumed to show: a tile in a grid. */
+/**
+ * What a peer that has not said yet is assumed to show, when we do not show them either (else we assume they show us
+ * as we show them): a tile in a grid.
+ */
 export const DEFAULT_VIEW = 360;
 /** Heights a receiver reports, so that a tile resized by a few pixels says nothing new. 0 is hidden. */
 const VIEW_STEPS = [0, 90, 180, 270, 360, 540, 720, 1080];
@@ -30,7 +33,7 @@ export function viewStep(cssHeight: number, dpr = 1, visible = true): number {
   return VIEW_STEPS.find((s) => s >= px) ?? VIEW_STEPS[VIEW_STEPS.length - 1];
 }
 
-/** The capture height for these views (one per peer; a peer that has not said counts as DEFAULT_VIEW). */
+/** The capture height for these views (one per peer; for a peer that has not said, what the mesh assumes). */
 export function captureHeight(views: readonly number[]): number {
   const tallest = Math.max(0, ...views);
   return CAPTURE_LADDER.find((h) => h >= tallest) ?? CAPTURE_LADDER[CAPTURE_LADDER.length - 1];
