@@ -123,6 +123,38 @@ describe('engine logic', () => {
     media.stop();
   });
 
+  it('a capture rate asked for while another camera opens is applied to the new one too', async () => {
+    const opening: ((s: MediaStream) => void)[] = [];
+    const applied = new Map<MediaStreamTrack, number[]>();
+    const camera = () => {
+      const track = document.createElement('canvas').captureStream().getVideoTracks()[0];
+      applied.set(track, []);
+      track.applyConstraints = async (c?: MediaTrackConstraints) =>
+        void applied.get(track)!.push((c?.frameRate as ConstrainDoubleRange).max!);
+      return track;
+    };
+    const md = {
+      getUserMedia: () => new Promise<MediaStream>((resolve) => opening.push(resolve)),
+      enumerateDevices: async () => [],
+      addEventListener() {},
+      removeEventListener() {},
+    } as unknown as MediaDevices;
+    const media = new LocalMedia(md);
+    const starting = media.start({ audio: false, video: true });
+    const first = camera();
+    opening[0](new MediaStream([first]));
+    await starting;
+    // Another camera is picked; while it opens (asked for 30 a second), the others' views say 15.
+    const switching = media.selectDevice('videoinput', 'other');
+    await media.setCaptureHeight(360, 15);
+    const second = camera();
+    opening[1](new MediaStream([second]));
+    await switching;
+    expect(applied.get(first), 'the camera open then').to.deep.equal([15]);
+    expect(applied.get(second), 'the one that was opening').to.deep.equal([15]);
+    media.stop();
+  });
+
   it('PeerJS is always pointed at our broker and our ICE servers, never its cloud defaults', () => {
     const seat = {
       id: 'i',

@@ -76,8 +76,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** The camera's height now: the smallest that covers what the others show (360 until they say). */
   #captureHeight: number = CAPTURE_LADDER[0];
   #captureFps = 30;
-  /** The size or rate changed while no camera was open: one that was opening then has the old ones. */
-  #changedUnopened = false;
+  /** The size or rate changed since the camera was last asked for: a camera opening then comes with the old ones. */
+  #changedSinceAsked = false;
 
   constructor(private readonly md: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
     super();
@@ -154,7 +154,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     if (height === this.#captureHeight && fps === this.#captureFps) return;
     this.#captureHeight = height;
     this.#captureFps = fps;
-    this.#changedUnopened = !this.#tracks.video;
+    this.#changedSinceAsked = true;
     await this.#tracks.video?.applyConstraints(video(height, fps)).catch(() => {});
   }
 
@@ -214,6 +214,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     const c: MediaStreamConstraints = {};
     for (const kind of kinds) {
       const id = this.selected[KIND[kind]];
+      if (kind === 'video') this.#changedSinceAsked = false;
       const base = kind === 'video' ? video(this.#captureHeight, this.#captureFps) : { ...this.audioProcessing };
       c[kind] = id ? { ...base, deviceId: { exact: id } } : base;
     }
@@ -257,10 +258,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     if (kind === 'audio') track.enabled = this.wanted.audio;
     else {
       track.enabled = !this.#paused;
-      // (The others' views can come while the camera opens.)
-      if (this.#changedUnopened)
+      // (The others' views can come while a camera opens, the first or another one picked.)
+      if (this.#changedSinceAsked)
         void track.applyConstraints(video(this.#captureHeight, this.#captureFps)).catch(() => {});
-      this.#changedUnopened = false;
+      this.#changedSinceAsked = false;
     }
     const id = track.getSettings?.().deviceId;
     if (id && !this.selected[KIND[kind]]) this.selected[KIND[kind]] = id;

@@ -223,7 +223,7 @@ test('until a receiver says how it shows a sender, the sender sends it what it s
         // (Only video encodings are scaled; the track may not be on the sender yet.)
         if (p.encodings?.[0]?.scaleResolutionDownBy !== undefined)
           /** @type {any} */ (window).__fits.push({
-            scale: p.encodings?.[0]?.scaleResolutionDownBy ?? 1,
+            scale: p.encodings[0].scaleResolutionDownBy,
             made: this.transport?.state === 'connected',
           });
         return set.call(this, p, o);
