@@ -50,8 +50,10 @@ describe('rtc-call: languages', () => {
     );
     const a = wrap.querySelector<RtcCall>('#a')!;
     const b = wrap.querySelector<RtcCall>('#b')!;
-    for (const el of [a, b]) await until(() => remoteTiles(el).length === 1, `${el.id} to see the other`);
-    await drawn(a);
+    for (const el of [a, b]) {
+      await until(() => remoteTiles(el).length === 1, `${el.id} to see the other`);
+      await drawn(el);
+    }
     part(a, 'devices-button').click();
     await a.updateComplete;
     expect(english(a), 'English to begin with').to.not.be.empty;

@@ -3,7 +3,7 @@ import type { RtcCall } from './rtc-call.js';
 import type { LitElement } from 'lit';
 import type { RtcVideoTile } from '../rtc-video-tile/rtc-video-tile.js';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { brokers, rejection, until, sleep, uniqueRoom } from '../../test-support.js';
+import { brokers, drawn, rejection, until, sleep, uniqueRoom } from '../../test-support.js';
 import type { RtcErrorDetail } from '../../engine/errors.js';
 import type { PeerStats } from '../../engine/peer-stats.js';
 import { Call } from '../../engine/call.js';
@@ -29,6 +29,8 @@ async function pair(room = uniqueRoom()) {
       () => remoteTiles(el).length === 1 && frames(remoteTiles(el)[0]) > 0,
       `${el.id} to see the other's video`,
     );
+    // Its controls come with the render that follows the first picture.
+    await drawn(el);
   }
   return { a, b, room };
 }
