@@ -37,10 +37,10 @@ export const uniqueRoom = (prefix = 'room') =>
 
 /**
  * Until `<rtc-call>` is drawn in full: while a call that began by itself connects, it draws only the videos (its base
- * is `aria-busy`), and the rest after the first picture from someone else.
+ * is `aria-busy`), and the rest after the first picture from someone else. Not yet rendered at all is not drawn.
  */
 export const drawn = (el: HTMLElement) =>
   until(
-    () => !el.shadowRoot?.querySelector('[part~="base"][aria-busy]'),
+    () => el.shadowRoot?.querySelector('[part~="base"]')?.hasAttribute('aria-busy') === false,
     `${el.id || el.getAttribute('name')} drawn in full`,
   );
