@@ -100,55 +100,53 @@ describe('engine logic', () => {
     expect(describeMediaError('audio', new DOMException('x', 'NotReadableError')).message).to.contain('in use');
   });
 
-  it('a capture size or rate asked for while the camera opens is applied to it once open', async () => {
-    let opened!: (s: MediaStream) => void;
-    const applied: MediaTrackConstraints[] = [];
-    // A real track (MediaStream takes no other), its applyConstraints watched.
-    const track = document.createElement('canvas').captureStream().getVideoTracks()[0];
-    track.applyConstraints = async (c?: MediaTrackConstraints) => void applied.push(c ?? {});
-    const md = {
-      getUserMedia: () => new Promise<MediaStream>((resolve) => (opened = resolve)),
-      enumerateDevices: async () => [],
-      addEventListener() {},
-      removeEventListener() {},
-    } as unknown as MediaDevices;
-    const media = new LocalMedia(md);
-    const starting = media.start({ audio: false, video: true });
-    // The camera is asked for 360 lines at 30 a second; the others' views then say 15 is enough.
-    await media.setCaptureHeight(360, 15);
-    expect(applied, 'no camera open yet').to.have.length(0);
-    opened(new MediaStream([track]));
-    await starting;
-    expect(applied.map((c) => (c.frameRate as ConstrainDoubleRange).max)).to.deep.equal([15]);
-    media.stop();
-  });
-
-  it('a capture rate asked for while another camera opens is applied to the new one too', async () => {
+  /**
+   * Devices whose cameras open when the test says: `open(n)` answers the n-th `getUserMedia` with a new camera (a real
+   * track, as MediaStream takes no other), and `applied` keeps the frame rates each camera was re-asked for.
+   */
+  function camerasOpenedByHand() {
     const opening: ((s: MediaStream) => void)[] = [];
     const applied = new Map<MediaStreamTrack, number[]>();
-    const camera = () => {
-      const track = document.createElement('canvas').captureStream().getVideoTracks()[0];
-      applied.set(track, []);
-      track.applyConstraints = async (c?: MediaTrackConstraints) =>
-        void applied.get(track)!.push((c?.frameRate as ConstrainDoubleRange).max!);
-      return track;
-    };
     const md = {
       getUserMedia: () => new Promise<MediaStream>((resolve) => opening.push(resolve)),
       enumerateDevices: async () => [],
       addEventListener() {},
       removeEventListener() {},
     } as unknown as MediaDevices;
+    const open = (n: number) => {
+      const track = document.createElement('canvas').captureStream().getVideoTracks()[0];
+      applied.set(track, []);
+      track.applyConstraints = async (c?: MediaTrackConstraints) =>
+        void applied.get(track)!.push((c?.frameRate as ConstrainDoubleRange).max!);
+      opening[n](new MediaStream([track]));
+      return track;
+    };
+    return { md, open, applied };
+  }
+
+  it('a capture size or rate asked for while the camera opens is applied to it once open', async () => {
+    const { md, open, applied } = camerasOpenedByHand();
     const media = new LocalMedia(md);
     const starting = media.start({ audio: false, video: true });
-    const first = camera();
-    opening[0](new MediaStream([first]));
+    // The camera is asked for 360 lines at 30 a second; the others' views then say 15 is enough.
+    await media.setCaptureHeight(360, 15);
+    expect(applied.size, 'no camera open yet').to.equal(0);
+    const camera = open(0);
+    await starting;
+    expect(applied.get(camera)).to.deep.equal([15]);
+    media.stop();
+  });
+
+  it('a capture rate asked for while another camera opens is applied to the new one too', async () => {
+    const { md, open, applied } = camerasOpenedByHand();
+    const media = new LocalMedia(md);
+    const starting = media.start({ audio: false, video: true });
+    const first = open(0);
     await starting;
     // Another camera is picked; while it opens (asked for 30 a second), the others' views say 15.
     const switching = media.selectDevice('videoinput', 'other');
     await media.setCaptureHeight(360, 15);
-    const second = camera();
-    opening[1](new MediaStream([second]));
+    const second = open(1);
     await switching;
     expect(applied.get(first), 'the camera open then').to.deep.equal([15]);
     expect(applied.get(second), 'the one that was opening').to.deep.equal([15]);
