@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import { inOwnNetns, firewall } from './netns.js';
 import { startServer } from '../support/server.js';
 import { launchBrowser, waitForRemoteVideos } from '../support/browser.js';
-import { openRecordedPage, widgetLog, framesByName, callState, serverMembers, poll, sleep } from './support.js';
+import {
+  openRecordedPage,
+  widgetLog,
+  framesByName,
+  callState,
+  serverMembers,
+  poll,
+  sleep,
+  everyoneSees,
+} from './support.js';
 
 const CUT_MS = 70000;
 /** The client's own bound for noticing (README: ping every 5 s, lost after 12 s of silence). */
@@ -36,7 +45,7 @@ if (await inOwnNetns(import.meta.url)) {
     for (const name of names)
       pages.push(await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
     // Generous: the machine is shared, and three pages start their calls at once.
-    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2, 120000)));
+    await everyoneSees(pages, 2, 120000);
 
     const fw = firewall();
     /** @type {string[]} */

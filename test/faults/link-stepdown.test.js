@@ -8,8 +8,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { inOwnNetns, firewall } from './netns.js';
 import { startServer } from '../support/server.js';
-import { launchBrowser, waitForRemoteVideos } from '../support/browser.js';
-import { openRecordedPage, framesByName, poll, sleep } from './support.js';
+import { launchBrowser } from '../support/browser.js';
+import { openRecordedPage, framesByName, poll, sleep, everyoneSees } from './support.js';
 
 /** Of every UDP packet (both ways: on loopback each passes INPUT once), this share is lost. */
 const LOSS = 0.3;
@@ -90,7 +90,7 @@ if (await inOwnNetns(import.meta.url)) {
     const pages = [];
     for (const name of names)
       pages.push(await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
-    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
+    await everyoneSees(pages, 1, 60000);
     await Promise.all(pages.map(({ page }) => recordEncodings(page)));
     const [ana, ben] = pages.map(({ page }) => page);
 

@@ -7,8 +7,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { inOwnNetns, firewall } from './netns.js';
 import { startServer } from '../support/server.js';
-import { launchBrowser, waitForRemoteVideos } from '../support/browser.js';
-import { openRecordedPage, widgetLog, markTiles, markedFrames, poll, sleep } from './support.js';
+import { launchBrowser } from '../support/browser.js';
+import { openRecordedPage, widgetLog, markTiles, markedFrames, poll, sleep, everyoneSees } from './support.js';
 
 const CUT_MS = 15000;
 /** "Video back within a few seconds of the network returning." */
@@ -33,7 +33,7 @@ if (await inOwnNetns(import.meta.url)) {
     const pages = [];
     for (const name of names)
       pages.push(await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
-    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
+    await everyoneSees(pages, 1, 60000);
     for (const { page } of pages) assert.equal(await markTiles(page, 'before-the-cut'), 1);
 
     const fw = firewall();

@@ -7,8 +7,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { inOwnNetns, firewall } from './netns.js';
 import { startServer } from '../support/server.js';
-import { launchBrowser, waitForRemoteVideos } from '../support/browser.js';
-import { openRecordedPage, widgetLog, framesByName, poll, sleep } from './support.js';
+import { launchBrowser } from '../support/browser.js';
+import { openRecordedPage, widgetLog, framesByName, poll, sleep, everyoneSees } from './support.js';
 
 /** Cuts of up to this long heal in place: no tile may leave before it. */
 const HEAL_WINDOW_MS = 15000;
@@ -34,7 +34,7 @@ if (await inOwnNetns(import.meta.url)) {
     const pages = [];
     for (const name of names)
       pages.push(await openRecordedPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
-    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 1, 60000)));
+    await everyoneSees(pages, 1, 60000);
 
     const fw = firewall();
     let cutAt = 0;

@@ -1,5 +1,6 @@
 // @ts-check
 /** What the fault tests share: pages that record what the widget says, frame counters, and bounded waits. */
+import { waitForRemoteVideos } from '../support/browser.js';
 
 /**
  * Runs in every page before its scripts: records the widget's events and `call-state` changes with their times.
@@ -132,4 +133,27 @@ export function markedFrames(page, mark) {
       .filter((t) => /** @type {any} */ (t).rtcFaultMark === mark && t.isConnected)
       .map((t) => t.shadowRoot?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? -1);
   }, mark);
+}
+
+/**
+ * Until every page sees `count` remote videos. If one does not within `timeoutMs`, fails with what each page's widget
+ * said (its recorded events), its page errors and its tiles' frames, so that a call that never connected can be told
+ * from a slow one.
+ * @param {{page: import('puppeteer-core').Page, errors: string[]}[]} pages
+ * @param {number} count
+ * @param {number} timeoutMs
+ */
+export async function everyoneSees(pages, count, timeoutMs) {
+  try {
+    await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, count, timeoutMs)));
+  } catch (err) {
+    const said = await Promise.all(
+      pages.map(async ({ page, errors }) => ({
+        log: await widgetLog(page).catch(String),
+        errors,
+        frames: await framesByName(page).catch(String),
+      })),
+    );
+    throw new Error(`${/** @type {Error} */ (err).message}; what each page said: ${JSON.stringify(said)}`);
+  }
 }
