@@ -43,6 +43,10 @@ export async function openRecordedPage(browser, url) {
   /** @type {string[]} */
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // What a page that never joins could have lost on the way: a script that did not load, or a word in the console.
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`));
+  page.on('console', (m) => ['error', 'warn'].includes(m.type()) && errors.push(`console.${m.type()}: ${m.text()}`));
   await page.evaluateOnNewDocument(recordWidget);
   await page.goto(url);
   return { page, context, errors };
@@ -137,8 +141,8 @@ export function markedFrames(page, mark) {
 
 /**
  * Until every page sees `count` remote videos. If one does not within `timeoutMs`, fails with what each page's widget
- * said (its recorded events), its page errors and its tiles' frames, so that a call that never connected can be told
- * from a slow one.
+ * said (its recorded events), its page errors, failed requests and console errors, its element's attributes and its
+ * tiles' frames, so that a call that never connected can be told from a slow one.
  * @param {{page: import('puppeteer-core').Page, errors: string[]}[]} pages
  * @param {number} count
  * @param {number} timeoutMs
@@ -151,6 +155,12 @@ export async function everyoneSees(pages, count, timeoutMs) {
       pages.map(async ({ page, errors }) => ({
         log: await widgetLog(page).catch(String),
         errors,
+        element: await page
+          .evaluate(() => {
+            const call = document.querySelector('rtc-call');
+            return call && Object.fromEntries([...call.attributes].map((a) => [a.name, a.value]));
+          })
+          .catch(String),
         frames: await framesByName(page).catch(String),
       })),
     );
