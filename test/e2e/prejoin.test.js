@@ -151,7 +151,23 @@ test('through the pre-join screen: a typed name, the camera off, Join; then a ha
     );
     await page.click(inCall('people-button'));
     await page.waitForSelector(inCall('people-list'), { timeout: 20000 });
-    await page.waitForSelector('pierce/[part~="edit-button"]', { timeout: 20000 });
+    // (Twice in six runs of the e2e suite here, this wait ran out: what Ana's page then had says why.)
+    await page.waitForSelector('pierce/[part~="edit-button"]', { timeout: 20000 }).catch(async (err) => {
+      const state = await page.evaluate(() => {
+        const call = /** @type {any} */ (document.querySelector('rtc-call'));
+        const list = call.shadowRoot.querySelector('rtc-participant-list');
+        return {
+          panel: call.panel,
+          listDefined: !!customElements.get('rtc-participant-list'),
+          listRows: list?.shadowRoot?.innerHTML?.slice(0, 1500),
+          listParticipants: list?.participants?.map((/** @type {any} */ p) => [p.name, p.local]),
+          parts: [...call.shadowRoot.querySelectorAll('[part]')].map((e) => e.getAttribute('part')).join('|'),
+        };
+      });
+      throw new Error(
+        `${err.message}; Ana's page: ${JSON.stringify(state)}; its errors: ${JSON.stringify(ana.errors)}`,
+      );
+    });
     await page.click('pierce/[part~="edit-button"]');
     await page.waitForSelector('pierce/[part~="name-input"]');
     await page.click('pierce/[part~="name-input"]', { count: 3 });
