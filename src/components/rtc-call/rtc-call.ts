@@ -1098,7 +1098,7 @@ export class RtcCall extends LitElement {
         <button
           part="control prejoin-mic-button"
           aria-label=${t.t('microphone')}
-          aria-pressed=${micOn ? 'true' : 'false'}
+          aria-pressed=${micOn}
           title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
           @click=${() => void media?.setAudioEnabled(!micOn)}
         >
@@ -1107,7 +1107,7 @@ export class RtcCall extends LitElement {
         <button
           part="control prejoin-camera-button"
           aria-label=${t.t('camera')}
-          aria-pressed=${camOn ? 'true' : 'false'}
+          aria-pressed=${camOn}
           title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
           @click=${() => void media?.setVideoEnabled(!camOn)}
         >
@@ -1202,7 +1202,7 @@ export class RtcCall extends LitElement {
                           <button
                             part="control mic-button"
                             aria-label=${t.t('microphone')}
-                            aria-pressed=${micOn ? 'true' : 'false'}
+                            aria-pressed=${micOn}
                             aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.microphone}
                             title=${micOn ? t.t('muteMicrophone') : t.t('unmuteMicrophone')}
                             @click=${this.toggleMic}
@@ -1212,7 +1212,7 @@ export class RtcCall extends LitElement {
                           <button
                             part="control camera-button"
                             aria-label=${t.t('camera')}
-                            aria-pressed=${camOn ? 'true' : 'false'}
+                            aria-pressed=${camOn}
                             aria-keyshortcuts=${this.shortcuts === 'off' ? nothing : ARIA_KEYSHORTCUTS.camera}
                             title=${camOn ? t.t('turnCameraOff') : t.t('turnCameraOn')}
                             @click=${this.toggleCamera}
@@ -1236,7 +1236,7 @@ export class RtcCall extends LitElement {
                               ? html`<button
                                   part="control screen-button"
                                   aria-label=${t.t('shareScreen')}
-                                  aria-pressed=${sharing ? 'true' : 'false'}
+                                  aria-pressed=${sharing}
                                   title=${sharing ? t.t('stopSharing') : t.t('shareScreen')}
                                   @click=${() => this.#toggleScreen(sharing)}
                                 >
@@ -1247,7 +1247,7 @@ export class RtcCall extends LitElement {
                           <button
                             part="control hand-button"
                             aria-label=${t.t('raiseHand')}
-                            aria-pressed=${handUp ? 'true' : 'false'}
+                            aria-pressed=${handUp}
                             title=${handUp ? t.t('lowerHand') : t.t('raiseHand')}
                             @click=${() => this.raiseHand(!handUp).catch(() => {})}
                           >
@@ -1256,7 +1256,7 @@ export class RtcCall extends LitElement {
                           <button
                             part="control reactions-button"
                             aria-label=${t.t('reactions')}
-                            aria-expanded=${this.reactionsOpen ? 'true' : 'false'}
+                            aria-expanded=${this.reactionsOpen}
                             aria-controls="reactions"
                             title=${t.t('reactions')}
                             @click=${() => (this.reactionsOpen = !this.reactionsOpen)}
@@ -1266,7 +1266,7 @@ export class RtcCall extends LitElement {
                           <button
                             part="control chat-button"
                             aria-label=${this.unread ? `${t.t('chat')}, ${t.t('chatUnread', { n: this.unread })}` : t.t('chat')}
-                            aria-expanded=${this.panel === 'chat' ? 'true' : 'false'}
+                            aria-expanded=${this.panel === 'chat'}
                             title=${t.t('chat')}
                             @click=${this.toggleChat}
                           >
@@ -1279,7 +1279,7 @@ export class RtcCall extends LitElement {
                           <button
                             part="control people-button"
                             aria-label=${`${t.t('people')} ${people.length}`}
-                            aria-expanded=${this.panel === 'people' ? 'true' : 'false'}
+                            aria-expanded=${this.panel === 'people'}
                             aria-controls="panel"
                             title=${t.t('people')}
                             @click=${() => this.togglePanel('people')}
@@ -1290,7 +1290,7 @@ export class RtcCall extends LitElement {
                           <button
                             part="control devices-button"
                             aria-label=${t.t('devices')}
-                            aria-expanded=${this.pickerOpen ? 'true' : 'false'}
+                            aria-expanded=${this.pickerOpen}
                             aria-controls="picker"
                             title=${t.t('chooseDevices')}
                             @click=${() => (this.pickerOpen = !this.pickerOpen)}
@@ -1302,7 +1302,7 @@ export class RtcCall extends LitElement {
                               ? html`<button
                                   part="control fullscreen-button"
                                   aria-label=${t.t('fullscreen')}
-                                  aria-pressed=${full ? 'true' : 'false'}
+                                  aria-pressed=${full}
                                   title=${full ? t.t('exitFullscreen') : t.t('fullscreen')}
                                   @click=${this.#toggleFullscreen}
                                 >

@@ -447,7 +447,7 @@ export class RtcVideoTile extends LitElement {
                           !this.videoOff
                             ? html`<button
                                 part="pip-button"
-                                aria-pressed=${this.inPip ? 'true' : 'false'}
+                                aria-pressed=${this.inPip}
                                 aria-label=${t.t('pictureInPicture')}
                                 title=${t.t('pictureInPicture')}
                                 @click=${this.#pictureInPicture}
@@ -478,7 +478,7 @@ export class RtcVideoTile extends LitElement {
         data-quality=${p.quality}
         aria-label=${words}
         title=${words}
-        aria-expanded=${this.detailsOpen ? 'true' : 'false'}
+        aria-expanded=${this.detailsOpen}
         @click=${this.toggleDetails}
         @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.detailsOpen = false)}
       >
