@@ -51,8 +51,7 @@ test(`a ${SIZE_MB} MB file arrives whole while the video goes on and chat messag
     for (const name of ['Ana', 'Ben'])
       pages.push(await openPage(chromium.browser, `${server.url}/?prejoin=off&room=${room}&name=${name}`));
     const [a, b] = pages.map((p) => p.page);
-    // The demo sets `no-prejoin` after rtc-call.js has upgraded the element (module order), which then waits on its
-    // pre-join screen: join as the Join button would.
+    // `?prejoin=off` (the demo's `no-prejoin`): each joins by itself; join() waits for that join.
     for (const page of [a, b]) await page.evaluate(() => /** @type {any} */ (document.getElementById('call')).join());
     await connected(a);
     await connected(b);

@@ -45,8 +45,7 @@ function recordShares() {
 async function join(url, room, name) {
   chromium ??= await launchBrowser();
   const opened = await openPage(chromium.browser, `${url}/?prejoin=off&room=${room}&name=${name}`, recordShares);
-  // join() as well: the demo sets no-prejoin from its own script, which may run after the element has decided to show
-  // the pre-join screen (join() does nothing when the call is already on its way).
+  // `?prejoin=off` (the demo's `no-prejoin`): it joins by itself; join() waits for that join (it never starts a second).
   await opened.page.evaluate(() => /** @type {any} */ (document.querySelector('rtc-call')).join());
   return opened;
 }

@@ -345,6 +345,32 @@ describe('rtc-call', () => {
     await until(() => remoteTiles(b).length === 0, 'A to be gone from B');
   });
 
+  it('join() on an element that joins by itself (no-prejoin) keeps that call, while joining and once joined', async () => {
+    const room = uniqueRoom();
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div class="calls">
+        <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
+        <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
+      </div>`,
+    );
+    const a = wrap.querySelector<RtcCall>('#a')!;
+    const b = wrap.querySelector<RtcCall>('#b')!;
+    const first = a.call;
+    expect(first, 'on its way in by itself').to.exist;
+    // A page that calls join() anyway (to be sure) waits for that call: no second seat, no second connection.
+    await a.join();
+    expect(a.call).to.equal(first);
+    expect(a.callState).to.equal('joined');
+    const seat = first!.seat!.id;
+    await until(() => remoteTiles(b).length === 1 && frames(remoteTiles(b)[0]) > 0, 'B to see A');
+    await a.join();
+    expect(a.call).to.equal(first);
+    expect(first!.seat!.id).to.equal(seat);
+    await sleep(1000);
+    expect(b.participants.map((p) => p.id)).to.deep.equal([b.call!.seat!.id, seat]);
+    expect(remoteTiles(b).map((t) => t.participant!.id)).to.deep.equal([seat]);
+  });
+
   it('join() resolves only once joined: the engine and call-state agree, round after round', async function () {
     this.timeout(180000);
     const room = uniqueRoom();

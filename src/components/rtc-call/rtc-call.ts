@@ -490,6 +490,8 @@ export class RtcCall extends LitElement {
   #wantJoined?: boolean;
   /** What the current call was started with; a change of any of it means a new call. */
   #joinedWith = '';
+  /** That call's join, for another join() of the same call to wait for. */
+  #joining?: Promise<void>;
   /** The last `state` announced by `rtc-state-change`. */
   #reported: RtcCallState = 'idle';
   /** The devices and choice last told by `rtc-device-change` (none before the first call). */
@@ -757,30 +759,36 @@ export class RtcCall extends LitElement {
 
   /**
    * Joins `room` (leaving any call this element is in). Resolves when joined (or when `leave()` or another `join()`
-   * came first); rejects with an `RtcError` when joining cannot succeed: `room-full`, `unauthorized`, `invalid-room`,
-   * `server-unreachable`, … (the same error also arrives as `rtc-error`, and the widget says it in words).
+   * came first). While this element is in that very call already, or on its way in (with `no-prejoin` it joins by
+   * itself), it does not join again: it waits for that call's join. Rejects with an `RtcError` when joining cannot
+   * succeed: `room-full`, `unauthorized`, `invalid-room`, `server-unreachable`, … (the same error also arrives as
+   * `rtc-error`, and the widget says it in words).
    */
   async join(): Promise<void> {
     this.#wantJoined = true;
-    this.unread = 0;
-    this.#joinedWith = this.#callKey();
-    // The pre-join screen's camera and microphone, as the visitor left them there.
-    const media = this.#prejoin.take();
-    await this.controller.start({
-      media,
-      server: this.server,
-      room: this.room,
-      name: this.name || undefined,
-      token: this.token || undefined,
-      iceTransportPolicy: this.iceTransportPolicy === 'relay' ? 'relay' : 'all',
-      audio: media ? media.wanted.audio : !this.startMuted,
-      video: media ? media.wanted.video : !this.startCameraOff,
-      logger: this.#logger,
-      fitVideo: this.fitVideo !== 'off',
-      audioProcessing: this.#audioProcessing(),
-      pauseVideoWhenHidden:
-        this.pauseVideoWhenHidden === 'auto' ? this.#touchFirst() : this.pauseVideoWhenHidden === 'on',
-    });
+    // Unless already in this call, or on the way in (a `no-prejoin` element joins by itself): then it waits for that.
+    if (this.#joinedWith !== this.#callKey() || /idle|left|failed/.test(this.controller.call?.state ?? '')) {
+      this.unread = 0;
+      this.#joinedWith = this.#callKey();
+      // The pre-join screen's camera and microphone, as the visitor left them there.
+      const media = this.#prejoin.take();
+      this.#joining = this.controller.start({
+        media,
+        server: this.server,
+        room: this.room,
+        name: this.name || undefined,
+        token: this.token || undefined,
+        iceTransportPolicy: this.iceTransportPolicy === 'relay' ? 'relay' : 'all',
+        audio: media ? media.wanted.audio : !this.startMuted,
+        video: media ? media.wanted.video : !this.startCameraOff,
+        logger: this.#logger,
+        fitVideo: this.fitVideo !== 'off',
+        audioProcessing: this.#audioProcessing(),
+        pauseVideoWhenHidden:
+          this.pauseVideoWhenHidden === 'auto' ? this.#touchFirst() : this.pauseVideoWhenHidden === 'on',
+      });
+    }
+    await this.#joining;
     // `call-state` is rendered from the call's state: let it catch up, so both say the same when join() resolves.
     await this.updateComplete;
   }
