@@ -15,10 +15,15 @@ import type { FeatureMessage } from './types.js';
 
 /** Bytes per data-channel message: what every browser sends and receives whole. */
 export const CHUNK = 16 * 1024;
-/** The sender waits while more than this is buffered… */
-export const HIGH_WATER = 256 * 1024;
+/**
+ * The sender waits while more than this is buffered… What is buffered goes out in one burst when the connection's
+ * window opens: with 256 KiB, the whole connection (the chat and control messages too) stalled for 1.5-3.9 s now and
+ * then on this machine, as after lost packets; with 64 KiB, never (a 50 MB file beside two busy cores, 2026-11-28: a
+ * stall in 8 of 37 runs against none in 27, and no slower).
+ */
+export const HIGH_WATER = 64 * 1024;
 /** …until the buffer is down to this (`bufferedAmountLowThreshold`). */
-export const LOW_WATER = 64 * 1024;
+export const LOW_WATER = 16 * 1024;
 /**
  * The receiver says how much it has every ACK_EVERY bytes (a number, on the file's channel), and the sender never has
  * more than WINDOW bytes unacknowledged: the browser hands every arriving message to the page at once, so a receiver

@@ -28,7 +28,7 @@ const MB = 1024 * 1024;
 /** The file's size in MB: 50 in the suite; `FILE_MB=200 node --test test/e2e/chat-files.test.js` tries issue 8's 200. */
 const SIZE_MB = Number(process.env.FILE_MB) || 50;
 /** The file channel's high-water mark (src/engine/files.ts HIGH_WATER). */
-const HIGH_WATER = MB / 4;
+const HIGH_WATER = 64 * 1024;
 
 /** @param {import('puppeteer-core').Page} page */
 async function connected(page) {
