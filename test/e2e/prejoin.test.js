@@ -165,7 +165,7 @@ test('through the pre-join screen: a typed name, the camera off, Join; then a ha
         };
       });
       throw new Error(
-        `${err.message}; Ana's page: ${JSON.stringify(state)}; its errors: ${JSON.stringify(ana.errors)}`,
+        `${err.message}; Ana's page: ${JSON.stringify(state)}; its errors: ${JSON.stringify([ana.errors, ana.trouble])}`,
       );
     });
     await page.click('pierce/[part~="edit-button"]');

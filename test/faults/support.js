@@ -1,6 +1,6 @@
 // @ts-check
 /** What the fault tests share: pages that record what the widget says, frame counters, and bounded waits. */
-import { waitForRemoteVideos } from '../support/browser.js';
+import { openPage, waitForRemoteVideos } from '../support/browser.js';
 
 /**
  * Runs in every page before its scripts: records the widget's events and `call-state` changes with their times.
@@ -37,20 +37,7 @@ function recordWidget() {
  * @param {import('puppeteer-core').Browser} browser
  * @param {string} url
  */
-export async function openRecordedPage(browser, url) {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  /** @type {string[]} */
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // What a page that never joins could have lost on the way: a script that did not load, or a word in the console.
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`));
-  page.on('console', (m) => ['error', 'warn'].includes(m.type()) && errors.push(`console.${m.type()}: ${m.text()}`));
-  await page.evaluateOnNewDocument(recordWidget);
-  await page.goto(url);
-  return { page, context, errors };
-}
+export const openRecordedPage = (browser, url) => openPage(browser, url, recordWidget);
 
 /**
  * The recorded events of a page.
@@ -143,7 +130,7 @@ export function markedFrames(page, mark) {
  * Until every page sees `count` remote videos. If one does not within `timeoutMs`, fails with what each page's widget
  * said (its recorded events), its page errors, failed requests and console errors, its element's attributes and its
  * tiles' frames, so that a call that never connected can be told from a slow one.
- * @param {{page: import('puppeteer-core').Page, errors: string[]}[]} pages
+ * @param {{page: import('puppeteer-core').Page, errors: string[], trouble: string[]}[]} pages
  * @param {number} count
  * @param {number} timeoutMs
  */
@@ -152,9 +139,10 @@ export async function everyoneSees(pages, count, timeoutMs) {
     await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, count, timeoutMs)));
   } catch (err) {
     const said = await Promise.all(
-      pages.map(async ({ page, errors }) => ({
+      pages.map(async ({ page, errors, trouble }) => ({
         log: await widgetLog(page).catch(String),
         errors,
+        trouble,
         element: await page
           .evaluate(() => {
             const call = document.querySelector('rtc-call');

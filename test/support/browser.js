@@ -39,7 +39,9 @@ export async function launchBrowser(extraArgs = []) {
 
 /**
  * Opens `url` in a browser context of its own (own storage, own devices, as a separate visitor), and collects the
- * page's errors. `beforeScripts` runs in the page before any of its own.
+ * page's errors (uncaught, and console errors). `trouble` collects what a failure's message should show but a test
+ * does not assert on: requests that failed, answers of 400 and up, console warnings. `beforeScripts` runs in the page
+ * before any of its own.
  * @param {import('puppeteer-core').Browser} browser
  * @param {string} url
  * @param {() => void} [beforeScripts]
@@ -50,10 +52,15 @@ export async function openPage(browser, url, beforeScripts) {
   if (beforeScripts) await page.evaluateOnNewDocument(beforeScripts);
   /** @type {string[]} */
   const errors = [];
+  /** @type {string[]} */
+  const trouble = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'warn' && trouble.push(`console.warn: ${m.text()}`));
+  page.on('requestfailed', (r) => trouble.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => r.status() >= 400 && trouble.push(`HTTP ${r.status()}: ${r.url()}`));
   await page.goto(url);
-  return { page, context, errors };
+  return { page, context, errors, trouble };
 }
 
 /** Debian's Firefox ESR, driven over WebDriver BiDi, with a fake camera and microphone and no prompts. */
