@@ -14,16 +14,20 @@ const remoteTiles = (el: RtcCall) => tiles(el).filter((t) => !t.local);
 const frames = (t: RtcVideoTile) => t.shadowRoot!.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames;
 const part = (el: RtcCall, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
-/** Two calls in one room, on one page, each with the other's video playing. */
-async function pair(room = uniqueRoom()) {
+/** Two `no-prejoin` calls in one room, on one page, as soon as they are on it (each on its way in by itself). */
+async function twoCalls(room = uniqueRoom()) {
   const wrap = await fixture<HTMLDivElement>(
     html`<div class="calls">
       <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
       <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
     </div>`,
   );
-  const a = wrap.querySelector<RtcCall>('#a')!;
-  const b = wrap.querySelector<RtcCall>('#b')!;
+  return { a: wrap.querySelector<RtcCall>('#a')!, b: wrap.querySelector<RtcCall>('#b')! };
+}
+
+/** Two calls in one room, on one page, each with the other's video playing. */
+async function pair(room = uniqueRoom()) {
+  const { a, b } = await twoCalls(room);
   for (const el of [a, b]) {
     await until(
       () => remoteTiles(el).length === 1 && frames(remoteTiles(el)[0]) > 0,
@@ -346,15 +350,7 @@ describe('rtc-call', () => {
   });
 
   it('join() on an element that joins by itself (no-prejoin) keeps that call, while joining and once joined', async () => {
-    const room = uniqueRoom();
-    const wrap = await fixture<HTMLDivElement>(
-      html`<div class="calls">
-        <rtc-call no-prejoin id="a" server=${brokers.open} room=${room} name="Ana"></rtc-call>
-        <rtc-call no-prejoin id="b" server=${brokers.open} room=${room} name="Ben"></rtc-call>
-      </div>`,
-    );
-    const a = wrap.querySelector<RtcCall>('#a')!;
-    const b = wrap.querySelector<RtcCall>('#b')!;
+    const { a, b } = await twoCalls();
     const first = a.call;
     expect(first, 'on its way in by itself').to.exist;
     // A page that calls join() anyway (to be sure) waits for that call: no second seat, no second connection.
