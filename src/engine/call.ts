@@ -184,11 +184,10 @@ export class Call extends Emitter<CallEvents> {
   /**
    * Says how tall participant `id`'s video is shown here, in device pixels (video-fit's `viewStep`; 0 when it is not
    * shown: hidden, scrolled away, the page in the background). They then send no more than that, and nothing at 0.
-   * For your own id it is the self view: your camera captures no more than the tallest view, yours among them.
    * Views call it for each tile.
    */
   setView(id: string, height: number): void {
-    this.#mesh?.setView(id === this.#roster.self?.id ? '' : id, height);
+    this.#mesh?.setView(id, height);
   }
 
   /** Joins the room. Resolves once joined; rejects with an RtcError when joining cannot succeed. */

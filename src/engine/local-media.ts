@@ -1,7 +1,7 @@
 import type { Logger } from './logger.js';
 import { Emitter } from './emitter.js';
 import { RtcError } from './errors.js';
-import { DEFAULT_VIEW } from './video-fit.js';
+import { CAPTURE_LADDER } from './video-fit.js';
 
 export type MediaKind = 'audio' | 'video';
 export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
@@ -74,7 +74,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #stopped = false;
   #paused = false;
   /** The camera's height now: the smallest that covers what the others show (360 until they say). */
-  #captureHeight: number = DEFAULT_VIEW;
+  #captureHeight: number = CAPTURE_LADDER[0];
   #captureFps = 30;
   /** The size or rate changed since the camera was last asked for: a camera opening then comes with the old ones. */
   #changedSinceAsked = false;
@@ -155,15 +155,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.#captureHeight = height;
     this.#captureFps = fps;
     this.#changedSinceAsked = true;
-    const track = this.#tracks.video;
-    await track?.applyConstraints(video(height, fps)).catch(() => {});
-    // Chromium can answer a larger size asked for soon after a smaller one with the camera's old mode (320x240 for
-    // 640x360, 640x480 for 960x540) while the camera still restarts: asked again a moment later, it gets it.
-    if (track && track.getSettings().height! < height) {
-      await new Promise((r) => setTimeout(r, 500));
-      if (track === this.#tracks.video && height === this.#captureHeight && fps === this.#captureFps)
-        await track.applyConstraints(video(height, fps)).catch(() => {});
-    }
+    await this.#tracks.video?.applyConstraints(video(height, fps)).catch(() => {});
   }
 
   /** The height the camera is asked for now. */

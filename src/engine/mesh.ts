@@ -154,10 +154,7 @@ export class Mesh extends Emitter<MeshEvents> {
   readonly #local = new MediaStream();
   readonly #timers = new Timers();
   readonly #pinger = setInterval(() => void this.#ping(), PING_MS);
-  /**
-   * How tall we show each participant's video (told them whenever it changes, and on every new connection), and under
-   * '' our own: the self view.
-   */
+  /** How tall we show each participant's video (told them whenever it changes, and on every new connection). */
   readonly #views = new Map<string, number>();
   /** Waits for `seat-ack`s, by seat announced. */
   readonly #acks = new Map<string, { waiting: Set<string>; done: () => void }>();
@@ -277,8 +274,7 @@ export class Mesh extends Emitter<MeshEvents> {
 
   /**
    * We show participant `id`'s video `height` device pixels tall (a step of video-fit's `viewStep`; 0: not shown).
-   * They are told when it changes, and they send us no more than that. Id '' is our own camera, the self view: the
-   * camera captures no more than the tallest view, this one among them.
+   * They are told when it changes, and they send us no more than that.
    */
   setView(id: string, height: number): void {
     if (this.#views.get(id) === height) return;
@@ -286,7 +282,7 @@ export class Mesh extends Emitter<MeshEvents> {
     const entry = this.#entries.get(id);
     entry?.link.sendControl({ v: 1, t: 'view', h: height } satisfies ControlMessage);
     // Until they say how they show us, we send them what we show of them (#viewOf).
-    if (entry ? entry.view === undefined : !id) this.fitVideo();
+    if (entry && entry.view === undefined) this.fitVideo();
   }
 
   /** Tells every peer something. */
@@ -527,21 +523,15 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   /**
-   * Fits our video to what is shown of it: the camera at the smallest height that covers the tallest view (the
-   * others' and our self view), and each connection's encoding scaled to its receiver's view (paused when they do not
-   * show it).
+   * Fits our video to what the others show of it: the camera at the smallest height that covers the tallest view,
+   * and each connection's encoding scaled to its receiver's view (paused when they do not show it).
    */
   fitVideo(): void {
     if (this.#closed || !this.fit) return;
     const views = [...this.#entries.values()].map((e) => this.#viewOf(e));
-    // The self view counts for the size, as a grid tile at most (a preview needs no more) and as one until the page
-    // says, not for the rate: the camera runs at 15 while the others show it small, however you show yourself.
-    const self = Math.min(this.#views.get('') ?? DEFAULT_VIEW, DEFAULT_VIEW);
     // The encodings at once, and again once the camera has what it is asked for (at once when that is nothing new).
     this.#fitEncodings();
-    void this.media
-      .setCaptureHeight(captureHeight([...views, self]), captureFps(views))
-      .then(() => this.#fitEncodings());
+    void this.media.setCaptureHeight(captureHeight(views), captureFps(views)).then(() => this.#fitEncodings());
   }
 
   /** How tall they show our video: what they said, else as tall as we show theirs (one widget, one layout). */

